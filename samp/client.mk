@@ -1,0 +1,1 @@
+# SAMP client: lockfile, values, XML-RPC codec, HTTP transport, SampClient.

@@ -1,0 +1,1 @@
+# SAMP hub (issue 5).

@@ -1,0 +1,9 @@
+/* samp.h: the only header users of libsamp include.
+ *
+ * libsamp speaks the IVOA SAMP Standard Profile (1.3): hub discovery,
+ * XML-RPC encoding with strict SAMP typing, a callable client on the GLib
+ * main loop, and an embedded hub.  It knows nothing of CADC.
+ */
+#pragma once
+
+#include <glib.h>

@@ -1,0 +1,1 @@
+# bridge part of src/ (sources appended to libcadc_la_SOURCES or cadc_samp_SOURCES)

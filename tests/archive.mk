@@ -1,0 +1,1 @@
+# archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS

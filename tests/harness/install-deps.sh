@@ -1,0 +1,39 @@
+#!/bin/sh
+# install-deps.sh build|test: install what cadc-samp needs from Debian 12's
+# packages (run as root).  `build` is what compiles and runs cadc-samp;
+# `test` adds the real peers the test suite starts: SAMP hubs (JSAMP,
+# astropy), TOPCAT, ds9 and Aladin under Xvfb, and the GAVO DaCHS TAP
+# server on PostgreSQL (tests/harness/dachs/install.sh).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+mode=${1:-build}
+
+BUILD_PKGS="build-essential autoconf automake libtool pkg-config
+  libglib2.0-dev libcurl4-openssl-dev libxml2-dev libxmlrpc-core-c3-dev
+  libcfitsio-dev ca-certificates"
+TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
+  jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
+  aladin python3-pyvo python3-astroquery valgrind"
+
+export DEBIAN_FRONTEND=noninteractive
+apt_install() {
+  # --no-upgrade: never move packages the machine already has (the DaCHS
+  # installer pins PostgreSQL for pgsphere's sake).
+  apt-get install -y -q --no-upgrade --no-install-recommends "$@"
+}
+
+case "$mode" in
+build)
+  apt_install $BUILD_PKGS
+  ;;
+test)
+  apt_install $BUILD_PKGS $TEST_PKGS
+  if [ -x "$here/dachs/install.sh" ]; then
+    "$here/dachs/install.sh"
+  fi
+  ;;
+*)
+  echo "usage: $0 build|test" >&2
+  exit 2
+  ;;
+esac
