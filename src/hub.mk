@@ -1,0 +1,1 @@
+# hub part of src/: cadc-samp hub (cmd-hub.c)
