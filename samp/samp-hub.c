@@ -1,0 +1,1339 @@
+/* samp-hub.c: the SAMP hub's state and routing.
+ *
+ * Owns the client table (id and private key of each registered client,
+ * its metadata, subscriptions and callback URL), the table of calls that
+ * await a reply (msg-id -> sender, msg-tag or waiting callAndWait request,
+ * timeout), and the lockfile.  Every samp.hub.* method is checked the way
+ * JSAMP checks it: arguments must be SAMP values (string, list, map; no
+ * <int>/<double>), the private key must be known, a target must exist, be
+ * subscribed to the MType and be callable.  Deliveries go through a queue
+ * per client with one post in flight, so a slow client only delays itself;
+ * a client whose callback fails at the transport level (refused, timeout)
+ * is unregistered and the others are told.  The hub is itself the client
+ * "hub" and answers samp.app.ping.  Never logs the secret or private keys.
+ * XML-RPC and HTTP are in samp-hub-net.c; lockfile handling is at the end.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "samp-hub-private.h"
+
+#define HUB_ID "hub"
+#define SHUTDOWN_GRACE_MS 2000
+
+typedef struct {
+  char *method;
+  GVariant *params;        /* full params, recipient's key first */
+  char *msg_id;            /* receiveCall: the pending call to fail */
+} HubDelivery;
+
+struct _HubClient {
+  SampHub *hub;
+  guint refcount;
+  char *id;
+  char *key;
+  GVariant *metadata;      /* a{sv} */
+  GVariant *subscriptions; /* a{sv} */
+  char *callback;          /* NULL: not callable */
+  GQueue queue;            /* HubDelivery */
+  gboolean in_flight;
+  gboolean gone;           /* unregistered */
+};
+
+typedef struct {
+  SampHub *hub;
+  char *msg_id;
+  char *sender_id;
+  char *recipient_id;
+  char *msg_tag;           /* NULL for callAndWait */
+  HubRequest *waiter;      /* callAndWait request, or NULL */
+  guint timeout_source;
+} HubCall;
+
+struct _SampHub {
+  char *lockfile_override;
+  char *lockfile;
+  char *secret;
+  char *url;
+  HubNet *net;
+  GHashTable *by_id;       /* id -> HubClient (owns one ref) */
+  GHashTable *by_key;      /* key -> HubClient (borrowed) */
+  GPtrArray *order;        /* registration order, borrowed */
+  GHashTable *calls;       /* msg-id -> HubCall */
+  HubClient *self;
+  guint64 next_client;
+  guint64 next_msg;
+  guint delivery_timeout;
+  gboolean running;
+};
+
+static void deliver (HubClient *c, const char *method, GVariant *params,
+                     const char *msg_id);
+static void client_drop (SampHub *hub, HubClient *c, const char *why);
+static void call_complete (SampHub *hub, const char *msg_id,
+                           GVariant *response, const char *responder_id);
+
+/* ================== SAMP values ================== */
+
+/* TRUE if @v is a SAMP string, list or map (recursively). */
+static gboolean
+is_samp_value (GVariant *v)
+{
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    return TRUE;
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (v);
+      return is_samp_value (inner);
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE ("av")))
+    {
+      gsize n = g_variant_n_children (v);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
+          if (!is_samp_value (child))
+            return FALSE;
+        }
+      return TRUE;
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{sv}")))
+    {
+      GVariantIter iter;
+      GVariant *val;
+      g_variant_iter_init (&iter, v);
+      while (g_variant_iter_loop (&iter, "{&sv}", NULL, &val))
+        if (!is_samp_value (val))
+          {
+            g_variant_unref (val);
+            return FALSE;
+          }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static GVariant *
+empty_map (void)
+{
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
+/* Unwrap "v" layers. Returns: (transfer full) */
+static GVariant *
+unbox (GVariant *v)
+{
+  GVariant *r = g_variant_ref (v);
+  while (g_variant_is_of_type (r, G_VARIANT_TYPE_VARIANT))
+    {
+      GVariant *inner = g_variant_get_variant (r);
+      g_variant_unref (r);
+      r = inner;
+    }
+  return r;
+}
+
+/* Returns: (transfer full) (nullable): the string value of @key. */
+static char *
+map_dup_string (GVariant *map, const char *key)
+{
+  g_autoptr(GVariant) v = g_variant_lookup_value (map, key, NULL);
+  if (v == NULL)
+    return NULL;
+  g_autoptr(GVariant) u = unbox (v);
+  if (!g_variant_is_of_type (u, G_VARIANT_TYPE_STRING))
+    return NULL;
+  return g_variant_dup_string (u, NULL);
+}
+
+/* MType pattern matching per SAMP 1.3 §3.8: "*", "a.b.*", or exact. */
+static gboolean
+mtype_matches (const char *pattern, const char *mtype)
+{
+  if (strcmp (pattern, "*") == 0)
+    return TRUE;
+  gsize n = strlen (pattern);
+  if (n >= 2 && pattern[n - 1] == '*' && pattern[n - 2] == '.')
+    return strncmp (pattern, mtype, n - 1) == 0 && mtype[n - 1] != '\0';
+  return strcmp (pattern, mtype) == 0;
+}
+
+/* Returns: (transfer full) (nullable): the annotation map if @c is
+ * subscribed to @mtype. */
+static GVariant *
+client_subscription (HubClient *c, const char *mtype)
+{
+  if (c->subscriptions == NULL)
+    return NULL;
+  GVariantIter iter;
+  const char *pattern;
+  GVariant *annot;
+  g_variant_iter_init (&iter, c->subscriptions);
+  while (g_variant_iter_loop (&iter, "{&sv}", &pattern, &annot))
+    if (mtype_matches (pattern, mtype))
+      {
+        GVariant *r = unbox (annot);
+        g_variant_unref (annot);
+        return r;
+      }
+  return NULL;
+}
+
+/* ================== client table ================== */
+
+static HubClient *
+client_ref (HubClient *c)
+{
+  c->refcount++;
+  return c;
+}
+
+static void
+delivery_free (HubDelivery *d)
+{
+  g_free (d->method);
+  g_variant_unref (d->params);
+  g_free (d->msg_id);
+  g_free (d);
+}
+
+static void
+client_unref (HubClient *c)
+{
+  if (--c->refcount > 0)
+    return;
+  g_free (c->id);
+  if (c->key)
+    memset (c->key, 0, strlen (c->key));
+  g_free (c->key);
+  g_clear_pointer (&c->metadata, g_variant_unref);
+  g_clear_pointer (&c->subscriptions, g_variant_unref);
+  g_free (c->callback);
+  g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
+  g_free (c);
+}
+
+static char *
+random_token (guint nbytes)
+{
+  GString *s = g_string_sized_new (nbytes * 2);
+  int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  for (guint i = 0; i < nbytes; i++)
+    {
+      guint8 b = 0;
+      if (fd < 0 || read (fd, &b, 1) != 1)
+        b = (guint8) g_random_int_range (0, 256);
+      g_string_append_printf (s, "%02x", b);
+    }
+  if (fd >= 0)
+    close (fd);
+  return g_string_free (s, FALSE);
+}
+
+static HubClient *
+client_add (SampHub *hub, const char *id)
+{
+  HubClient *c = g_new0 (HubClient, 1);
+  c->hub = hub;
+  c->refcount = 1;
+  c->id = g_strdup (id);
+  c->key = random_token (16);
+  c->metadata = g_variant_ref_sink (empty_map ());
+  c->subscriptions = g_variant_ref_sink (empty_map ());
+  g_queue_init (&c->queue);
+  g_hash_table_insert (hub->by_id, c->id, c);
+  g_hash_table_insert (hub->by_key, c->key, c);
+  g_ptr_array_add (hub->order, c);
+  return c;
+}
+
+static HubClient *
+client_by_key (SampHub *hub, GVariant *params, guint index, GError **error)
+{
+  if (g_variant_n_children (params) <= index)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Missing private key argument");
+      return NULL;
+    }
+  g_autoptr(GVariant) v = g_variant_get_child_value (params, index);
+  g_autoptr(GVariant) u = unbox (v);
+  HubClient *c = NULL;
+  if (g_variant_is_of_type (u, G_VARIANT_TYPE_STRING))
+    c = g_hash_table_lookup (hub->by_key, g_variant_get_string (u, NULL));
+  if (c == NULL || c == hub->self)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Unknown private key");
+      return NULL;
+    }
+  return c;
+}
+
+/* Send a hub event (notification from "hub") to every client subscribed
+ * to @mtype except @skip. */
+static void
+broadcast_event (SampHub *hub, const char *mtype, GVariant *params,
+                 HubClient *skip)
+{
+  g_variant_ref_sink (params);
+  for (guint i = 0; i < hub->order->len; i++)
+    {
+      HubClient *c = g_ptr_array_index (hub->order, i);
+      if (c == skip || c == hub->self || c->callback == NULL)
+        continue;
+      g_autoptr(GVariant) annot = client_subscription (c, mtype);
+      if (annot == NULL)
+        continue;
+      GVariantBuilder msg;
+      g_variant_builder_init (&msg, G_VARIANT_TYPE ("a{sv}"));
+      g_variant_builder_add (&msg, "{sv}", "samp.mtype",
+                             g_variant_new_string (mtype));
+      g_variant_builder_add (&msg, "{sv}", "samp.params", params);
+      deliver (c, "samp.client.receiveNotification",
+               g_variant_new ("(vvv)", g_variant_new_string (c->key),
+                              g_variant_new_string (HUB_ID),
+                              g_variant_builder_end (&msg)),
+               NULL);
+    }
+  g_variant_unref (params);
+}
+
+static GVariant *
+id_params (const char *id, const char *extra_key, GVariant *extra)
+{
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&b, "{sv}", "id", g_variant_new_string (id));
+  if (extra_key)
+    g_variant_builder_add (&b, "{sv}", extra_key, extra);
+  return g_variant_builder_end (&b);
+}
+
+/* Fail every call that waits on @c's reply; forget calls @c made. */
+static void
+calls_forget_client (SampHub *hub, HubClient *c)
+{
+  g_autoptr(GPtrArray) fail = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, hub->calls);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      HubCall *call = value;
+      if (g_strcmp0 (call->recipient_id, c->id) == 0)
+        g_ptr_array_add (fail, g_strdup (call->msg_id));
+      else if (g_strcmp0 (call->sender_id, c->id) == 0 && call->waiter == NULL)
+        g_hash_table_iter_remove (&iter);
+    }
+  for (guint i = 0; i < fail->len; i++)
+    {
+      GVariantBuilder err, resp;
+      g_variant_builder_init (&err, G_VARIANT_TYPE ("a{sv}"));
+      g_variant_builder_add (&err, "{sv}", "samp.errortxt",
+                             g_variant_new_string ("Recipient unregistered before replying"));
+      g_variant_builder_init (&resp, G_VARIANT_TYPE ("a{sv}"));
+      g_variant_builder_add (&resp, "{sv}", "samp.status",
+                             g_variant_new_string ("samp.error"));
+      g_variant_builder_add (&resp, "{sv}", "samp.error",
+                             g_variant_builder_end (&err));
+      GVariant *r = g_variant_ref_sink (g_variant_builder_end (&resp));
+      call_complete (hub, g_ptr_array_index (fail, i), r, c->id);
+      g_variant_unref (r);
+    }
+}
+
+/* Unregister @c: tell the others, fail calls it owed. */
+static void
+client_drop (SampHub *hub, HubClient *c, const char *why)
+{
+  if (c->gone)
+    return;
+  g_message ("client %s unregistered (%s)", c->id, why);
+  c->gone = TRUE;
+  g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
+  g_hash_table_remove (hub->by_key, c->key);
+  g_ptr_array_remove (hub->order, c);
+  client_ref (c);
+  g_hash_table_remove (hub->by_id, c->id);  /* drops the table's ref */
+  calls_forget_client (hub, c);
+  if (hub->running)
+    broadcast_event (hub, "samp.hub.event.unregister",
+                     id_params (c->id, NULL, NULL), c);
+  client_unref (c);
+}
+
+/* ================== deliveries ================== */
+
+typedef struct {
+  HubClient *client;
+  HubDelivery *delivery;
+} PostCtx;
+
+static void pump (HubClient *c);
+
+static void
+post_done (gpointer user_data, const GError *transport_error,
+           const GError *fault)
+{
+  PostCtx *ctx = user_data;
+  HubClient *c = ctx->client;
+  SampHub *hub = c->hub;
+  c->in_flight = FALSE;
+  if (!c->gone)
+    {
+      if (transport_error != NULL)
+        {
+          g_autofree char *why = g_strdup_printf ("callback failed: %s",
+                                                  transport_error->message);
+          client_drop (hub, c, why);
+        }
+      else
+        {
+          if (fault != NULL && ctx->delivery->msg_id != NULL)
+            {
+              /* the call never reached the application: answer it */
+              GVariantBuilder err, resp;
+              g_autofree char *txt = g_strdup_printf ("Delivery to %s failed: %s",
+                                                      c->id, fault->message);
+              g_variant_builder_init (&err, G_VARIANT_TYPE ("a{sv}"));
+              g_variant_builder_add (&err, "{sv}", "samp.errortxt",
+                                     g_variant_new_string (txt));
+              g_variant_builder_init (&resp, G_VARIANT_TYPE ("a{sv}"));
+              g_variant_builder_add (&resp, "{sv}", "samp.status",
+                                     g_variant_new_string ("samp.error"));
+              g_variant_builder_add (&resp, "{sv}", "samp.error",
+                                     g_variant_builder_end (&err));
+              GVariant *r = g_variant_ref_sink (g_variant_builder_end (&resp));
+              call_complete (hub, ctx->delivery->msg_id, r, c->id);
+              g_variant_unref (r);
+            }
+          else if (fault != NULL)
+            g_debug ("client %s faulted on %s: %s", c->id,
+                     ctx->delivery->method, fault->message);
+          pump (c);
+        }
+    }
+  delivery_free (ctx->delivery);
+  client_unref (c);
+  g_free (ctx);
+}
+
+static void
+pump (HubClient *c)
+{
+  if (c->in_flight || c->gone || c->callback == NULL)
+    return;
+  HubDelivery *d = g_queue_pop_head (&c->queue);
+  if (d == NULL)
+    return;
+  PostCtx *ctx = g_new0 (PostCtx, 1);
+  ctx->client = client_ref (c);
+  ctx->delivery = d;
+  c->in_flight = TRUE;
+  hub_net_post (c->hub->net, c->callback, d->method, d->params,
+                c->hub->delivery_timeout, post_done, ctx);
+}
+
+static void hub_self_receive (SampHub *hub, const char *method, GVariant *params);
+
+/* Queue @method(@params) for @c; @params is sunk. */
+static void
+deliver (HubClient *c, const char *method, GVariant *params, const char *msg_id)
+{
+  g_variant_ref_sink (params);
+  if (c == c->hub->self)
+    {
+      hub_self_receive (c->hub, method, params);
+      g_variant_unref (params);
+      return;
+    }
+  HubDelivery *d = g_new0 (HubDelivery, 1);
+  d->method = g_strdup (method);
+  d->params = params;
+  d->msg_id = g_strdup (msg_id);
+  g_queue_push_tail (&c->queue, d);
+  pump (c);
+}
+
+/* ================== calls and replies ================== */
+
+static void
+call_free (HubCall *call)
+{
+  if (call->timeout_source)
+    g_source_remove (call->timeout_source);
+  if (call->waiter)
+    {
+      g_autoptr(GError) e = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                         "Hub shutting down");
+      hub_request_fault (call->waiter, e);
+    }
+  g_free (call->msg_id);
+  g_free (call->sender_id);
+  g_free (call->recipient_id);
+  g_free (call->msg_tag);
+  g_free (call);
+}
+
+/* Hand @response to whoever waits for @msg_id and forget the call. */
+static void
+call_complete (SampHub *hub, const char *msg_id, GVariant *response,
+               const char *responder_id)
+{
+  HubCall *call = g_hash_table_lookup (hub->calls, msg_id);
+  if (call == NULL)
+    return;
+  if (call->waiter)
+    {
+      hub_request_return (call->waiter, g_variant_new_variant (response));
+      call->waiter = NULL;
+    }
+  else
+    {
+      HubClient *sender = g_hash_table_lookup (hub->by_id, call->sender_id);
+      if (sender != NULL)
+        deliver (sender, "samp.client.receiveResponse",
+                 g_variant_new ("(vvvv)", g_variant_new_string (sender->key),
+                                g_variant_new_string (responder_id),
+                                g_variant_new_string (call->msg_tag),
+                                g_variant_new_variant (response)),
+                 NULL);
+    }
+  g_hash_table_remove (hub->calls, msg_id);
+}
+
+static gboolean
+call_timeout (gpointer data)
+{
+  HubCall *call = data;
+  call->timeout_source = 0;
+  if (call->waiter)
+    {
+      g_autoptr(GError) e = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                         "Synchronous call timeout");
+      hub_request_fault (call->waiter, e);
+      call->waiter = NULL;
+    }
+  g_hash_table_remove (call->hub->calls, call->msg_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Register a pending call from @sender to @recipient and queue the
+ * receiveCall.  Returns: (transfer none) the msg-id. */
+static const char *
+call_start (SampHub *hub, HubClient *sender, HubClient *recipient,
+            const char *msg_tag, GVariant *message, HubRequest *waiter,
+            double timeout_s)
+{
+  HubCall *call = g_new0 (HubCall, 1);
+  call->hub = hub;
+  call->msg_id = g_strdup_printf ("m%" G_GUINT64_FORMAT "_%s_%s",
+                                  ++hub->next_msg, sender->id, recipient->id);
+  call->sender_id = g_strdup (sender->id);
+  call->recipient_id = g_strdup (recipient->id);
+  call->msg_tag = g_strdup (msg_tag);
+  call->waiter = waiter;
+  g_hash_table_insert (hub->calls, call->msg_id, call);
+  if (waiter != NULL && timeout_s > 0)
+    call->timeout_source = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                               (guint) (timeout_s * 1000.0 + 0.5),
+                                               call_timeout, call, NULL);
+  const char *msg_id = call->msg_id;
+  deliver (recipient, "samp.client.receiveCall",
+           g_variant_new ("(vvvv)", g_variant_new_string (recipient->key),
+                          g_variant_new_string (sender->id),
+                          g_variant_new_string (msg_id),
+                          g_variant_new_variant (message)),
+           msg_id);
+  return msg_id;
+}
+
+/* The hub as a client: answers samp.app.ping. */
+typedef struct {
+  SampHub *hub;
+  char *msg_id;
+} SelfReply;
+
+static gboolean
+self_reply_idle (gpointer data)
+{
+  SelfReply *r = data;
+  GVariantBuilder resp;
+  g_variant_builder_init (&resp, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&resp, "{sv}", "samp.status",
+                         g_variant_new_string ("samp.ok"));
+  g_variant_builder_add (&resp, "{sv}", "samp.result", empty_map ());
+  GVariant *v = g_variant_ref_sink (g_variant_builder_end (&resp));
+  call_complete (r->hub, r->msg_id, v, HUB_ID);
+  g_variant_unref (v);
+  g_free (r->msg_id);
+  g_free (r);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hub_self_receive (SampHub *hub, const char *method, GVariant *params)
+{
+  if (strcmp (method, "samp.client.receiveCall") != 0)
+    return;   /* notifications to the hub: nothing to do */
+  g_autoptr(GVariant) v = g_variant_get_child_value (params, 2);
+  g_autoptr(GVariant) id = unbox (v);
+  SelfReply *r = g_new0 (SelfReply, 1);
+  r->hub = hub;
+  r->msg_id = g_variant_dup_string (id, NULL);
+  g_idle_add (self_reply_idle, r);
+}
+
+/* ================== samp.hub.* methods ================== */
+
+static gboolean
+check_arity (GVariant *params, guint n, const char *method, GError **error)
+{
+  if (g_variant_n_children (params) != n)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s takes %u arguments, got %u", method, n,
+                   (guint) g_variant_n_children (params));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Returns: (transfer full) (nullable) */
+static char *
+arg_string (GVariant *params, guint i, const char *what, GError **error)
+{
+  g_autoptr(GVariant) v = g_variant_get_child_value (params, i);
+  g_autoptr(GVariant) u = unbox (v);
+  if (!g_variant_is_of_type (u, G_VARIANT_TYPE_STRING))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Argument %s is not a string", what);
+      return NULL;
+    }
+  return g_variant_dup_string (u, NULL);
+}
+
+/* Returns: (transfer full) (nullable) */
+static GVariant *
+arg_map (GVariant *params, guint i, const char *what, GError **error)
+{
+  g_autoptr(GVariant) v = g_variant_get_child_value (params, i);
+  g_autoptr(GVariant) u = unbox (v);
+  if (!g_variant_is_of_type (u, G_VARIANT_TYPE ("a{sv}")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Argument %s is not a map", what);
+      return NULL;
+    }
+  return g_steal_pointer (&u);
+}
+
+/* A message needs a string samp.mtype and a map samp.params.
+ * Returns: (transfer full) (nullable): the MType. */
+static char *
+message_mtype (GVariant *message, GError **error)
+{
+  char *mtype = map_dup_string (message, "samp.mtype");
+  if (mtype == NULL || *mtype == '\0')
+    {
+      g_free (mtype);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Message has no samp.mtype string");
+      return NULL;
+    }
+  g_autoptr(GVariant) p = g_variant_lookup_value (message, "samp.params", NULL);
+  g_autoptr(GVariant) pu = p ? unbox (p) : NULL;
+  if (pu != NULL && !g_variant_is_of_type (pu, G_VARIANT_TYPE ("a{sv}")))
+    {
+      g_free (mtype);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Message samp.params is not a map");
+      return NULL;
+    }
+  return mtype;
+}
+
+/* Look up a target for a message from @sender. */
+static HubClient *
+target_for (SampHub *hub, HubClient *sender, const char *id,
+            const char *mtype, GError **error)
+{
+  HubClient *c = g_hash_table_lookup (hub->by_id, id);
+  if (c == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "No registered client %s", id);
+      return NULL;
+    }
+  g_autoptr(GVariant) annot = client_subscription (c, mtype);
+  if (annot == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "Client %s is not subscribed to %s", id, mtype);
+      return NULL;
+    }
+  if (c != hub->self && c->callback == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                   "Client %s is not callable", id);
+      return NULL;
+    }
+  (void) sender;
+  return c;
+}
+
+static GVariant *
+m_register (SampHub *hub, GVariant *params, GError **error)
+{
+  if (!check_arity (params, 1, "register", error))
+    return NULL;
+  g_autofree char *secret = arg_string (params, 0, "secret", error);
+  if (secret == NULL)
+    return NULL;
+  if (strcmp (secret, hub->secret) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Bad secret");
+      return NULL;
+    }
+  g_autofree char *id = g_strdup_printf ("c%" G_GUINT64_FORMAT, ++hub->next_client);
+  HubClient *c = client_add (hub, id);
+  g_message ("client %s registered", c->id);
+  broadcast_event (hub, "samp.hub.event.register", id_params (c->id, NULL, NULL), NULL);
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&b, "{sv}", "samp.private-key", g_variant_new_string (c->key));
+  g_variant_builder_add (&b, "{sv}", "samp.hub-id", g_variant_new_string (HUB_ID));
+  g_variant_builder_add (&b, "{sv}", "samp.self-id", g_variant_new_string (c->id));
+  return g_variant_builder_end (&b);
+}
+
+static GVariant *
+dispatch (SampHub *hub, const char *name, GVariant *params,
+          HubRequest *request, gboolean *deferred, GError **error)
+{
+  if (strcmp (name, "ping") == 0)
+    return g_variant_new_string ("");
+  if (strcmp (name, "register") == 0)
+    return m_register (hub, params, error);
+
+  HubClient *c = client_by_key (hub, params, 0, error);
+  if (c == NULL)
+    return NULL;
+
+  if (strcmp (name, "unregister") == 0)
+    {
+      if (!check_arity (params, 1, name, error))
+        return NULL;
+      client_drop (hub, c, "by request");
+      return g_variant_new_string ("");
+    }
+  if (strcmp (name, "setXmlrpcCallback") == 0)
+    {
+      if (!check_arity (params, 2, name, error))
+        return NULL;
+      g_autofree char *url = arg_string (params, 1, "url", error);
+      if (url == NULL)
+        return NULL;
+      if (!g_str_has_prefix (url, "http://"))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Callback URL is not an http: URL");
+          return NULL;
+        }
+      g_free (c->callback);
+      c->callback = g_steal_pointer (&url);
+      pump (c);
+      return g_variant_new_string ("");
+    }
+  if (strcmp (name, "declareMetadata") == 0 || strcmp (name, "declareSubscriptions") == 0)
+    {
+      gboolean meta = name[7] == 'M';
+      if (!check_arity (params, 2, name, error))
+        return NULL;
+      g_autoptr(GVariant) map = arg_map (params, 1, meta ? "metadata" : "subscriptions", error);
+      if (map == NULL)
+        return NULL;
+      if (!meta)
+        {
+          GVariantIter iter;
+          GVariant *annot;
+          const char *pattern;
+          g_variant_iter_init (&iter, map);
+          while (g_variant_iter_loop (&iter, "{&sv}", &pattern, &annot))
+            {
+              g_autoptr(GVariant) a = unbox (annot);
+              if (!g_variant_is_of_type (a, G_VARIANT_TYPE ("a{sv}")))
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "Subscription annotation for %s is not a map", pattern);
+                  g_variant_unref (annot);
+                  return NULL;
+                }
+            }
+        }
+      GVariant **slot = meta ? &c->metadata : &c->subscriptions;
+      g_clear_pointer (slot, g_variant_unref);
+      *slot = g_variant_ref (map);
+      broadcast_event (hub, meta ? "samp.hub.event.metadata" : "samp.hub.event.subscriptions",
+                       id_params (c->id, meta ? "metadata" : "subscriptions",
+                                  g_variant_new_variant (map)), NULL);
+      return g_variant_new_string ("");
+    }
+  if (strcmp (name, "getMetadata") == 0 || strcmp (name, "getSubscriptions") == 0)
+    {
+      if (!check_arity (params, 2, name, error))
+        return NULL;
+      g_autofree char *id = arg_string (params, 1, "client-id", error);
+      if (id == NULL)
+        return NULL;
+      HubClient *other = g_hash_table_lookup (hub->by_id, id);
+      if (other == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "No registered client %s", id);
+          return NULL;
+        }
+      return g_variant_ref (name[3] == 'M' ? other->metadata : other->subscriptions);
+    }
+  if (strcmp (name, "getRegisteredClients") == 0)
+    {
+      if (!check_arity (params, 1, name, error))
+        return NULL;
+      GVariantBuilder b;
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
+      for (guint i = 0; i < hub->order->len; i++)
+        {
+          HubClient *o = g_ptr_array_index (hub->order, i);
+          if (o != c)
+            g_variant_builder_add (&b, "v", g_variant_new_string (o->id));
+        }
+      return g_variant_builder_end (&b);
+    }
+  if (strcmp (name, "getSubscribedClients") == 0)
+    {
+      if (!check_arity (params, 2, name, error))
+        return NULL;
+      g_autofree char *mtype = arg_string (params, 1, "mtype", error);
+      if (mtype == NULL)
+        return NULL;
+      GVariantBuilder b;
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
+      for (guint i = 0; i < hub->order->len; i++)
+        {
+          HubClient *o = g_ptr_array_index (hub->order, i);
+          if (o == c)
+            continue;
+          GVariant *annot = client_subscription (o, mtype);
+          if (annot != NULL)
+            g_variant_builder_add (&b, "{sv}", o->id, annot);
+          g_clear_pointer (&annot, g_variant_unref);
+        }
+      return g_variant_builder_end (&b);
+    }
+  if (strcmp (name, "notify") == 0 || strcmp (name, "call") == 0
+      || strcmp (name, "callAndWait") == 0)
+    {
+      gboolean is_notify = name[0] == 'n';
+      gboolean is_wait = name[4] == 'A';
+      guint n = is_notify ? 3 : 4;
+      if (!check_arity (params, n, name, error))
+        return NULL;
+      g_autofree char *target = arg_string (params, 1, "recipient-id", error);
+      if (target == NULL)
+        return NULL;
+      g_autofree char *tag = NULL;
+      if (!is_notify && !is_wait && (tag = arg_string (params, 2, "msg-tag", error)) == NULL)
+        return NULL;
+      g_autoptr(GVariant) msg = arg_map (params, is_notify || is_wait ? 2 : 3, "message", error);
+      if (msg == NULL)
+        return NULL;
+      g_autofree char *mtype = message_mtype (msg, error);
+      if (mtype == NULL)
+        return NULL;
+      double timeout = 0;
+      if (is_wait)
+        {
+          g_autofree char *t = arg_string (params, 3, "timeout", error);
+          if (t == NULL)
+            return NULL;
+          char *end = NULL;
+          timeout = g_ascii_strtod (t, &end);
+          if (end == t || *end != '\0')
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "Timeout \"%s\" is not a number", t);
+              return NULL;
+            }
+        }
+      if (!is_notify && !is_wait && c->callback == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                       "Client %s is not callable", c->id);
+          return NULL;
+        }
+      HubClient *r = target_for (hub, c, target, mtype, error);
+      if (r == NULL)
+        return NULL;
+      if (is_notify)
+        {
+          deliver (r, "samp.client.receiveNotification",
+                   g_variant_new ("(vvv)", g_variant_new_string (r->key),
+                                  g_variant_new_string (c->id),
+                                  g_variant_new_variant (msg)), NULL);
+          return g_variant_new_string ("");
+        }
+      const char *msg_id = call_start (hub, c, r, tag ? tag : "", msg,
+                                       is_wait ? request : NULL, timeout);
+      if (is_wait)
+        {
+          *deferred = TRUE;
+          return NULL;
+        }
+      return g_variant_new_string (msg_id);
+    }
+  if (strcmp (name, "notifyAll") == 0 || strcmp (name, "callAll") == 0)
+    {
+      gboolean is_notify = name[0] == 'n';
+      if (!check_arity (params, is_notify ? 2 : 3, name, error))
+        return NULL;
+      g_autofree char *tag = NULL;
+      if (!is_notify && (tag = arg_string (params, 1, "msg-tag", error)) == NULL)
+        return NULL;
+      g_autoptr(GVariant) msg = arg_map (params, is_notify ? 1 : 2, "message", error);
+      if (msg == NULL)
+        return NULL;
+      g_autofree char *mtype = message_mtype (msg, error);
+      if (mtype == NULL)
+        return NULL;
+      if (!is_notify && c->callback == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                       "Client %s is not callable", c->id);
+          return NULL;
+        }
+      GVariantBuilder b;
+      g_variant_builder_init (&b, is_notify ? G_VARIANT_TYPE ("av") : G_VARIANT_TYPE ("a{sv}"));
+      /* copy: a delivery to the hub itself never changes the table, but
+       * keep the loop independent of it anyway */
+      g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+      for (guint i = 0; i < hub->order->len; i++)
+        {
+          HubClient *o = g_ptr_array_index (hub->order, i);
+          if (o == c || (o != hub->self && o->callback == NULL))
+            continue;
+          g_autoptr(GVariant) annot = client_subscription (o, mtype);
+          if (annot != NULL)
+            g_ptr_array_add (targets, client_ref (o));
+        }
+      for (guint i = 0; i < targets->len; i++)
+        {
+          HubClient *o = g_ptr_array_index (targets, i);
+          if (o->gone)
+            continue;
+          if (is_notify)
+            {
+              deliver (o, "samp.client.receiveNotification",
+                       g_variant_new ("(vvv)", g_variant_new_string (o->key),
+                                      g_variant_new_string (c->id),
+                                      g_variant_new_variant (msg)), NULL);
+              g_variant_builder_add (&b, "v", g_variant_new_string (o->id));
+            }
+          else
+            {
+              const char *msg_id = call_start (hub, c, o, tag, msg, NULL, 0);
+              g_variant_builder_add (&b, "{sv}", o->id, g_variant_new_string (msg_id));
+            }
+        }
+      return g_variant_builder_end (&b);
+    }
+  if (strcmp (name, "reply") == 0)
+    {
+      if (!check_arity (params, 3, name, error))
+        return NULL;
+      g_autofree char *msg_id = arg_string (params, 1, "msg-id", error);
+      if (msg_id == NULL)
+        return NULL;
+      g_autoptr(GVariant) resp = arg_map (params, 2, "response", error);
+      if (resp == NULL)
+        return NULL;
+      HubCall *call = g_hash_table_lookup (hub->calls, msg_id);
+      if (call == NULL || strcmp (call->recipient_id, c->id) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "No pending call %s for client %s", msg_id, c->id);
+          return NULL;
+        }
+      g_autofree char *status = map_dup_string (resp, "samp.status");
+      if (status == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Response has no samp.status string");
+          return NULL;
+        }
+      call_complete (hub, msg_id, resp, c->id);
+      return g_variant_new_string ("");
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               "No such method samp.hub.%s", name);
+  return NULL;
+}
+
+/* Entry point from the transport for every incoming call. */
+static void
+on_call (SampHub *hub, const char *method, GVariant *params, HubRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  gsize n = g_variant_n_children (params);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (params, i);
+      if (!is_samp_value (child))
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Param is not a SAMP type (string, list or map only)");
+          hub_request_fault (request, error);
+          return;
+        }
+    }
+  if (!g_str_has_prefix (method, "samp.hub."))
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "No such method %s", method);
+      hub_request_fault (request, error);
+      return;
+    }
+  gboolean deferred = FALSE;
+  GVariant *result = dispatch (hub, method + strlen ("samp.hub."), params,
+                               request, &deferred, &error);
+  if (deferred)
+    return;
+  if (result == NULL)
+    {
+      g_debug ("samp.hub.%s fault: %s", method + 9, error->message);
+      hub_request_fault (request, error);
+    }
+  else
+    hub_request_return (request, result);
+}
+
+/* ================== lockfile ================== */
+
+char *
+samp_hub_lockfile_path (GError **error)
+{
+  const char *env = g_getenv ("SAMP_HUB");
+  if (env != NULL && g_str_has_prefix (env, "std-lockurl:"))
+    {
+      const char *url = env + strlen ("std-lockurl:");
+      if (!g_str_has_prefix (url, "file:"))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "SAMP_HUB names a lockfile that is not a local file: %s", url);
+          return NULL;
+        }
+      /* file:///p, file://localhost/p, file:/p */
+      const char *p = url + 5;
+      if (g_str_has_prefix (p, "//"))
+        {
+          p += 2;
+          const char *slash = strchr (p, '/');
+          if (slash == NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "Bad lockfile URL in SAMP_HUB: %s", url);
+              return NULL;
+            }
+          p = slash;
+        }
+      char *path = g_uri_unescape_string (p, NULL);
+      if (path == NULL || *path != '/')
+        {
+          g_free (path);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Bad lockfile URL in SAMP_HUB: %s", url);
+          return NULL;
+        }
+      return path;
+    }
+  return g_build_filename (g_get_home_dir (), ".samp", NULL);
+}
+
+/* Returns: (transfer full) (nullable): samp.hub.xmlrpc.url from @path. */
+static char *
+lockfile_read_url (const char *path)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_strstrip (*l);
+      if (g_str_has_prefix (*l, "samp.hub.xmlrpc.url="))
+        return g_strdup (*l + strlen ("samp.hub.xmlrpc.url="));
+    }
+  return NULL;
+}
+
+gboolean
+samp_hub_is_live (const char *lockfile, guint timeout_ms)
+{
+  g_autofree char *path = lockfile ? g_strdup (lockfile) : samp_hub_lockfile_path (NULL);
+  if (path == NULL)
+    return FALSE;
+  g_autofree char *url = lockfile_read_url (path);
+  if (url == NULL)
+    return FALSE;
+  return hub_net_ping_sync (url, timeout_ms, NULL);
+}
+
+/* Write the lockfile 0600 through a temp file in the same directory; link
+ * it into place when there is none (so two hubs starting together cannot
+ * both win), rename over a stale one. */
+static gboolean
+lockfile_write (SampHub *hub, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (hub->lockfile);
+  g_autofree char *tmpl = g_build_filename (dir, ".samp-hub-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+                   "Cannot create lockfile in %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  g_autofree char *text = g_strdup_printf (
+      "# SAMP Standard Profile lockfile written by cadc-samp hub\n"
+      "# %s\n"
+      "samp.secret=%s\n"
+      "samp.hub.xmlrpc.url=%s\n"
+      "samp.profile.version=1.3\n"
+      "hub.impl=cadc-samp " PACKAGE_VERSION "\n"
+      "hub.start.date=%s\n", date, hub->secret, hub->url, date);
+  gsize len = strlen (text), off = 0;
+  while (off < len)
+    {
+      ssize_t w = write (fd, text + off, len - off);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        {
+          int e = errno;
+          close (fd);
+          g_unlink (tmpl);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+                       "Cannot write lockfile: %s", g_strerror (e));
+          return FALSE;
+        }
+      off += (gsize) w;
+    }
+  memset (text, 0, len);
+  fsync (fd);
+  close (fd);
+
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      if (link (tmpl, hub->lockfile) == 0)
+        {
+          g_unlink (tmpl);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        break;
+      if (samp_hub_is_live (hub->lockfile, 2000))
+        {
+          g_unlink (tmpl);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       "A SAMP hub is already running (lockfile %s)", hub->lockfile);
+          return FALSE;
+        }
+      g_message ("replacing stale lockfile %s", hub->lockfile);
+      if (rename (tmpl, hub->lockfile) == 0)
+        return TRUE;
+      break;
+    }
+  int e = errno;
+  g_unlink (tmpl);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+               "Cannot install lockfile %s: %s", hub->lockfile, g_strerror (e));
+  return FALSE;
+}
+
+/* Remove the lockfile only if it is still ours. */
+static void
+lockfile_remove (SampHub *hub)
+{
+  if (hub->lockfile == NULL)
+    return;
+  g_autofree char *url = lockfile_read_url (hub->lockfile);
+  if (url != NULL && g_strcmp0 (url, hub->url) == 0)
+    g_unlink (hub->lockfile);
+}
+
+/* ================== lifecycle ================== */
+
+SampHub *
+samp_hub_new (void)
+{
+  SampHub *hub = g_new0 (SampHub, 1);
+  hub->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) client_unref);
+  hub->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  hub->order = g_ptr_array_new ();
+  hub->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) call_free);
+  hub->delivery_timeout = 30;
+  return hub;
+}
+
+void
+samp_hub_set_lockfile (SampHub *hub, const char *path)
+{
+  g_return_if_fail (hub != NULL && !hub->running);
+  g_free (hub->lockfile_override);
+  hub->lockfile_override = g_strdup (path);
+}
+
+void
+samp_hub_set_delivery_timeout (SampHub *hub, guint seconds)
+{
+  g_return_if_fail (hub != NULL && seconds > 0);
+  hub->delivery_timeout = seconds;
+}
+
+gboolean
+samp_hub_start (SampHub *hub, GError **error)
+{
+  g_return_val_if_fail (hub != NULL, FALSE);
+  g_return_val_if_fail (!hub->running, FALSE);
+  g_autofree char *path = hub->lockfile_override
+    ? g_strdup (hub->lockfile_override) : samp_hub_lockfile_path (error);
+  if (path == NULL)
+    return FALSE;
+  if (samp_hub_is_live (path, 2000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "A SAMP hub is already running (lockfile %s)", path);
+      return FALSE;
+    }
+  hub->net = hub_net_new (hub, on_call, error);
+  if (hub->net == NULL)
+    return FALSE;
+  hub->url = g_strdup (hub_net_get_url (hub->net));
+  hub->secret = random_token (16);
+  hub->lockfile = g_steal_pointer (&path);
+
+  hub->self = client_add (hub, HUB_ID);
+  GVariantBuilder meta;
+  g_variant_builder_init (&meta, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&meta, "{sv}", "samp.name", g_variant_new_string ("Hub"));
+  g_variant_builder_add (&meta, "{sv}", "samp.description.text",
+                         g_variant_new_string ("cadc-samp embedded SAMP hub"));
+  g_variant_builder_add (&meta, "{sv}", "hub.version", g_variant_new_string (PACKAGE_VERSION));
+  g_variant_unref (hub->self->metadata);
+  hub->self->metadata = g_variant_ref_sink (g_variant_builder_end (&meta));
+  GVariantBuilder subs;
+  g_variant_builder_init (&subs, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&subs, "{sv}", "samp.app.ping", empty_map ());
+  g_variant_unref (hub->self->subscriptions);
+  hub->self->subscriptions = g_variant_ref_sink (g_variant_builder_end (&subs));
+
+  if (!lockfile_write (hub, error))
+    {
+      g_clear_pointer (&hub->net, hub_net_free);
+      client_drop (hub, hub->self, "start failed");
+      hub->self = NULL;
+      g_clear_pointer (&hub->url, g_free);
+      g_clear_pointer (&hub->lockfile, g_free);
+      g_clear_pointer (&hub->secret, g_free);
+      return FALSE;
+    }
+  hub->running = TRUE;
+  g_message ("SAMP hub running at %s (lockfile %s)", hub->url, hub->lockfile);
+  return TRUE;
+}
+
+static gboolean
+queues_busy (SampHub *hub)
+{
+  for (guint i = 0; i < hub->order->len; i++)
+    {
+      HubClient *c = g_ptr_array_index (hub->order, i);
+      if (c->in_flight || !g_queue_is_empty (&c->queue))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+samp_hub_stop (SampHub *hub)
+{
+  g_return_if_fail (hub != NULL);
+  if (!hub->running)
+    return;
+  lockfile_remove (hub);
+  broadcast_event (hub, "samp.hub.event.shutdown", empty_map (), NULL);
+  hub->running = FALSE;
+  gint64 end = g_get_monotonic_time () + SHUTDOWN_GRACE_MS * 1000;
+  GMainContext *ctx = g_main_context_get_thread_default ();
+  while (queues_busy (hub) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (ctx, FALSE))
+      g_usleep (1000);
+  g_hash_table_remove_all (hub->calls);
+  while (hub->order->len > 0)
+    client_drop (hub, g_ptr_array_index (hub->order, 0), "hub stopped");
+  hub->self = NULL;
+  g_clear_pointer (&hub->net, hub_net_free);
+  g_message ("SAMP hub stopped");
+}
+
+const char *
+samp_hub_get_url (SampHub *hub)
+{
+  g_return_val_if_fail (hub != NULL, NULL);
+  return hub->url;
+}
+
+const char *
+samp_hub_get_lockfile (SampHub *hub)
+{
+  g_return_val_if_fail (hub != NULL, NULL);
+  return hub->lockfile;
+}
+
+guint
+samp_hub_get_n_clients (SampHub *hub)
+{
+  g_return_val_if_fail (hub != NULL, 0);
+  return hub->order->len > 0 && hub->self ? hub->order->len - 1 : hub->order->len;
+}
+
+void
+samp_hub_free (SampHub *hub)
+{
+  if (hub == NULL)
+    return;
+  samp_hub_stop (hub);
+  g_hash_table_destroy (hub->calls);
+  g_hash_table_destroy (hub->by_key);
+  g_hash_table_destroy (hub->by_id);
+  g_ptr_array_free (hub->order, TRUE);
+  if (hub->secret)
+    memset (hub->secret, 0, strlen (hub->secret));
+  g_free (hub->secret);
+  g_free (hub->url);
+  g_free (hub->lockfile);
+  g_free (hub->lockfile_override);
+  g_free (hub);
+}
