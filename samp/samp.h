@@ -7,3 +7,12 @@
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
+
+#include "samp-error.h"
+#include "samp-value.h"
+#include "samp-mtype.h"
+#include "samp-lockfile.h"
+#include "samp-xmlrpc.h"
+#include "samp-http.h"
+#include "samp-client.h"

@@ -1,0 +1,80 @@
+/* samp-http.h: the minimal HTTP/1.1 that SAMP's Standard Profile needs.
+ *
+ * Server: listens on 127.0.0.1, port chosen by the kernel.  Each
+ * connection is read by a worker thread (plain blocking GIO); the parsed
+ * request is handed to the handler on the GMainContext that was
+ * thread-default when the server was created.  The handler may answer
+ * at once or later (keep a ref, call samp_http_request_respond() from
+ * that context), so any number of requests can be outstanding and a slow
+ * one never blocks the others.  A request dropped unanswered gets a 500.
+ * Every response closes the connection.  Bodies are limited to
+ * SAMP_HTTP_MAX_BODY bytes (413 otherwise).
+ *
+ * Client: POST (and GET for std-lockurl:http: lockfiles) on a worker
+ * thread; the async variants complete on the caller's thread-default
+ * context.  Errors: SAMP_ERROR_TIMEOUT when @timeout_ms passes,
+ * G_IO_ERROR (CONNECTION_REFUSED, CANCELLED, ...) for socket failures,
+ * SAMP_ERROR_PROTOCOL for malformed HTTP or a non-2xx status.
+ * Only http:// URLs (SAMP hubs and clients are local).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SAMP_HTTP_MAX_BODY ((gsize) 64 * 1024 * 1024)
+
+typedef struct _SampHttpServer SampHttpServer;
+typedef struct _SampHttpRequest SampHttpRequest;
+
+/* Called on the server's main context.  @request is borrowed: take a ref
+ * with samp_http_request_ref() to answer after returning. */
+typedef void (*SampHttpHandler) (SampHttpServer *server, SampHttpRequest *request,
+                                 gpointer user_data);
+
+/* Returns: (transfer full): a listening server, or NULL and an error. */
+SampHttpServer *samp_http_server_new (SampHttpHandler handler, gpointer user_data,
+                                      GError **error);
+
+/* Returns: (transfer none): "http://127.0.0.1:PORT/". */
+const char *samp_http_server_get_url (SampHttpServer *server);
+guint16 samp_http_server_get_port (SampHttpServer *server);
+
+/* Stop listening; outstanding requests are answered 503.  No handler is
+ * called after this returns. */
+void samp_http_server_free (SampHttpServer *server);
+
+const char *samp_http_request_get_method (SampHttpRequest *request);
+const char *samp_http_request_get_path (SampHttpRequest *request);
+/* Returns: (transfer none) (nullable): a header value (name case-insensitive). */
+const char *samp_http_request_get_header (SampHttpRequest *request, const char *name);
+/* Returns: (transfer none): the body, NUL-terminated for convenience. */
+const char *samp_http_request_get_body (SampHttpRequest *request, gsize *len);
+
+SampHttpRequest *samp_http_request_ref (SampHttpRequest *request);
+void samp_http_request_unref (SampHttpRequest *request);
+
+/* Send the response (once; later calls are ignored).  @body may be NULL. */
+void samp_http_request_respond (SampHttpRequest *request, guint status,
+                                const char *content_type, const char *body, gssize len);
+
+/* POST @body to @url.  @timeout_ms 0 = no timeout. */
+void samp_http_post_async (const char *url, const char *content_type, GBytes *body,
+                           guint timeout_ms, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+/* Returns: (transfer full): the response body. */
+GBytes *samp_http_post_finish (GAsyncResult *result, GError **error);
+
+/* Blocking POST in the calling thread (does not iterate any main loop). */
+GBytes *samp_http_post_sync (const char *url, const char *content_type, GBytes *body,
+                             guint timeout_ms, GCancellable *cancellable, GError **error);
+
+/* Blocking GET (lockfiles). */
+GBytes *samp_http_get_sync (const char *url, guint timeout_ms, GCancellable *cancellable,
+                            GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampHttpServer, samp_http_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampHttpRequest, samp_http_request_unref)
+
+G_END_DECLS
