@@ -52,7 +52,7 @@ typedef struct {
   char *recipient_id;
   char *msg_tag;           /* NULL for callAndWait */
   HubRequest *waiter;      /* callAndWait request, or NULL */
-  guint timeout_source;
+  GSource *timeout_source;
 } HubCall;
 
 struct _SampHub {
@@ -70,6 +70,7 @@ struct _SampHub {
   guint64 next_msg;
   guint delivery_timeout;
   gboolean running;
+  GMainContext *context;   /* thread-default context at start */
 };
 
 static void deliver (HubClient *c, const char *method, GVariant *params,
@@ -467,7 +468,10 @@ static void
 call_free (HubCall *call)
 {
   if (call->timeout_source)
-    g_source_remove (call->timeout_source);
+    {
+      g_source_destroy (call->timeout_source);
+      g_source_unref (call->timeout_source);
+    }
   if (call->waiter)
     {
       g_autoptr(GError) e = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -512,7 +516,7 @@ static gboolean
 call_timeout (gpointer data)
 {
   HubCall *call = data;
-  call->timeout_source = 0;
+  g_clear_pointer (&call->timeout_source, g_source_unref);
   if (call->waiter)
     {
       g_autoptr(GError) e = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -541,9 +545,11 @@ call_start (SampHub *hub, HubClient *sender, HubClient *recipient,
   call->waiter = waiter;
   g_hash_table_insert (hub->calls, call->msg_id, call);
   if (waiter != NULL && timeout_s > 0)
-    call->timeout_source = g_timeout_add_full (G_PRIORITY_DEFAULT,
-                                               (guint) (timeout_s * 1000.0 + 0.5),
-                                               call_timeout, call, NULL);
+    {
+      call->timeout_source = g_timeout_source_new ((guint) (timeout_s * 1000.0 + 0.5));
+      g_source_set_callback (call->timeout_source, call_timeout, call, NULL);
+      g_source_attach (call->timeout_source, hub->context);
+    }
   const char *msg_id = call->msg_id;
   deliver (recipient, "samp.client.receiveCall",
            g_variant_new ("(vvvv)", g_variant_new_string (recipient->key),
@@ -587,7 +593,9 @@ hub_self_receive (SampHub *hub, const char *method, GVariant *params)
   SelfReply *r = g_new0 (SelfReply, 1);
   r->hub = hub;
   r->msg_id = g_variant_dup_string (id, NULL);
-  g_idle_add (self_reply_idle, r);
+  g_autoptr(GSource) idle = g_idle_source_new ();
+  g_source_set_callback (idle, self_reply_idle, r, NULL);
+  g_source_attach (idle, hub->context);
 }
 
 /* ================== samp.hub.* methods ================== */
@@ -1227,6 +1235,8 @@ samp_hub_start (SampHub *hub, GError **error)
                    "A SAMP hub is already running (lockfile %s)", path);
       return FALSE;
     }
+  g_clear_pointer (&hub->context, g_main_context_unref);
+  hub->context = g_main_context_ref_thread_default ();
   hub->net = hub_net_new (hub, on_call, error);
   if (hub->net == NULL)
     return FALSE;
@@ -1286,9 +1296,8 @@ samp_hub_stop (SampHub *hub)
   broadcast_event (hub, "samp.hub.event.shutdown", empty_map (), NULL);
   hub->running = FALSE;
   gint64 end = g_get_monotonic_time () + SHUTDOWN_GRACE_MS * 1000;
-  GMainContext *ctx = g_main_context_get_thread_default ();
   while (queues_busy (hub) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (ctx, FALSE))
+    if (!g_main_context_iteration (hub->context, FALSE))
       g_usleep (1000);
   g_hash_table_remove_all (hub->calls);
   while (hub->order->len > 0)
@@ -1335,5 +1344,6 @@ samp_hub_free (SampHub *hub)
   g_free (hub->url);
   g_free (hub->lockfile);
   g_free (hub->lockfile_override);
+  g_clear_pointer (&hub->context, g_main_context_unref);
   g_free (hub);
 }

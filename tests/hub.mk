@@ -1,1 +1,3 @@
 # hub tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
+check_PROGRAMS += test-hub
+TESTS += test-hub

@@ -1,0 +1,436 @@
+/* test-hub.c: the embedded SAMP hub, driven over raw XML-RPC.
+ *
+ * The hub runs in a worker thread on its own GMainContext; the test talks
+ * to it with blocking HTTP posts of hand-written XML-RPC, so the strict
+ * typing (no <int>/<double>), the faults and the lockfile rules are
+ * checked byte for byte.  Delivery behaviour against real clients is in
+ * test-hub-astropy.sh and test-hub-jsamp.sh.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "samp/samp-hub.h"
+
+typedef struct {
+  char *dir;
+  char *lockfile;
+  SampHub *hub;
+  GMainContext *ctx;
+  GMainLoop *loop;
+  GThread *thread;
+  GMutex lock;
+  GCond cond;
+  gboolean ready;
+  GError *error;
+  char *url;
+  char *secret;
+} Fixture;
+
+static gpointer
+hub_thread (gpointer data)
+{
+  Fixture *f = data;
+  g_main_context_push_thread_default (f->ctx);
+  gboolean ok = samp_hub_start (f->hub, &f->error);
+  g_mutex_lock (&f->lock);
+  f->ready = TRUE;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->lock);
+  if (ok)
+    {
+      g_main_loop_run (f->loop);
+      samp_hub_stop (f->hub);
+    }
+  g_main_context_pop_thread_default (f->ctx);
+  return NULL;
+}
+
+static gboolean
+start_hub (Fixture *f, const char *lockfile, guint delivery_timeout)
+{
+  f->hub = samp_hub_new ();
+  samp_hub_set_lockfile (f->hub, lockfile);
+  if (delivery_timeout)
+    samp_hub_set_delivery_timeout (f->hub, delivery_timeout);
+  f->ctx = g_main_context_new ();
+  f->loop = g_main_loop_new (f->ctx, FALSE);
+  f->ready = FALSE;
+  f->thread = g_thread_new ("hub", hub_thread, f);
+  g_mutex_lock (&f->lock);
+  while (!f->ready)
+    g_cond_wait (&f->cond, &f->lock);
+  g_mutex_unlock (&f->lock);
+  return f->error == NULL;
+}
+
+static gboolean
+quit_idle (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_hub (Fixture *f)
+{
+  if (f->thread == NULL)
+    return;
+  g_main_context_invoke (f->ctx, quit_idle, f->loop);
+  g_thread_join (f->thread);
+  f->thread = NULL;
+  g_clear_pointer (&f->hub, samp_hub_free);
+  g_clear_pointer (&f->loop, g_main_loop_unref);
+  g_clear_pointer (&f->ctx, g_main_context_unref);
+  g_clear_error (&f->error);
+}
+
+static char *
+lockfile_value (const char *path, const char *key)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *prefix = g_strconcat (key, "=", NULL);
+  for (char **l = lines; *l; l++)
+    if (g_str_has_prefix (*l, prefix))
+      return g_strdup (*l + strlen (prefix));
+  return NULL;
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->cond);
+  f->dir = g_dir_make_tmp ("test-hub-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->lockfile = g_build_filename (f->dir, "lock", NULL);
+  g_assert_true (start_hub (f, f->lockfile, 2));
+  f->url = lockfile_value (f->lockfile, "samp.hub.xmlrpc.url");
+  f->secret = lockfile_value (f->lockfile, "samp.secret");
+  g_assert_nonnull (f->url);
+  g_assert_nonnull (f->secret);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  stop_hub (f);
+  g_unlink (f->lockfile);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->lockfile);
+  g_free (f->url);
+  g_free (f->secret);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->cond);
+}
+
+/* POST @body to @url and return the response body. */
+static char *
+post (const char *url, const char *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 10);
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_uri (client, url, 80, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *req = g_strdup_printf ("POST /xmlrpc HTTP/1.1\r\nHost: x\r\n"
+                                          "Content-Type: text/xml\r\nContent-Length: %zu\r\n"
+                                          "Connection: close\r\n\r\n%s", strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                             req, strlen (req), NULL, NULL, &error);
+  g_assert_no_error (error);
+  GString *all = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                                   buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (all, buf, n);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (all->str, "HTTP/1.1 200"));
+  char *sep = strstr (all->str, "\r\n\r\n");
+  g_assert_nonnull (sep);
+  char *res = g_strdup (sep + 4);
+  g_string_free (all, TRUE);
+  return res;
+}
+
+static char *
+call (Fixture *f, const char *method, const char *params_xml)
+{
+  g_autofree char *body = g_strdup_printf ("<?xml version=\"1.0\"?><methodCall>"
+                                           "<methodName>%s</methodName><params>%s</params>"
+                                           "</methodCall>", method, params_xml);
+  return post (f->url, body);
+}
+
+#define S(x) "<param><value><string>" x "</string></value></param>"
+
+static gboolean
+is_fault (const char *resp)
+{
+  return strstr (resp, "<fault>") != NULL;
+}
+
+/* Register and return the private key and id. */
+static void
+do_register (Fixture *f, char **key, char **id)
+{
+  g_autofree char *p = g_strdup_printf (S ("%s"), f->secret);
+  g_autofree char *r = call (f, "samp.hub.register", p);
+  g_assert_false (is_fault (r));
+  g_autoptr(GRegex) re = g_regex_new ("<name>samp.private-key</name><value><string>([^<]+)<", 0, 0, NULL);
+  g_autoptr(GMatchInfo) mi = NULL;
+  g_assert_true (g_regex_match (re, r, 0, &mi));
+  *key = g_match_info_fetch (mi, 1);
+  g_autoptr(GRegex) re2 = g_regex_new ("<name>samp.self-id</name><value><string>([^<]+)<", 0, 0, NULL);
+  g_autoptr(GMatchInfo) mi2 = NULL;
+  g_assert_true (g_regex_match (re2, r, 0, &mi2));
+  *id = g_match_info_fetch (mi2, 1);
+  g_assert_true (strstr (r, "<name>samp.hub-id</name><value><string>hub<") != NULL);
+}
+
+static void
+test_lockfile (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->lockfile, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_autofree char *version = lockfile_value (f->lockfile, "samp.profile.version");
+  g_assert_cmpstr (version, ==, "1.3");
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  g_assert_cmpuint (strlen (f->secret), >=, 16);
+  g_assert_true (samp_hub_is_live (f->lockfile, 2000));
+
+  /* a second hub refuses to start over the live one */
+  g_autoptr(SampHub) second = samp_hub_new ();
+  samp_hub_set_lockfile (second, f->lockfile);
+  g_autoptr(GError) error = NULL;
+  g_assert_false (samp_hub_start (second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_autofree char *url2 = lockfile_value (f->lockfile, "samp.hub.xmlrpc.url");
+  g_assert_cmpstr (url2, ==, f->url);
+
+  /* stopping removes the lockfile */
+  stop_hub (f);
+  g_assert_false (g_file_test (f->lockfile, G_FILE_TEST_EXISTS));
+  g_assert_false (samp_hub_is_live (f->lockfile, 500));
+
+  /* a stale lockfile (dead URL) is replaced */
+  g_assert_true (g_file_set_contents (f->lockfile,
+                                      "samp.secret=x\nsamp.hub.xmlrpc.url=http://127.0.0.1:1/xmlrpc\n"
+                                      "samp.profile.version=1.3\n", -1, NULL));
+  g_assert_true (start_hub (f, f->lockfile, 0));
+  g_autofree char *url3 = lockfile_value (f->lockfile, "samp.hub.xmlrpc.url");
+  g_assert_cmpstr (url3, !=, "http://127.0.0.1:1/xmlrpc");
+  g_assert_true (samp_hub_is_live (f->lockfile, 2000));
+}
+
+static void
+test_lockfile_path (void)
+{
+  g_autofree char *old = g_strdup (g_getenv ("SAMP_HUB"));
+  g_autoptr(GError) error = NULL;
+  g_setenv ("SAMP_HUB", "std-lockurl:file:///tmp/some%20dir/lock", TRUE);
+  g_autofree char *a = samp_hub_lockfile_path (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a, ==, "/tmp/some dir/lock");
+  g_setenv ("SAMP_HUB", "std-lockurl:file://localhost/tmp/lock2", TRUE);
+  g_autofree char *b = samp_hub_lockfile_path (&error);
+  g_assert_cmpstr (b, ==, "/tmp/lock2");
+  g_setenv ("SAMP_HUB", "std-lockurl:http://example.org/lock", TRUE);
+  g_autofree char *c = samp_hub_lockfile_path (&error);
+  g_assert_null (c);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_unsetenv ("SAMP_HUB");
+  g_autofree char *d = samp_hub_lockfile_path (&error);
+  g_autofree char *want = g_build_filename (g_get_home_dir (), ".samp", NULL);
+  g_assert_cmpstr (d, ==, want);
+  if (old)
+    g_setenv ("SAMP_HUB", old, TRUE);
+}
+
+static void
+test_typing (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *r1 = call (f, "samp.hub.register", S ("wrong-secret"));
+  g_assert_true (is_fault (r1));
+  g_autofree char *r2 = call (f, "samp.hub.register", "<param><value><int>3</int></value></param>");
+  g_assert_true (is_fault (r2));
+  g_assert_true (strstr (r2, "SAMP type") != NULL);
+  g_autofree char *r3 = call (f, "samp.hub.getRegisteredClients", S ("no-such-key"));
+  g_assert_true (is_fault (r3));
+  g_autofree char *r4 = call (f, "samp.hub.ping", "");
+  g_assert_false (is_fault (r4));
+  g_autofree char *r5 = post (f->url, "<methodCall><methodName>samp.hub.ping");
+  g_assert_true (is_fault (r5));
+  g_autofree char *r6 = post (f->url, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]>"
+                              "<methodCall><methodName>samp.hub.ping</methodName></methodCall>");
+  g_assert_true (is_fault (r6));
+  g_autofree char *r7 = call (f, "samp.hub.noSuchMethod", "");
+  g_assert_true (is_fault (r7));
+  g_autofree char *r8 = call (f, "system.listMethods", "");
+  g_assert_true (is_fault (r8));
+
+  g_autofree char *key = NULL, *id = NULL;
+  do_register (f, &key, &id);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+
+  /* <double> inside a message */
+  g_autofree char *p9 = g_strdup_printf (S ("%s") S ("hub")
+                                         "<param><value><struct><member><name>samp.mtype</name>"
+                                         "<value><string>samp.app.ping</string></value></member>"
+                                         "<member><name>samp.params</name><value><struct>"
+                                         "<member><name>x</name><value><double>1.5</double></value></member>"
+                                         "</struct></value></member></struct></value></param>", key);
+  g_autofree char *r9 = call (f, "samp.hub.notify", p9);
+  g_assert_true (is_fault (r9));
+
+  /* the hub is a client: listed, with metadata, pingable */
+  g_autofree char *p10 = g_strdup_printf (S ("%s"), key);
+  g_autofree char *r10 = call (f, "samp.hub.getRegisteredClients", p10);
+  g_assert_false (is_fault (r10));
+  g_assert_true (strstr (r10, "<string>hub</string>") != NULL);
+  g_assert_true (strstr (r10, id) == NULL);   /* excludes the caller */
+  g_autofree char *p11 = g_strdup_printf (S ("%s") S ("hub"), key);
+  g_autofree char *r11 = call (f, "samp.hub.getMetadata", p11);
+  g_assert_true (strstr (r11, "samp.name") != NULL);
+  g_autofree char *p12 = g_strdup_printf (S ("%s") S ("hub")
+                                          "<param><value><struct><member><name>samp.mtype</name>"
+                                          "<value><string>samp.app.ping</string></value></member>"
+                                          "<member><name>samp.params</name><value><struct></struct></value></member>"
+                                          "</struct></value></param>" S ("5"), key);
+  g_autofree char *r12 = call (f, "samp.hub.callAndWait", p12);
+  g_assert_false (is_fault (r12));
+  g_assert_true (strstr (r12, "samp.ok") != NULL);
+
+  /* a timeout given as <int> is not a SAMP type */
+  g_autofree char *p13 = g_strdup_printf (S ("%s") S ("hub")
+                                          "<param><value><struct><member><name>samp.mtype</name>"
+                                          "<value><string>samp.app.ping</string></value></member>"
+                                          "</struct></value></param><param><value><int>5</int></value></param>", key);
+  g_autofree char *r13 = call (f, "samp.hub.callAndWait", p13);
+  g_assert_true (is_fault (r13));
+
+  /* unsubscribed target, unknown target, non-callable caller */
+  g_autofree char *p14 = g_strdup_printf (S ("%s") S ("hub")
+                                          "<param><value><struct><member><name>samp.mtype</name>"
+                                          "<value><string>foo.bar</string></value></member>"
+                                          "</struct></value></param>", key);
+  g_autofree char *r14 = call (f, "samp.hub.notify", p14);
+  g_assert_true (is_fault (r14));
+  g_assert_true (strstr (r14, "not subscribed") != NULL);
+  g_autofree char *p15 = g_strdup_printf (S ("%s") S ("c999")
+                                          "<param><value><struct><member><name>samp.mtype</name>"
+                                          "<value><string>samp.app.ping</string></value></member>"
+                                          "</struct></value></param>", key);
+  g_autofree char *r15 = call (f, "samp.hub.notify", p15);
+  g_assert_true (is_fault (r15));
+  g_autofree char *p16 = g_strdup_printf (S ("%s") S ("tag")
+                                          "<param><value><struct><member><name>samp.mtype</name>"
+                                          "<value><string>samp.app.ping</string></value></member>"
+                                          "</struct></value></param>", key);
+  g_autofree char *r16 = call (f, "samp.hub.callAll", p16);
+  g_assert_true (is_fault (r16));
+  g_assert_true (strstr (r16, "not callable") != NULL);
+
+  /* reply to a msg-id that does not exist */
+  g_autofree char *p17 = g_strdup_printf (S ("%s") S ("m42")
+                                          "<param><value><struct><member><name>samp.status</name>"
+                                          "<value><string>samp.ok</string></value></member>"
+                                          "</struct></value></param>", key);
+  g_autofree char *r17 = call (f, "samp.hub.reply", p17);
+  g_assert_true (is_fault (r17));
+
+  g_autofree char *r18 = call (f, "samp.hub.unregister", p10);
+  g_assert_false (is_fault (r18));
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 0);
+  g_autofree char *r19 = call (f, "samp.hub.getRegisteredClients", p10);
+  g_assert_true (is_fault (r19));
+}
+
+/* A callee that accepts TCP connections (kernel backlog) but never
+ * answers: callAndWait times out with a fault, and after the delivery
+ * timeout the callee is unregistered. */
+static void
+test_call_timeout (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) mute = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (mute, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (mute, &error));
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (mute, &error);
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  do_register (f, &kb, &ib);
+  g_autofree char *p1 = g_strdup_printf (S ("%s") S ("http://127.0.0.1:%u/"), kb, port);
+  g_autofree char *r1 = call (f, "samp.hub.setXmlrpcCallback", p1);
+  g_assert_false (is_fault (r1));
+  g_autofree char *p2 = g_strdup_printf (S ("%s") "<param><value><struct><member><name>test.*</name>"
+                                         "<value><struct></struct></value></member></struct></value></param>", kb);
+  g_autofree char *r2 = call (f, "samp.hub.declareSubscriptions", p2);
+  g_assert_false (is_fault (r2));
+
+  /* wildcard subscription seen by getSubscribedClients */
+  g_autofree char *p3 = g_strdup_printf (S ("%s") S ("test.echo"), ka);
+  g_autofree char *r3 = call (f, "samp.hub.getSubscribedClients", p3);
+  g_autofree char *want = g_strdup_printf ("<name>%s</name>", ib);
+  g_assert_true (strstr (r3, want) != NULL);
+  g_autofree char *p3b = g_strdup_printf (S ("%s") S ("other.echo"), ka);
+  g_autofree char *r3b = call (f, "samp.hub.getSubscribedClients", p3b);
+  g_assert_true (strstr (r3b, want) == NULL);
+
+  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *p4 = g_strdup_printf (S ("%s") S ("%s")
+                                         "<param><value><struct><member><name>samp.mtype</name>"
+                                         "<value><string>test.echo</string></value></member>"
+                                         "<member><name>samp.params</name><value><struct></struct></value></member>"
+                                         "</struct></value></param>" S ("1"), ka, ib);
+  g_autofree char *r4 = call (f, "samp.hub.callAndWait", p4);
+  double dt = (g_get_monotonic_time () - t0) / 1e6;
+  g_assert_true (is_fault (r4));
+  g_assert_true (strstr (r4, "timeout") != NULL);
+  g_assert_cmpfloat (dt, >=, 0.9);
+  g_assert_cmpfloat (dt, <, 5.0);
+
+  /* delivery timeout (2 s in this fixture): B is dropped */
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (samp_hub_get_n_clients (f->hub) > 1 && g_get_monotonic_time () < end)
+    g_usleep (50000);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+  g_autofree char *p5 = g_strdup_printf (S ("%s"), ka);
+  g_autofree char *r5 = call (f, "samp.hub.getRegisteredClients", p5);
+  g_assert_true (strstr (r5, ib) == NULL || strstr (r5, "<string>hub</string>") != NULL);
+  g_autofree char *want2 = g_strdup_printf ("<string>%s</string>", ib);
+  g_assert_true (strstr (r5, want2) == NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hub/lockfile-path", test_lockfile_path);   /* before any thread */
+  g_test_add ("/hub/lockfile", Fixture, NULL, setup, test_lockfile, teardown);
+  g_test_add ("/hub/typing", Fixture, NULL, setup, test_typing, teardown);
+  g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
+  return g_test_run ();
+}
