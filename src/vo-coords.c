@@ -131,7 +131,7 @@ parse_angle (const char *text, gboolean is_ra, double *deg)
     }
 
   /* letter units, or a plain number */
-  double total = 0.0;
+  double total = 0.0, prev = 0.0;
   int first_unit = U_NONE, last_unit = U_NONE;
   int count = 0;
   while (*p != '\0')
@@ -167,7 +167,7 @@ parse_angle (const char *text, gboolean is_ra, double *deg)
             return FALSE;
           if (unit != U_MIN && unit != U_SEC)
             return FALSE;
-          if (v >= 60 || total != floor (total) || last_unit == U_SEC)
+          if (v >= 60 || prev != floor (prev) || last_unit == U_SEC)
             return FALSE;
           double scale = (unit == U_MIN) ? 60.0 : 3600.0;
           if (first_unit == U_HOUR)
@@ -175,6 +175,7 @@ parse_angle (const char *text, gboolean is_ra, double *deg)
           total += v / scale;
         }
       last_unit = unit;
+      prev = v;
       count++;
     }
   if (count == 0)

@@ -1,1 +1,3 @@
 # archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
+check_PROGRAMS += test-coords test-adql test-caps test-uws
+TESTS += test-coords test-adql test-caps test-uws

@@ -1,0 +1,165 @@
+/* test-adql.c: the exact ADQL strings of reference/cadc-protocol.md §4. */
+#include "config.h"
+
+#include <string.h>
+#include "vo-adql.h"
+#include "vo-coords.h"
+#include "vo-error.h"
+
+/* Compares @got with @expected where the numbers inside CIRCLE(...) may
+ * differ in the last digits: split both at the circle arguments and compare
+ * the text around them exactly, the numbers to 1e-9. */
+static void
+assert_region_query (const char *got, const char *expected)
+{
+  g_autoptr (GRegex) re = g_regex_new ("^(.*CIRCLE\\('ICRS', )([-0-9.e+]+), ([-0-9.e+]+), ([-0-9.e+]+)(\\).*)$", 0, 0, NULL);
+  g_autoptr (GMatchInfo) mg = NULL, me = NULL;
+  g_assert_true (g_regex_match (re, got, 0, &mg));
+  g_assert_true (g_regex_match (re, expected, 0, &me));
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autofree char *a = g_match_info_fetch (mg, i);
+      g_autofree char *b = g_match_info_fetch (me, i);
+      if (i >= 2 && i <= 4)
+        g_assert_cmpfloat_with_epsilon (g_ascii_strtod (a, NULL), g_ascii_strtod (b, NULL), 1e-9);
+      else
+        g_assert_cmpstr (a, ==, b);
+    }
+}
+
+static void
+test_query_region_spec (void)
+{
+  double ra, dec, ra5, dec5, r;
+  g_assert_true (vo_coords_parse_position ("08h45m07.5s +54d18m00s", &ra, &dec, NULL));
+  vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
+  g_assert_true (vo_coords_parse_radius ("0.3 deg", &r, NULL));
+
+  g_autofree char *q = vo_adql_query_region (ra5, dec5, r, "CFHT", "image");
+  assert_region_query (q,
+      "SELECT * from caom2.Observation o join caom2.Plane p ON o.obsID=p.obsID WHERE INTERSECTS( CIRCLE('ICRS', 131.2812539293342, 54.29999417826929, 0.3), position_bounds) = 1 AND (quality_flag IS NULL OR quality_flag != 'junk') AND collection='CFHT' AND dataProductType='image'");
+  /* the radius prints exactly as Python does */
+  g_assert_nonnull (strstr (q, ", 0.3), position_bounds) = 1"));
+
+  g_autofree char *q2 = vo_adql_query_region (ra5, dec5, r, NULL, NULL);
+  assert_region_query (q2,
+      "SELECT * from caom2.Observation o join caom2.Plane p ON o.obsID=p.obsID WHERE INTERSECTS( CIRCLE('ICRS', 131.2812539293342, 54.29999417826929, 0.3), position_bounds) = 1 AND (quality_flag IS NULL OR quality_flag != 'junk')");
+
+  /* byte-exact with numbers we choose */
+  g_autofree char *q3 = vo_adql_query_region (10.5, -3.25, 1.0 / 60, "JCMT", "");
+  g_assert_cmpstr (q3, ==,
+      "SELECT * from caom2.Observation o join caom2.Plane p ON o.obsID=p.obsID WHERE INTERSECTS( CIRCLE('ICRS', 10.5, -3.25, 0.016666666666666666), position_bounds) = 1 AND (quality_flag IS NULL OR quality_flag != 'junk') AND collection='JCMT'");
+}
+
+static void
+test_query_region_quoting (void)
+{
+  g_autofree char *q = vo_adql_query_region (1, 2, 0.5, "O'Brien' OR '1'='1", NULL);
+  g_assert_true (g_str_has_suffix (q, " AND collection='O''Brien'' OR ''1''=''1'"));
+}
+
+static void
+test_query_name (void)
+{
+  g_autofree char *q = vo_adql_query_name ("M31-B14");
+  g_assert_cmpstr (q, ==,
+      "select * from caom2.Observation o join caom2.Plane p on o.obsID=p.obsID where lower(target_name) like '%m31-b14%'");
+  g_autofree char *q2 = vo_adql_query_name ("Barnard's Star");
+  g_assert_cmpstr (q2, ==,
+      "select * from caom2.Observation o join caom2.Plane p on o.obsID=p.obsID where lower(target_name) like '%barnard''s star%'");
+}
+
+static void
+test_collections (void)
+{
+  g_assert_cmpstr (vo_adql_collections (), ==,
+                   "select distinct collection, energy_emBand from caom2.EnumField");
+}
+
+static void
+test_quote (void)
+{
+  g_autofree char *a = vo_adql_quote ("");
+  g_autofree char *b = vo_adql_quote ("'''");
+  g_autofree char *c = vo_adql_quote ("plain");
+  g_assert_cmpstr (a, ==, "''");
+  g_assert_cmpstr (b, ==, "''''''''");
+  g_assert_cmpstr (c, ==, "'plain'");
+  g_assert_true (vo_adql_is_identifier ("my_table2"));
+  g_assert_false (vo_adql_is_identifier ("2table"));
+  g_assert_false (vo_adql_is_identifier ("a b"));
+  g_assert_false (vo_adql_is_identifier ("x;drop"));
+  g_assert_false (vo_adql_is_identifier (""));
+  g_assert_false (vo_adql_is_identifier (NULL));
+}
+
+static void
+test_crossmatch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *q = vo_adql_crossmatch ("sources", "ra", "dec", 0.01, "CFHT", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (q, ==,
+      "SELECT u.*, o.collection, o.observationID, o.target_name, p.productID, "
+      "p.publisherID, p.dataProductType, p.calibrationLevel "
+      "FROM tap_upload.sources AS u "
+      "JOIN caom2.Plane AS p ON INTERSECTS(CIRCLE('ICRS', u.ra, u.dec, 0.01), p.position_bounds) = 1 "
+      "JOIN caom2.Observation AS o ON o.obsID = p.obsID "
+      "WHERE (p.quality_flag IS NULL OR p.quality_flag != 'junk') AND o.collection='CFHT'");
+
+  g_autofree char *q2 = vo_adql_crossmatch ("t", "RAJ2000", "DEJ2000", 5.0 / 3600, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (q2, "CIRCLE('ICRS', u.RAJ2000, u.DEJ2000, 0.001388888888888889)"));
+  g_assert_true (g_str_has_suffix (q2, "'junk')"));
+
+  char *bad = vo_adql_crossmatch ("t; drop table x", "ra", "dec", 0.1, NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+  g_clear_error (&error);
+  bad = vo_adql_crossmatch ("t", "ra", "de\"c", 0.1, NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+  g_clear_error (&error);
+  bad = vo_adql_crossmatch ("t", "ra", "dec", 0.0, NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+}
+
+static void
+test_footprint (void)
+{
+  g_autoptr (GError) error = NULL;
+  const double v[] = { 10, 20, 11, 20, 11, 21.5, 10, 21.5 };
+  g_autofree char *q = vo_adql_footprint (v, 4, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (q, ==,
+      "SELECT o.collection, o.observationID, o.target_name, p.productID, "
+      "p.publisherID, p.dataProductType, p.calibrationLevel "
+      "FROM caom2.Observation AS o JOIN caom2.Plane AS p ON o.obsID = p.obsID "
+      "WHERE INTERSECTS(POLYGON('ICRS', 10.0, 20.0, 11.0, 20.0, 11.0, 21.5, 10.0, 21.5), "
+      "p.position_bounds) = 1 AND (p.quality_flag IS NULL OR p.quality_flag != 'junk')");
+
+  g_autofree char *q2 = vo_adql_footprint (v, 3, "CFHT", &error);
+  g_assert_true (g_str_has_suffix (q2, " AND o.collection='CFHT'"));
+
+  g_assert_null (vo_adql_footprint (v, 2, NULL, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+  g_clear_error (&error);
+  const double w[] = { 10, 20, 11, 95, 12, 21 };
+  g_assert_null (vo_adql_footprint (w, 3, NULL, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/adql/query-region/spec", test_query_region_spec);
+  g_test_add_func ("/adql/query-region/quoting", test_query_region_quoting);
+  g_test_add_func ("/adql/query-name", test_query_name);
+  g_test_add_func ("/adql/collections", test_collections);
+  g_test_add_func ("/adql/quote", test_quote);
+  g_test_add_func ("/adql/crossmatch", test_crossmatch);
+  g_test_add_func ("/adql/footprint", test_footprint);
+  return g_test_run ();
+}
