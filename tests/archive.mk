@@ -1,3 +1,5 @@
 # archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
 check_PROGRAMS += test-coords test-adql test-caps test-uws
 TESTS += test-coords test-adql test-caps test-uws
+check_PROGRAMS += test-vosi
+TESTS += test-vosi
