@@ -90,11 +90,11 @@ const char *samp_client_get_self_id (SampClient *client);
 const char *samp_client_get_hub_id (SampClient *client);
 const char *samp_client_get_hub_url (SampClient *client);
 
-/* Answer call @msg_id with @response (samp_response_new_ok/error; floating
- * sunk).  Sent asynchronously; failures are logged. */
+/* Answer call @msg_id with @response (samp_response_new_ok/error; consumed,
+ * full or floating).  Sent asynchronously; failures are logged. */
 void samp_client_reply (SampClient *client, const char *msg_id, GVariant *response);
 
-/* ---- messaging: @params is an a{sv} map (floating sunk; NULL = {}) ---- */
+/* ---- messaging: @params is an a{sv} map (consumed: transfer full or floating; NULL = {}) ---- */
 
 gboolean samp_client_notify (SampClient *client, const char *recipient_id,
                              const char *mtype, GVariant *params, GError **error);

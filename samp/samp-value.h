@@ -28,8 +28,8 @@ gboolean samp_value_check (GVariant *value, GError **error);
 GVariant *samp_string_new (const char *s);
 
 /* Returns: (transfer full): a map built from NULL-terminated pairs of
- * (const char *key, GVariant *value).  Floating values are sunk; a
- * value of NULL skips the pair. */
+ * (const char *key, GVariant *value).  Values are consumed (full
+ * or floating references); a value of NULL skips the pair. */
 GVariant *samp_map_new_va (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
 
 /* Returns: (transfer full): a map of string values from NULL-terminated
@@ -73,7 +73,7 @@ gboolean samp_parse_int (const char *s, gint64 *out, GError **error);
 gboolean samp_parse_bool (const char *s, gboolean *out, GError **error);
 
 /* Returns: (transfer full): {samp.mtype: @mtype, samp.params: @params}.
- * @params: (nullable) (transfer none, floating sunk): a map, NULL = {}. */
+ * @params: (nullable) (transfer full or floating: consumed): a map, NULL = {}. */
 GVariant *samp_message_new (const char *mtype, GVariant *params);
 
 /* Returns: (transfer full): {samp.status: samp.ok, samp.result: @result}

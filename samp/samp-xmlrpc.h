@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define SAMP_XMLRPC_MAX_SIZE ((gsize) 64 * 1024 * 1024)
 
 /* Returns: (transfer full): a SAMP list ("av") of the NULL-terminated
- * argument values (floating references are sunk). */
+ * argument values (consumed: full or floating references). */
 GVariant *samp_xmlrpc_args_new (GVariant *first, ...) G_GNUC_NULL_TERMINATED;
 
 /* Serialize a methodCall.  @args: a SAMP list ("av") or NULL for none.

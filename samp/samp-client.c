@@ -1,0 +1,1577 @@
+/* samp-client.c: SampClient, a callable Standard Profile client.
+ *
+ * Owns: the hub connection state (lockfile, private key, ids), the
+ * callback HTTP server, the live table of other clients, and the
+ * outstanding call()/callAll() requests keyed by msg-tag.  All state is
+ * touched only from the client's GMainContext; HTTP I/O happens on
+ * samp-http's worker threads and comes back as GTask completions.
+ *
+ * Every hub method goes through hub_call_async(); the _sync API runs the
+ * async one and iterates the context until it completes, so callbacks
+ * keep being served while a CLI waits.  Incoming samp.client.* calls are
+ * acknowledged at once and handled afterwards from the main loop.
+ * The private key and hub secret are never logged.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib-unix.h>
+
+#include "samp-client.h"
+#include "samp-error.h"
+#include "samp-http.h"
+#include "samp-lockfile.h"
+#include "samp-mtype.h"
+#include "samp-value.h"
+#include "samp-xmlrpc.h"
+
+#define HUB_CALL_TIMEOUT_MS 20000     /* ordinary hub methods */
+#define PING_TIMEOUT_MS 2000          /* liveness checks: stale lockfile = no hub, quickly */
+#define UNREGISTER_TIMEOUT_MS 3000
+#define WATCH_INTERVAL_MS 1000        /* auto-reconnect: lockfile check + ping period */
+
+typedef struct {
+  char *pattern;
+  SampMessageHandler handler;
+  gpointer user_data;
+} Subscription;
+
+typedef struct {
+  GVariant *metadata;       /* nullable a{sv} */
+  GVariant *subscriptions;  /* nullable a{sv} */
+} KnownClient;
+
+/* An outstanding call()/callAll(), keyed by our msg-tag. */
+typedef struct {
+  GTask *task;
+  gboolean all;
+  GHashTable *expected;     /* callAll: recipient ids, NULL until the hub answered */
+  GHashTable *responses;    /* responder id → response (GVariant) */
+  guint timeout_id;
+} Pending;
+
+struct _SampClient {
+  GObject parent;
+  GMainContext *context;
+  char *name;
+  GHashTable *metadata;     /* key → value */
+  GPtrArray *subs;          /* Subscription* */
+  char *lockfile_url;       /* override, nullable */
+
+  SampLockfile *lockfile;
+  char *hub_url;
+  char *private_key;
+  char *self_id;
+  char *hub_id;
+  SampHttpServer *server;
+  gboolean connected;
+  gboolean connecting;
+  guint generation;         /* bumped on every (dis)connection */
+
+  gboolean auto_reconnect;
+  guint watch_id;
+  gboolean ping_in_flight;
+
+  GHashTable *clients;      /* id → KnownClient* */
+  GHashTable *pending;      /* msg-tag → Pending* */
+  guint next_tag;
+  guint sig_int, sig_term;
+  GMainLoop *quit_loop;
+};
+
+enum { SIG_HUB_CONNECTED, SIG_HUB_LOST, SIG_CLIENTS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (SampClient, samp_client, G_TYPE_OBJECT)
+
+static void hub_lost (SampClient *self, const char *reason);
+
+/* ============================================================ small helpers */
+
+static void
+subscription_free (Subscription *s)
+{
+  g_free (s->pattern);
+  g_free (s);
+}
+
+static void
+known_client_free (KnownClient *k)
+{
+  g_clear_pointer (&k->metadata, g_variant_unref);
+  g_clear_pointer (&k->subscriptions, g_variant_unref);
+  g_free (k);
+}
+
+static void
+pending_free (Pending *p)
+{
+  if (p->timeout_id)
+    g_source_remove (p->timeout_id);
+  g_clear_pointer (&p->expected, g_hash_table_unref);
+  g_clear_pointer (&p->responses, g_hash_table_unref);
+  g_clear_object (&p->task);
+  g_free (p);
+}
+
+/* Take ownership of a (floating or full) params map, NULL = {}. */
+static GVariant *
+sunk_or_empty (GVariant *params)
+{
+  return params ? g_variant_take_ref (params) : samp_map_new_empty ();
+}
+
+/* Wait for an async operation by iterating the client's context. */
+static void
+sync_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  (void) source;
+  *(GAsyncResult **) data = g_object_ref (res);
+}
+
+static GAsyncResult *
+wait_result (SampClient *self, GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (self->context, TRUE);
+  return *slot;
+}
+
+static gboolean
+require_connected (SampClient *self, GError **error)
+{
+  if (self->connected)
+    return TRUE;
+  g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_NOT_REGISTERED,
+                       "not registered with a SAMP hub");
+  return FALSE;
+}
+
+/* ============================================================ hub calls */
+
+typedef struct {
+  char *url;
+  guint generation;
+} HubCallData;
+
+static void
+hub_call_data_free (HubCallData *d)
+{
+  g_free (d->url);
+  g_free (d);
+}
+
+static void
+hub_call_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  SampClient *self = g_task_get_source_object (task);
+  HubCallData *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = samp_http_post_finish (res, &error);
+  GVariant *v;
+
+  (void) source;
+  if (body == NULL)
+    {
+      /* the hub's port is closed: it is gone, whatever the lockfile says */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+          && self->connected && d->generation == self->generation)
+        hub_lost (self, "hub not reachable");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  v = samp_xmlrpc_parse_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  if (v == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, v, (GDestroyNotify) g_variant_unref);
+}
+
+/* Call @method on the hub at @url with @args (a SAMP list, sunk). */
+static void
+hub_call_async (SampClient *self, const char *url, const char *method, GVariant *args,
+                guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback cb,
+                gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, cb, user_data);
+  g_autoptr(GVariant) a = args ? g_variant_take_ref (args) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) doc = NULL;
+  HubCallData *d;
+
+  if (url == NULL)
+    {
+      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_NOT_REGISTERED,
+                               "not registered with a SAMP hub");
+      return;
+    }
+  doc = samp_xmlrpc_serialize_call (method, a, &error);
+  if (doc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("-> hub %s", method);
+  d = g_new0 (HubCallData, 1);
+  d->url = g_strdup (url);
+  d->generation = self->generation;
+  g_task_set_task_data (task, d, (GDestroyNotify) hub_call_data_free);
+  samp_http_post_async (url, "text/xml", doc, timeout_ms, cancellable, hub_call_done,
+                        g_steal_pointer (&task));
+}
+
+static GVariant *
+hub_call_finish (GAsyncResult *res, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (res), error);
+}
+
+static GVariant *
+hub_call_sync (SampClient *self, const char *method, GVariant *args, guint timeout_ms,
+               GError **error)
+{
+  GAsyncResult *res = NULL;
+  GVariant *v;
+
+  hub_call_async (self, self->hub_url, method, args, timeout_ms, NULL, sync_cb, &res);
+  v = hub_call_finish (wait_result (self, &res), error);
+  g_object_unref (res);
+  return v;
+}
+
+/* Args list beginning with our private key. */
+static GVariant *
+pk_args (SampClient *self, GVariant *first, ...)
+{
+  GVariantBuilder b;
+  va_list ap;
+
+  g_variant_builder_init (&b, SAMP_TYPE_LIST);
+  g_variant_builder_add (&b, "v", g_variant_new_string (self->private_key ? self->private_key : ""));
+  va_start (ap, first);
+  for (GVariant *v = first; v != NULL; v = va_arg (ap, GVariant *))
+    {
+      g_variant_take_ref (v);
+      g_variant_builder_add (&b, "v", v);
+      g_variant_unref (v);
+    }
+  va_end (ap);
+  return g_variant_builder_end (&b);
+}
+
+static void
+log_failure_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+
+  (void) source;
+  if (v == NULL)
+    g_warning ("%s failed: %s", (const char *) data, error->message);
+}
+
+/* ============================================================ client table */
+
+static void
+table_set (SampClient *self, const char *id, GVariant *metadata, GVariant *subs)
+{
+  KnownClient *k;
+
+  if (id == NULL || g_strcmp0 (id, self->self_id) == 0)
+    return;
+  k = g_hash_table_lookup (self->clients, id);
+  if (k == NULL)
+    {
+      k = g_new0 (KnownClient, 1);
+      g_hash_table_insert (self->clients, g_strdup (id), k);
+    }
+  if (metadata != NULL)
+    {
+      g_clear_pointer (&k->metadata, g_variant_unref);
+      k->metadata = g_variant_ref (metadata);
+    }
+  if (subs != NULL)
+    {
+      g_clear_pointer (&k->subscriptions, g_variant_unref);
+      k->subscriptions = g_variant_ref (subs);
+    }
+}
+
+/* samp.hub.event.* keep the table current. */
+static void
+handle_hub_event (SampClient *self, const char *mtype, GVariant *params)
+{
+  const char *id = samp_map_lookup_string (params, "id");
+
+  if (strcmp (mtype, "samp.hub.event.shutdown") == 0)
+    {
+      hub_lost (self, "hub shut down");
+      return;
+    }
+  if (strcmp (mtype, "samp.hub.disconnect") == 0)
+    {
+      const char *reason = samp_map_lookup_string (params, "reason");
+      g_autofree char *why = g_strdup_printf ("disconnected by the hub%s%s",
+                                              reason ? ": " : "", reason ? reason : "");
+      hub_lost (self, why);
+      return;
+    }
+  if (id == NULL)
+    return;
+  if (strcmp (mtype, "samp.hub.event.register") == 0)
+    table_set (self, id, NULL, NULL);
+  else if (strcmp (mtype, "samp.hub.event.unregister") == 0)
+    g_hash_table_remove (self->clients, id);
+  else if (strcmp (mtype, "samp.hub.event.metadata") == 0)
+    {
+      g_autoptr(GVariant) m = samp_map_lookup_map (params, "metadata");
+      table_set (self, id, m, NULL);
+    }
+  else if (strcmp (mtype, "samp.hub.event.subscriptions") == 0)
+    {
+      g_autoptr(GVariant) s = samp_map_lookup_map (params, "subscriptions");
+      table_set (self, id, NULL, s);
+    }
+  else
+    return;
+  g_signal_emit (self, signals[SIG_CLIENTS_CHANGED], 0, id);
+}
+
+/* ============================================================ incoming */
+
+static const char *const internal_mtypes[] = {
+  "samp.app.ping", "samp.hub.event.shutdown", "samp.hub.event.register",
+  "samp.hub.event.unregister", "samp.hub.event.metadata", "samp.hub.event.subscriptions",
+  "samp.hub.disconnect", NULL
+};
+
+static void
+deliver (SampClient *self, const char *sender, const char *msg_id, GVariant *message)
+{
+  const char *mtype = samp_map_lookup_string (message, "samp.mtype");
+  g_autoptr(GVariant) params = samp_map_lookup_map (message, "samp.params");
+  gboolean internal, handled = FALSE;
+  g_autoptr(SampClient) keep = g_object_ref (self);
+
+  if (mtype == NULL)
+    {
+      if (msg_id)
+        samp_client_reply (self, msg_id, samp_response_new_error ("message has no samp.mtype"));
+      return;
+    }
+  if (params == NULL)
+    params = samp_map_new_empty ();
+  g_debug ("<- %s %s from %s", msg_id ? "call" : "notification", mtype, sender);
+  internal = g_strv_contains (internal_mtypes, mtype);
+  if (strcmp (mtype, "samp.app.ping") == 0)
+    {
+      if (msg_id)
+        samp_client_reply (self, msg_id, samp_response_new_ok (NULL));
+      return;
+    }
+  if (internal)
+    {
+      if (msg_id)
+        samp_client_reply (self, msg_id, samp_response_new_ok (NULL));
+      msg_id = NULL;           /* answered: user handlers see a notification */
+    }
+  /* copy the matching handlers first: a handler may subscribe/disconnect */
+  {
+    g_autoptr(GPtrArray) match = g_ptr_array_new ();
+    for (guint i = 0; i < self->subs->len; i++)
+      {
+        Subscription *s = g_ptr_array_index (self->subs, i);
+        if (s->handler != NULL && samp_mtype_matches (s->pattern, mtype))
+          g_ptr_array_add (match, s);
+      }
+    for (guint i = 0; i < match->len; i++)
+      {
+        Subscription *s = g_ptr_array_index (match, i);
+        s->handler (self, sender, msg_id, mtype, params, s->user_data);
+        handled = TRUE;
+      }
+  }
+  if (internal)
+    handle_hub_event (self, mtype, params);
+  else if (!handled && msg_id)
+    samp_client_reply (self, msg_id, samp_response_new_error ("not subscribed to this MType"));
+}
+
+static void
+handle_response (SampClient *self, const char *responder, const char *tag, GVariant *response)
+{
+  Pending *p = g_hash_table_lookup (self->pending, tag);
+
+  if (p == NULL)
+    {
+      g_debug ("response for unknown msg-tag %s ignored", tag);
+      return;
+    }
+  if (!p->all)
+    {
+      GTask *task = g_object_ref (p->task);
+      g_hash_table_remove (self->pending, tag);
+      g_task_return_pointer (task, g_variant_ref (response), (GDestroyNotify) g_variant_unref);
+      g_object_unref (task);
+      return;
+    }
+  g_hash_table_replace (p->responses, g_strdup (responder), g_variant_ref (response));
+  if (p->expected != NULL && g_hash_table_size (p->responses) >= g_hash_table_size (p->expected))
+    {
+      GVariantBuilder b;
+      GHashTableIter it;
+      gpointer k, v;
+      GTask *task = g_object_ref (p->task);
+      g_variant_builder_init (&b, SAMP_TYPE_MAP);
+      g_hash_table_iter_init (&it, p->responses);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        g_variant_builder_add (&b, "{sv}", (const char *) k, (GVariant *) v);
+      g_hash_table_remove (self->pending, tag);
+      g_task_return_pointer (task, g_variant_ref_sink (g_variant_builder_end (&b)),
+                             (GDestroyNotify) g_variant_unref);
+      g_object_unref (task);
+    }
+}
+
+static void
+respond_fault (SampHttpRequest *req, const char *message)
+{
+  g_autoptr(GBytes) doc = samp_xmlrpc_serialize_fault (1, message);
+
+  samp_http_request_respond (req, 200, "text/xml", g_bytes_get_data (doc, NULL),
+                             (gssize) g_bytes_get_size (doc));
+}
+
+static const char *
+arg_string (GVariant *args, gsize i)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (g_variant_n_children (args) <= i)
+    return NULL;
+  v = g_variant_get_child_value (args, i);
+  {
+    g_autoptr(GVariant) inner = g_variant_get_variant (v);
+    /* borrowed from @args, which keeps its children alive */
+    return g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING)
+             ? g_variant_get_string (inner, NULL) : NULL;
+  }
+}
+
+static GVariant *
+arg_map (GVariant *args, gsize i)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (g_variant_n_children (args) <= i)
+    return NULL;
+  v = g_variant_get_child_value (args, i);
+  {
+    GVariant *inner = g_variant_get_variant (v);
+    if (!g_variant_is_of_type (inner, SAMP_TYPE_MAP))
+      {
+        g_variant_unref (inner);
+        return NULL;
+      }
+    return inner;
+  }
+}
+
+static void
+on_callback (SampHttpServer *server, SampHttpRequest *req, gpointer data)
+{
+  SampClient *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) args = NULL;
+  g_autoptr(GBytes) ok = NULL;
+  const char *body, *pk;
+  gsize len;
+
+  (void) server;
+  if (g_strcmp0 (samp_http_request_get_method (req), "POST") != 0)
+    {
+      samp_http_request_respond (req, 405, "text/plain", "POST only", -1);
+      return;
+    }
+  body = samp_http_request_get_body (req, &len);
+  if (!samp_xmlrpc_parse_call (body, len, &method, &args, &error))
+    {
+      respond_fault (req, error->message);
+      return;
+    }
+  pk = arg_string (args, 0);
+  if (pk == NULL || self->private_key == NULL || strcmp (pk, self->private_key) != 0)
+    {
+      g_message ("refused %s callback with a wrong private key", method);
+      respond_fault (req, "wrong private key");
+      return;
+    }
+  if (strcmp (method, "samp.client.receiveNotification") == 0
+      || strcmp (method, "samp.client.receiveCall") == 0
+      || strcmp (method, "samp.client.receiveResponse") == 0)
+    {
+      gboolean is_call = strcmp (method, "samp.client.receiveCall") == 0;
+      gboolean is_resp = strcmp (method, "samp.client.receiveResponse") == 0;
+      const char *sender = arg_string (args, 1);
+      const char *id = (is_call || is_resp) ? arg_string (args, 2) : NULL;
+      g_autoptr(GVariant) msg = arg_map (args, (is_call || is_resp) ? 3 : 2);
+      if (sender == NULL || msg == NULL || ((is_call || is_resp) && id == NULL))
+        {
+          respond_fault (req, "bad arguments");
+          return;
+        }
+      /* acknowledge at once; the work happens after the hub has its answer */
+      ok = samp_xmlrpc_serialize_response (NULL, NULL);
+      samp_http_request_respond (req, 200, "text/xml", g_bytes_get_data (ok, NULL),
+                                 (gssize) g_bytes_get_size (ok));
+      if (is_resp)
+        handle_response (self, sender, id, msg);
+      else
+        deliver (self, sender, id, msg);
+      return;
+    }
+  {
+    g_autofree char *m = g_strdup_printf ("unknown method %s", method);
+    respond_fault (req, m);
+  }
+}
+
+/* ============================================================ connection */
+
+static GVariant *
+metadata_map (SampClient *self)
+{
+  GVariantBuilder b;
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_variant_builder_init (&b, SAMP_TYPE_MAP);
+  g_hash_table_iter_init (&it, self->metadata);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_variant_builder_add (&b, "{sv}", (const char *) k, g_variant_new_string (v));
+  return g_variant_builder_end (&b);
+}
+
+static GVariant *
+subscriptions_map (SampClient *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, SAMP_TYPE_MAP);
+  for (guint i = 0; internal_mtypes[i]; i++)
+    if (g_hash_table_add (seen, (gpointer) internal_mtypes[i]))
+      g_variant_builder_add (&b, "{sv}", internal_mtypes[i],
+                             g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  for (guint i = 0; i < self->subs->len; i++)
+    {
+      Subscription *s = g_ptr_array_index (self->subs, i);
+      if (g_hash_table_add (seen, s->pattern))
+        g_variant_builder_add (&b, "{sv}", s->pattern,
+                               g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+    }
+  return g_variant_builder_end (&b);
+}
+
+static void
+fail_pending (SampClient *self, const char *why)
+{
+  GHashTableIter it;
+  gpointer v;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_hash_table_iter_init (&it, self->pending);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    g_ptr_array_add (tasks, g_object_ref (((Pending *) v)->task));
+  g_hash_table_remove_all (self->pending);
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_new_error (g_ptr_array_index (tasks, i), SAMP_ERROR,
+                             SAMP_ERROR_NOT_REGISTERED, "%s", why);
+}
+
+/* Forget the hub: no network traffic. */
+static void
+drop_connection (SampClient *self)
+{
+  self->connected = FALSE;
+  self->generation++;
+  g_clear_pointer (&self->lockfile, samp_lockfile_free);
+  g_clear_pointer (&self->hub_url, g_free);
+  g_clear_pointer (&self->private_key, g_free);
+  g_clear_pointer (&self->self_id, g_free);
+  g_clear_pointer (&self->hub_id, g_free);
+  g_clear_pointer (&self->server, samp_http_server_free);
+  g_hash_table_remove_all (self->clients);
+}
+
+static void
+hub_lost (SampClient *self, const char *reason)
+{
+  if (!self->connected)
+    return;
+  g_message ("lost the SAMP hub: %s", reason);
+  drop_connection (self);
+  fail_pending (self, reason);
+  g_signal_emit (self, signals[SIG_HUB_LOST], 0, reason);
+}
+
+typedef struct {
+  int step;
+  char **ids;
+  guint idx;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *d)
+{
+  g_strfreev (d->ids);
+  g_free (d);
+}
+
+static void connect_step (GTask *task);
+
+static void
+connect_fail (GTask *task, GError *error)
+{
+  SampClient *self = g_task_get_source_object (task);
+  gboolean registered = self->private_key != NULL;
+
+  if (registered && self->hub_url)
+    /* best effort, so the hub does not keep a half-made client */
+    hub_call_async (self, self->hub_url, "samp.hub.unregister", pk_args (self, NULL),
+                    UNREGISTER_TIMEOUT_MS, NULL, log_failure_cb, "unregister");
+  drop_connection (self);
+  self->connecting = FALSE;
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+connect_step_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  SampClient *self = g_task_get_source_object (task);
+  ConnectData *d = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+
+  (void) source;
+  if (v == NULL)
+    {
+      /* filling the client table is best effort (a client may leave meanwhile) */
+      if (d->step >= 6)
+        {
+          g_debug ("client table: %s", error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          if (d->step == 1)
+            {
+              g_autoptr(GError) e = error;
+              error = g_error_new (SAMP_ERROR, SAMP_ERROR_NO_HUB,
+                                   "SAMP hub at %s is not answering (stale lockfile %s?): %s",
+                                   self->hub_url, self->lockfile->location, e->message);
+            }
+          else
+            g_prefix_error (&error, "SAMP registration failed: ");
+          connect_fail (task, error);
+          return;
+        }
+    }
+  switch (d->step)
+    {
+    case 2: /* register */
+      {
+        const char *pk = samp_map_lookup_string (v, "samp.private-key");
+        const char *id = samp_map_lookup_string (v, "samp.self-id");
+        if (pk == NULL || id == NULL)
+          {
+            connect_fail (task, g_error_new_literal (SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                                                     "hub register answer lacks keys"));
+            return;
+          }
+        self->private_key = g_strdup (pk);
+        self->self_id = g_strdup (id);
+        self->hub_id = g_strdup (samp_map_lookup_string (v, "samp.hub-id"));
+        break;
+      }
+    case 6: /* getRegisteredClients */
+      d->ids = samp_list_dup_strv (v);
+      d->idx = 0;
+      break;
+    case 7: /* getMetadata for ids[idx] */
+      if (v)
+        table_set (self, d->ids[d->idx], v, NULL);
+      break;
+    case 8: /* getSubscriptions for ids[idx] */
+      if (v)
+        table_set (self, d->ids[d->idx], NULL, v);
+      d->idx++;
+      if (d->ids[d->idx] != NULL)
+        d->step = 6;          /* next id: back to getMetadata */
+      break;
+    default:
+      break;
+    }
+  d->step++;
+  connect_step (task);
+}
+
+static void
+connect_step (GTask *task)
+{
+  SampClient *self = g_task_get_source_object (task);
+  ConnectData *d = g_task_get_task_data (task);
+  GError *error = NULL;
+  const char *url = self->hub_url;
+
+  switch (d->step)
+    {
+    case 0: /* lockfile */
+      self->lockfile = samp_lockfile_load (self->lockfile_url, PING_TIMEOUT_MS, &error);
+      if (self->lockfile == NULL)
+        {
+          connect_fail (task, error);
+          return;
+        }
+      self->hub_url = g_strdup (self->lockfile->hub_url);
+      d->step = 1;
+      hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS,
+                      g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 2:
+      hub_call_async (self, url, "samp.hub.register",
+                      samp_xmlrpc_args_new (g_variant_new_string (self->lockfile->secret), NULL),
+                      HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done,
+                      task);
+      return;
+    case 3:
+      hub_call_async (self, url, "samp.hub.declareMetadata",
+                      pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS,
+                      g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 4:
+      if (self->server == NULL)
+        self->server = samp_http_server_new (on_callback, self, &error);
+      if (self->server == NULL)
+        {
+          connect_fail (task, error);
+          return;
+        }
+      hub_call_async (self, url, "samp.hub.setXmlrpcCallback",
+                      pk_args (self, g_variant_new_string (samp_http_server_get_url (self->server)),
+                               NULL),
+                      HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 5:
+      hub_call_async (self, url, "samp.hub.declareSubscriptions",
+                      pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS,
+                      g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 6:
+      self->connected = TRUE;  /* registered: events may start arriving */
+      hub_call_async (self, url, "samp.hub.getRegisteredClients", pk_args (self, NULL),
+                      HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 7:
+      if (d->ids == NULL || d->ids[d->idx] == NULL)
+        break;
+      hub_call_async (self, url, "samp.hub.getMetadata",
+                      pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
+                      HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    case 8:
+      hub_call_async (self, url, "samp.hub.getSubscriptions",
+                      pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
+                      HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
+      return;
+    default:
+      break;
+    }
+  /* done */
+  self->connecting = FALSE;
+  if (d->ids)
+    for (guint i = 0; d->ids[i]; i++)
+      table_set (self, d->ids[i], NULL, NULL);
+  g_message ("registered with the SAMP hub at %s as %s", self->hub_url, self->self_id);
+  g_task_return_boolean (task, TRUE);
+  g_signal_emit (self, signals[SIG_HUB_CONNECTED], 0);
+  g_object_unref (task);
+}
+
+void
+samp_client_connect_async (SampClient *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SAMP_IS_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, samp_client_connect_async);
+  if (self->connected || self->connecting)
+    {
+      if (self->connected)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_FAILED, "already connecting");
+      g_object_unref (task);
+      return;
+    }
+  self->connecting = TRUE;
+  g_task_set_task_data (task, g_new0 (ConnectData, 1), (GDestroyNotify) connect_data_free);
+  connect_step (task);
+}
+
+gboolean
+samp_client_connect_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+samp_client_connect (SampClient *self, GError **error)
+{
+  GAsyncResult *res = NULL;
+  gboolean ok;
+
+  samp_client_connect_async (self, NULL, sync_cb, &res);
+  ok = samp_client_connect_finish (self, wait_result (self, &res), error);
+  g_object_unref (res);
+  return ok;
+}
+
+void
+samp_client_disconnect (SampClient *self)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self));
+  samp_client_set_auto_reconnect (self, FALSE);
+  if (self->connected && self->private_key)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) v = hub_call_sync (self, "samp.hub.unregister", pk_args (self, NULL),
+                                             UNREGISTER_TIMEOUT_MS, &error);
+      if (v == NULL)
+        g_debug ("unregister: %s", error->message);
+      else
+        g_message ("unregistered from the SAMP hub");
+    }
+  if (self->connected)
+    {
+      drop_connection (self);
+      fail_pending (self, "client disconnected");
+    }
+}
+
+/* ============================================================ auto-reconnect */
+
+static void
+watch_connect_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  if (!samp_client_connect_finish (SAMP_CLIENT (source), res, &error))
+    g_debug ("reconnect: %s", error->message);
+}
+
+static void
+watch_ping_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  SampClient *self = SAMP_CLIENT (source);
+  guint generation = GPOINTER_TO_UINT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+
+  self->ping_in_flight = FALSE;
+  if (v == NULL && self->connected && generation == self->generation)
+    hub_lost (self, error->message);
+}
+
+static gboolean
+watch_tick (gpointer data)
+{
+  SampClient *self = data;
+
+  if (self->connecting)
+    return G_SOURCE_CONTINUE;
+  if (!self->connected)
+    {
+      samp_client_connect_async (self, NULL, watch_connect_done, NULL);
+      return G_SOURCE_CONTINUE;
+    }
+  /* a new hub replaced ours (new secret or URL), or the lockfile is gone */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SampLockfile) lf = samp_lockfile_load (self->lockfile_url, PING_TIMEOUT_MS, &error);
+    if (lf == NULL || g_strcmp0 (lf->secret, self->lockfile->secret) != 0
+        || g_strcmp0 (lf->hub_url, self->lockfile->hub_url) != 0)
+      {
+        hub_lost (self, lf ? "a new hub replaced ours" : "hub lockfile removed");
+        return G_SOURCE_CONTINUE;
+      }
+  }
+  if (!self->ping_in_flight)
+    {
+      self->ping_in_flight = TRUE;
+      g_object_ref (self);
+      hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS, NULL,
+                      watch_ping_done, GUINT_TO_POINTER (self->generation));
+      g_object_unref (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+samp_client_set_auto_reconnect (SampClient *self, gboolean enable)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self));
+  self->auto_reconnect = enable;
+  if (enable && self->watch_id == 0)
+    {
+      GSource *src = g_timeout_source_new (WATCH_INTERVAL_MS);
+      g_source_set_callback (src, watch_tick, self, NULL);
+      self->watch_id = g_source_attach (src, self->context);
+      g_source_unref (src);
+    }
+  else if (!enable && self->watch_id != 0)
+    {
+      GSource *src = g_main_context_find_source_by_id (self->context, self->watch_id);
+      if (src)
+        g_source_destroy (src);
+      self->watch_id = 0;
+    }
+}
+
+/* ============================================================ signals */
+
+static gboolean
+on_quit_signal (gpointer data)
+{
+  SampClient *self = data;
+
+  g_message ("signal received: unregistering");
+  samp_client_disconnect (self);
+  if (self->quit_loop)
+    g_main_loop_quit (self->quit_loop);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+samp_client_quit_on_signals (SampClient *self, GMainLoop *loop)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self));
+  if (loop)
+    self->quit_loop = g_main_loop_ref (loop);
+  if (self->sig_int == 0)
+    self->sig_int = g_unix_signal_add (SIGINT, on_quit_signal, self);
+  if (self->sig_term == 0)
+    self->sig_term = g_unix_signal_add (SIGTERM, on_quit_signal, self);
+}
+
+/* ============================================================ GObject */
+
+static void
+samp_client_finalize (GObject *obj)
+{
+  SampClient *self = SAMP_CLIENT (obj);
+
+  if (self->sig_int)
+    g_source_remove (self->sig_int);
+  if (self->sig_term)
+    g_source_remove (self->sig_term);
+  g_clear_pointer (&self->quit_loop, g_main_loop_unref);
+  g_free (self->name);
+  g_free (self->lockfile_url);
+  g_hash_table_unref (self->metadata);
+  g_ptr_array_unref (self->subs);
+  g_hash_table_unref (self->clients);
+  g_hash_table_unref (self->pending);
+  g_main_context_unref (self->context);
+  G_OBJECT_CLASS (samp_client_parent_class)->finalize (obj);
+}
+
+static void
+samp_client_dispose (GObject *obj)
+{
+  SampClient *self = SAMP_CLIENT (obj);
+
+  /* the watch holds no ref, so dispose runs; unregister on the way out */
+  samp_client_set_auto_reconnect (self, FALSE);
+  if (self->connected)
+    {
+      g_object_ref (self);
+      samp_client_disconnect (self);
+      g_object_unref (self);
+    }
+  drop_connection (self);
+  G_OBJECT_CLASS (samp_client_parent_class)->dispose (obj);
+}
+
+static void
+samp_client_class_init (SampClientClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+
+  oc->finalize = samp_client_finalize;
+  oc->dispose = samp_client_dispose;
+  signals[SIG_HUB_CONNECTED] = g_signal_new ("hub-connected", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+  signals[SIG_HUB_LOST] = g_signal_new ("hub-lost", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_CLIENTS_CHANGED] = g_signal_new ("clients-changed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+samp_client_init (SampClient *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->subs = g_ptr_array_new_with_free_func ((GDestroyNotify) subscription_free);
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) known_client_free);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) pending_free);
+}
+
+SampClient *
+samp_client_new (const char *name)
+{
+  SampClient *self = g_object_new (SAMP_TYPE_CLIENT, NULL);
+
+  self->name = g_strdup (name ? name : "libsamp");
+  g_hash_table_replace (self->metadata, g_strdup ("samp.name"), g_strdup (self->name));
+  return self;
+}
+
+SampClient *
+samp_client_ref (SampClient *self)
+{
+  return g_object_ref (self);
+}
+
+void
+samp_client_unref (SampClient *self)
+{
+  g_object_unref (self);
+}
+
+void
+samp_client_set_lockfile_url (SampClient *self, const char *url)
+{
+  g_free (self->lockfile_url);
+  self->lockfile_url = g_strdup (url);
+}
+
+void
+samp_client_set_metadata (SampClient *self, const char *key, const char *value)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self) && key != NULL);
+  if (value)
+    g_hash_table_replace (self->metadata, g_strdup (key), g_strdup (value));
+  else
+    g_hash_table_remove (self->metadata, key);
+  if (self->connected)
+    hub_call_async (self, self->hub_url, "samp.hub.declareMetadata",
+                    pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
+                    log_failure_cb, "declareMetadata");
+}
+
+void
+samp_client_subscribe (SampClient *self, const char *pattern, SampMessageHandler handler,
+                       gpointer user_data)
+{
+  Subscription *s;
+
+  g_return_if_fail (SAMP_IS_CLIENT (self));
+  g_return_if_fail (samp_mtype_pattern_is_valid (pattern));
+  s = g_new0 (Subscription, 1);
+  s->pattern = g_strdup (pattern);
+  s->handler = handler;
+  s->user_data = user_data;
+  g_ptr_array_add (self->subs, s);
+  if (self->connected)
+    hub_call_async (self, self->hub_url, "samp.hub.declareSubscriptions",
+                    pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
+                    log_failure_cb, "declareSubscriptions");
+}
+
+gboolean
+samp_client_is_connected (SampClient *self)
+{
+  return self->connected;
+}
+
+const char *
+samp_client_get_self_id (SampClient *self)
+{
+  return self->self_id;
+}
+
+const char *
+samp_client_get_hub_id (SampClient *self)
+{
+  return self->hub_id;
+}
+
+const char *
+samp_client_get_hub_url (SampClient *self)
+{
+  return self->hub_url;
+}
+
+/* ============================================================ messaging */
+
+void
+samp_client_reply (SampClient *self, const char *msg_id, GVariant *response)
+{
+  g_autoptr(GVariant) r = g_variant_take_ref (response);
+
+  g_return_if_fail (SAMP_IS_CLIENT (self) && msg_id != NULL);
+  if (!self->connected)
+    {
+      g_warning ("cannot reply to %s: not connected", msg_id);
+      return;
+    }
+  hub_call_async (self, self->hub_url, "samp.hub.reply",
+                  pk_args (self, g_variant_new_string (msg_id), g_steal_pointer (&r), NULL), HUB_CALL_TIMEOUT_MS,
+                  NULL, log_failure_cb, "reply");
+}
+
+gboolean
+samp_client_notify (SampClient *self, const char *recipient_id, const char *mtype,
+                    GVariant *params, GError **error)
+{
+  g_autoptr(GVariant) p = sunk_or_empty (params);
+  g_autoptr(GVariant) v = NULL;
+
+  if (!require_connected (self, error))
+    return FALSE;
+  v = hub_call_sync (self, "samp.hub.notify",
+                     pk_args (self, g_variant_new_string (recipient_id),
+                              samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                     HUB_CALL_TIMEOUT_MS, error);
+  return v != NULL;
+}
+
+char **
+samp_client_notify_all (SampClient *self, const char *mtype, GVariant *params, GError **error)
+{
+  g_autoptr(GVariant) p = sunk_or_empty (params);
+  g_autoptr(GVariant) v = NULL;
+
+  if (!require_connected (self, error))
+    return NULL;
+  v = hub_call_sync (self, "samp.hub.notifyAll", pk_args (self, samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                     HUB_CALL_TIMEOUT_MS, error);
+  return v ? samp_list_dup_strv (v) : NULL;
+}
+
+static void
+call_and_wait_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  GVariant *v = hub_call_finish (res, &error);
+
+  (void) source;
+  if (v == NULL)
+    {
+      /* hubs report their own timeout as a fault */
+      if (error->domain == SAMP_ERROR && error->code == SAMP_ERROR_HUB_FAULT)
+        {
+          g_autofree char *low = g_ascii_strdown (error->message, -1);
+          if (strstr (low, "timeout") || strstr (low, "timed out"))
+            error->code = SAMP_ERROR_TIMEOUT;
+        }
+      g_task_return_error (task, error);
+    }
+  else if (!g_variant_is_of_type (v, SAMP_TYPE_MAP))
+    {
+      g_variant_unref (v);
+      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                               "callAndWait answer is not a response map");
+    }
+  else
+    g_task_return_pointer (task, v, (GDestroyNotify) g_variant_unref);
+}
+
+void
+samp_client_call_and_wait_async (SampClient *self, const char *recipient_id, const char *mtype,
+                                 GVariant *params, guint timeout_s, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GVariant) p = sunk_or_empty (params);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *t = g_strdup_printf ("%u", timeout_s);
+
+  hub_call_async (self, self->hub_url, "samp.hub.callAndWait",
+                  pk_args (self, g_variant_new_string (recipient_id), samp_message_new (mtype, g_steal_pointer (&p)),
+                           g_variant_new_string (t), NULL),
+                  timeout_s ? timeout_s * 1000 + 10000 : 0, cancellable, call_and_wait_done, task);
+}
+
+GVariant *
+samp_client_call_and_wait_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GVariant *
+samp_client_call_and_wait (SampClient *self, const char *recipient_id, const char *mtype,
+                           GVariant *params, guint timeout_s, GError **error)
+{
+  GAsyncResult *res = NULL;
+  GVariant *v;
+
+  if (!require_connected (self, error))
+    {
+      if (params)
+        g_variant_unref (g_variant_take_ref (params));
+      return NULL;
+    }
+  samp_client_call_and_wait_async (self, recipient_id, mtype, params, timeout_s, NULL, sync_cb,
+                                   &res);
+  v = samp_client_call_and_wait_finish (self, wait_result (self, &res), error);
+  g_object_unref (res);
+  return v;
+}
+
+/* ---- call / callAll with our own msg-tags ---- */
+
+typedef struct {
+  SampClient *self;
+  char *tag;
+} TagRef;
+
+static gboolean
+pending_timeout (gpointer data)
+{
+  TagRef *ref = data;
+  Pending *p = g_hash_table_lookup (ref->self->pending, ref->tag);
+  GTask *task;
+
+  if (p == NULL)
+    return G_SOURCE_REMOVE;
+  p->timeout_id = 0;
+  task = g_object_ref (p->task);
+  if (p->all)
+    {
+      GVariantBuilder b;
+      GHashTableIter it;
+      gpointer k, v;
+      g_variant_builder_init (&b, SAMP_TYPE_MAP);
+      g_hash_table_iter_init (&it, p->responses);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        g_variant_builder_add (&b, "{sv}", (const char *) k, (GVariant *) v);
+      if (p->expected)
+        {
+          g_hash_table_iter_init (&it, p->expected);
+          while (g_hash_table_iter_next (&it, &k, NULL))
+            if (!g_hash_table_contains (p->responses, k))
+              {
+                g_autoptr(GVariant) e = samp_response_new_error ("timed out");
+                g_variant_builder_add (&b, "{sv}", (const char *) k, e);
+              }
+        }
+      g_hash_table_remove (ref->self->pending, ref->tag);
+      g_task_return_pointer (task, g_variant_ref_sink (g_variant_builder_end (&b)),
+                             (GDestroyNotify) g_variant_unref);
+    }
+  else
+    {
+      g_hash_table_remove (ref->self->pending, ref->tag);
+      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no response in time");
+    }
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tag_ref_free (TagRef *ref)
+{
+  g_free (ref->tag);
+  g_free (ref);
+}
+
+static void
+call_sent (GObject *source, GAsyncResult *res, gpointer data)
+{
+  TagRef *ref = data;
+  SampClient *self = SAMP_CLIENT (source);
+  GError *error = NULL;
+  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+  Pending *p = g_hash_table_lookup (self->pending, ref->tag);
+
+  if (p != NULL && v == NULL)
+    {
+      GTask *task = g_object_ref (p->task);
+      g_hash_table_remove (self->pending, ref->tag);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  else if (p != NULL && p->all)
+    {
+      /* map recipient → msg-id; responses may already be in */
+      GVariantIter it;
+      const char *k;
+      GVariant *val;
+      p->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
+        {
+          g_variant_iter_init (&it, v);
+          while (g_variant_iter_next (&it, "{&sv}", &k, &val))
+            {
+              g_hash_table_add (p->expected, g_strdup (k));
+              g_variant_unref (val);
+            }
+        }
+      if (g_hash_table_size (p->responses) >= g_hash_table_size (p->expected))
+        {
+          /* complete now (possibly with nobody to call) */
+          if (p->timeout_id)
+            g_source_remove (p->timeout_id);
+          p->timeout_id = 0;
+          {
+            TagRef now = { self, ref->tag };
+            pending_timeout (&now);
+          }
+        }
+    }
+  else
+    g_clear_error (&error);
+  tag_ref_free (ref);
+}
+
+static void
+start_call (SampClient *self, gboolean all, const char *recipient_id, const char *mtype,
+            GVariant *params, guint timeout_s, GCancellable *cancellable,
+            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GVariant) p = sunk_or_empty (params);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Pending *pend;
+  TagRef *ref;
+  char *tag;
+
+  if (!self->connected)
+    {
+      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_NOT_REGISTERED,
+                               "not registered with a SAMP hub");
+      g_object_unref (task);
+      return;
+    }
+  tag = g_strdup_printf ("libsamp-tag-%u", ++self->next_tag);
+  pend = g_new0 (Pending, 1);
+  pend->task = task;
+  pend->all = all;
+  pend->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_variant_unref);
+  g_hash_table_insert (self->pending, g_strdup (tag), pend);
+  if (timeout_s > 0)
+    {
+      TagRef *tr = g_new0 (TagRef, 1);
+      GSource *src = g_timeout_source_new_seconds (timeout_s);
+      tr->self = self;
+      tr->tag = g_strdup (tag);
+      g_source_set_callback (src, pending_timeout, tr, (GDestroyNotify) tag_ref_free);
+      pend->timeout_id = g_source_attach (src, self->context);
+      g_source_unref (src);
+    }
+  ref = g_new0 (TagRef, 1);
+  ref->self = self;
+  ref->tag = tag;
+  if (all)
+    hub_call_async (self, self->hub_url, "samp.hub.callAll",
+                    pk_args (self, g_variant_new_string (tag), samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                    HUB_CALL_TIMEOUT_MS, NULL, call_sent, ref);
+  else
+    hub_call_async (self, self->hub_url, "samp.hub.call",
+                    pk_args (self, g_variant_new_string (recipient_id), g_variant_new_string (tag),
+                             samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                    HUB_CALL_TIMEOUT_MS, NULL, call_sent, ref);
+}
+
+void
+samp_client_call_async (SampClient *self, const char *recipient_id, const char *mtype,
+                        GVariant *params, guint timeout_s, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self) && recipient_id && mtype);
+  start_call (self, FALSE, recipient_id, mtype, params, timeout_s, cancellable, callback,
+              user_data);
+}
+
+GVariant *
+samp_client_call_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GVariant *
+samp_client_call (SampClient *self, const char *recipient_id, const char *mtype,
+                  GVariant *params, guint timeout_s, GError **error)
+{
+  GAsyncResult *res = NULL;
+  GVariant *v;
+
+  samp_client_call_async (self, recipient_id, mtype, params, timeout_s, NULL, sync_cb, &res);
+  v = samp_client_call_finish (self, wait_result (self, &res), error);
+  g_object_unref (res);
+  return v;
+}
+
+void
+samp_client_call_all_async (SampClient *self, const char *mtype, GVariant *params,
+                            guint timeout_s, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (SAMP_IS_CLIENT (self) && mtype);
+  start_call (self, TRUE, NULL, mtype, params, timeout_s, cancellable, callback, user_data);
+}
+
+GVariant *
+samp_client_call_all_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GVariant *
+samp_client_call_all (SampClient *self, const char *mtype, GVariant *params, guint timeout_s,
+                      GError **error)
+{
+  GAsyncResult *res = NULL;
+  GVariant *v;
+
+  samp_client_call_all_async (self, mtype, params, timeout_s, NULL, sync_cb, &res);
+  v = samp_client_call_all_finish (self, wait_result (self, &res), error);
+  g_object_unref (res);
+  return v;
+}
+
+gboolean
+samp_client_ping (SampClient *self, GError **error)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (self->hub_url == NULL)
+    return require_connected (self, error);
+  v = hub_call_sync (self, "samp.hub.ping", NULL, PING_TIMEOUT_MS, error);
+  return v != NULL;
+}
+
+/* ============================================================ queries */
+
+char **
+samp_client_get_registered_clients (SampClient *self, GError **error)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (!require_connected (self, error))
+    return NULL;
+  v = hub_call_sync (self, "samp.hub.getRegisteredClients", pk_args (self, NULL),
+                     HUB_CALL_TIMEOUT_MS, error);
+  return v ? samp_list_dup_strv (v) : NULL;
+}
+
+static GVariant *
+query_map (SampClient *self, const char *method, const char *arg, GError **error)
+{
+  GVariant *v;
+
+  if (!require_connected (self, error))
+    return NULL;
+  v = hub_call_sync (self, method, pk_args (self, g_variant_new_string (arg), NULL),
+                     HUB_CALL_TIMEOUT_MS, error);
+  if (v != NULL && !g_variant_is_of_type (v, SAMP_TYPE_MAP))
+    {
+      /* JSAMP/astropy answer "" for an empty map in some versions */
+      g_variant_unref (v);
+      v = samp_map_new_empty ();
+    }
+  return v;
+}
+
+GVariant *
+samp_client_get_subscribed_clients (SampClient *self, const char *mtype, GError **error)
+{
+  return query_map (self, "samp.hub.getSubscribedClients", mtype, error);
+}
+
+GVariant *
+samp_client_get_metadata (SampClient *self, const char *client_id, GError **error)
+{
+  return query_map (self, "samp.hub.getMetadata", client_id, error);
+}
+
+GVariant *
+samp_client_get_subscriptions (SampClient *self, const char *client_id, GError **error)
+{
+  return query_map (self, "samp.hub.getSubscriptions", client_id, error);
+}
+
+static gint
+compare_strp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  (void) data;
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+char **
+samp_client_list_known_clients (SampClient *self)
+{
+  guint n = 0;
+  char **ids = (char **) g_hash_table_get_keys_as_array (self->clients, &n);
+  char **out = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    out[i] = g_strdup (ids[i]);
+  g_free (ids);
+  g_qsort_with_data (out, (gint) n, sizeof (char *), compare_strp, NULL);
+  return out;
+}
+
+GVariant *
+samp_client_dup_known_metadata (SampClient *self, const char *client_id)
+{
+  KnownClient *k = g_hash_table_lookup (self->clients, client_id);
+
+  return k && k->metadata ? g_variant_ref (k->metadata) : NULL;
+}
+
+GVariant *
+samp_client_dup_known_subscriptions (SampClient *self, const char *client_id)
+{
+  KnownClient *k = g_hash_table_lookup (self->clients, client_id);
+
+  return k && k->subscriptions ? g_variant_ref (k->subscriptions) : NULL;
+}
+
+char *
+samp_client_find_client (SampClient *self, const char *id_or_name)
+{
+  GHashTableIter it;
+  gpointer key, val;
+
+  if (g_hash_table_contains (self->clients, id_or_name))
+    return g_strdup (id_or_name);
+  g_hash_table_iter_init (&it, self->clients);
+  while (g_hash_table_iter_next (&it, &key, &val))
+    {
+      KnownClient *k = val;
+      const char *name = samp_map_lookup_string (k->metadata, "samp.name");
+      if (name && g_ascii_strcasecmp (name, id_or_name) == 0)
+        return g_strdup (key);
+    }
+  return NULL;
+}

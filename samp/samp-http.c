@@ -1,0 +1,757 @@
+/* samp-http.c: minimal HTTP/1.1 client and server for the Standard Profile.
+ *
+ * Both sides use blocking GIO on worker threads and hand plain data to
+ * the main context; no xmlrpc_value or GVariant crosses a thread here.
+ *
+ * Server: a GThreadedSocketService (no thread cap) on 127.0.0.1:0.  A
+ * worker reads one request, queues it to the server's GMainContext, and
+ * sleeps until someone answers it (samp_http_request_respond from the
+ * main context), then writes the answer and closes.  Requests are
+ * refcounted; the last unref of an unanswered one answers 500, and
+ * samp_http_server_free() answers every outstanding one 503.
+ *
+ * Client: one connection per request ("Connection: close"); response
+ * bodies by Content-Length, chunked, or EOF.  A deadline bounds the whole
+ * exchange; the socket timeout is re-armed before each blocking step.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "samp-error.h"
+#include "samp-http.h"
+
+/* Longest header section we read, a sanity limit against garbage. */
+#define HEADER_LIMIT (64 * 1024)
+/* A peer has this long to send its request once connected. */
+#define SERVER_READ_TIMEOUT_S 30
+
+/* ============================================================ shared */
+
+static gboolean
+read_line (GDataInputStream *in, char **line, gsize *total, GCancellable *cancellable,
+           GError **error)
+{
+  gsize len = 0;
+  char *l = g_data_input_stream_read_line (in, &len, cancellable, error);
+
+  if (l == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                             "connection closed in HTTP header");
+      return FALSE;
+    }
+  *total += len;
+  if (*total > HEADER_LIMIT)
+    {
+      g_free (l);
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP header too large");
+      return FALSE;
+    }
+  if (len > 0 && l[len - 1] == '\r')
+    l[len - 1] = '\0';
+  *line = l;
+  return TRUE;
+}
+
+/* Read the start line and headers (names lower-cased) up to the blank line. */
+static gboolean
+read_head (GDataInputStream *in, char **start, GHashTable *headers,
+           GCancellable *cancellable, GError **error)
+{
+  gsize total = 0;
+
+  if (!read_line (in, start, &total, cancellable, error))
+    return FALSE;
+  for (;;)
+    {
+      g_autofree char *line = NULL;
+      char *colon;
+      if (!read_line (in, &line, &total, cancellable, error))
+        return FALSE;
+      if (*line == '\0')
+        return TRUE;
+      colon = strchr (line, ':');
+      if (colon == NULL)
+        continue;                     /* tolerate junk header lines */
+      *colon = '\0';
+      g_hash_table_replace (headers, g_ascii_strdown (g_strstrip (line), -1),
+                            g_strdup (g_strstrip (colon + 1)));
+    }
+}
+
+static gboolean
+read_exact (GInputStream *in, GByteArray *buf, gsize n, GCancellable *cancellable,
+            GError **error)
+{
+  gsize old = buf->len, got = 0;
+
+  if (buf->len + n > SAMP_HTTP_MAX_BODY)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                   "HTTP body larger than %" G_GSIZE_FORMAT " bytes", SAMP_HTTP_MAX_BODY);
+      return FALSE;
+    }
+  g_byte_array_set_size (buf, old + n);
+  if (!g_input_stream_read_all (in, buf->data + old, n, &got, cancellable, error))
+    return FALSE;
+  if (got != n)
+    {
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP body truncated");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Body per RFC 7230 §3.3.3: chunked, Content-Length, or (responses) EOF. */
+static GBytes *
+read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
+           GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  const char *te = g_hash_table_lookup (headers, "transfer-encoding");
+  const char *cl = g_hash_table_lookup (headers, "content-length");
+
+  if (te != NULL && g_ascii_strcasecmp (te, "identity") != 0)
+    {
+      if (g_ascii_strcasecmp (te, "chunked") != 0)
+        {
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                       "unsupported Transfer-Encoding %s", te);
+          return NULL;
+        }
+      for (;;)
+        {
+          g_autofree char *line = NULL;
+          gsize total = 0;
+          guint64 size;
+          char *end = NULL;
+          if (!read_line (in, &line, &total, cancellable, error))
+            return NULL;
+          size = g_ascii_strtoull (line, &end, 16);
+          if (end == line || size > SAMP_HTTP_MAX_BODY)
+            {
+              g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "bad HTTP chunk size");
+              return NULL;
+            }
+          if (size == 0)
+            {
+              /* trailers, up to the blank line */
+              for (;;)
+                {
+                  g_autofree char *t = NULL;
+                  if (!read_line (in, &t, &total, cancellable, error))
+                    return NULL;
+                  if (*t == '\0')
+                    break;
+                }
+              break;
+            }
+          if (!read_exact (G_INPUT_STREAM (in), buf, size, cancellable, error))
+            return NULL;
+          g_free (g_steal_pointer (&line));
+          if (!read_line (in, &line, &total, cancellable, error))
+            return NULL;
+        }
+    }
+  else if (cl != NULL)
+    {
+      guint64 n;
+      if (!g_ascii_string_to_unsigned (cl, 10, 0, G_MAXUINT64, &n, NULL))
+        {
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "bad Content-Length \"%s\"", cl);
+          return NULL;
+        }
+      if (n > SAMP_HTTP_MAX_BODY)
+        {
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                       "HTTP body of %" G_GUINT64_FORMAT " bytes is over the limit", n);
+          return NULL;
+        }
+      if (!read_exact (G_INPUT_STREAM (in), buf, (gsize) n, cancellable, error))
+        return NULL;
+    }
+  else if (until_eof)
+    {
+      guint8 chunk[16384];
+      for (;;)
+        {
+          gssize r = g_input_stream_read (G_INPUT_STREAM (in), chunk, sizeof chunk,
+                                          cancellable, error);
+          if (r < 0)
+            return NULL;
+          if (r == 0)
+            break;
+          if (buf->len + (gsize) r > SAMP_HTTP_MAX_BODY)
+            {
+              g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                                   "HTTP body over the limit");
+              return NULL;
+            }
+          g_byte_array_append (buf, chunk, (guint) r);
+        }
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+}
+
+static const char *
+reason_phrase (guint status)
+{
+  switch (status)
+    {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+/* ============================================================ server */
+
+struct _SampHttpServer {
+  gint ref;                    /* atomic: owner + workers + queued dispatches */
+  GSocketService *service;
+  GMainContext *context;
+  SampHttpHandler handler;
+  gpointer user_data;
+  char *url;
+  guint16 port;
+  gboolean closing;            /* main context only */
+  GHashTable *live;            /* requests handed to the handler (main context only) */
+};
+
+/* Where a worker waits for its answer; shared by the worker and the request. */
+typedef struct {
+  gint ref;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  guint status;
+  char *content_type;
+  GBytes *body;
+} Exchange;
+
+struct _SampHttpRequest {
+  gint ref;
+  SampHttpServer *server;      /* NULL once the server is gone */
+  Exchange *ex;
+  char *method;
+  char *path;
+  GHashTable *headers;
+  GBytes *body;
+};
+
+static void
+exchange_unref (Exchange *ex)
+{
+  if (!g_atomic_int_dec_and_test (&ex->ref))
+    return;
+  g_mutex_clear (&ex->lock);
+  g_cond_clear (&ex->cond);
+  g_free (ex->content_type);
+  g_clear_pointer (&ex->body, g_bytes_unref);
+  g_free (ex);
+}
+
+static void
+exchange_finish (Exchange *ex, guint status, const char *content_type, GBytes *body)
+{
+  g_mutex_lock (&ex->lock);
+  if (!ex->done)
+    {
+      ex->done = TRUE;
+      ex->status = status;
+      ex->content_type = g_strdup (content_type);
+      ex->body = body ? g_bytes_ref (body) : NULL;
+      g_cond_signal (&ex->cond);
+    }
+  g_mutex_unlock (&ex->lock);
+}
+
+static SampHttpServer *
+server_ref (SampHttpServer *s)
+{
+  g_atomic_int_inc (&s->ref);
+  return s;
+}
+
+static void
+server_unref (SampHttpServer *s)
+{
+  if (!g_atomic_int_dec_and_test (&s->ref))
+    return;
+  g_clear_object (&s->service);
+  g_main_context_unref (s->context);
+  g_hash_table_unref (s->live);
+  g_free (s->url);
+  g_free (s);
+}
+
+const char *
+samp_http_request_get_method (SampHttpRequest *r)
+{
+  return r->method;
+}
+
+const char *
+samp_http_request_get_path (SampHttpRequest *r)
+{
+  return r->path;
+}
+
+const char *
+samp_http_request_get_header (SampHttpRequest *r, const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_hash_table_lookup (r->headers, lower);
+}
+
+const char *
+samp_http_request_get_body (SampHttpRequest *r, gsize *len)
+{
+  /* bodies are stored with a trailing NUL not counted in the size */
+  gsize n = g_bytes_get_size (r->body);
+
+  if (len)
+    *len = n - 1;
+  return g_bytes_get_data (r->body, NULL);
+}
+
+SampHttpRequest *
+samp_http_request_ref (SampHttpRequest *r)
+{
+  g_atomic_int_inc (&r->ref);
+  return r;
+}
+
+void
+samp_http_request_unref (SampHttpRequest *r)
+{
+  if (!g_atomic_int_dec_and_test (&r->ref))
+    return;
+  exchange_finish (r->ex, 500, "text/plain", NULL);   /* no-op if answered */
+  if (r->server != NULL)
+    g_hash_table_remove (r->server->live, r);
+  exchange_unref (r->ex);
+  g_free (r->method);
+  g_free (r->path);
+  g_hash_table_unref (r->headers);
+  g_bytes_unref (r->body);
+  g_free (r);
+}
+
+void
+samp_http_request_respond (SampHttpRequest *r, guint status, const char *content_type,
+                           const char *body, gssize len)
+{
+  g_autoptr(GBytes) b = NULL;
+
+  if (body != NULL)
+    b = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
+  exchange_finish (r->ex, status, content_type ? content_type : "text/plain", b);
+}
+
+/* Main context: give the request to the handler (or refuse if closing). */
+static gboolean
+dispatch (gpointer data)
+{
+  SampHttpRequest *r = data;
+  SampHttpServer *s = r->server;
+
+  if (s->closing)
+    {
+      samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
+      r->server = NULL;
+      return G_SOURCE_REMOVE;
+    }
+  g_hash_table_add (s->live, r);
+  s->handler (s, r, s->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dispatch_done (gpointer data)
+{
+  SampHttpRequest *r = data;
+  SampHttpServer *s = r->server;
+
+  samp_http_request_unref (r);
+  if (s != NULL)
+    server_unref (s);
+}
+
+static void
+write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body)
+{
+  gsize n = body ? g_bytes_get_size (body) : 0;
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
+                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                           "Connection: close\r\n\r\n",
+                                           status, reason_phrase (status),
+                                           ctype ? ctype : "text/plain", n);
+
+  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+    return;
+  if (n > 0)
+    g_output_stream_write_all (out, g_bytes_get_data (body, NULL), n, NULL, NULL, NULL);
+  g_output_stream_flush (out, NULL, NULL);
+}
+
+/* Worker thread: one request per connection. */
+static gboolean
+on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
+        gpointer data)
+{
+  SampHttpServer *s = data;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *start = NULL;
+  g_auto(GStrv) parts = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_autoptr(GBytes) body = NULL;
+  SampHttpRequest *r;
+  Exchange *ex;
+
+  (void) service;
+  (void) source;
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  if (!read_head (in, &start, headers, NULL, &error))
+    {
+      g_debug ("http server: bad request head: %s", error->message);
+      write_response (out, 400, "text/plain", NULL);
+      return TRUE;
+    }
+  parts = g_strsplit (start, " ", 3);
+  if (g_strv_length (parts) < 2)
+    {
+      write_response (out, 400, "text/plain", NULL);
+      return TRUE;
+    }
+  body = read_body (in, headers, FALSE, NULL, &error);
+  if (body == NULL)
+    {
+      g_debug ("http server: bad request body: %s", error->message);
+      write_response (out, strstr (error->message, "limit") ? 413 : 400, "text/plain", NULL);
+      return TRUE;
+    }
+  {
+    /* keep a NUL after the data so handlers may treat it as a C string */
+    gsize n = g_bytes_get_size (body);
+    char *copy = g_malloc (n + 1);
+    memcpy (copy, g_bytes_get_data (body, NULL), n);
+    copy[n] = '\0';
+    g_bytes_unref (body);
+    body = g_bytes_new_take (copy, n + 1);
+  }
+
+  ex = g_new0 (Exchange, 1);
+  ex->ref = 2;                                  /* worker + request */
+  g_mutex_init (&ex->lock);
+  g_cond_init (&ex->cond);
+  r = g_new0 (SampHttpRequest, 1);
+  r->ref = 1;
+  r->server = server_ref (s);
+  r->ex = ex;
+  r->method = g_strdup (parts[0]);
+  r->path = g_strdup (parts[1]);
+  r->headers = g_steal_pointer (&headers);
+  r->body = g_steal_pointer (&body);
+  g_main_context_invoke_full (s->context, G_PRIORITY_DEFAULT, dispatch, r, dispatch_done);
+
+  g_mutex_lock (&ex->lock);
+  while (!ex->done)
+    g_cond_wait (&ex->cond, &ex->lock);
+  g_mutex_unlock (&ex->lock);
+  /* The answer may come long after the read: no timeout for writing it
+   * other than the kernel's. */
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
+  write_response (out, ex->status, ex->content_type, ex->body);
+  exchange_unref (ex);
+  return TRUE;
+}
+
+SampHttpServer *
+samp_http_server_new (SampHttpHandler handler, gpointer user_data, GError **error)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  SampHttpServer *s;
+
+  g_return_val_if_fail (handler != NULL, NULL);
+  s = g_new0 (SampHttpServer, 1);
+  s->ref = 1;
+  s->handler = handler;
+  s->user_data = user_data;
+  s->context = g_main_context_ref_thread_default ();
+  s->live = g_hash_table_new (NULL, NULL);
+  s->service = g_threaded_socket_service_new (-1);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (s->service), addr,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &effective, error))
+    {
+      g_prefix_error (error, "cannot listen on 127.0.0.1: ");
+      server_unref (s);
+      return NULL;
+    }
+  s->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  s->url = g_strdup_printf ("http://127.0.0.1:%u/", s->port);
+  /* each worker holds a server ref while it runs */
+  g_signal_connect_data (s->service, "run", G_CALLBACK (on_run), server_ref (s),
+                         (GClosureNotify) (void (*) (void)) server_unref, 0);
+  g_socket_service_start (s->service);
+  return s;
+}
+
+const char *
+samp_http_server_get_url (SampHttpServer *s)
+{
+  return s->url;
+}
+
+guint16
+samp_http_server_get_port (SampHttpServer *s)
+{
+  return s->port;
+}
+
+void
+samp_http_server_free (SampHttpServer *s)
+{
+  GHashTableIter it;
+  gpointer key;
+
+  if (s == NULL)
+    return;
+  s->closing = TRUE;
+  g_socket_service_stop (s->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (s->service));
+  g_hash_table_iter_init (&it, s->live);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      SampHttpRequest *r = key;
+      samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
+      r->server = NULL;
+      server_unref (s);          /* the ref taken for this request */
+      g_hash_table_iter_remove (&it);
+    }
+  g_signal_handlers_disconnect_by_func (s->service, on_run, s);
+  server_unref (s);
+}
+
+/* ============================================================ client */
+
+typedef struct {
+  char *method;
+  char *url;
+  char *content_type;
+  GBytes *body;
+  guint timeout_ms;
+} ClientJob;
+
+static void
+client_job_free (ClientJob *j)
+{
+  g_free (j->method);
+  g_free (j->url);
+  g_free (j->content_type);
+  g_clear_pointer (&j->body, g_bytes_unref);
+  g_free (j);
+}
+
+/* Seconds left until @deadline (µs, 0 = none), at least 1; FALSE if past. */
+static gboolean
+arm_timeout (GSocket *sock, gint64 deadline, GError **error)
+{
+  gint64 left;
+
+  if (deadline == 0)
+    return TRUE;
+  left = deadline - g_get_monotonic_time ();
+  if (left <= 0)
+    {
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "HTTP request timed out");
+      return FALSE;
+    }
+  g_socket_set_timeout (sock, (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+  return TRUE;
+}
+
+static GBytes *
+client_run (ClientJob *j, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GSocketClient) sc = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *start = NULL;
+  g_autofree char *head = NULL;
+  g_autoptr(GError) local = NULL;
+  GOutputStream *out;
+  GSocket *sock;
+  GBytes *body;
+  const char *path, *query;
+  gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
+  int port;
+  guint status = 0;
+
+  uri = g_uri_parse (j->url, G_URI_FLAGS_NONE, &local);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+      || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s", j->url);
+      return NULL;
+    }
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = 80;
+  if (j->timeout_ms)
+    g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
+  conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
+                                          cancellable, &local);
+  if (conn == NULL)
+    goto io_error;
+  sock = g_socket_connection_get_socket (conn);
+  path = g_uri_get_path (uri);
+  query = g_uri_get_query (uri);
+  head = g_strdup_printf ("%s %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: libsamp (cadc-samp)\r\n"
+                          "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n",
+                          j->method, *path ? path : "/", query ? "?" : "", query ? query : "",
+                          g_uri_get_host (uri), port,
+                          j->content_type ? j->content_type : "text/xml",
+                          j->body ? g_bytes_get_size (j->body) : 0);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  if (!arm_timeout (sock, deadline, error))
+    return NULL;
+  if (!g_output_stream_write_all (out, head, strlen (head), NULL, cancellable, &local))
+    goto io_error;
+  if (j->body && g_bytes_get_size (j->body) > 0
+      && !g_output_stream_write_all (out, g_bytes_get_data (j->body, NULL),
+                                     g_bytes_get_size (j->body), NULL, cancellable, &local))
+    goto io_error;
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  if (!arm_timeout (sock, deadline, error))
+    return NULL;
+  /* skip any 1xx interim responses */
+  do
+    {
+      g_clear_pointer (&start, g_free);
+      g_hash_table_remove_all (headers);
+      if (!read_head (in, &start, headers, cancellable, &local))
+        goto io_error;
+      if (!g_str_has_prefix (start, "HTTP/1.") || strlen (start) < 12
+          || !g_ascii_isdigit (start[9]))
+        {
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                       "malformed HTTP status line from %s", j->url);
+          return NULL;
+        }
+      status = (guint) g_ascii_strtoull (start + 9, NULL, 10);
+    }
+  while (status >= 100 && status < 200);
+  if (!arm_timeout (sock, deadline, error))
+    return NULL;
+  body = read_body (in, headers, TRUE, cancellable, &local);
+  if (body == NULL)
+    goto io_error;
+  if (status < 200 || status > 299)
+    {
+      g_bytes_unref (body);
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP %u from %s", status, j->url);
+      return NULL;
+    }
+  return body;
+
+io_error:
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no answer from %s in time", j->url);
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      g_prefix_error (error, "%s: ", j->url);
+    }
+  return NULL;
+}
+
+static void
+client_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *body;
+
+  (void) source;
+  body = client_run (data, cancellable, &error);
+  if (body == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+}
+
+static ClientJob *
+client_job_new (const char *method, const char *url, const char *ctype, GBytes *body,
+                guint timeout_ms)
+{
+  ClientJob *j = g_new0 (ClientJob, 1);
+
+  j->method = g_strdup (method);
+  j->url = g_strdup (url);
+  j->content_type = g_strdup (ctype);
+  j->body = body ? g_bytes_ref (body) : NULL;
+  j->timeout_ms = timeout_ms;
+  return j;
+}
+
+void
+samp_http_post_async (const char *url, const char *content_type, GBytes *body,
+                      guint timeout_ms, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, samp_http_post_async);
+  g_task_set_task_data (task, client_job_new ("POST", url, content_type, body, timeout_ms),
+                        (GDestroyNotify) client_job_free);
+  g_task_run_in_thread (task, client_thread);
+}
+
+GBytes *
+samp_http_post_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+samp_http_post_sync (const char *url, const char *content_type, GBytes *body,
+                     guint timeout_ms, GCancellable *cancellable, GError **error)
+{
+  ClientJob *j = client_job_new ("POST", url, content_type, body, timeout_ms);
+  GBytes *out = client_run (j, cancellable, error);
+
+  client_job_free (j);
+  return out;
+}
+
+GBytes *
+samp_http_get_sync (const char *url, guint timeout_ms, GCancellable *cancellable,
+                    GError **error)
+{
+  ClientJob *j = client_job_new ("GET", url, NULL, NULL, timeout_ms);
+  GBytes *out = client_run (j, cancellable, error);
+
+  client_job_free (j);
+  return out;
+}

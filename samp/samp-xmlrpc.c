@@ -1,0 +1,428 @@
+/* samp-xmlrpc.c: SAMP values <-> XML-RPC documents, the one user of xmlrpc-c.
+ *
+ * xmlrpc-c provides the value model, serializer and parser; this file
+ * converts between its xmlrpc_value and our GVariants and between its
+ * xmlrpc_env and GError.  Output is strictly string/array/struct; input is
+ * lenient (scalars become strings).  Documents with a DOCTYPE/ENTITY
+ * declaration or larger than SAMP_XMLRPC_MAX_SIZE never reach the parser.
+ * Non-UTF-8 bytes in incoming strings are replaced (GVariant strings are
+ * UTF-8), never trusted.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <xmlrpc-c/base.h>
+
+#include "samp-error.h"
+#include "samp-value.h"
+#include "samp-xmlrpc.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlrpc_value, xmlrpc_DECREF)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (xmlrpc_env, xmlrpc_env_clean)
+
+/* xmlrpc-c keeps its size limit in a process-wide variable; set ours once. */
+static void
+ensure_limits (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      xmlrpc_limit_set (XMLRPC_XML_SIZE_LIMIT_ID, SAMP_XMLRPC_MAX_SIZE);
+      g_once_init_leave (&once, 1);
+    }
+}
+
+static gboolean
+env_to_error (xmlrpc_env *env, GError **error, const char *what)
+{
+  if (!env->fault_occurred)
+    return TRUE;
+  g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "%s: %s", what,
+               env->fault_string ? env->fault_string : "XML-RPC error");
+  return FALSE;
+}
+
+/* ------------------------------------------------------- GVariant → xmlrpc */
+
+static xmlrpc_value *
+to_xmlrpc (xmlrpc_env *env, GVariant *v)
+{
+  GVariantIter iter;
+  GVariant *child;
+  const char *key;
+  xmlrpc_value *out = NULL;
+
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (v);
+      return to_xmlrpc (env, inner);
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      gsize len;
+      const char *s = g_variant_get_string (v, &len);
+      return xmlrpc_string_new_lp (env, len, s);
+    }
+  if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
+    {
+      out = xmlrpc_array_new (env);
+      g_variant_iter_init (&iter, v);
+      while (!env->fault_occurred && g_variant_iter_next (&iter, "v", &child))
+        {
+          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
+          g_variant_unref (child);
+          if (!env->fault_occurred)
+            xmlrpc_array_append_item (env, out, x);
+        }
+      return out;
+    }
+  if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
+    {
+      out = xmlrpc_struct_new (env);
+      g_variant_iter_init (&iter, v);
+      while (!env->fault_occurred && g_variant_iter_next (&iter, "{&sv}", &key, &child))
+        {
+          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
+          g_variant_unref (child);
+          if (!env->fault_occurred)
+            xmlrpc_struct_set_value (env, out, key, x);
+        }
+      return out;
+    }
+  xmlrpc_env_set_fault_formatted (env, XMLRPC_TYPE_ERROR,
+                                  "GVariant type %s is not a SAMP type",
+                                  g_variant_get_type_string (v));
+  return NULL;
+}
+
+/* ------------------------------------------------------- xmlrpc → GVariant */
+
+static GVariant *
+utf8_string (const char *s, gsize len)
+{
+  if (g_utf8_validate_len (s, len, NULL) && memchr (s, '\0', len) == NULL)
+    return g_variant_new_string (s);
+  {
+    g_autofree char *valid = g_utf8_make_valid (s, len);
+    /* embedded NULs are cut: SAMP strings cannot carry them */
+    return g_variant_new_string (valid);
+  }
+}
+
+static GVariant *
+from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x)
+{
+  switch (xmlrpc_value_type (x))
+    {
+    case XMLRPC_TYPE_STRING:
+      {
+        const char *s = NULL;
+        size_t len = 0;
+        GVariant *v;
+        xmlrpc_read_string_lp (env, x, &len, &s);
+        if (env->fault_occurred)
+          return NULL;
+        v = utf8_string (s, len);
+        free ((void *) s);
+        return v;
+      }
+    case XMLRPC_TYPE_INT:
+      {
+        int i = 0;
+        xmlrpc_read_int (env, x, &i);
+        return env->fault_occurred ? NULL : g_variant_new_take_string (g_strdup_printf ("%d", i));
+      }
+    case XMLRPC_TYPE_I8:
+      {
+        xmlrpc_int64 i = 0;
+        xmlrpc_read_i8 (env, x, &i);
+        return env->fault_occurred ? NULL : g_variant_new_take_string (samp_format_int (i));
+      }
+    case XMLRPC_TYPE_BOOL:
+      {
+        xmlrpc_bool b = 0;
+        xmlrpc_read_bool (env, x, &b);
+        return env->fault_occurred ? NULL : g_variant_new_string (b ? "1" : "0");
+      }
+    case XMLRPC_TYPE_DOUBLE:
+      {
+        double d = 0;
+        xmlrpc_read_double (env, x, &d);
+        return env->fault_occurred ? NULL : g_variant_new_take_string (samp_format_float (d));
+      }
+    case XMLRPC_TYPE_DATETIME:
+      {
+        const char *s = NULL;
+        GVariant *v;
+        xmlrpc_read_datetime_str (env, x, &s);
+        if (env->fault_occurred)
+          return NULL;
+        v = utf8_string (s, strlen (s));
+        free ((void *) s);
+        return v;
+      }
+    case XMLRPC_TYPE_NIL:
+      return g_variant_new_string ("");
+    case XMLRPC_TYPE_ARRAY:
+      {
+        GVariantBuilder b;
+        int n = xmlrpc_array_size (env, x);
+        g_variant_builder_init (&b, SAMP_TYPE_LIST);
+        for (int i = 0; i < n && !env->fault_occurred; i++)
+          {
+            xmlrpc_value *item = NULL;
+            GVariant *v;
+            xmlrpc_array_read_item (env, x, i, &item);
+            if (env->fault_occurred)
+              break;
+            v = from_xmlrpc (env, item);
+            xmlrpc_DECREF (item);
+            if (v != NULL)
+              g_variant_builder_add (&b, "v", v);
+          }
+        if (env->fault_occurred)
+          {
+            g_variant_builder_clear (&b);
+            return NULL;
+          }
+        return g_variant_builder_end (&b);
+      }
+    case XMLRPC_TYPE_STRUCT:
+      {
+        GVariantBuilder b;
+        int n = xmlrpc_struct_size (env, x);
+        g_variant_builder_init (&b, SAMP_TYPE_MAP);
+        for (int i = 0; i < n && !env->fault_occurred; i++)
+          {
+            xmlrpc_value *k = NULL, *item = NULL;
+            const char *key = NULL;
+            size_t klen = 0;
+            GVariant *v = NULL;
+            xmlrpc_struct_read_member (env, x, (unsigned) i, &k, &item);
+            if (env->fault_occurred)
+              break;
+            xmlrpc_read_string_lp (env, k, &klen, &key);
+            if (!env->fault_occurred)
+              v = from_xmlrpc (env, item);
+            if (v != NULL)
+              {
+                g_autoptr(GVariant) kv = g_variant_ref_sink (utf8_string (key, klen));
+                g_variant_builder_add (&b, "{sv}", g_variant_get_string (kv, NULL), v);
+              }
+            free ((void *) key);
+            xmlrpc_DECREF (k);
+            xmlrpc_DECREF (item);
+          }
+        if (env->fault_occurred)
+          {
+            g_variant_builder_clear (&b);
+            return NULL;
+          }
+        return g_variant_builder_end (&b);
+      }
+    default:
+      xmlrpc_env_set_fault_formatted (env, XMLRPC_TYPE_ERROR,
+                                      "XML-RPC type %d (base64 or other binary) is not SAMP",
+                                      (int) xmlrpc_value_type (x));
+      return NULL;
+    }
+}
+
+/* ------------------------------------------------------- safety checks */
+
+static gboolean
+check_document (const char *xml, gsize len, GError **error)
+{
+  if (xml == NULL || len == 0)
+    {
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "empty XML-RPC document");
+      return FALSE;
+    }
+  if (len > SAMP_XMLRPC_MAX_SIZE)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                   "XML-RPC document of %" G_GSIZE_FORMAT " bytes exceeds the %" G_GSIZE_FORMAT
+                   "-byte limit", len, SAMP_XMLRPC_MAX_SIZE);
+      return FALSE;
+    }
+  /* No DTDs at all: that rules out entity expansion attacks whatever the
+   * underlying parser does.  "<!" outside CDATA/comments means a DTD. */
+  for (const char *p = xml; (p = memchr (p, '<', len - (gsize) (p - xml))) != NULL; p++)
+    {
+      gsize rest = len - (gsize) (p - xml);
+      if (rest >= 2 && p[1] == '!' && !(rest >= 4 && p[2] == '-' && p[3] == '-')
+          && !(rest >= 9 && memcmp (p, "<![CDATA[", 9) == 0))
+        {
+          g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                               "XML-RPC document contains a DOCTYPE or ENTITY declaration");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------- public API */
+
+GVariant *
+samp_xmlrpc_args_new (GVariant *first, ...)
+{
+  GVariantBuilder b;
+  va_list ap;
+
+  g_variant_builder_init (&b, SAMP_TYPE_LIST);
+  va_start (ap, first);
+  for (GVariant *v = first; v != NULL; v = va_arg (ap, GVariant *))
+    {
+      g_variant_take_ref (v);
+      g_variant_builder_add (&b, "v", v);
+      g_variant_unref (v);
+    }
+  va_end (ap);
+  return g_variant_ref_sink (g_variant_builder_end (&b));
+}
+
+static GBytes *
+take_block (xmlrpc_mem_block *block)
+{
+  GBytes *b = g_bytes_new (XMLRPC_MEMBLOCK_CONTENTS (char, block),
+                           XMLRPC_MEMBLOCK_SIZE (char, block));
+  XMLRPC_MEMBLOCK_FREE (char, block);
+  return b;
+}
+
+GBytes *
+samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
+{
+  g_auto(xmlrpc_env) env;
+  g_autoptr(xmlrpc_value) params = NULL;
+  xmlrpc_mem_block *block;
+
+  g_return_val_if_fail (method != NULL, NULL);
+  xmlrpc_env_init (&env);
+  if (args != NULL && !samp_value_check (args, error))
+    return NULL;
+  if (args != NULL && !g_variant_is_of_type (args, SAMP_TYPE_LIST))
+    {
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                           "XML-RPC call arguments must be a list");
+      return NULL;
+    }
+  params = args ? to_xmlrpc (&env, args) : xmlrpc_array_new (&env);
+  if (!env_to_error (&env, error, "encoding XML-RPC call"))
+    return NULL;
+  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
+  if (!env_to_error (&env, error, "encoding XML-RPC call"))
+    return NULL;
+  xmlrpc_serialize_call (&env, block, method, params);
+  if (env.fault_occurred)
+    {
+      XMLRPC_MEMBLOCK_FREE (char, block);
+      return env_to_error (&env, error, "encoding XML-RPC call"), NULL;
+    }
+  return take_block (block);
+}
+
+GBytes *
+samp_xmlrpc_serialize_response (GVariant *value, GError **error)
+{
+  g_auto(xmlrpc_env) env;
+  g_autoptr(xmlrpc_value) x = NULL;
+  xmlrpc_mem_block *block;
+
+  xmlrpc_env_init (&env);
+  if (value != NULL && !samp_value_check (value, error))
+    return NULL;
+  x = value ? to_xmlrpc (&env, value) : xmlrpc_string_new (&env, "");
+  if (!env_to_error (&env, error, "encoding XML-RPC response"))
+    return NULL;
+  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
+  if (!env_to_error (&env, error, "encoding XML-RPC response"))
+    return NULL;
+  xmlrpc_serialize_response (&env, block, x);
+  if (env.fault_occurred)
+    {
+      XMLRPC_MEMBLOCK_FREE (char, block);
+      return env_to_error (&env, error, "encoding XML-RPC response"), NULL;
+    }
+  return take_block (block);
+}
+
+GBytes *
+samp_xmlrpc_serialize_fault (int code, const char *message)
+{
+  g_auto(xmlrpc_env) env;
+  g_auto(xmlrpc_env) fault;
+  xmlrpc_mem_block *block;
+
+  xmlrpc_env_init (&env);
+  xmlrpc_env_init (&fault);
+  xmlrpc_env_set_fault (&fault, code, message ? message : "error");
+  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
+  g_assert (!env.fault_occurred);  /* allocation failure aborts, as in GLib */
+  xmlrpc_serialize_fault (&env, block, &fault);
+  g_assert (!env.fault_occurred);
+  return take_block (block);
+}
+
+gboolean
+samp_xmlrpc_parse_call (const char *xml, gsize len, char **method, GVariant **args,
+                        GError **error)
+{
+  g_auto(xmlrpc_env) env;
+  g_autoptr(xmlrpc_value) params = NULL;
+  const char *name = NULL;
+  GVariant *v;
+
+  g_return_val_if_fail (method != NULL && args != NULL, FALSE);
+  if (!check_document (xml, len, error))
+    return FALSE;
+  ensure_limits ();
+  xmlrpc_env_init (&env);
+  xmlrpc_parse_call (&env, xml, len, &name, &params);
+  if (!env_to_error (&env, error, "malformed XML-RPC call"))
+    return FALSE;
+  v = from_xmlrpc (&env, params);
+  if (v == NULL)
+    {
+      free ((void *) name);
+      return env_to_error (&env, error, "malformed XML-RPC call");
+    }
+  *method = g_strdup (name);
+  free ((void *) name);
+  *args = g_variant_ref_sink (v);
+  return TRUE;
+}
+
+GVariant *
+samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
+{
+  g_auto(xmlrpc_env) env;
+  g_autoptr(xmlrpc_value) result = NULL;
+  int fault_code = 0;
+  const char *fault_string = NULL;
+  GVariant *v;
+
+  if (!check_document (xml, len, error))
+    return NULL;
+  ensure_limits ();
+  xmlrpc_env_init (&env);
+  xmlrpc_parse_response2 (&env, xml, len, &result, &fault_code, &fault_string);
+  if (!env_to_error (&env, error, "malformed XML-RPC response"))
+    return NULL;
+  if (fault_string != NULL)
+    {
+      g_autofree char *msg = g_utf8_make_valid (fault_string, -1);
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT, "%s", msg);
+      free ((void *) fault_string);
+      return NULL;
+    }
+  v = from_xmlrpc (&env, result);
+  if (v == NULL)
+    {
+      env_to_error (&env, error, "malformed XML-RPC response");
+      return NULL;
+    }
+  return g_variant_ref_sink (v);
+}
