@@ -1,4 +1,7 @@
 # archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
+check_PROGRAMS += test-http
+TESTS += test-http
+EXTRA_DIST += http-test-server.py
 check_PROGRAMS += test-coords test-adql test-caps test-uws
 TESTS += test-coords test-adql test-caps test-uws
 check_PROGRAMS += test-vosi
