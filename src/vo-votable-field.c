@@ -230,7 +230,7 @@ vo_fields_unique_names (const VoField *fields, guint n_fields)
 /* Number formatting                                                         */
 
 void
-vo_format_double (GString *out, double v)
+vo_votable_format_double (GString *out, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -255,13 +255,13 @@ vo_format_double (GString *out, double v)
 }
 
 void
-vo_format_float (GString *out, float v)
+vo_votable_format_float (GString *out, float v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (isnan (v) || isinf (v))
     {
-      vo_format_double (out, v);
+      vo_votable_format_double (out, v);
       return;
     }
   for (int prec = 6; prec <= 9; prec++)
@@ -381,20 +381,20 @@ binary_to_string (const VoCell *cell, GString *out)
                                   (gint64) be64 (p + 8 * i));
           break;
         case VO_DATATYPE_FLOAT:
-          vo_format_float (out, befloat (p + 4 * i));
+          vo_votable_format_float (out, befloat (p + 4 * i));
           break;
         case VO_DATATYPE_DOUBLE:
-          vo_format_double (out, bedouble (p + 8 * i));
+          vo_votable_format_double (out, bedouble (p + 8 * i));
           break;
         case VO_DATATYPE_FLOAT_COMPLEX:
-          vo_format_float (out, befloat (p + 8 * i));
+          vo_votable_format_float (out, befloat (p + 8 * i));
           g_string_append_c (out, ' ');
-          vo_format_float (out, befloat (p + 8 * i + 4));
+          vo_votable_format_float (out, befloat (p + 8 * i + 4));
           break;
         case VO_DATATYPE_DOUBLE_COMPLEX:
-          vo_format_double (out, bedouble (p + 16 * i));
+          vo_votable_format_double (out, bedouble (p + 16 * i));
           g_string_append_c (out, ' ');
-          vo_format_double (out, bedouble (p + 16 * i + 8));
+          vo_votable_format_double (out, bedouble (p + 16 * i + 8));
           break;
         default:
           break;

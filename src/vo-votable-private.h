@@ -15,8 +15,8 @@ vo_datatype_bytes (VoDatatype dt, guint64 n)
 }
 
 /* Appends the shortest text that reads back as @v (C locale). */
-void vo_format_double (GString *out, double v);
-void vo_format_float (GString *out, float v);
+void vo_votable_format_double (GString *out, double v);
+void vo_votable_format_float (GString *out, float v);
 
 /* Frees a VoInfo / VoParam allocated with g_new0. */
 void vo_info_free (VoInfo *info);

@@ -1,1 +1,3 @@
 # votable tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
+check_PROGRAMS += test-votable
+TESTS += test-votable

@@ -1,0 +1,82 @@
+/* vo-votable-writer.h: streaming writer of tables as VOTable (TABLEDATA),
+ * CSV, TSV or an aligned text table.
+ *
+ * Rows go to a GOutputStream as they come (through a 64 KiB buffer), except
+ * for VO_FORMAT_TABLE, which keeps every row until the end to compute the
+ * column widths (it is meant for a terminal).
+ *
+ * CSV follows RFC 4180: a value is quoted when it holds a comma, a quote, CR,
+ * LF or leading/trailing blanks, and quotes are doubled; a null is an empty
+ * field.  TSV writes a null as an empty field and escapes backslash, TAB, LF
+ * and CR inside values as \\ \t \n \r.  The text table writes a null as "--".
+ * The VOTable output escapes XML specials, replaces characters XML 1.0 cannot
+ * carry by U+FFFD, and writes a null as an empty TD.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vo-votable.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VO_FORMAT_VOTABLE,
+  VO_FORMAT_CSV,
+  VO_FORMAT_TSV,
+  VO_FORMAT_TABLE,
+} VoFormat;
+
+/* "votable", "csv", "tsv" or "table" (case-insensitive).  FALSE with
+ * VO_ERROR_FAILED for anything else. */
+gboolean vo_format_from_string (const char *s, VoFormat *format,
+                                GError **error);
+
+typedef struct _VoTableWriter VoTableWriter;
+
+/* Returns: (transfer full): a writer on @out (a reference is taken). */
+VoTableWriter *vo_table_writer_new (GOutputStream *out, VoFormat format);
+/* Frees the writer without finishing the document. */
+void vo_table_writer_free (VoTableWriter *writer);
+
+/* Opens <VOTABLE><RESOURCE type=@resource_type> (nullable: "results").
+ * Called implicitly by the first call that needs it. */
+gboolean vo_table_writer_begin (VoTableWriter *writer,
+                                const char *resource_type, GError **error);
+/* An INFO element at the current place (before or after the TABLE).  Only
+ * the VOTable format writes INFOs; the others ignore them. */
+gboolean vo_table_writer_add_info (VoTableWriter *writer, const char *name,
+                                   const char *value, const char *text,
+                                   GError **error);
+/* Starts a TABLE with these FIELDs (copied); CSV/TSV/table write the header
+ * line of column names. */
+gboolean vo_table_writer_start_table (VoTableWriter *writer,
+                                      const char *table_name,
+                                      const VoField *fields, guint n_fields,
+                                      GError **error);
+/* One row of n_fields values (NULL = null). */
+gboolean vo_table_writer_write_row (VoTableWriter *writer,
+                                    const char *const *values, GError **error);
+/* One row of cells as given by the VoTableReader. */
+gboolean vo_table_writer_write_cells (VoTableWriter *writer,
+                                      const VoCell *cells, guint n_cells,
+                                      GError **error);
+gboolean vo_table_writer_end_table (VoTableWriter *writer, GError **error);
+/* Closes the document and flushes everything to the stream. */
+gboolean vo_table_writer_finish (VoTableWriter *writer, GError **error);
+
+/**
+ * vo_table_convert_stream:
+ * Reads a VOTable from @in with the streaming reader and writes its first
+ * TABLE to @out in @format, with the INFOs of the document (VOTable format
+ * only).  Rows are never all held in memory except for VO_FORMAT_TABLE.
+ * Fails with VO_ERROR_PARSE on a malformed input; the QUERY_STATUS is not
+ * checked here (see vo_table_reader_check_query_status).
+ */
+gboolean vo_table_convert_stream (GInputStream *in, GOutputStream *out,
+                                  VoFormat format, GCancellable *cancellable,
+                                  GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoTableWriter, vo_table_writer_free)
+
+G_END_DECLS
