@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <xmlrpc-c/base.h>
 
 #include "samp-hub-private.h"
@@ -429,6 +431,16 @@ reader_clear (HttpReader *r)
   g_clear_object (&r->cancel);
 }
 
+/* Small request/response exchanges: no Nagle, no delayed ACKs (a peer
+ * that writes headers and body separately would otherwise stall ~40 ms). */
+static void
+tune_socket (GSocketConnection *conn)
+{
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  g_socket_set_option (sock, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
+}
+
 /* ================== server ================== */
 
 /* A connection: the read loop owns one reference while it runs (it is
@@ -573,6 +585,7 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
   sc->refcount = 1;
   sc->net = net;
   sc->conn = g_object_ref (conn);
+  tune_socket (conn);
   g_hash_table_add (net->conns, sc);
   reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, sc_request_read, sc);
   reader_start (&sc->reader);
@@ -719,6 +732,7 @@ post_connected (GObject *src, GAsyncResult *res, gpointer data)
       post_finish (p, error, NULL);
       return;
     }
+  tune_socket (p->conn);
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
   g_output_stream_write_all_async (out, p->request, p->request_len, G_PRIORITY_DEFAULT,
                                    p->cancel, post_written, p);

@@ -25,6 +25,12 @@
 
 #define HUB_ID "hub"
 #define SHUTDOWN_GRACE_MS 2000
+/* Posts to one client that may be under way at once.  SAMP promises no
+ * ordering, but hub events (register, metadata, subscriptions) read
+ * best in order, so keep this small. */
+#ifndef MAX_IN_FLIGHT
+#define MAX_IN_FLIGHT 1
+#endif
 
 typedef struct {
   char *method;
@@ -41,7 +47,7 @@ struct _HubClient {
   GVariant *subscriptions; /* a{sv} */
   char *callback;          /* NULL: not callable */
   GQueue queue;            /* HubDelivery */
-  gboolean in_flight;
+  guint in_flight;         /* posts under way */
   gboolean gone;           /* unregistered */
 };
 
@@ -385,7 +391,7 @@ post_done (gpointer user_data, const GError *transport_error,
   PostCtx *ctx = user_data;
   HubClient *c = ctx->client;
   SampHub *hub = c->hub;
-  c->in_flight = FALSE;
+  c->in_flight--;
   if (!c->gone)
     {
       if (transport_error != NULL)
@@ -428,17 +434,18 @@ post_done (gpointer user_data, const GError *transport_error,
 static void
 pump (HubClient *c)
 {
-  if (c->in_flight || c->gone || c->callback == NULL)
-    return;
-  HubDelivery *d = g_queue_pop_head (&c->queue);
-  if (d == NULL)
-    return;
-  PostCtx *ctx = g_new0 (PostCtx, 1);
-  ctx->client = client_ref (c);
-  ctx->delivery = d;
-  c->in_flight = TRUE;
-  hub_net_post (c->hub->net, c->callback, d->method, d->params,
-                c->hub->delivery_timeout, post_done, ctx);
+  while (c->in_flight < MAX_IN_FLIGHT && !c->gone && c->callback != NULL)
+    {
+      HubDelivery *d = g_queue_pop_head (&c->queue);
+      if (d == NULL)
+        return;
+      PostCtx *ctx = g_new0 (PostCtx, 1);
+      ctx->client = client_ref (c);
+      ctx->delivery = d;
+      c->in_flight++;
+      hub_net_post (c->hub->net, c->callback, d->method, d->params,
+                    c->hub->delivery_timeout, post_done, ctx);
+    }
 }
 
 static void hub_self_receive (SampHub *hub, const char *method, GVariant *params);

@@ -1,0 +1,98 @@
+#!/bin/sh
+# bench-hub.sh: message throughput of `cadc-samp hub` against JSAMP's hub,
+# measured with JSAMP's own load generator (`jsamp calcstorm`) in notify,
+# sync and async modes, both hubs in the same run on the same machine.
+# Prints msg/s for each and the ratio ours/JSAMP (target: >= 5x in notify
+# mode).  calcstorm's clients are Java too, so the ratio is bounded by how
+# fast they can send and receive; the hub's own CPU time is printed to
+# show how much of the wall time it accounts for.
+# Env: CADC_SAMP (binary), NCLIENT (10), NQUERY (200), MODES.
+
+CADC_SAMP=${CADC_SAMP:-${CS_BUILDDIR:-.}/src/cadc-samp}
+JSAMP_JAR=${JSAMP_JAR:-/usr/share/java/jsamp.jar}
+NCLIENT=${NCLIENT:-10}
+NQUERY=${NQUERY:-200}
+MODES=${MODES:-notify sync async}
+
+if ! command -v java >/dev/null 2>&1 || [ ! -r "$JSAMP_JAR" ]; then
+    echo "bench-hub: SKIP (JSAMP not installed)"
+    exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/bench-hub.XXXXXX") || exit 1
+HUBPID=
+stop_hub() {
+    if [ -n "$HUBPID" ]; then
+        kill -TERM -"$HUBPID" 2>/dev/null
+        i=0
+        while kill -0 "$HUBPID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        kill -KILL -"$HUBPID" 2>/dev/null
+        HUBPID=
+    fi
+    rm -f "$T/home/.samp"
+}
+trap 'stop_hub; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+
+mkdir -p "$T/home" "$T/tmp"
+HOME=$T/home
+SAMP_HUB=std-lockurl:file://$T/home/.samp
+JAVA_TOOL_OPTIONS="-Duser.home=$T/home -Djava.io.tmpdir=$T/tmp -Djava.awt.headless=true"
+export HOME SAMP_HUB JAVA_TOOL_OPTIONS
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY DISPLAY
+
+start_hub() {   # $1 = ours | jsamp
+    if [ "$1" = ours ]; then
+        setsid "$CADC_SAMP" hub -q >"$T/hub-$1.log" 2>&1 </dev/null &
+    else
+        setsid java -cp "$JSAMP_JAR" org.astrogrid.samp.JSamp hub -mode no-gui -profiles std \
+            >"$T/hub-$1.log" 2>&1 </dev/null &
+    fi
+    HUBPID=$!
+    i=0
+    while [ ! -s "$T/home/.samp" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -s "$T/home/.samp" ] || { echo "bench-hub: $1 hub did not start"; cat "$T/hub-$1.log"; exit 1; }
+}
+
+# cpu seconds (user+sys) of a process and its children so far
+cpu_of() {
+    awk '{ printf "%.2f", ($14 + $15 + $16 + $17) / 100 }' "/proc/$1/stat" 2>/dev/null
+}
+
+run_storm() {   # $1 = hub name, $2 = mode -> prints msg/s
+    out=$(timeout 300 java -cp "$JSAMP_JAR" org.astrogrid.samp.JSamp calcstorm \
+          -nclient "$NCLIENT" -nquery "$NQUERY" -mode "$2" 2>&1)
+    ms=$(printf '%s\n' "$out" | sed -n 's/.*Elapsed time: \([0-9]*\) ms.*/\1/p' | tail -1)
+    if [ -z "$ms" ]; then
+        printf '%s\n' "$out" | grep -v "Picked up" | tail -5 >&2
+        echo 0
+        return
+    fi
+    awk -v n=$((NCLIENT * NQUERY)) -v ms="$ms" 'BEGIN { printf "%.0f", n * 1000 / (ms > 0 ? ms : 1) }'
+}
+
+echo "bench-hub: jsamp calcstorm -nclient $NCLIENT -nquery $NQUERY ($((NCLIENT * NQUERY)) messages per run)"
+rc=0
+for hub in ours jsamp; do
+    start_hub $hub
+    for mode in $MODES; do
+        c0=$(cpu_of "$HUBPID")
+        r=$(run_storm $hub "$mode")
+        c1=$(cpu_of "$HUBPID")
+        eval "rate_${hub}_${mode}=$r"
+        printf '  %-6s hub  %-6s %8s msg/s   (hub cpu %.2f s)\n' "$hub" "$mode" "$r" \
+            "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
+    done
+    stop_hub
+done
+for mode in $MODES; do
+    eval "a=\$rate_ours_${mode}; b=\$rate_jsamp_${mode}"
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
+    target=""
+    if [ "$mode" = notify ]; then
+        target=" (target >= 5x)"
+    fi
+    echo "bench-hub: $mode: cadc-samp $a msg/s, JSAMP $b msg/s, ratio ${ratio}x$target"
+    [ "$a" = 0 ] && rc=1
+done
+exit $rc
