@@ -611,7 +611,7 @@ hub_lost (SampClient *self, const char *reason)
 {
   if (!self->connected)
     return;
-  g_message ("lost the SAMP hub: %s", reason);
+  g_info ("lost the SAMP hub: %s", reason);
   drop_connection (self);
   fail_pending (self, reason);
   g_signal_emit (self, signals[SIG_HUB_LOST], 0, reason);
@@ -796,7 +796,7 @@ connect_step (GTask *task)
   if (d->ids)
     for (guint i = 0; d->ids[i]; i++)
       table_set (self, d->ids[i], NULL, NULL);
-  g_message ("registered with the SAMP hub at %s as %s", self->hub_url, self->self_id);
+  g_info ("registered with the SAMP hub at %s as %s", self->hub_url, self->self_id);
   g_task_return_boolean (task, TRUE);
   g_signal_emit (self, signals[SIG_HUB_CONNECTED], 0);
   g_object_unref (task);
@@ -857,7 +857,7 @@ samp_client_disconnect (SampClient *self)
       if (v == NULL)
         g_debug ("unregister: %s", error->message);
       else
-        g_message ("unregistered from the SAMP hub");
+        g_info ("unregistered from the SAMP hub");
     }
   if (self->connected)
     {
@@ -953,7 +953,7 @@ on_quit_signal (gpointer data)
 {
   SampClient *self = data;
 
-  g_message ("signal received: unregistering");
+  g_info ("signal received: unregistering");
   samp_client_disconnect (self);
   if (self->quit_loop)
     g_main_loop_quit (self->quit_loop);

@@ -295,7 +295,7 @@ take_block (xmlrpc_mem_block *block)
 GBytes *
 samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 {
-  g_auto(xmlrpc_env) env;
+  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
   g_autoptr(xmlrpc_value) params = NULL;
   xmlrpc_mem_block *block;
 
@@ -327,7 +327,7 @@ samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 GBytes *
 samp_xmlrpc_serialize_response (GVariant *value, GError **error)
 {
-  g_auto(xmlrpc_env) env;
+  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
   g_autoptr(xmlrpc_value) x = NULL;
   xmlrpc_mem_block *block;
 
@@ -352,8 +352,8 @@ samp_xmlrpc_serialize_response (GVariant *value, GError **error)
 GBytes *
 samp_xmlrpc_serialize_fault (int code, const char *message)
 {
-  g_auto(xmlrpc_env) env;
-  g_auto(xmlrpc_env) fault;
+  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
+  g_auto(xmlrpc_env) fault = { 0 };
   xmlrpc_mem_block *block;
 
   xmlrpc_env_init (&env);
@@ -370,7 +370,7 @@ gboolean
 samp_xmlrpc_parse_call (const char *xml, gsize len, char **method, GVariant **args,
                         GError **error)
 {
-  g_auto(xmlrpc_env) env;
+  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
   g_autoptr(xmlrpc_value) params = NULL;
   const char *name = NULL;
   GVariant *v;
@@ -398,7 +398,7 @@ samp_xmlrpc_parse_call (const char *xml, gsize len, char **method, GVariant **ar
 GVariant *
 samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
 {
-  g_auto(xmlrpc_env) env;
+  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
   g_autoptr(xmlrpc_value) result = NULL;
   int fault_code = 0;
   const char *fault_string = NULL;

@@ -1,0 +1,325 @@
+/* test-samp-unit.c: pure-code tests of libsamp: lockfile parsing, SAMP
+ * values (strict out, lenient in, float round trip), MType wildcards,
+ * responses, and malformed/hostile XML-RPC. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "samp/samp.h"
+
+static void
+test_lockfile_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SampLockfile) lf = NULL;
+  const char *text = "# SAMP lockfile\r\n"
+                     "# comment with = sign\r\n"
+                     "\r\n"
+                     "samp.secret=abc123\r\n"
+                     "garbage line without equals\r\n"
+                     "samp.hub.xmlrpc.url = http\\://127.0.0.1:4567/xmlrpc \r\n"
+                     "samp.profile.version=1.3\r\n"
+                     "hub.impl=x=y\r\n";
+
+  lf = samp_lockfile_parse (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lf->secret, ==, "abc123");
+  g_assert_cmpstr (lf->hub_url, ==, "http://127.0.0.1:4567/xmlrpc");
+  g_assert_cmpstr (lf->profile_version, ==, "1.3");
+  g_assert_cmpstr (g_hash_table_lookup (lf->keys, "hub.impl"), ==, "x=y");
+}
+
+static void
+test_lockfile_bad (void)
+{
+  g_autoptr(GError) error = NULL;
+  SampLockfile *lf;
+
+  lf = samp_lockfile_parse ("samp.hub.xmlrpc.url=http://127.0.0.1:1/\n", -1, &error);
+  g_assert_null (lf);
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_BAD_LOCKFILE);
+  g_clear_error (&error);
+  lf = samp_lockfile_parse ("samp.secret=x\nno url here\n", -1, &error);
+  g_assert_null (lf);
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_BAD_LOCKFILE);
+  g_clear_error (&error);
+  lf = samp_lockfile_parse ("samp.secret=x\nsamp.hub.xmlrpc.url=ftp://h/\n", -1, &error);
+  g_assert_null (lf);
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_BAD_LOCKFILE);
+}
+
+static void
+test_lockfile_locate (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("samp-unit-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lock", NULL);
+  g_autofree char *url = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *env = g_strconcat ("std-lockurl:", url, NULL);
+  g_autoptr(GError) error = NULL;
+  SampLockfile *lf;
+  char *loc;
+
+  g_setenv ("SAMP_HUB", env, TRUE);
+  loc = samp_lockfile_locate ();
+  g_assert_cmpstr (loc, ==, url);
+  g_free (loc);
+  /* missing lockfile = no hub */
+  lf = samp_lockfile_load (NULL, 1000, &error);
+  g_assert_null (lf);
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_NO_HUB);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "samp.secret=s\nsamp.hub.xmlrpc.url=http://127.0.0.1:9/\n",
+                                      -1, NULL));
+  lf = samp_lockfile_load (NULL, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lf->hub_url, ==, "http://127.0.0.1:9/");
+  samp_lockfile_free (lf);
+  /* non-standard SAMP_HUB prefixes are ignored: $HOME/.samp */
+  g_setenv ("SAMP_HUB", "jsamp-class:foo", TRUE);
+  g_setenv ("HOME", dir, TRUE);
+  loc = samp_lockfile_locate ();
+  g_assert_true (g_str_has_suffix (loc, "/.samp"));
+  g_assert_true (g_str_has_prefix (loc, "file://"));
+  g_free (loc);
+  g_unsetenv ("SAMP_HUB");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static void
+test_float_roundtrip (void)
+{
+  const double values[] = { 0.0, 1.0, -30.0, 0.1, 10.684708, 41.26875, 1.0 / 3.0, 1e-300,
+                            -2.5e17, 359.99999999999994, G_MAXDOUBLE, 5e-324 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *s = samp_format_float (values[i]);
+      double back = 0;
+      g_autoptr(GError) error = NULL;
+      g_assert_true (samp_parse_float (s, &back, &error));
+      g_assert_no_error (error);
+      g_assert_true (back == values[i]);
+      g_assert_null (strchr (s, ','));
+    }
+  {
+    g_autofree char *s = samp_format_float (0.1);
+    g_assert_cmpstr (s, ==, "0.1");
+  }
+  {
+    g_autofree char *s = samp_format_float (NAN);
+    g_assert_cmpstr (s, ==, "NaN");
+  }
+}
+
+static void
+test_parse_numbers (void)
+{
+  gint64 i = 0;
+  double d = 0;
+  gboolean b = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (samp_parse_int (" -42 ", &i, NULL));
+  g_assert_cmpint (i, ==, -42);
+  g_assert_false (samp_parse_int ("4.2", &i, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  g_assert_false (samp_parse_int ("", &i, NULL));
+  g_assert_false (samp_parse_int ("99999999999999999999999", &i, NULL));
+  g_assert_true (samp_parse_float ("-3.5e2", &d, NULL));
+  g_assert_cmpfloat (d, ==, -350.0);
+  g_assert_false (samp_parse_float ("0x10", &d, NULL));
+  g_assert_false (samp_parse_float ("12abc", &d, NULL));
+  g_assert_false (samp_parse_float ("", &d, NULL));
+  g_assert_true (samp_parse_bool ("1", &b, NULL) && b);
+  g_assert_true (samp_parse_bool ("0", &b, NULL) && !b);
+  g_assert_true (samp_parse_bool ("17", &b, NULL) && b);
+  g_assert_true (samp_parse_bool ("TRUE", &b, NULL) && b);
+  g_assert_false (samp_parse_bool ("yes", &b, NULL));
+}
+
+static void
+test_mtype (void)
+{
+  g_assert_true (samp_mtype_is_valid ("table.load.votable"));
+  g_assert_true (samp_mtype_is_valid ("x-samp.affiliation_name"));
+  g_assert_false (samp_mtype_is_valid ("Table.load"));
+  g_assert_false (samp_mtype_is_valid ("table..load"));
+  g_assert_false (samp_mtype_is_valid ("table."));
+  g_assert_false (samp_mtype_is_valid ("*"));
+  g_assert_false (samp_mtype_is_valid (""));
+  g_assert_true (samp_mtype_pattern_is_valid ("*"));
+  g_assert_true (samp_mtype_pattern_is_valid ("table.*"));
+  g_assert_false (samp_mtype_pattern_is_valid ("table*"));
+  g_assert_false (samp_mtype_pattern_is_valid ("*.load"));
+  g_assert_true (samp_mtype_matches ("*", "anything.at.all"));
+  g_assert_true (samp_mtype_matches ("table.*", "table.load.votable"));
+  g_assert_true (samp_mtype_matches ("table.load.*", "table.load.fits"));
+  g_assert_false (samp_mtype_matches ("table.*", "table"));
+  g_assert_false (samp_mtype_matches ("table.*", "tablex.load"));
+  g_assert_true (samp_mtype_matches ("samp.app.ping", "samp.app.ping"));
+  g_assert_false (samp_mtype_matches ("samp.app.ping", "samp.app.pingx"));
+}
+
+static void
+test_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) map = samp_map_new_va ("a", g_variant_new_string ("x"),
+                                             "skip", NULL,
+                                             "l", samp_list_new_strv ((const char *[]) { "1", "2", NULL }),
+                                             NULL);
+  g_auto(GStrv) items = NULL;
+  g_autoptr(GVariant) l = NULL;
+  g_autoptr(GVariant) bad = g_variant_ref_sink (g_variant_new_int32 (3));
+  g_autofree char *json = NULL;
+
+  g_assert_true (samp_value_check (map, &error));
+  g_assert_cmpstr (samp_map_lookup_string (map, "a"), ==, "x");
+  g_assert_null (samp_map_lookup_string (map, "skip"));
+  g_assert_null (samp_map_lookup_string (map, "l"));
+  l = samp_map_lookup (map, "l");
+  items = samp_list_dup_strv (l);
+  g_assert_cmpuint (g_strv_length (items), ==, 2);
+  g_assert_cmpstr (items[1], ==, "2");
+  g_assert_false (samp_value_check (bad, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  json = samp_value_to_json (map);
+  g_assert_cmpstr (json, ==, "{\"a\": \"x\", \"l\": [\"1\", \"2\"]}");
+}
+
+static void
+test_responses (void)
+{
+  g_autoptr(GVariant) ok = samp_response_new_ok (samp_map_new_strings ("k", "v", NULL));
+  g_autoptr(GVariant) err = samp_response_new_error ("it broke");
+  g_autoptr(GVariant) warn = samp_response_new_warning (NULL, "careful");
+  g_autoptr(GVariant) result = samp_response_get_result (ok);
+  g_autoptr(GVariant) junk = samp_map_new_strings ("samp.status", "samp.maybe", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (samp_response_is_ok (ok));
+  g_assert_cmpstr (samp_map_lookup_string (result, "k"), ==, "v");
+  g_assert_true (samp_response_check (ok, NULL));
+  g_assert_false (samp_response_is_ok (err));
+  g_assert_cmpstr (samp_response_get_errortxt (err), ==, "it broke");
+  g_assert_false (samp_response_check (err, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "it broke"));
+  g_clear_error (&error);
+  g_assert_true (samp_response_check (warn, NULL));
+  g_assert_cmpstr (samp_response_get_status (warn), ==, "samp.warning");
+  g_assert_false (samp_response_check (junk, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+}
+
+static void
+test_xmlrpc_roundtrip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) msg = samp_message_new ("coord.pointAt.sky",
+                                              samp_map_new_strings ("ra", "10.5", "dec", "-30 & <x>", NULL));
+  g_autoptr(GVariant) args = samp_xmlrpc_args_new (g_variant_new_string ("pk"), g_variant_ref (msg), NULL);
+  g_autoptr(GBytes) doc = samp_xmlrpc_serialize_call ("samp.hub.notifyAll", args, &error);
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) back = NULL;
+  gsize len;
+  const char *xml;
+
+  g_assert_no_error (error);
+  xml = g_bytes_get_data (doc, &len);
+  /* strict output: only string/array/struct */
+  g_assert_null (g_strstr_len (xml, (gssize) len, "<int>"));
+  g_assert_null (g_strstr_len (xml, (gssize) len, "<double>"));
+  g_assert_nonnull (g_strstr_len (xml, (gssize) len, "&amp;"));
+  g_assert_true (samp_xmlrpc_parse_call (xml, len, &method, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (method, ==, "samp.hub.notifyAll");
+  g_assert_true (g_variant_equal (back, args));
+}
+
+static void
+test_xmlrpc_lenient (void)
+{
+  const char *xml =
+    "<?xml version=\"1.0\"?><methodCall><methodName>samp.client.receiveNotification</methodName>"
+    "<params><param><value>bare</value></param>"
+    "<param><value><int>42</int></value></param>"
+    "<param><value><double>0.5</double></value></param>"
+    "<param><value><boolean>1</boolean></value></param>"
+    "<param><value><struct><member><name>k</name><value><i4>-7</i4></value></member></struct></value></param>"
+    "</params></methodCall>";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) args = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_true (samp_xmlrpc_parse_call (xml, strlen (xml), &method, &args, &error));
+  g_assert_no_error (error);
+  json = samp_value_to_json (args);
+  g_assert_cmpstr (json, ==, "[\"bare\", \"42\", \"0.5\", \"1\", {\"k\": \"-7\"}]");
+  g_assert_true (samp_value_check (args, NULL));
+}
+
+static void
+test_xmlrpc_fault (void)
+{
+  g_autoptr(GBytes) doc = samp_xmlrpc_serialize_fault (3, "Client c9 is not subscribed to foo.bar");
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *xml = g_bytes_get_data (doc, &len);
+  GVariant *v = samp_xmlrpc_parse_response (xml, len, &error);
+
+  g_assert_null (v);
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT);
+  g_assert_cmpstr (error->message, ==, "Client c9 is not subscribed to foo.bar");
+}
+
+static void
+test_xmlrpc_malformed (void)
+{
+  const char *bad[] = {
+    "",
+    "not xml at all",
+    "<methodResponse><params><param><value><string>x</string>",
+    "<methodCall><params></params></methodCall>",
+    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>"
+    "<methodCall><methodName>x</methodName><params><param><value>&lol2;</value></param></params></methodCall>",
+    "<methodCall><methodName>x</methodName><params><param><value><base64>AAAA</base64></value></param></params></methodCall>",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *method = NULL;
+      g_autoptr(GVariant) args = NULL;
+      g_assert_false (samp_xmlrpc_parse_call (bad[i], strlen (bad[i]), &method, &args, &error));
+      g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+      g_assert_null (method);
+      g_clear_error (&error);
+      g_assert_null (samp_xmlrpc_parse_response (bad[i], strlen (bad[i]), &error));
+      g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/samp/lockfile/parse", test_lockfile_parse);
+  g_test_add_func ("/samp/lockfile/bad", test_lockfile_bad);
+  g_test_add_func ("/samp/lockfile/locate", test_lockfile_locate);
+  g_test_add_func ("/samp/value/float-roundtrip", test_float_roundtrip);
+  g_test_add_func ("/samp/value/parse-numbers", test_parse_numbers);
+  g_test_add_func ("/samp/value/maps-lists", test_values);
+  g_test_add_func ("/samp/value/responses", test_responses);
+  g_test_add_func ("/samp/mtype/wildcards", test_mtype);
+  g_test_add_func ("/samp/xmlrpc/roundtrip", test_xmlrpc_roundtrip);
+  g_test_add_func ("/samp/xmlrpc/lenient-input", test_xmlrpc_lenient);
+  g_test_add_func ("/samp/xmlrpc/fault", test_xmlrpc_fault);
+  g_test_add_func ("/samp/xmlrpc/malformed", test_xmlrpc_malformed);
+  return g_test_run ();
+}
