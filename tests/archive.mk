@@ -6,3 +6,5 @@ check_PROGRAMS += test-coords test-adql test-caps test-uws
 TESTS += test-coords test-adql test-caps test-uws
 check_PROGRAMS += test-vosi
 TESTS += test-vosi
+check_PROGRAMS += test-datalink test-soda
+TESTS += test-datalink test-soda
