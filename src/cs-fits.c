@@ -1,0 +1,557 @@
+/* cs-fits.c: the cfitsio wrapper (the only file that includes fitsio.h).
+ *
+ * Three jobs: read the first table HDU of a file as VoFields plus text rows
+ * (through VoTableCallbacks, so FITS and VOTable tables are consumed the
+ * same way, and a FITS table can be uploaded as a VOTable); prove a file is
+ * a FITS image and give its size; compute an image's sky footprint from its
+ * WCS keywords.  cfitsio's status and error-message stack are turned into a
+ * GError here and the stack is cleared.  Owns: each fitsfile, opened and
+ * closed within one call.  Never touches: the network, extended file-name
+ * syntax (fits_open_diskfile), other threads' files.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <fitsio.h>
+
+#include "cs-fits.h"
+#include "vo-votable-private.h"
+#include "vo-votable-writer.h"
+
+G_DEFINE_QUARK (cs-fits-error-quark, cs_fits_error)
+
+/* fits_close_file takes a status pointer: a one-line wrapper for autoptr. */
+static void
+fitsfile_close (fitsfile *f)
+{
+  int status = 0;
+  if (f != NULL)
+    fits_close_file (f, &status);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (fitsfile, fitsfile_close)
+
+/* Turns a cfitsio status (and its message stack) into a GError. */
+static gboolean
+fail (int status, const char *path, GError **error)
+{
+  char text[FLEN_STATUS] = "";
+  char msg[FLEN_ERRMSG] = "";
+  CsFitsError code;
+
+  fits_get_errstatus (status, text);
+  /* the first stacked message is the most specific one */
+  gboolean have_msg = fits_read_errmsg (msg) != 0;
+  fits_clear_errmsg ();
+  switch (status)
+    {
+    case FILE_NOT_OPENED:
+      code = CS_FITS_ERROR_OPEN;
+      break;
+    case NO_SIMPLE:
+    case BAD_SIMPLE:
+    case UNKNOWN_REC:
+    case BAD_HEADER_FILL:
+    case NO_XTENSION:
+    case END_OF_FILE:
+      code = CS_FITS_ERROR_NOT_FITS;
+      break;
+    case NOT_TABLE:
+      code = CS_FITS_ERROR_NO_TABLE;
+      break;
+    case NOT_IMAGE:
+      code = CS_FITS_ERROR_NO_IMAGE;
+      break;
+    case NO_WCS_KEY:
+    case BAD_WCS_PROJ:
+    case BAD_WCS_VAL:
+      code = CS_FITS_ERROR_NO_WCS;
+      break;
+    default:
+      code = CS_FITS_ERROR_FAILED;
+    }
+  g_strchomp (msg);
+  g_set_error (error, CS_FITS_ERROR, code, "%s: %s%s (cfitsio status %d)%s%s",
+               path,
+               code == CS_FITS_ERROR_NOT_FITS ? "not a FITS file: " : "",
+               text, status, have_msg && *msg ? ": " : "",
+               have_msg ? msg : "");
+  return FALSE;
+}
+
+static fitsfile *
+open_file (const char *path, GError **error)
+{
+  fitsfile *f = NULL;
+  int status = 0;
+
+  if (fits_open_diskfile (&f, path, READONLY, &status))
+    {
+      fail (status, path, error);
+      return NULL;
+    }
+  return f;
+}
+
+/* Moves to the first HDU of one of the wanted kinds; FALSE if none. */
+static gboolean
+move_to_first (fitsfile *f, gboolean tables, int *status)
+{
+  int n = 0;
+
+  if (fits_get_num_hdus (f, &n, status))
+    return FALSE;
+  for (int i = 1; i <= n; i++)
+    {
+      int type = 0;
+      if (fits_movabs_hdu (f, i, &type, status))
+        return FALSE;
+      if (tables && (type == BINARY_TBL || type == ASCII_TBL))
+        return TRUE;
+      if (!tables && type == IMAGE_HDU)
+        {
+          int naxis = 0;
+          if (fits_get_img_dim (f, &naxis, status))
+            return FALSE;
+          if (naxis >= 1)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tables                                                                    */
+
+typedef struct {
+  int typecode;       /* cfitsio type of the stored data */
+  gboolean variable;
+  long repeat, width;
+  gboolean scaled;
+  gboolean has_tnull;
+  LONGLONG tnull;
+} Column;
+
+/* An optional string keyword "<root><col>"; NULL when absent. */
+static char *
+col_key (fitsfile *f, const char *root, int col, int *status)
+{
+  char key[FLEN_KEYWORD], value[FLEN_VALUE];
+
+  if (*status)
+    return NULL;
+  g_snprintf (key, sizeof key, "%s%d", root, col);
+  if (fits_read_key (f, TSTRING, key, value, NULL, status))
+    {
+      if (*status == KEY_NO_EXIST)
+        {
+          *status = 0;
+          fits_clear_errmsg ();
+        }
+      return NULL;
+    }
+  return g_strdup (value);
+}
+
+static void
+describe_column (fitsfile *f, int c, VoField *field, Column *col, int *status)
+{
+  double tscal = 1.0, tzero = 0.0;
+  char key[FLEN_KEYWORD];
+
+  field->name = col_key (f, "TTYPE", c, status);
+  if (field->name == NULL)
+    field->name = g_strdup_printf ("col%d", c);
+  field->unit = col_key (f, "TUNIT", c, status);
+  field->ucd = col_key (f, "TUCD", c, status);
+  field->utype = col_key (f, "TUTYP", c, status);
+  field->description = col_key (f, "TCOMM", c, status);
+  if (fits_get_coltype (f, c, &col->typecode, &col->repeat, &col->width,
+                        status))
+    return;
+  col->variable = col->typecode < 0;
+  col->typecode = ABS (col->typecode);
+  g_snprintf (key, sizeof key, "TSCAL%d", c);
+  if (fits_read_key (f, TDOUBLE, key, &tscal, NULL, status) == KEY_NO_EXIST)
+    *status = 0;
+  g_snprintf (key, sizeof key, "TZERO%d", c);
+  if (fits_read_key (f, TDOUBLE, key, &tzero, NULL, status) == KEY_NO_EXIST)
+    *status = 0;
+  g_snprintf (key, sizeof key, "TNULL%d", c);
+  if (fits_read_key (f, TLONGLONG, key, &col->tnull, NULL, status)
+      == KEY_NO_EXIST)
+    *status = 0;
+  else if (*status == 0)
+    col->has_tnull = TRUE;
+  fits_clear_errmsg ();
+  col->scaled = tscal != 1.0 || tzero != 0.0;
+
+  VoDatatype dt;
+  switch (col->typecode)
+    {
+    case TLOGICAL: dt = VO_DATATYPE_BOOLEAN; break;
+    case TBIT: dt = VO_DATATYPE_BIT; break;
+    case TBYTE:
+      dt = !col->scaled ? VO_DATATYPE_UNSIGNED_BYTE
+           : (tscal == 1.0 && tzero == -128.0) ? VO_DATATYPE_SHORT
+                                               : VO_DATATYPE_DOUBLE;
+      break;
+    case TSHORT:
+      dt = !col->scaled ? VO_DATATYPE_SHORT
+           : (tscal == 1.0 && tzero == 32768.0) ? VO_DATATYPE_INT
+                                                : VO_DATATYPE_DOUBLE;
+      break;
+    case TLONG:
+      dt = !col->scaled ? VO_DATATYPE_INT
+           : (tscal == 1.0 && tzero == 2147483648.0) ? VO_DATATYPE_LONG
+                                                     : VO_DATATYPE_DOUBLE;
+      break;
+    case TLONGLONG:
+      dt = col->scaled ? VO_DATATYPE_DOUBLE : VO_DATATYPE_LONG;
+      break;
+    case TSTRING: dt = VO_DATATYPE_CHAR; break;
+    case TFLOAT: dt = VO_DATATYPE_FLOAT; break;
+    case TCOMPLEX: dt = VO_DATATYPE_FLOAT_COMPLEX; break;
+    case TDBLCOMPLEX: dt = VO_DATATYPE_DOUBLE_COMPLEX; break;
+    case TDOUBLE:
+    default:
+      dt = VO_DATATYPE_DOUBLE;
+    }
+  field->datatype = dt;
+  field->datatype_str = g_strdup (vo_datatype_to_string (dt));
+  if (col->has_tnull && !col->scaled
+      && (dt == VO_DATATYPE_UNSIGNED_BYTE || dt == VO_DATATYPE_SHORT
+          || dt == VO_DATATYPE_INT || dt == VO_DATATYPE_LONG))
+    field->null_value = g_strdup_printf ("%lld", (long long) col->tnull);
+  else
+    col->has_tnull = FALSE;
+
+  g_autofree char *arraysize = NULL;
+  if (dt == VO_DATATYPE_CHAR || col->variable)
+    arraysize = g_strdup ("*");
+  else if (col->repeat > 1)
+    arraysize = g_strdup_printf ("%ld", col->repeat);
+  vo_field_set_arraysize (field, arraysize, NULL);
+}
+
+/* Appends the text of one cell to @out; returns FALSE for a null. */
+static gboolean
+read_cell (fitsfile *f, int c, LONGLONG row, const VoField *field,
+           const Column *col, GByteArray *tmp, GString *out, int *status)
+{
+  LONGLONG n = col->repeat;
+  int anynul = 0;
+
+  if (col->variable)
+    {
+      LONGLONG offset = 0;
+      if (fits_read_descriptll (f, c, row, &n, &offset, status))
+        return FALSE;
+    }
+  if (field->datatype == VO_DATATYPE_CHAR)
+    {
+      LONGLONG len = col->variable ? n : MAX (col->width, col->repeat);
+      g_byte_array_set_size (tmp, (guint) len + 2);
+      char *s = (char *) tmp->data;
+      s[0] = '\0';
+      if (len > 0 && fits_read_col_str (f, c, row, 1, 1, "", &s, &anynul,
+                                        status))
+        return FALSE;
+      g_strchomp (s);
+      g_string_append (out, s);
+      return !anynul && *s != '\0';
+    }
+  if (n == 0)
+    return FALSE;
+
+  guint per = (field->datatype == VO_DATATYPE_FLOAT_COMPLEX
+               || field->datatype == VO_DATATYPE_DOUBLE_COMPLEX) ? 2 : 1;
+  gboolean scalar = n == 1 && per == 1;
+  switch (field->datatype)
+    {
+    case VO_DATATYPE_BOOLEAN:
+      {
+        g_byte_array_set_size (tmp, (guint) n);
+        char nulval = 2;
+        if (fits_read_col (f, TLOGICAL, c, row, 1, n, &nulval, tmp->data,
+                           &anynul, status))
+          return FALSE;
+        for (LONGLONG i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ' ');
+            g_string_append_c (out, tmp->data[i] == 1   ? 'T'
+                                    : tmp->data[i] == 0 ? 'F'
+                                                        : '?');
+          }
+        return !(scalar && tmp->data[0] == 2);
+      }
+    case VO_DATATYPE_BIT:
+      {
+        g_byte_array_set_size (tmp, (guint) n);
+        if (fits_read_col_bit (f, c, row, 1, n, (char *) tmp->data, status))
+          return FALSE;
+        for (LONGLONG i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ' ');
+            g_string_append_c (out, tmp->data[i] ? '1' : '0');
+          }
+        return TRUE;
+      }
+    case VO_DATATYPE_UNSIGNED_BYTE:
+    case VO_DATATYPE_SHORT:
+    case VO_DATATYPE_INT:
+    case VO_DATATYPE_LONG:
+      {
+        g_byte_array_set_size (tmp, (guint) (n * sizeof (LONGLONG)));
+        LONGLONG *v = (LONGLONG *) tmp->data;
+        if (fits_read_col (f, TLONGLONG, c, row, 1, n, NULL, v, &anynul,
+                           status))
+          return FALSE;
+        if (scalar && col->has_tnull && v[0] == col->tnull)
+          return FALSE;
+        for (LONGLONG i = 0; i < n; i++)
+          g_string_append_printf (out, i > 0 ? " %lld" : "%lld",
+                                  (long long) v[i]);
+        return TRUE;
+      }
+    default:
+      {
+        int type = field->datatype == VO_DATATYPE_FLOAT_COMPLEX ? TCOMPLEX
+                   : field->datatype == VO_DATATYPE_DOUBLE_COMPLEX
+                       ? TDBLCOMPLEX
+                       : TDOUBLE;
+        g_byte_array_set_size (tmp, (guint) (n * per * sizeof (double)));
+        double *v = (double *) tmp->data;
+        float *fv = (float *) tmp->data;
+        if (fits_read_col (f, type, c, row, 1, n, NULL, tmp->data, &anynul,
+                           status))
+          return FALSE;
+        if (scalar && isnan (v[0]))
+          return FALSE;
+        for (LONGLONG i = 0; i < n * per; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ' ');
+            if (type == TCOMPLEX
+                || (field->datatype == VO_DATATYPE_FLOAT))
+              vo_votable_format_float (out, type == TCOMPLEX ? fv[i]
+                                                             : (float) v[i]);
+            else
+              vo_votable_format_double (out, v[i]);
+          }
+        return TRUE;
+      }
+    }
+}
+
+gboolean
+cs_fits_table_read (const char *path, const VoTableCallbacks *cb,
+                    gpointer user_data, GError **error)
+{
+  g_autoptr (fitsfile) f = open_file (path, error);
+  int status = 0;
+  long nrows = 0;
+  int ncols = 0;
+
+  if (f == NULL)
+    return FALSE;
+  if (!move_to_first (f, TRUE, &status))
+    {
+      if (status)
+        return fail (status, path, error);
+      g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NO_TABLE,
+                   "%s: no table HDU in this FITS file", path);
+      return FALSE;
+    }
+  if (fits_get_num_rows (f, &nrows, &status)
+      || fits_get_num_cols (f, &ncols, &status))
+    return fail (status, path, error);
+
+  g_autofree char *extname = NULL;
+  {
+    char value[FLEN_VALUE];
+    if (fits_read_key (f, TSTRING, "EXTNAME", value, NULL, &status) == 0)
+      extname = g_strdup (value);
+    status = 0;
+    fits_clear_errmsg ();
+  }
+
+  VoField *fields = g_new0 (VoField, MAX (ncols, 1));
+  Column *cols = g_new0 (Column, MAX (ncols, 1));
+  VoCell *cells = g_new0 (VoCell, MAX (ncols, 1));
+  gsize *offs = g_new0 (gsize, MAX (ncols, 1));
+  GByteArray *tmp = g_byte_array_new ();
+  GString *text = g_string_new (NULL);
+  gboolean ok = TRUE;
+
+  for (int c = 0; c < ncols && !status; c++)
+    describe_column (f, c + 1, &fields[c], &cols[c], &status);
+  if (status)
+    ok = fail (status, path, error);
+  else
+    {
+      if (cb->table_start)
+        cb->table_start (extname, fields, (guint) ncols, user_data);
+      for (long row = 1; row <= nrows && ok; row++)
+        {
+          g_string_truncate (text, 0);
+          for (int c = 0; c < ncols; c++)
+            {
+              offs[c] = text->len;
+              cells[c].field = &fields[c];
+              cells[c].is_null = !read_cell (f, c + 1, row, &fields[c],
+                                             &cols[c], tmp, text, &status);
+              if (status)
+                break;
+              g_string_append_c (text, '\0');
+            }
+          if (status)
+            {
+              ok = fail (status, path, error);
+              break;
+            }
+          for (int c = 0; c < ncols; c++)
+            {
+              cells[c].text = text->str + offs[c];
+              cells[c].text_len = strlen (cells[c].text);
+            }
+          if (cb->row && !cb->row (cells, (guint) ncols, user_data))
+            break;
+        }
+      if (ok && cb->table_end)
+        cb->table_end (user_data);
+    }
+
+  for (int c = 0; c < ncols; c++)
+    vo_field_clear (&fields[c]);
+  g_free (fields);
+  g_free (cols);
+  g_free (cells);
+  g_free (offs);
+  g_byte_array_unref (tmp);
+  g_string_free (text, TRUE);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* FITS table → VOTable                                                      */
+
+typedef struct {
+  VoTableWriter *w;
+  GError *error;
+} ToVot;
+
+static void
+tv_table_start (const char *name, const VoField *fields, guint n,
+                gpointer user_data)
+{
+  ToVot *t = user_data;
+  vo_table_writer_start_table (t->w, name, fields, n, &t->error);
+}
+
+static gboolean
+tv_row (const VoCell *cells, guint n, gpointer user_data)
+{
+  ToVot *t = user_data;
+  return t->error == NULL
+         && vo_table_writer_write_cells (t->w, cells, n, &t->error);
+}
+
+gboolean
+cs_fits_table_to_votable (const char *path, GOutputStream *out,
+                          GError **error)
+{
+  static const VoTableCallbacks cb = { .table_start = tv_table_start,
+                                       .row = tv_row };
+  g_autoptr (VoTableWriter) w = vo_table_writer_new (out, VO_FORMAT_VOTABLE);
+  ToVot t = { w, NULL };
+
+  if (!cs_fits_table_read (path, &cb, &t, error))
+    {
+      g_clear_error (&t.error);
+      return FALSE;
+    }
+  if (t.error != NULL)
+    {
+      g_propagate_error (error, t.error);
+      return FALSE;
+    }
+  return vo_table_writer_finish (w, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Images                                                                    */
+
+static fitsfile *
+open_image (const char *path, long naxes[2], GError **error)
+{
+  g_autoptr (fitsfile) f = open_file (path, error);
+  int status = 0, naxis = 0, bitpix = 0;
+  long n[9] = { 0 };
+
+  if (f == NULL)
+    return NULL;
+  if (!move_to_first (f, FALSE, &status))
+    {
+      if (status)
+        fail (status, path, error);
+      else
+        g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NO_IMAGE,
+                     "%s: no image HDU in this FITS file", path);
+      return NULL;
+    }
+  if (fits_get_img_param (f, 9, &bitpix, &naxis, n, &status))
+    {
+      fail (status, path, error);
+      return NULL;
+    }
+  naxes[0] = n[0];
+  naxes[1] = naxis >= 2 ? n[1] : 1;
+  return g_steal_pointer (&f);
+}
+
+gboolean
+cs_fits_image_get_size (const char *path, long *naxis1, long *naxis2,
+                        GError **error)
+{
+  long n[2];
+  g_autoptr (fitsfile) f = open_image (path, n, error);
+
+  if (f == NULL)
+    return FALSE;
+  *naxis1 = n[0];
+  *naxis2 = n[1];
+  return TRUE;
+}
+
+gboolean
+cs_fits_image_get_footprint (const char *path, double ra[4], double dec[4],
+                             GError **error)
+{
+  long n[2];
+  g_autoptr (fitsfile) f = open_image (path, n, error);
+  double xrval, yrval, xrpix, yrpix, xinc, yinc, rot;
+  char ctype[FLEN_VALUE] = "";
+  int status = 0;
+
+  if (f == NULL)
+    return FALSE;
+  if (fits_read_img_coord (f, &xrval, &yrval, &xrpix, &yrpix, &xinc, &yinc,
+                           &rot, ctype, &status))
+    {
+      if (status != APPROX_WCS_KEY)
+        return fail (status, path, error);
+      status = 0;   /* a skewed CD matrix, approximated: good enough */
+      fits_clear_errmsg ();
+    }
+  const double px[4] = { 0.5, n[0] + 0.5, n[0] + 0.5, 0.5 };
+  const double py[4] = { 0.5, 0.5, n[1] + 0.5, n[1] + 0.5 };
+  for (int i = 0; i < 4; i++)
+    if (fits_pix_to_world (px[i], py[i], xrval, yrval, xrpix, yrpix, xinc,
+                           yinc, rot, ctype, &ra[i], &dec[i], &status))
+      return fail (status, path, error);
+  return TRUE;
+}
