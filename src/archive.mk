@@ -3,3 +3,5 @@ libcadc_la_SOURCES += vo-http.c vo-http.h
 libcadc_la_SOURCES += vo-coords.c vo-coords.h vo-adql.c vo-adql.h vo-xmlutil.c vo-xmlutil.h vo-caps.c vo-caps.h vo-uws.c vo-uws.h
 libcadc_la_SOURCES += vo-vosi.c vo-vosi.h
 libcadc_la_SOURCES += vo-datalink.c vo-datalink.h vo-soda.c vo-soda.h
+libcadc_la_SOURCES += cadc-auth.c cadc-auth.h cadc-client.c cadc-client.h
+cadc_samp_SOURCES += cmd-archive.c

@@ -1,0 +1,145 @@
+/* cadc-client.h: the CADC archive client (astroquery.cadc in C).
+ *
+ * A CadcClient knows the endpoints (TAP, DataLink, login), the credentials
+ * (CadcAuth) and the HTTP session (VoHttp, one GMainContext).  Endpoints
+ * come from overrides (--tap/--datalink/--login URL) or from the registry
+ * (resource-caps: --registry, CADC_REGISTRY_URL, default CADC's) and each
+ * service's VOSI capabilities, as CADC's own clients do; URLs are
+ * normalised (no "//").  Lookups are cached for the client's life.
+ *
+ * Queries stream: the result VOTable is parsed while it arrives (rows
+ * counted, the LAST QUERY_STATUS kept) and written to a GOutputStream as
+ * the server sent it (format VOTABLE) or re-serialised (csv/tsv/table).
+ * A QUERY_STATUS of ERROR fails with VO_ERROR_QUERY whose message is the
+ * server's text; OVERFLOW succeeds and is reported in CadcQueryResult.
+ *
+ * For the SAMP bridge: cadc_client_query_async() runs entirely on the main
+ * loop (endpoint discovery happens first, synchronously, the first time:
+ * call cadc_client_get_tap_url() at start-up to do it ahead).  Everything
+ * else is synchronous: it iterates the client's main context.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cadc-auth.h"
+#include "vo-http.h"
+#include "vo-uws.h"
+#include "vo-votable-writer.h"
+#include "vo-votable.h"
+
+G_BEGIN_DECLS
+
+#define CADC_DEFAULT_REGISTRY "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps"
+
+typedef struct _CadcClient CadcClient;
+
+typedef struct {
+  const char *registry;    /* nullable: $CADC_REGISTRY_URL, else the default */
+  const char *tap;         /* nullable: TAP base URL override */
+  const char *datalink;    /* nullable: DataLink endpoint override */
+  const char *login;       /* nullable: login endpoint override */
+  gboolean verbose;        /* log each HTTP request (never credentials) */
+} CadcClientConfig;
+
+/* @auth: (transfer full) (nullable): NULL = anonymous.
+ * Returns: (transfer full). */
+CadcClient *cadc_client_new (const CadcClientConfig *config, CadcAuth *auth);
+void cadc_client_free (CadcClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CadcClient, cadc_client_free)
+
+/* (transfer none) */
+VoHttp *cadc_client_get_http (CadcClient *client);
+CadcAuth *cadc_client_get_auth (CadcClient *client);
+
+/* Endpoints.  Returns: (transfer full) (nullable). */
+char *cadc_client_get_tap_url (CadcClient *client, GError **error);
+char *cadc_client_get_datalink_url (CadcClient *client, GError **error);
+char *cadc_client_get_login_url (CadcClient *client, GError **error);
+
+/* --- TAP queries -------------------------------------------------------- */
+
+typedef struct {
+  gint64 maxrec;            /* < 0: not sent */
+  const char *const *uploads;   /* nullable, NULL-terminated "NAME=FILE" */
+  VoFormat format;          /* what to write to the output stream */
+} CadcQueryOptions;
+
+typedef struct {
+  guint64 n_rows;
+  VoQueryStatus status;     /* OK, OVERFLOW or NONE */
+  char *status_text;        /* nullable */
+} CadcQueryResult;
+
+void cadc_query_result_free (CadcQueryResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CadcQueryResult, cadc_query_result_free)
+
+/* TAP sync: POST {tap}/sync (LANG=ADQL, REQUEST=doQuery, [MAXREC], QUERY,
+ * [UPLOAD multipart]); the result goes to @out (not closed).  @options may
+ * be NULL (VOTable, no MAXREC).  An upload file that does not exist fails
+ * before any request. */
+void cadc_client_query_async (CadcClient *client, const char *adql,
+                              const CadcQueryOptions *options, GOutputStream *out,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+/* Returns: (transfer full) (nullable). */
+CadcQueryResult *cadc_client_query_finish (CadcClient *client, GAsyncResult *result,
+                                           GError **error);
+CadcQueryResult *cadc_client_query (CadcClient *client, const char *adql,
+                                    const CadcQueryOptions *options, GOutputStream *out,
+                                    GCancellable *cancellable, GError **error);
+
+/* --- UWS async jobs ----------------------------------------------------- */
+
+/* POST {tap}/async, then PHASE=RUN unless @run is FALSE.
+ * Returns: (transfer full): the job URL. */
+char *cadc_client_job_create (CadcClient *client, const char *adql,
+                              const CadcQueryOptions *options, gboolean run,
+                              GError **error);
+/* The job URL for a job id or URL.  (transfer full) */
+char *cadc_client_job_url (CadcClient *client, const char *id_or_url, GError **error);
+/* GET the job; with @wait, poll (WAIT=…) until the phase is final or
+ * @timeout_seconds pass (0 = no limit).  Returns: (transfer full). */
+VoUwsJob *cadc_client_job_get (CadcClient *client, const char *job_url, gboolean wait,
+                               guint timeout_seconds, GError **error);
+gboolean cadc_client_job_abort (CadcClient *client, const char *job_url, GError **error);
+/* DELETE {job}, not following the 303 to the job list. */
+gboolean cadc_client_job_delete (CadcClient *client, const char *job_url, GError **error);
+/* Streams the job's result (id "result", else the first http one) to @out;
+ * fails with the job's error summary when its phase is ERROR/ABORTED. */
+CadcQueryResult *cadc_client_job_fetch (CadcClient *client, const char *job_url,
+                                        VoFormat format, GOutputStream *out,
+                                        GError **error);
+/* GET {tap}/async?PHASE=…&LAST=…&AFTER=…  Returns: (transfer full) the
+ * VoUwsJobRef list of vo_uws_job_list_parse. */
+GPtrArray *cadc_client_job_list (CadcClient *client, const char *const *phases,
+                                 gint last, const char *after, GError **error);
+
+/* --- VOSI, DataLink, SODA ----------------------------------------------- */
+
+/* GET {tap}/tables or {tap}/tables/NAME.  Returns: (transfer full). */
+GBytes *cadc_client_get_tables (CadcClient *client, const char *table_name, GError **error);
+
+/* The publisherID column of a result VOTable file ("-" = stdin).
+ * Returns: (transfer full): NULL-terminated. */
+char **cadc_publisher_ids_from_file (const char *path, GError **error);
+
+/* DataLink #this (and with @aux the auxiliary) URLs for @ids, in order.
+ * Returns: (transfer full): NULL-terminated. */
+char **cadc_client_data_urls (CadcClient *client, const char *const *ids, gboolean aux,
+                              GError **error);
+/* SODA sync cutout URLs (CIRCLE @ra @dec @radius, FK5 degrees). */
+char **cadc_client_cutout_urls (CadcClient *client, const char *const *ids, double ra,
+                                double dec, double radius, GError **error);
+
+/* Downloads @url to @path (temp name in the same directory, renamed when
+ * complete).  @progress (nullable) gets the bytes received so far. */
+typedef void (*CadcProgressFunc) (guint64 bytes, gpointer user_data);
+void cadc_client_download_async (CadcClient *client, const char *url, const char *path,
+                                 CadcProgressFunc progress, gpointer progress_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean cadc_client_download_finish (CadcClient *client, GAsyncResult *result,
+                                      GError **error);
+
+G_END_DECLS
