@@ -1127,6 +1127,12 @@ samp_client_get_hub_url (SampClient *self)
   return self->hub_url;
 }
 
+const char *
+samp_client_get_callback_url (SampClient *self)
+{
+  return self->server ? samp_http_server_get_url (self->server) : NULL;
+}
+
 /* ============================================================ messaging */
 
 void

@@ -89,6 +89,8 @@ gboolean samp_client_is_connected (SampClient *client);
 const char *samp_client_get_self_id (SampClient *client);
 const char *samp_client_get_hub_id (SampClient *client);
 const char *samp_client_get_hub_url (SampClient *client);
+/* Returns: (transfer none) (nullable): our XML-RPC callback URL. */
+const char *samp_client_get_callback_url (SampClient *client);
 
 /* Answer call @msg_id with @response (samp_response_new_ok/error; consumed,
  * full or floating).  Sent asynchronously; failures are logged. */
