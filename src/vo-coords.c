@@ -196,6 +196,27 @@ is_plain_number (const char *s)
   return scan_number (&p, &v) && *p == '\0';
 }
 
+/* Splits at runs of ASCII whitespace (works on any bytes, unlike GRegex). */
+static char **
+split_whitespace (const char *text)
+{
+  GPtrArray *tokens = g_ptr_array_new ();
+  const char *p = text;
+  while (*p)
+    {
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+      const char *start = p;
+      while (*p && !g_ascii_isspace (*p))
+        p++;
+      g_ptr_array_add (tokens, g_strndup (start, p - start));
+    }
+  g_ptr_array_add (tokens, NULL);
+  return (char **) g_ptr_array_free (tokens, FALSE);
+}
+
 /* Splits @text into RA and Dec parts (both stripped, owned). */
 static gboolean
 split_position (const char *text, char **ra_part, char **dec_part)
@@ -210,7 +231,7 @@ split_position (const char *text, char **ra_part, char **dec_part)
       return TRUE;
     }
 
-  g_auto (GStrv) tokens = g_regex_split_simple ("\\s+", text, 0, 0);
+  g_auto (GStrv) tokens = split_whitespace (text);
   guint n = g_strv_length (tokens);
   if (n == 2)
     {
