@@ -69,6 +69,7 @@ test_position_bad (void)
     "131.28 54.3x", "131.28,,54.3", "25h00m00s +0d", "08h61m00s +0d",
     "08:45:61 +54:18:00", "08:45 +54:60", "08h45m07.5s", "1,2,3",
     "M31", "08h45m07.5s +54d18m00s junk", "131.28 54..3",
+    "131.28\xff 54.3", "\xff\xfe", "08 45 07.5 +54 18 \xc3",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     assert_bad_position (bad[i]);
