@@ -7,3 +7,5 @@ test_samp_jsamp_CFLAGS = $(AM_CFLAGS) -DHUB_KIND=\"jsamp\"
 test_samp_astropy_SOURCES = test-samp-hubs.c
 test_samp_astropy_CFLAGS = $(AM_CFLAGS) -DHUB_KIND=\"astropy\"
 TESTS += test-samp-unit test-samp-jsamp test-samp-astropy
+dist_check_SCRIPTS += test-samp-cli.sh
+TESTS += test-samp-cli.sh
