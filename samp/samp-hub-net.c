@@ -6,21 +6,27 @@
  * which may answer much later (callAndWait): the connection simply waits,
  * nothing blocks.  Client: each delivery is one asynchronous POST with a
  * socket timeout; the result (transport error, fault or success) comes
- * back through a callback.  Parsing of XML-RPC uses xmlrpc-c with DOCTYPE
- * declarations refused up front (no entities at all).
+ * back through a callback.  XML-RPC documents are made and read by
+ * samp-xmlrpc (no DTDs, no entities), with one addition: the hub refuses
+ * non-SAMP scalar types (<int>, <double>, ...) the way JSAMP does.
  *
- * NOTE: the samp helper's samp-xmlrpc/samp-http modules were not in the
- * tree when the hub was written; this file is the hub's own small
- * transport and should move onto them once they exist.
+ * Why not samp-http here: its client runs each POST on a GTask worker
+ * thread, so a few dead clients that hang until their timeout would
+ * exhaust the shared pool and delay deliveries to healthy ones; the hub
+ * needs fully asynchronous posts on its own context.  Its server closes
+ * every connection and spends a thread on each; the hub keeps HTTP/1.1
+ * connections alive.  The blocking liveness ping does use samp-http.
  */
 #include "config.h"
 
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <xmlrpc-c/base.h>
 
+#include "samp-error.h"
+#include "samp-http.h"
 #include "samp-hub-private.h"
+#include "samp-xmlrpc.h"
 
 struct _HubNet {
   SampHub *hub;
@@ -31,248 +37,97 @@ struct _HubNet {
   char *url;
 };
 
-/* ================== XML-RPC encoding ================== */
+/* ================== XML-RPC, through samp-xmlrpc ================== */
 
-static void
-encode_value (GString *out, GVariant *v)
+/* samp-xmlrpc reads <int>, <double>, ... as strings (lenient, as a client
+ * should be).  A hub must refuse them, as JSAMP does: look for any
+ * XML-RPC scalar element other than <string> outside CDATA and comments
+ * ("<" cannot occur unescaped in text, so this sees markup only). */
+static gboolean
+has_non_samp_types (const char *xml, gsize len)
 {
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+  static const char *const bad[] = {
+    "int", "i1", "i2", "i4", "i8", "ex:i8", "double", "boolean", "dateTime.iso8601",
+    "base64", "nil", "ex:nil", "float", "ex:float", NULL
+  };
+  const char *end = xml + len;
+  for (const char *p = xml; p < end && (p = memchr (p, '<', (gsize) (end - p))) != NULL; p++)
     {
-      g_autoptr(GVariant) inner = g_variant_get_variant (v);
-      encode_value (out, inner);
-      return;
-    }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    {
-      g_autofree char *esc = g_markup_escape_text (g_variant_get_string (v, NULL), -1);
-      g_string_append_printf (out, "<value><string>%s</string></value>", esc);
-    }
-  else if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{sv}")))
-    {
-      GVariantIter iter;
-      const char *key;
-      GVariant *val;
-      g_string_append (out, "<value><struct>");
-      g_variant_iter_init (&iter, v);
-      while (g_variant_iter_loop (&iter, "{&sv}", &key, &val))
+      gsize rest = (gsize) (end - p);
+      if (rest >= 9 && memcmp (p, "<![CDATA[", 9) == 0)
         {
-          g_autofree char *esc = g_markup_escape_text (key, -1);
-          g_string_append_printf (out, "<member><name>%s</name>", esc);
-          encode_value (out, val);
-          g_string_append (out, "</member>");
+          const char *close = g_strstr_len (p, (gssize) rest, "]]>");
+          if (close == NULL)
+            return FALSE;   /* malformed: the parser will say so */
+          p = close;
+          continue;
         }
-      g_string_append (out, "</struct></value>");
-    }
-  else if (g_variant_is_container (v))
-    {
-      gsize n = g_variant_n_children (v);
-      g_string_append (out, "<value><array><data>");
-      for (gsize i = 0; i < n; i++)
+      if (rest >= 4 && memcmp (p, "<!--", 4) == 0)
         {
-          g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
-          encode_value (out, child);
+          const char *close = g_strstr_len (p, (gssize) rest, "-->");
+          if (close == NULL)
+            return FALSE;
+          p = close;
+          continue;
         }
-      g_string_append (out, "</data></array></value>");
+      const char *name = p + 1;
+      gsize n = 0;
+      while (name + n < end && !g_ascii_isspace (name[n]) && name[n] != '>' && name[n] != '/')
+        n++;
+      for (const char *const *b = bad; *b; b++)
+        if (strlen (*b) == n && g_ascii_strncasecmp (name, *b, n) == 0)
+          return TRUE;
     }
-  else
-    g_assert_not_reached ();   /* the hub only builds SAMP values */
+  return FALSE;
 }
 
-static char *
-encode_call (const char *method, GVariant *params)
+/* The hub builds outgoing parameters as tuples of "v"; samp-xmlrpc wants
+ * a SAMP list.  Returns: (transfer full) */
+static GVariant *
+params_to_list (GVariant *params)
 {
-  GString *out = g_string_new ("<?xml version=\"1.0\"?>\n<methodCall><methodName>");
-  g_string_append (out, method);
-  g_string_append (out, "</methodName><params>");
+  if (g_variant_is_of_type (params, G_VARIANT_TYPE ("av")))
+    return g_variant_ref (params);
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
   gsize n = g_variant_n_children (params);
   for (gsize i = 0; i < n; i++)
     {
-      g_autoptr(GVariant) child = g_variant_get_child_value (params, i);
-      g_string_append (out, "<param>");
-      encode_value (out, child);
-      g_string_append (out, "</param>");
+      GVariant *inner = g_variant_get_child_value (params, i);
+      while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+        {
+          GVariant *next = g_variant_get_variant (inner);
+          g_variant_unref (inner);
+          inner = next;
+        }
+      g_variant_builder_add (&b, "v", inner);
+      g_variant_unref (inner);
     }
-  g_string_append (out, "</params></methodCall>\n");
-  return g_string_free (out, FALSE);
-}
-
-static char *
-encode_response (GVariant *result)
-{
-  GString *out = g_string_new ("<?xml version=\"1.0\"?>\n<methodResponse><params><param>");
-  encode_value (out, result);
-  g_string_append (out, "</param></params></methodResponse>\n");
-  return g_string_free (out, FALSE);
-}
-
-static char *
-encode_fault (const GError *error)
-{
-  g_autofree char *esc = g_markup_escape_text (error->message, -1);
-  return g_strdup_printf ("<?xml version=\"1.0\"?>\n<methodResponse><fault><value><struct>"
-                          "<member><name>faultCode</name><value><int>%d</int></value></member>"
-                          "<member><name>faultString</name><value><string>%s</string></value></member>"
-                          "</struct></value></fault></methodResponse>\n",
-                          error->code == 0 ? 1 : error->code, esc);
-}
-
-/* ================== XML-RPC decoding ================== */
-
-/* xmlrpc_value -> GVariant.  Non-SAMP types (int, double, ...) become a
- * "u" marker, which the routing code rejects with a fault. */
-static GVariant *
-decode_value (xmlrpc_env *env, xmlrpc_value *v)
-{
-  switch (xmlrpc_value_type (v))
-    {
-    case XMLRPC_TYPE_STRING:
-      {
-        const char *s = NULL;
-        xmlrpc_read_string (env, v, &s);
-        if (env->fault_occurred)
-          return NULL;
-        GVariant *r = g_utf8_validate (s, -1, NULL)
-          ? g_variant_new_string (s) : g_variant_new_uint32 (0);
-        free ((void *) s);
-        return r;
-      }
-    case XMLRPC_TYPE_ARRAY:
-      {
-        int n = xmlrpc_array_size (env, v);
-        GVariantBuilder b;
-        g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
-        for (int i = 0; i < n && !env->fault_occurred; i++)
-          {
-            xmlrpc_value *item = NULL;
-            xmlrpc_array_read_item (env, v, i, &item);
-            if (env->fault_occurred)
-              break;
-            GVariant *g = decode_value (env, item);
-            xmlrpc_DECREF (item);
-            if (g)
-              g_variant_builder_add (&b, "v", g);
-          }
-        GVariant *r = g_variant_builder_end (&b);
-        if (env->fault_occurred)
-          {
-            g_variant_unref (g_variant_ref_sink (r));
-            return NULL;
-          }
-        return r;
-      }
-    case XMLRPC_TYPE_STRUCT:
-      {
-        int n = xmlrpc_struct_size (env, v);
-        GVariantBuilder b;
-        g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
-        for (int i = 0; i < n && !env->fault_occurred; i++)
-          {
-            xmlrpc_value *key = NULL, *val = NULL;
-            xmlrpc_struct_read_member (env, v, (unsigned) i, &key, &val);
-            if (env->fault_occurred)
-              break;
-            const char *k = NULL;
-            xmlrpc_read_string (env, key, &k);
-            GVariant *g = env->fault_occurred ? NULL : decode_value (env, val);
-            if (g && g_utf8_validate (k, -1, NULL))
-              g_variant_builder_add (&b, "{sv}", k, g);
-            else if (g)
-              g_variant_builder_add (&b, "{sv}", "", g_variant_new_uint32 (0)),
-                g_variant_unref (g_variant_ref_sink (g));
-            free ((void *) k);
-            xmlrpc_DECREF (key);
-            xmlrpc_DECREF (val);
-          }
-        GVariant *r = g_variant_builder_end (&b);
-        if (env->fault_occurred)
-          {
-            g_variant_unref (g_variant_ref_sink (r));
-            return NULL;
-          }
-        return r;
-      }
-    default:
-      return g_variant_new_uint32 (0);
-    }
-}
-
-static gboolean
-has_doctype (const char *body, gsize len)
-{
-  return g_strstr_len (body, (gssize) len, "<!DOCTYPE") != NULL
-    || g_strstr_len (body, (gssize) len, "<!ENTITY") != NULL;
+  return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
 /* Returns: (transfer full) (nullable): params as "av". */
 static GVariant *
 parse_call (const char *body, gsize len, char **method, GError **error)
 {
-  if (has_doctype (body, len))
+  if (has_non_samp_types (body, len))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "XML-RPC call with a DOCTYPE refused");
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                           "Param is not a SAMP type (string, list or map only)");
       return NULL;
     }
-  xmlrpc_env env;
-  xmlrpc_env_init (&env);
-  const char *name = NULL;
-  xmlrpc_value *params = NULL;
-  xmlrpc_parse_call (&env, body, len, &name, &params);
-  if (env.fault_occurred)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Bad XML-RPC call: %s", env.fault_string);
-      xmlrpc_env_clean (&env);
-      return NULL;
-    }
-  GVariant *r = decode_value (&env, params);
-  xmlrpc_DECREF (params);
-  if (env.fault_occurred || r == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Bad XML-RPC call: %s", env.fault_string ? env.fault_string : "?");
-      xmlrpc_env_clean (&env);
-      free ((void *) name);
-      return NULL;
-    }
-  xmlrpc_env_clean (&env);
-  *method = g_strdup (name);
-  free ((void *) name);
-  return g_variant_ref_sink (r);
+  GVariant *args = NULL;
+  if (!samp_xmlrpc_parse_call (body, len, method, &args, error))
+    return NULL;
+  return args;
 }
 
-/* Parse a response; TRUE with *fault set for an XML-RPC fault. */
-static gboolean
-parse_response (const char *body, gsize len, GError **fault, GError **error)
+/* Parse a delivery's response into *fault (unset when all is well). */
+static void
+parse_response (const char *body, gsize len, GError **fault)
 {
-  if (has_doctype (body, len))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "XML-RPC response with a DOCTYPE refused");
-      return FALSE;
-    }
-  xmlrpc_env env;
-  xmlrpc_env_init (&env);
-  xmlrpc_value *result = NULL;
-  int code = 0;
-  const char *fstr = NULL;
-  xmlrpc_parse_response2 (&env, body, len, &result, &code, &fstr);
-  if (env.fault_occurred)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Bad XML-RPC response: %s", env.fault_string);
-      xmlrpc_env_clean (&env);
-      return FALSE;
-    }
-  xmlrpc_env_clean (&env);
-  if (fstr != NULL)
-    {
-      g_set_error (fault, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", fstr);
-      free ((void *) fstr);
-    }
-  if (result)
-    xmlrpc_DECREF (result);
-  return TRUE;
+  /* a fault, or a malformed answer, still means the client is alive */
+  g_autoptr(GVariant) v = samp_xmlrpc_parse_response (body, len, fault);
 }
 
 /* ================== HTTP message reading ================== */
@@ -507,16 +362,17 @@ sc_written (GObject *src, GAsyncResult *res, gpointer data)
 }
 
 static void
-request_send (HubRequest *req, char *xml)
+request_send (HubRequest *req, GBytes *xml)
 {
   ServerConn *sc = req->sc;
   if (sc->closed)
     {
-      g_free (xml);
+      g_bytes_unref (xml);
       request_free (req);
       return;
     }
-  gsize len = strlen (xml);
+  gsize len = 0;
+  const char *data = g_bytes_get_data (xml, &len);
   g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
                                            "Content-Type: text/xml\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n"
@@ -525,8 +381,8 @@ request_send (HubRequest *req, char *xml)
   gsize hlen = strlen (head);
   req->out = g_malloc (hlen + len);
   memcpy (req->out, head, hlen);
-  memcpy (req->out + hlen, xml, len);
-  g_free (xml);
+  memcpy (req->out + hlen, data, len);
+  g_bytes_unref (xml);
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (sc->conn));
   g_output_stream_write_all_async (out, req->out, hlen + len, G_PRIORITY_DEFAULT,
                                    NULL, sc_written, req);
@@ -536,14 +392,26 @@ void
 hub_request_return (HubRequest *request, GVariant *result)
 {
   g_variant_take_ref (result);
-  request_send (request, encode_response (result));
-  g_variant_unref (result);
+  GVariant *value = result;
+  while (g_variant_is_of_type (value, G_VARIANT_TYPE_VARIANT))
+    {
+      GVariant *inner = g_variant_get_variant (value);
+      g_variant_unref (value);
+      value = inner;
+    }
+  g_autoptr(GError) error = NULL;
+  GBytes *xml = samp_xmlrpc_serialize_response (value, &error);
+  g_variant_unref (value);
+  if (xml == NULL)   /* the hub built a non-SAMP value: a bug, but answer */
+    xml = samp_xmlrpc_serialize_fault (1, error->message);
+  request_send (request, xml);
 }
 
 void
 hub_request_fault (HubRequest *request, const GError *error)
 {
-  request_send (request, encode_fault (error));
+  request_send (request, samp_xmlrpc_serialize_fault (error->code == 0 ? 1 : error->code,
+                                                      error->message));
 }
 
 static void
@@ -595,7 +463,6 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
 HubNet *
 hub_net_new (SampHub *hub, HubCallFunc on_call, GError **error)
 {
-  xmlrpc_limit_set (XMLRPC_XML_SIZE_LIMIT_ID, G_MAXSSIZE);
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) effective = NULL;
@@ -698,12 +565,8 @@ post_response_read (gpointer owner, GError *error)
                                          "HTTP error: %s", p->reader.start_line));
       return;
     }
-  GError *fault = NULL, *perr = NULL;
-  if (!parse_response (p->reader.body, (gsize) p->reader.content_length, &fault, &perr))
-    {
-      post_finish (p, NULL, perr);
-      return;
-    }
+  GError *fault = NULL;
+  parse_response (p->reader.body, (gsize) p->reader.content_length, &fault);
   post_finish (p, NULL, fault);
 }
 
@@ -738,9 +601,9 @@ post_connected (GObject *src, GAsyncResult *res, gpointer data)
                                    p->cancel, post_written, p);
 }
 
-/* Returns: (transfer full): the full HTTP request for @body to @url. */
+/* Returns: (transfer full): the full HTTP request posting @body to @url. */
 static char *
-http_request (const char *url, const char *body, gsize *len)
+http_request (const char *url, GBytes *body, gsize *len)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   const char *path = uri && *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/";
@@ -748,15 +611,21 @@ http_request (const char *url, const char *body, gsize *len)
   const char *host = uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "127.0.0.1";
   int port = uri ? g_uri_get_port (uri) : -1;
   g_autofree char *hostport = port > 0 ? g_strdup_printf ("%s:%d", host, port) : g_strdup (host);
-  char *req = g_strdup_printf ("POST %s%s%s HTTP/1.1\r\n"
-                               "Host: %s\r\n"
-                               "User-Agent: cadc-samp-hub\r\n"
-                               "Content-Type: text/xml\r\n"
-                               "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                               "Connection: close\r\n\r\n%s",
-                               path, query ? "?" : "", query ? query : "",
-                               hostport, strlen (body), body);
-  *len = strlen (req);
+  gsize blen = 0;
+  const char *bdata = g_bytes_get_data (body, &blen);
+  g_autofree char *head = g_strdup_printf ("POST %s%s%s HTTP/1.1\r\n"
+                                           "Host: %s\r\n"
+                                           "User-Agent: cadc-samp-hub\r\n"
+                                           "Content-Type: text/xml\r\n"
+                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                           "Connection: close\r\n\r\n",
+                                           path, query ? "?" : "", query ? query : "",
+                                           hostport, blen);
+  gsize hlen = strlen (head);
+  char *req = g_malloc (hlen + blen);
+  memcpy (req, head, hlen);
+  memcpy (req + hlen, bdata, blen);
+  *len = hlen + blen;
   return req;
 }
 
@@ -772,7 +641,10 @@ hub_net_post (HubNet *net, const char *url, const char *method,
   p->cancel = g_object_ref (net->cancel);
   p->done = done;
   p->user_data = user_data;
-  g_autofree char *body = encode_call (method, params);
+  g_autoptr(GVariant) args = params_to_list (params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = samp_xmlrpc_serialize_call (method, args, &error);
+  g_assert_no_error (error);   /* the hub only builds SAMP values */
   p->request = http_request (url, body, &p->request_len);
   g_socket_client_connect_to_uri_async (p->client, url, 80, p->cancel,
                                         post_connected, p);
@@ -783,61 +655,14 @@ hub_net_post (HubNet *net, const char *url, const char *method,
 gboolean
 hub_net_ping_sync (const char *url, guint timeout_ms, GError **error)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, MAX (1, (timeout_ms + 999) / 1000));
-  g_socket_client_set_enable_proxy (client, FALSE);
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_uri (client, url, 80, NULL, error);
-  if (conn == NULL)
+  g_autoptr(GBytes) body = samp_xmlrpc_serialize_call ("samp.hub.ping", NULL, error);
+  if (body == NULL)
     return FALSE;
-  g_autoptr(GVariant) params = g_variant_ref_sink (g_variant_new ("()"));
-  g_autofree char *body = encode_call ("samp.hub.ping", params);
+  g_autoptr(GBytes) resp = samp_http_post_sync (url, "text/xml", body, timeout_ms, NULL, error);
+  if (resp == NULL)
+    return FALSE;
   gsize len = 0;
-  g_autofree char *req = http_request (url, body, &len);
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  if (!g_output_stream_write_all (out, req, len, NULL, NULL, error))
-    return FALSE;
-  g_autoptr(GDataInputStream) in =
-    g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-  gssize clen = -1;
-  g_autofree char *status = NULL;
-  for (;;)
-    {
-      gsize n = 0;
-      g_autofree char *line = g_data_input_stream_read_line (in, &n, NULL, error);
-      if (line == NULL)
-        {
-          if (error && *error == NULL)
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection closed");
-          return FALSE;
-        }
-      g_strchomp (line);
-      if (status == NULL)
-        {
-          status = g_steal_pointer (&line);
-          continue;
-        }
-      if (*line == '\0')
-        break;
-      if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
-        clen = (gssize) g_ascii_strtoll (line + 15, NULL, 10);
-    }
-  if (!g_str_has_prefix (status, "HTTP/") || strstr (status, " 200") == NULL || clen < 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Hub answered: %s", status);
-      return FALSE;
-    }
-  g_autofree char *rbody = g_malloc ((gsize) clen + 1);
-  gsize got = 0;
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), rbody, (gsize) clen, &got, NULL, error))
-    return FALSE;
-  rbody[got] = '\0';
-  GError *fault = NULL;
-  if (!parse_response (rbody, got, &fault, error))
-    return FALSE;
-  if (fault != NULL)
-    {
-      g_propagate_error (error, fault);
-      return FALSE;
-    }
-  return TRUE;
+  const char *data = g_bytes_get_data (resp, &len);
+  g_autoptr(GVariant) v = samp_xmlrpc_parse_response (data, len, error);
+  return v != NULL;
 }

@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "samp-hub-private.h"
+#include "samp-mtype.h"
 
 #define HUB_ID "hub"
 #define SHUTDOWN_GRACE_MS 2000
@@ -158,18 +159,6 @@ map_dup_string (GVariant *map, const char *key)
   return g_variant_dup_string (u, NULL);
 }
 
-/* MType pattern matching per SAMP 1.3 §3.8: "*", "a.b.*", or exact. */
-static gboolean
-mtype_matches (const char *pattern, const char *mtype)
-{
-  if (strcmp (pattern, "*") == 0)
-    return TRUE;
-  gsize n = strlen (pattern);
-  if (n >= 2 && pattern[n - 1] == '*' && pattern[n - 2] == '.')
-    return strncmp (pattern, mtype, n - 1) == 0 && mtype[n - 1] != '\0';
-  return strcmp (pattern, mtype) == 0;
-}
-
 /* Returns: (transfer full) (nullable): the annotation map if @c is
  * subscribed to @mtype. */
 static GVariant *
@@ -182,7 +171,7 @@ client_subscription (HubClient *c, const char *mtype)
   GVariant *annot;
   g_variant_iter_init (&iter, c->subscriptions);
   while (g_variant_iter_loop (&iter, "{&sv}", &pattern, &annot))
-    if (mtype_matches (pattern, mtype))
+    if (samp_mtype_matches (pattern, mtype))
       {
         GVariant *r = unbox (annot);
         g_variant_unref (annot);
@@ -799,7 +788,7 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
       *slot = g_variant_ref (map);
       broadcast_event (hub, meta ? "samp.hub.event.metadata" : "samp.hub.event.subscriptions",
                        id_params (c->id, meta ? "metadata" : "subscriptions",
-                                  g_variant_new_variant (map)), NULL);
+                                  map), NULL);
       return g_variant_new_string ("");
     }
   if (strcmp (name, "getMetadata") == 0 || strcmp (name, "getSubscriptions") == 0)
