@@ -184,7 +184,7 @@ test_tap_descriptor (void)
   g_autoptr (VoTable) t = vo_table_load_file (path, &error);
   g_assert_no_error (error);
   g_autoptr (GPtrArray) descs = vo_service_descriptors_from_table (t);
-  g_assert_cmpuint (descs->len, ==, 1);
+  g_assert_cmpuint (descs->len, ==, 2);
   const VoServiceDescriptor *d = descs->pdata[0];
   g_assert_cmpstr (d->standard_id, ==, "ivo://ivoa.net/std/DataLink#links-1.1");
   g_assert_cmpstr (d->access_url, ==, "https://ws.example.test/caom2ops/datalink");

@@ -125,6 +125,33 @@ test_errors (void)
   g_assert_cmpstr (c, ==, "CIRCLE 10.0 -5.5 0.016666666666666666");
 }
 
+static void
+test_tap_result_descriptor (void)
+{
+  /* DaCHS-style descriptor in a TAP result: ID ref= the publisherID FIELD */
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "datalink-tapresult.xml", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoTable) t = vo_table_load_file (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) descs = vo_service_descriptors_from_table (t);
+  const VoServiceDescriptor *soda = NULL;
+  for (guint i = 0; i < descs->len; i++)
+    if (vo_soda_descriptor_is_sync (descs->pdata[i]))
+      soda = descs->pdata[i];
+  g_assert_nonnull (soda);
+  g_assert_cmpstr (soda->id, ==, "soda");
+  /* unresolved: the ID is empty, so no URL */
+  g_assert_null (vo_soda_cutout_url (soda, 1, 2, 0.5, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_autoptr (VoServiceDescriptor) r = vo_service_descriptor_resolve (soda, t, 0);
+  g_autofree char *url = vo_soda_cutout_url (r, 131.25, 54.5, 0.05, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==,
+      "http://127.0.0.1:9/caom2ops/q/sync/dlget?ID=ivo%3A%2F%2Fcadc.nrc.ca%2FCFHT%3F282502%2F282502o"
+      "&POS=CIRCLE+131.25+54.5+0.05");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -134,5 +161,6 @@ main (int argc, char **argv)
   g_test_add_func ("/soda/dachs-shape", test_dachs_shape);
   g_test_add_func ("/soda/sync-selection", test_sync_selection);
   g_test_add_func ("/soda/errors", test_errors);
+  g_test_add_func ("/soda/tap-result-descriptor", test_tap_result_descriptor);
   return g_test_run ();
 }
