@@ -9,3 +9,5 @@ test_samp_astropy_CFLAGS = $(AM_CFLAGS) -DHUB_KIND=\"astropy\"
 TESTS += test-samp-unit test-samp-jsamp test-samp-astropy
 dist_check_SCRIPTS += test-samp-cli.sh
 TESTS += test-samp-cli.sh
+dist_check_SCRIPTS += test-samp-desktop.sh
+TESTS += test-samp-desktop.sh
