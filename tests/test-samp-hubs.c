@@ -582,6 +582,38 @@ test_astropy_peers (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (sent, "from-python"));
     g_assert_cmpstr (in.mtype, ==, "test.ping.me");
   }
+
+  /* jsamp messagesender → us, as a synchronous call and as a notification */
+  if (g_find_program_in_path ("java") != NULL)
+    {
+      const char *modes[] = { "sync", "notify" };
+      for (gsize m = 0; m < G_N_ELEMENTS (modes); m++)
+        {
+          char *argv[] = { "java", "-classpath", "/usr/share/java/jsamp.jar",
+                           "org.astrogrid.samp.JSamp", "messagesender", "-mtype", "test.ping.js",
+                           "-param", "x", (char *) modes[m], "-mode", (char *) modes[m],
+                           "-targetname", "test-a", NULL };
+          g_autofree char *jlog = g_build_filename (f->run, "msgsender.log", NULL);
+          g_autofree char *jout = NULL;
+          GPid jpid;
+          gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+          g_autoptr(GError) e = NULL;
+          in.count = 0;
+          jpid = spawn_bg (argv, f->envp, jlog);
+          while (waitpid (jpid, &status, WNOHANG) != jpid)
+            {
+              g_assert_cmpint (g_get_monotonic_time (), <, end);
+              g_main_context_iteration (NULL, FALSE);
+              g_usleep (10000);
+            }
+          g_file_get_contents (jlog, &jout, NULL, NULL);
+          g_test_message ("messagesender -mode %s: %s", modes[m], jout);
+          g_assert_true (g_spawn_check_wait_status (status, &e));
+          g_assert_true (wait_until (inbox_has, &in, 10000));
+          g_assert_cmpstr (in.mtype, ==, "test.ping.js");
+          g_assert_cmpstr (samp_map_lookup_string (in.params, "x"), ==, modes[m]);
+        }
+    }
   samp_client_disconnect (a);
   status = stop_bg (pid);
   g_assert_true (WIFEXITED (status));
