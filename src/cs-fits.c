@@ -293,11 +293,7 @@ read_cell (fitsfile *f, int c, LONGLONG row, const VoField *field,
         if (fits_read_col_bit (f, c, row, 1, n, (char *) tmp->data, status))
           return FALSE;
         for (LONGLONG i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ' ');
-            g_string_append_c (out, tmp->data[i] ? '1' : '0');
-          }
+          g_string_append_c (out, tmp->data[i] ? '1' : '0');
         return TRUE;
       }
     case VO_DATATYPE_UNSIGNED_BYTE:

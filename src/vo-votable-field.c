@@ -354,6 +354,13 @@ binary_to_string (const VoCell *cell, GString *out)
         }
       return;
     }
+  if (dt == VO_DATATYPE_BIT)
+    {
+      /* bits are written without separators, as astropy does ("1011") */
+      for (gsize i = 0; i < n; i++)
+        g_string_append_c (out, (p[i / 8] >> (7 - i % 8)) & 1 ? '1' : '0');
+      return;
+    }
   for (gsize i = 0; i < n; i++)
     {
       if (i > 0)
@@ -362,9 +369,6 @@ binary_to_string (const VoCell *cell, GString *out)
         {
         case VO_DATATYPE_BOOLEAN:
           g_string_append_c (out, bool_char (p[i]));
-          break;
-        case VO_DATATYPE_BIT:
-          g_string_append_c (out, (p[i / 8] >> (7 - i % 8)) & 1 ? '1' : '0');
           break;
         case VO_DATATYPE_UNSIGNED_BYTE:
           g_string_append_printf (out, "%u", p[i]);

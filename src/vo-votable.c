@@ -296,9 +296,28 @@ rd32 (const guint8 *p)
          | ((guint32) p[2] << 8) | p[3];
 }
 
+static inline gboolean
+nan32 (guint32 u)
+{
+  return (u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu);
+}
+
+static inline gboolean
+nan64 (const guint8 *p)
+{
+  guint64 u = ((guint64) rd32 (p) << 32) | rd32 (p + 4);
+  return (u & G_GUINT64_CONSTANT (0x7ff0000000000000))
+             == G_GUINT64_CONSTANT (0x7ff0000000000000)
+         && (u & G_GUINT64_CONSTANT (0x000fffffffffffff));
+}
+
 static gboolean
 binary_null (const FieldInfo *fi, const VoField *f, const guint8 *p, gsize n)
 {
+  if (n == 1 && !f->variable && f->datatype == VO_DATATYPE_FLOAT_COMPLEX)
+    return nan32 (rd32 (p)) || nan32 (rd32 (p + 4));
+  if (n == 1 && !f->variable && f->datatype == VO_DATATYPE_DOUBLE_COMPLEX)
+    return nan64 (p) || nan64 (p + 8);
   if (fi->float_scalar)
     {
       if (f->datatype == VO_DATATYPE_FLOAT)
@@ -377,7 +396,17 @@ decode_binary_row (VoTableReader *r, gsize *pos, gsize *need)
       c->data = p;
       c->n_elements = (gsize) count;
       c->is_null = (mask != NULL && (mask[i >> 3] & (0x80 >> (i & 7))))
-                   || (count > 0 && binary_null (fi, f, p, (gsize) count));
+                   || (count > 0 && binary_null (fi, f, p, (gsize) count))
+                   /* an empty string or variable array is null, as an
+                    * empty TD is (BINARY has no other way to say it, and
+                    * astropy leaves the BINARY2 mask bit of an empty string
+                    * unset) */
+                   || (f->variable && count == 0)
+                   || (fi->is_text
+                       && (count == 0
+                           || (p[0] == 0
+                               && (f->datatype != VO_DATATYPE_UNICODE_CHAR
+                                   || p[1] == 0))));
       p += bytes;
     }
   *pos = (gsize) (p - r->bin);

@@ -19,8 +19,10 @@
  *
  * Nulls: an empty TD; "NaN" (any case) in a float/double/complex scalar; a
  * value equal to the FIELD's declared <VALUES null="...">; in BINARY a NaN
- * float scalar or the declared null of an integer scalar; in BINARY2 the null
- * bitmask.
+ * float or complex scalar, the declared null of an integer scalar, a "?"
+ * boolean; in BINARY2 the null bitmask (plus NaN and declared nulls).  In
+ * every serialisation an empty string or empty variable-length array is
+ * null, as an empty TD is (BINARY cannot say null otherwise).
  *
  * Column names are reported exactly as written (duplicates kept).
  * vo_fields_unique_names() gives the astropy-style unique names: the second
