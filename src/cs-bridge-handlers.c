@@ -1,0 +1,751 @@
+/* cs-bridge-handlers.c: the MTypes of `cadc-samp listen` besides pointAt.
+ *
+ *  - cadc.query.region / .name / .adql: run the query, reply {url, rows},
+ *    and offer the table to every table tool.
+ *  - cadc.cutouts: resolve SODA cutouts of the image planes at a position
+ *    through DataLink, reply {urls}.
+ *  - table.load.votable from a peer: find its position columns, upload
+ *    them and crossmatch with CADC observations; broadcast the result.
+ *  - table.highlight.row / table.select.rowList on one of our tables:
+ *    point the viewers at the row and send its cutout as image.load.fits.
+ *  - table.load.fits / image.load.fits: subscribed so that ds9 sends us
+ *    its pans; answered with samp.warning until FITS reading is wired.
+ * Every call gets exactly one reply; errors carry a samp.errortxt.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cs-bridge-private.h"
+#include "samp/samp-value.h"
+#include "vo-adql.h"
+#include "vo-coords.h"
+
+/* ------------------------------------------------------------------------ */
+/* Queries answered with {url, rows}                                         */
+
+typedef struct {
+  CsBridge *bridge;
+  char *msg_id;
+  char *mtype;
+  char *sender;
+  char *name;
+} CallJob;
+
+static CallJob *
+call_job_new (CsBridge *b, const char *msg_id, const char *mtype, const char *sender,
+              char *name)
+{
+  CallJob *j = g_new0 (CallJob, 1);
+  j->bridge = b;
+  j->msg_id = g_strdup (msg_id);
+  j->mtype = g_strdup (mtype);
+  j->sender = g_strdup (sender);
+  j->name = name;
+  return j;
+}
+
+static void
+call_job_free (CallJob *j)
+{
+  g_free (j->msg_id);
+  g_free (j->mtype);
+  g_free (j->sender);
+  g_free (j->name);
+  g_free (j);
+}
+
+static void
+call_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CallJob *j = user_data;
+  CsBridge *b = j->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  (void) source;
+
+  b->n_inflight--;
+  if (r == NULL)
+    {
+      g_prefix_error (&error, "CADC query failed: ");
+      cs_bridge_reply_error (b, j->msg_id, j->mtype, j->sender, error);
+    }
+  else
+    {
+      g_message ("%s from %s: %" G_GUINT64_FORMAT " rows%s in %.3f s", j->mtype, j->sender,
+                 r->rows, r->overflow ? " (truncated)" : "", r->seconds);
+      g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
+      cs_bridge_reply_ok (b, j->msg_id, samp_map_new_strings ("url", r->url, "rows", rows,
+                                                              NULL));
+      cs_bridge_broadcast_table (b, r, j->name);
+    }
+  call_job_free (j);
+}
+
+static void
+run_call_query (CsBridge *b, CallJob *j, const char *adql, guint maxrec,
+                const char *upload_name, const char *upload_path)
+{
+  b->n_queries++;
+  b->n_inflight++;
+  g_debug ("query %u: %s", b->n_queries, adql);
+  cs_bridge_query_async (b->http, b->cache, b->tap, adql, maxrec, upload_name, upload_path,
+                         b->cancel, call_query_done, j);
+}
+
+static const char *
+opt_string (GVariant *params, const char *key)
+{
+  const char *s = samp_map_lookup_string (params, key);
+  return (s && *s) ? s : NULL;
+}
+
+static void
+on_query_region (SampClient *client, const char *sender, const char *msg_id,
+                 const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  double ra, dec, radius = b->config->radius_deg;
+  const char *radius_s = opt_string (params, "radius");
+  const char *collection = opt_string (params, "collection");
+  (void) client;
+
+  if (!cs_bridge_parse_position (params, &ra, &dec, &error)
+      || (radius_s && !vo_coords_parse_radius (radius_s, &radius, &error)))
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  if (collection == NULL)
+    collection = b->config->collection;
+  g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg collection=%s", mtype, sender, ra,
+             dec, radius, collection ? collection : "(all)");
+  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
+  run_call_query (b, call_job_new (b, msg_id, mtype, sender,
+                                   cs_bridge_table_name_for_position (ra, dec, radius,
+                                                                      collection)),
+                  adql, b->config->max_rows, NULL, NULL);
+}
+
+static void
+on_query_name (SampClient *client, const char *sender, const char *msg_id,
+               const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  const char *name = opt_string (params, "name");
+  (void) client;
+
+  if (name == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                                             "parameter name (a target name) is required");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: name=\"%s\"", mtype, sender, name);
+  g_autofree char *adql = vo_adql_query_name (name);
+  run_call_query (b, call_job_new (b, msg_id, mtype, sender,
+                                   g_strdup_printf ("CADC target %s", name)),
+                  adql, b->config->max_rows, NULL, NULL);
+}
+
+static void
+on_query_adql (SampClient *client, const char *sender, const char *msg_id,
+               const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *adql = opt_string (params, "adql");
+  const char *maxrec_s = opt_string (params, "maxrec");
+  gint64 maxrec = b->config->max_rows;
+  (void) client;
+
+  if (adql == NULL)
+    error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "parameter adql (the query) is required");
+  else if (maxrec_s && (!samp_parse_int (maxrec_s, &maxrec, NULL) || maxrec < 0
+                        || maxrec > G_MAXINT))
+    error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                         "maxrec=\"%s\" is not a non-negative whole number", maxrec_s);
+  if (error)
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: maxrec=%" G_GINT64_FORMAT " adql=%s", mtype, sender, maxrec, adql);
+  run_call_query (b, call_job_new (b, msg_id, mtype, sender, g_strdup ("CADC ADQL query")),
+                  adql, (guint) maxrec, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Crossmatch of a peer's table                                              */
+
+static void
+crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
+                  const char *path, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoTable) table = vo_table_load_file (path, &error);
+  int ra_col, dec_col;
+  guint n = 0;
+
+  if (table == NULL
+      || !cs_bridge_table_find_position (table, &ra_col, &dec_col, &error))
+    {
+      g_prefix_error (&error, "cannot crossmatch the table: ");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_autofree char *upload = cs_bridge_cache_new_path (b->cache, "upload", "xml");
+  g_autofree char *adql = vo_adql_crossmatch ("upload", "ra", "dec", b->config->radius_deg,
+                                              b->config->collection, &error);
+  if (adql == NULL
+      || !cs_bridge_table_write_upload (table, ra_col, dec_col, upload, &n, &error))
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: crossmatching %u positions (columns %s, %s)", mtype, sender, n,
+             vo_table_get_field (table, (guint) ra_col)->name,
+             vo_table_get_field (table, (guint) dec_col)->name);
+  /* The peer's load is acknowledged now; the crossmatch result follows as
+   * a broadcast.  Its reply slot is used up, so the job gets no msg_id. */
+  cs_bridge_reply_ok (b, msg_id, NULL);
+  run_call_query (b, call_job_new (b, NULL, mtype, sender,
+                                   g_strdup_printf ("CADC crossmatch of %s",
+                                                    name ? name : "table")),
+                  adql, b->config->max_rows, "upload", upload);
+}
+
+typedef struct {
+  CsBridge *bridge;
+  char *sender, *msg_id, *mtype, *name, *path;
+} FetchJob;
+
+static void
+fetch_job_free (FetchJob *f)
+{
+  g_free (f->sender);
+  g_free (f->msg_id);
+  g_free (f->mtype);
+  g_free (f->name);
+  g_free (f->path);
+  g_free (f);
+}
+
+static void
+fetch_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  FetchJob *f = user_data;
+  CsBridge *b = f->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoHttpResponse) resp = vo_http_send_finish ((VoHttp *) source, res, &error);
+
+  b->n_inflight--;
+  if (resp != NULL)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (vo_http_response_get_body (resp), &len);
+      if (g_file_set_contents_full (f->path, data, (gssize) len,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        crossmatch_table (b, f->sender, f->msg_id, f->mtype, f->path, f->name);
+    }
+  if (error)
+    {
+      g_prefix_error (&error, "cannot read the table: ");
+      cs_bridge_reply_error (b, f->msg_id, f->mtype, f->sender, error);
+    }
+  fetch_job_free (f);
+}
+
+static void
+on_table_load_votable (SampClient *client, const char *sender, const char *msg_id,
+                       const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *url = opt_string (params, "url");
+  const char *name = opt_string (params, "name");
+  (void) client;
+
+  if (url == NULL)
+    {
+      error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "parameter url is required");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  if (cs_bridge_find_table (b, opt_string (params, "table-id"), url) != NULL
+      || !b->config->on_table)
+    {
+      g_message ("%s from %s: %s (not crossmatched: %s)", mtype, sender, url,
+                 b->config->on_table ? "one of ours" : "on-table is off");
+      cs_bridge_reply_ok (b, msg_id, NULL);
+      return;
+    }
+  g_message ("%s from %s: %s", mtype, sender, url);
+  if (g_str_has_prefix (url, "file:"))
+    {
+      g_autofree char *path = g_filename_from_uri (url, NULL, &error);
+      if (path == NULL)
+        {
+          cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+          return;
+        }
+      crossmatch_table (b, sender, msg_id, mtype, path, name);
+      return;
+    }
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    {
+      error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                           "url \"%s\" is neither file:, http: nor https:", url);
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  FetchJob *f = g_new0 (FetchJob, 1);
+  f->bridge = b;
+  f->sender = g_strdup (sender);
+  f->msg_id = g_strdup (msg_id);
+  f->mtype = g_strdup (mtype);
+  f->name = g_strdup (name);
+  f->path = cs_bridge_cache_new_path (b->cache, "peer", "xml");
+  b->n_inflight++;
+  vo_http_send_async (b->http, vo_http_request_new (VO_HTTP_GET, url), b->cancel,
+                      fetch_done, f);
+}
+
+static void
+on_fits_load (SampClient *client, const char *sender, const char *msg_id,
+              const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  const char *url = opt_string (params, "url");
+  (void) client;
+
+  if (url == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                                             "parameter url is required");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: %s (FITS reading is not available in this build; ignored)",
+             mtype, sender, url);
+  if (msg_id)
+    samp_client_reply (b->client, msg_id,
+                       samp_response_new_warning (NULL, "cadc-samp does not read FITS "
+                                                  "files yet; nothing was queried"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Highlight and selection in our tables                                     */
+
+static gboolean
+row_position (CsBridge *b, CsBridgeTable *t, gint64 row, double *ra, double *dec,
+              GError **error)
+{
+  (void) b;
+  if (t->table == NULL && (t->table = vo_table_load_file (t->path, error)) == NULL)
+    return FALSE;
+  if (row < 0 || row >= vo_table_get_n_rows (t->table))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                   "row %" G_GINT64_FORMAT " is not in table %s (%u rows)", row, t->table_id,
+                   vo_table_get_n_rows (t->table));
+      return FALSE;
+    }
+  int col = vo_table_find_field (t->table, "position_bounds");
+  int ra_col, dec_col;
+  if (col >= 0
+      && cs_bridge_polygon_center (vo_table_get_string (t->table, (guint) row, (guint) col),
+                                   ra, dec))
+    return TRUE;
+  if (cs_bridge_table_find_position (t->table, &ra_col, &dec_col, NULL)
+      && vo_table_get_double (t->table, (guint) row, (guint) ra_col, ra)
+      && vo_table_get_double (t->table, (guint) row, (guint) dec_col, dec))
+    return TRUE;
+  g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+               "row %" G_GINT64_FORMAT " of %s has no position", row, t->table_id);
+  return FALSE;
+}
+
+static const char *
+row_publisher_id (CsBridgeTable *t, gint64 row)
+{
+  int col = vo_table_find_field (t->table, "publisherID");
+  return col >= 0 ? vo_table_get_string (t->table, (guint) row, (guint) col) : NULL;
+}
+
+static void send_cutouts_for_ids (CsBridge *b, GPtrArray *ids, double ra, double dec,
+                                  double radius, const char *msg_id, const char *sender);
+
+static void
+on_highlight (SampClient *client, const char *sender, const char *msg_id,
+              const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  CsBridgeTable *t = cs_bridge_find_table (b, opt_string (params, "table-id"),
+                                           opt_string (params, "url"));
+  gboolean select = g_str_equal (mtype, "table.select.rowList");
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  (void) client;
+
+  if (t == NULL || !b->config->on_highlight)
+    {
+      cs_bridge_reply_ok (b, msg_id, NULL);   /* not ours: nothing to do */
+      return;
+    }
+  if (select)
+    {
+      g_autoptr(GVariant) list = samp_map_lookup (params, "row-list");
+      g_auto(GStrv) items = samp_list_dup_strv (list);
+      if (list == NULL)
+        error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "parameter row-list is required");
+      for (guint i = 0; !error && items[i] && rows->len < b->config->max_selection; i++)
+        {
+          gint64 r;
+          if (!samp_parse_int (items[i], &r, NULL))
+            error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "row \"%s\" is not a row index",
+                                 items[i]);
+          else
+            g_array_append_val (rows, r);
+        }
+    }
+  else
+    {
+      const char *row_s = opt_string (params, "row");
+      gint64 r;
+      if (row_s == NULL || !samp_parse_int (row_s, &r, NULL))
+        error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "row=\"%s\" is not a row index",
+                             row_s ? row_s : "");
+      else
+        g_array_append_val (rows, r);
+    }
+  double ra = 0, dec = 0;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; !error && i < rows->len; i++)
+    {
+      gint64 r = g_array_index (rows, gint64, i);
+      if (row_position (b, t, r, i == 0 ? &ra : &(double) { 0 },
+                        i == 0 ? &dec : &(double) { 0 }, &error)
+          && row_publisher_id (t, r))
+        g_ptr_array_add (ids, g_strdup (row_publisher_id (t, r)));
+    }
+  if (error)
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: %u row(s) of %s; pointing at %.6f %+.6f", mtype, sender, rows->len,
+             t->table_id, ra, dec);
+  cs_bridge_reply_ok (b, msg_id, NULL);
+  if (rows->len == 0)
+    return;
+  g_autofree char *ra_s = samp_format_float (ra);
+  g_autofree char *dec_s = samp_format_float (dec);
+  g_auto(GStrv) sent = samp_client_notify_all (b->client, "coord.pointAt.sky",
+                                               samp_map_new_strings ("ra", ra_s, "dec", dec_s,
+                                                                     NULL),
+                                               &error);
+  if (sent == NULL)
+    g_warning ("coord.pointAt.sky: %s", error->message);
+  if (ids->len > 0)
+    send_cutouts_for_ids (b, g_steal_pointer (&ids), ra, dec, b->config->radius_deg, NULL,
+                          sender);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cutouts through DataLink + SODA                                           */
+
+typedef struct {
+  CsBridge *bridge;
+  GPtrArray *ids;       /* publisherIDs still to resolve */
+  guint next;
+  GPtrArray *urls;      /* cutout URLs found */
+  double ra, dec, radius;
+  char *msg_id;         /* non-NULL: reply {urls}; NULL: send image.load.fits */
+  char *sender;
+} CutoutJob;
+
+static void
+cutout_job_free (CutoutJob *j)
+{
+  j->bridge->n_cutout_jobs--;
+  g_ptr_array_unref (j->ids);
+  g_ptr_array_unref (j->urls);
+  g_free (j->msg_id);
+  g_free (j->sender);
+  g_free (j);
+}
+
+static void cutout_next (CutoutJob *j);
+
+/* The SODA URL of the #cutout service descriptor of a DataLink document,
+ * or NULL. */
+static char *
+cutout_url_from_datalink (const VoTable *dl, const char *id, double ra, double dec,
+                          double radius)
+{
+  int sem = vo_table_find_field (dl, "semantics");
+  int sdef = vo_table_find_field (dl, "service_def");
+  if (sem < 0 || sdef < 0)
+    return NULL;
+  for (guint r = 0; r < vo_table_get_n_rows (dl); r++)
+    {
+      if (g_strcmp0 (vo_table_get_string (dl, r, (guint) sem), "#cutout") != 0)
+        continue;
+      const char *ref = vo_table_get_string (dl, r, (guint) sdef);
+      const VoResource *res = ref ? vo_table_find_resource_by_id (dl, ref) : NULL;
+      const VoParam *access = res ? vo_resource_find_param (res, "accessURL", NULL) : NULL;
+      const VoParam *idp = res ? vo_resource_find_param (res, "ID", NULL) : NULL;
+      if (access == NULL || access->value == NULL || *access->value == '\0')
+        continue;
+      g_autofree char *ra_s = vo_format_double (ra);
+      g_autofree char *dec_s = vo_format_double (dec);
+      g_autofree char *r_s = vo_format_double (radius);
+      g_autofree char *circle = g_strdup_printf ("%s %s %s", ra_s, dec_s, r_s);
+      g_autofree char *eid = vo_http_escape (idp && idp->value && *idp->value ? idp->value
+                                                                               : id);
+      g_autofree char *ecircle = vo_http_escape (circle);
+      return g_strdup_printf ("%s%sID=%s&CIRCLE=%s", access->value,
+                              strchr (access->value, '?') ? "&" : "?", eid, ecircle);
+    }
+  return NULL;
+}
+
+static void
+cutout_dl_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CutoutJob *j = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoHttpResponse) resp = vo_http_send_finish ((VoHttp *) source, res, &error);
+  const char *id = g_ptr_array_index (j->ids, j->next - 1);
+
+  j->bridge->n_inflight--;
+  if (resp)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (vo_http_response_get_body (resp), &len);
+      g_autoptr(VoTable) dl = vo_table_load_bytes (data, len, &error);
+      char *url = dl ? cutout_url_from_datalink (dl, id, j->ra, j->dec, j->radius) : NULL;
+      if (url)
+        g_ptr_array_add (j->urls, url);
+      else if (dl)
+        g_message ("cutouts: no #cutout service for %s", id);
+    }
+  if (error)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          cutout_job_free (j);
+          return;
+        }
+      g_warning ("cutouts: DataLink of %s: %s", id, error->message);
+    }
+  cutout_next (j);
+}
+
+static void
+cutout_finish (CutoutJob *j)
+{
+  CsBridge *b = j->bridge;
+  if (j->msg_id)
+    {
+      g_ptr_array_add (j->urls, NULL);
+      g_message ("cadc.cutouts from %s: %u cutout URL(s)", j->sender, j->urls->len - 1);
+      cs_bridge_reply_ok (b, j->msg_id,
+                          samp_map_new_va ("urls",
+                                           samp_list_new_strv ((const char *const *)
+                                                               j->urls->pdata),
+                                           NULL));
+      return;
+    }
+  for (guint i = 0; i < j->urls->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *url = g_ptr_array_index (j->urls, i);
+      g_autofree char *name = g_strdup_printf ("CADC cutout %s",
+                                               (char *) g_ptr_array_index (j->ids, i));
+      g_auto(GStrv) sent = samp_client_notify_all (
+        b->client, "image.load.fits", samp_map_new_strings ("url", url, "name", name, NULL),
+        &error);
+      if (sent == NULL)
+        g_warning ("image.load.fits: %s", error->message);
+      else
+        g_message ("sent image.load.fits %s to %u peers", url, g_strv_length (sent));
+    }
+}
+
+static void
+cutout_next (CutoutJob *j)
+{
+  CsBridge *b = j->bridge;
+  if (j->next >= j->ids->len || b->config->datalink == NULL)
+    {
+      cutout_finish (j);
+      cutout_job_free (j);
+      cs_bridge_check_once (b);
+      return;
+    }
+  const char *id = g_ptr_array_index (j->ids, j->next++);
+  VoHttpRequest *req = vo_http_request_new (VO_HTTP_GET, b->config->datalink);
+  vo_http_request_add_field (req, "ID", id);
+  b->n_inflight++;
+  vo_http_send_async (b->http, req, b->cancel, cutout_dl_done, j);
+}
+
+static void
+send_cutouts_for_ids (CsBridge *b, GPtrArray *ids, double ra, double dec, double radius,
+                      const char *msg_id, const char *sender)
+{
+  CutoutJob *j = g_new0 (CutoutJob, 1);
+  j->bridge = b;
+  b->n_cutout_jobs++;
+  j->ids = ids;
+  j->urls = g_ptr_array_new_with_free_func (g_free);
+  j->ra = ra;
+  j->dec = dec;
+  j->radius = radius;
+  j->msg_id = g_strdup (msg_id);
+  j->sender = g_strdup (sender);
+  if (b->config->datalink == NULL)
+    g_message ("cutouts: no DataLink service configured (--datalink); none sent");
+  cutout_next (j);
+}
+
+/* The image planes of a result, best first (highest calibration level),
+ * at most @max. */
+static GPtrArray *
+best_image_ids (const char *path, guint max, GError **error)
+{
+  g_autoptr(VoTable) t = vo_table_load_file (path, error);
+  if (t == NULL)
+    return NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  int pid = vo_table_find_field (t, "publisherID");
+  int type = vo_table_find_field (t, "dataProductType");
+  int cal = vo_table_find_field (t, "calibrationLevel");
+  if (pid < 0)
+    return ids;
+  for (int level = 4; level >= -1 && ids->len < max; level--)
+    for (guint r = 0; r < vo_table_get_n_rows (t) && ids->len < max; r++)
+      {
+        double c = -1;
+        if (type >= 0 && g_strcmp0 (vo_table_get_string (t, r, (guint) type), "image") != 0)
+          continue;
+        if (cal >= 0 && !vo_table_get_double (t, r, (guint) cal, &c))
+          c = -1;
+        if ((int) c != level && !(level == -1 && (c < -1 || c > 4)))
+          continue;
+        const char *id = vo_table_get_string (t, r, (guint) pid);
+        if (id)
+          g_ptr_array_add (ids, g_strdup (id));
+      }
+  return ids;
+}
+
+void
+cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec, double radius)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *ids = best_image_ids (r->path, b->config->max_cutouts, &error);
+  if (ids == NULL)
+    {
+      g_warning ("cutouts: %s", error->message);
+      return;
+    }
+  if (ids->len == 0)
+    {
+      g_ptr_array_unref (ids);
+      return;
+    }
+  send_cutouts_for_ids (b, ids, ra, dec, radius, NULL, NULL);
+}
+
+typedef struct {
+  CsBridge *bridge;
+  char *msg_id, *sender;
+  double ra, dec, radius;
+} CutoutQuery;
+
+static void
+cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CutoutQuery *q = user_data;
+  CsBridge *b = q->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  GPtrArray *ids = NULL;
+  (void) source;
+
+  b->n_inflight--;
+  if (r)
+    ids = best_image_ids (r->path, b->config->max_cutouts, &error);
+  if (ids == NULL)
+    {
+      g_prefix_error (&error, "CADC query failed: ");
+      cs_bridge_reply_error (b, q->msg_id, "cadc.cutouts", q->sender, error);
+    }
+  else
+    send_cutouts_for_ids (b, ids, q->ra, q->dec, q->radius, q->msg_id ? q->msg_id : "",
+                          q->sender);
+  g_free (q->msg_id);
+  g_free (q->sender);
+  g_free (q);
+}
+
+static void
+on_cutouts (SampClient *client, const char *sender, const char *msg_id,
+            const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  double ra, dec, radius = b->config->radius_deg;
+  const char *radius_s = opt_string (params, "radius");
+  const char *collection = opt_string (params, "collection");
+  (void) client;
+
+  if (!cs_bridge_parse_position (params, &ra, &dec, &error)
+      || (radius_s && !vo_coords_parse_radius (radius_s, &radius, &error)))
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  if (b->config->datalink == NULL)
+    {
+      error = g_error_new (VO_ERROR, VO_ERROR_FAILED,
+                           "no DataLink service is configured (--datalink or datalink= in "
+                           "the config file)");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg", mtype, sender, ra, dec, radius);
+  CutoutQuery *q = g_new0 (CutoutQuery, 1);
+  q->bridge = b;
+  q->msg_id = g_strdup (msg_id);
+  q->sender = g_strdup (sender);
+  q->ra = ra;
+  q->dec = dec;
+  q->radius = radius;
+  g_autofree char *adql = cs_bridge_region_adql (
+    b, ra, dec, radius, collection ? collection : b->config->collection);
+  b->n_queries++;
+  b->n_inflight++;
+  cs_bridge_query_async (b->http, b->cache, b->tap, adql, b->config->max_rows, NULL, NULL,
+                         b->cancel, cutout_query_done, q);
+}
+
+void
+cs_bridge_subscribe_handlers (CsBridge *b)
+{
+  samp_client_subscribe (b->client, "cadc.query.region", on_query_region, b);
+  samp_client_subscribe (b->client, "cadc.query.name", on_query_name, b);
+  samp_client_subscribe (b->client, "cadc.query.adql", on_query_adql, b);
+  samp_client_subscribe (b->client, "cadc.cutouts", on_cutouts, b);
+  samp_client_subscribe (b->client, "table.load.votable", on_table_load_votable, b);
+  samp_client_subscribe (b->client, "table.load.fits", on_fits_load, b);
+  samp_client_subscribe (b->client, "image.load.fits", on_fits_load, b);
+  samp_client_subscribe (b->client, "table.highlight.row", on_highlight, b);
+  samp_client_subscribe (b->client, "table.select.rowList", on_highlight, b);
+}

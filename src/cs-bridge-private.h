@@ -1,0 +1,69 @@
+/* cs-bridge-private.h: the state shared by cs-bridge.c (life cycle,
+ * positions, broadcasts) and cs-bridge-handlers.c (the other MTypes). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cs-bridge.h"
+#include "cs-bridge-cache.h"
+#include "cs-bridge-query.h"
+#include "cs-bridge-table.h"
+#include "samp/samp-client.h"
+#include "samp/samp-hub.h"
+#include "vo-http.h"
+#include "vo-votable.h"
+
+G_BEGIN_DECLS
+
+/* A result table we sent with table.load.votable. */
+typedef struct {
+  char *table_id;
+  char *url;
+  char *path;
+  char *name;
+  VoTable *table;   /* loaded on first highlight/select */
+} CsBridgeTable;
+
+struct _CsBridge {
+  CsBridgeConfig *config;
+  char *tap;
+  SampClient *client;
+  SampHub *hub;               /* NULL unless we run the hub */
+  VoHttp *http;
+  CsBridgeCache *cache;
+  GMainLoop *loop;
+  GCancellable *cancel;       /* cancelled at stop: every query but positions */
+  GHashTable *tables;         /* table-id → CsBridgeTable */
+  guint n_tables;
+  guint n_queries;
+  guint n_inflight;           /* queries whose callback has not run yet */
+  guint n_cutout_jobs;        /* cutout resolutions under way */
+  /* coalesced positions */
+  GCancellable *position_cancel;  /* non-NULL while a position query runs */
+  gboolean have_pending;
+  double pending_ra, pending_dec;
+};
+
+CsBridgeTable *cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url);
+/* Record @r as one of our tables and send table.load.votable to all. */
+void cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name);
+/* @result: (nullable) (transfer floating/full). */
+void cs_bridge_reply_ok (CsBridge *b, const char *msg_id, GVariant *result);
+void cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,
+                            const char *sender, const GError *error);
+/* ra/dec of a SAMP params map, validated; RA normalised to [0, 360). */
+gboolean cs_bridge_parse_position (GVariant *params, double *ra, double *dec,
+                                   GError **error);
+char *cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
+                             const char *collection);
+
+/* With --once, quit the loop when nothing is left to do. */
+void cs_bridge_check_once (CsBridge *b);
+
+/* cs-bridge-handlers.c */
+void cs_bridge_subscribe_handlers (CsBridge *b);
+/* Send image.load.fits of cutouts of the best image planes of @r. */
+void cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec,
+                             double radius);
+
+G_END_DECLS

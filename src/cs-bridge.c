@@ -1,0 +1,384 @@
+/* cs-bridge.c: life cycle of the bridge, positions and broadcasts.
+ *
+ * Owns the SampClient, the optional in-process hub, the HTTP session, the
+ * result cache and the table of result tables we have sent (so highlight
+ * and select messages about them can be recognised).  Positions
+ * (coord.pointAt.sky) are coalesced: at most one region query runs; a new
+ * position cancels it and only the latest pending position is queried
+ * next.  The handlers of the other MTypes are in cs-bridge-handlers.c.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "cs-bridge-private.h"
+#include "samp/samp-client.h"
+#include "samp/samp-error.h"
+#include "samp/samp-hub.h"
+#include "samp/samp-value.h"
+#include "vo-adql.h"
+#include "vo-coords.h"
+
+/* ------------------------------------------------------------------------ */
+/* Result tables we have sent                                                */
+
+static void
+our_table_free (CsBridgeTable *t)
+{
+  g_free (t->table_id);
+  g_free (t->url);
+  g_free (t->path);
+  g_free (t->name);
+  g_clear_pointer (&t->table, vo_table_free);
+  g_free (t);
+}
+
+CsBridgeTable *
+cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url)
+{
+  if (table_id)
+    {
+      CsBridgeTable *t = g_hash_table_lookup (b->tables, table_id);
+      if (t)
+        return t;
+    }
+  if (url)
+    {
+      GHashTableIter it;
+      gpointer v;
+      g_hash_table_iter_init (&it, b->tables);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        if (g_strcmp0 (((CsBridgeTable *) v)->url, url) == 0)
+          return v;
+    }
+  return NULL;
+}
+
+void
+cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name)
+{
+  CsBridgeTable *t = g_new0 (CsBridgeTable, 1);
+  t->table_id = g_strdup_printf ("cadc-samp-%u", ++b->n_tables);
+  t->url = g_strdup (r->url);
+  t->path = g_strdup (r->path);
+  t->name = g_strdup (name);
+  g_hash_table_replace (b->tables, t->table_id, t);
+
+  if (b->client == NULL || !samp_client_is_connected (b->client))
+    return;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = samp_client_notify_all (
+    b->client, "table.load.votable",
+    samp_map_new_strings ("url", r->url, "table-id", t->table_id, "name", name, NULL),
+    &error);
+  if (ids == NULL)
+    g_warning ("table.load.votable %s: %s", t->table_id, error->message);
+  else
+    g_message ("sent table.load.votable %s \"%s\" (%" G_GUINT64_FORMAT " rows) to %u peers",
+               t->table_id, name, r->rows, g_strv_length (ids));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Replies                                                                   */
+
+void
+cs_bridge_reply_ok (CsBridge *b, const char *msg_id, GVariant *result)
+{
+  g_autoptr(GVariant) res = result ? g_variant_ref_sink (result) : NULL;
+  if (msg_id && *msg_id && b->client)
+    samp_client_reply (b->client, msg_id, samp_response_new_ok (res));
+}
+
+void
+cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,
+                       const char *sender, const GError *error)
+{
+  g_message ("%s from %s: error: %s", mtype, sender ? sender : "us", error->message);
+  if (msg_id && *msg_id && b->client)
+    samp_client_reply (b->client, msg_id, samp_response_new_error (error->message));
+}
+
+gboolean
+cs_bridge_parse_position (GVariant *params, double *ra, double *dec, GError **error)
+{
+  const char *ra_s = samp_map_lookup_string (params, "ra");
+  const char *dec_s = samp_map_lookup_string (params, "dec");
+  double r, d;
+
+  if (ra_s == NULL || dec_s == NULL)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "parameters ra and dec are required");
+      return FALSE;
+    }
+  if (!samp_parse_float (ra_s, &r, NULL) || !isfinite (r))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "ra=\"%s\" is not a number of degrees", ra_s);
+      return FALSE;
+    }
+  if (!samp_parse_float (dec_s, &d, NULL) || !isfinite (d))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "dec=\"%s\" is not a number of degrees",
+                   dec_s);
+      return FALSE;
+    }
+  if (d < -90 || d > 90)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "dec=%s is outside [-90, 90]", dec_s);
+      return FALSE;
+    }
+  if (r < -360 || r > 720)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "ra=%s is outside [0, 360]", ra_s);
+      return FALSE;
+    }
+  r = fmod (r, 360);
+  if (r < 0)
+    r += 360;
+  *ra = r;
+  *dec = d;
+  return TRUE;
+}
+
+char *
+cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
+                       const char *collection)
+{
+  double ra5, dec5;
+  (void) b;
+  vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
+  return vo_adql_query_region (ra5, dec5, radius, collection, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Positions, coalesced                                                      */
+
+typedef struct {
+  CsBridge *bridge;
+  double ra, dec;
+  gint64 received_us;
+} PointJob;
+
+static void start_pending_position (CsBridge *b);
+
+static void
+position_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  PointJob *job = user_data;
+  CsBridge *b = job->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  (void) source;
+
+  g_clear_object (&b->position_cancel);
+  if (b->cancel == NULL || g_cancellable_is_cancelled (b->cancel))
+    {
+      g_free (job);    /* stopping */
+      return;
+    }
+  if (r == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("position %.5f %+.5f: query cancelled (superseded)", job->ra, job->dec);
+      else
+        g_warning ("position %.5f %+.5f: query failed: %s", job->ra, job->dec,
+                   error->message);
+    }
+  else if (b->have_pending)
+    g_message ("position %.5f %+.5f: %" G_GUINT64_FORMAT " rows, superseded", job->ra,
+               job->dec, r->rows);
+  else
+    {
+      g_autofree char *name = cs_bridge_table_name_for_position (
+        job->ra, job->dec, b->config->radius_deg, b->config->collection);
+      g_message ("position %.5f %+.5f: region query r=%g deg: %" G_GUINT64_FORMAT
+                 " rows%s in %.3f s", job->ra, job->dec, b->config->radius_deg, r->rows,
+                 r->overflow ? " (truncated)" : "", r->seconds);
+      cs_bridge_broadcast_table (b, r, name);
+      if (b->config->cutouts && b->config->max_cutouts > 0)
+        cs_bridge_send_cutouts (b, r, job->ra, job->dec, b->config->radius_deg);
+    }
+  g_free (job);
+
+  if (b->have_pending)
+    start_pending_position (b);
+  else
+    cs_bridge_check_once (b);
+}
+
+void
+cs_bridge_check_once (CsBridge *b)
+{
+  /* --once: done when the position and whatever it started (cutouts) are. */
+  if (b->config->once && b->loop && b->position_cancel == NULL && !b->have_pending
+      && b->n_inflight == 0 && b->n_cutout_jobs == 0)
+    g_main_loop_quit (b->loop);
+}
+
+static void
+start_pending_position (CsBridge *b)
+{
+  PointJob *job = g_new0 (PointJob, 1);
+  job->bridge = b;
+  job->ra = b->pending_ra;
+  job->dec = b->pending_dec;
+  job->received_us = g_get_monotonic_time ();
+  b->have_pending = FALSE;
+  b->position_cancel = g_cancellable_new ();
+  g_autofree char *adql = cs_bridge_region_adql (b, job->ra, job->dec, b->config->radius_deg,
+                                                 b->config->collection);
+  b->n_queries++;
+  g_debug ("query %u: %s", b->n_queries, adql);
+  cs_bridge_query_async (b->http, b->cache, b->tap, adql, b->config->max_rows, NULL, NULL,
+                         b->position_cancel, position_done, job);
+}
+
+void
+cs_bridge_point_at (CsBridge *b, double ra, double dec)
+{
+  b->pending_ra = ra;
+  b->pending_dec = dec;
+  b->have_pending = TRUE;
+  if (b->position_cancel)
+    g_cancellable_cancel (b->position_cancel);   /* position_done starts the latest */
+  else
+    start_pending_position (b);
+}
+
+static void
+on_point_at (SampClient *client, const char *sender, const char *msg_id,
+             const char *mtype, GVariant *params, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  double ra, dec;
+  (void) client;
+
+  if (!cs_bridge_parse_position (params, &ra, &dec, &error))
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: ra=%.6f dec=%+.6f", mtype, sender, ra, dec);
+  cs_bridge_reply_ok (b, msg_id, NULL);
+  if (b->config->on_pointat)
+    cs_bridge_point_at (b, ra, dec);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Life cycle                                                                */
+
+CsBridge *
+cs_bridge_new (CsBridgeConfig *config, const char *tap_base, GError **error)
+{
+  g_autoptr(CsBridgeConfig) cfg = config;
+  g_autoptr(CsBridgeCache) cache = cs_bridge_cache_new (NULL, cfg->cache_max_bytes, error);
+  if (cache == NULL)
+    return NULL;
+  CsBridge *b = g_new0 (CsBridge, 1);
+  b->config = g_steal_pointer (&cfg);
+  b->cache = g_steal_pointer (&cache);
+  b->tap = g_strdup (tap_base);
+  b->http = vo_http_new (NULL);
+  b->cancel = g_cancellable_new ();
+  b->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) our_table_free);
+  return b;
+}
+
+static void
+on_hub_lost (SampClient *client, const char *reason, gpointer user_data)
+{
+  (void) client;
+  (void) user_data;
+  g_message ("hub lost (%s); will register again when a hub appears",
+             reason ? reason : "no reason given");
+}
+
+static void
+on_hub_connected (SampClient *client, gpointer user_data)
+{
+  (void) user_data;
+  g_message ("registered with the hub at %s as %s", samp_client_get_hub_url (client),
+             samp_client_get_self_id (client));
+}
+
+gboolean
+cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
+{
+  b->loop = loop;
+  CsBridgeHubMode mode = b->config->hub_mode;
+  if (mode == CS_BRIDGE_HUB_ALWAYS
+      || (mode == CS_BRIDGE_HUB_AUTO && !samp_hub_is_live (NULL, 1000)))
+    {
+      b->hub = samp_hub_new ();
+      if (!samp_hub_start (b->hub, error))
+        {
+          g_prefix_error (error, "cannot start a SAMP hub: ");
+          return FALSE;
+        }
+      g_message ("started an in-process SAMP hub at %s", samp_hub_get_url (b->hub));
+    }
+
+  b->client = samp_client_new ("cadc-samp");
+  samp_client_set_metadata (b->client, "samp.description.text",
+                            "Queries the CADC archive for the positions, tables and images "
+                            "other tools send, and sends back the results");
+  samp_client_set_metadata (b->client, "samp.documentation.url",
+                            "https://github.com/cadc-samp/cadc-samp");
+  samp_client_set_metadata (b->client, "cadc-samp.version", PACKAGE_VERSION);
+  samp_client_subscribe (b->client, "coord.pointAt.sky", on_point_at, b);
+  cs_bridge_subscribe_handlers (b);
+  g_signal_connect (b->client, "hub-lost", G_CALLBACK (on_hub_lost), b);
+  g_signal_connect (b->client, "hub-connected", G_CALLBACK (on_hub_connected), b);
+
+  if (!samp_client_connect (b->client, error))
+    return FALSE;
+  g_message ("registered with the hub at %s as %s; cache %s",
+             samp_client_get_hub_url (b->client), samp_client_get_self_id (b->client),
+             cs_bridge_cache_get_dir (b->cache));
+  samp_client_set_auto_reconnect (b->client, TRUE);
+  return TRUE;
+}
+
+void
+cs_bridge_stop (CsBridge *b)
+{
+  g_cancellable_cancel (b->cancel);
+  if (b->position_cancel)
+    g_cancellable_cancel (b->position_cancel);
+  b->have_pending = FALSE;
+  if (b->client)
+    samp_client_disconnect (b->client);
+  if (b->hub)
+    samp_hub_stop (b->hub);
+}
+
+guint
+cs_bridge_get_n_queries (CsBridge *b)
+{
+  return b->n_queries;
+}
+
+void
+cs_bridge_free (CsBridge *b)
+{
+  if (b == NULL)
+    return;
+  cs_bridge_stop (b);
+  /* Let cancelled transfers report back before their data goes away
+   * (bounded: two seconds). */
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while ((b->position_cancel || b->n_inflight > 0) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_clear_object (&b->client);
+  g_clear_pointer (&b->hub, samp_hub_free);
+  g_clear_pointer (&b->tables, g_hash_table_unref);
+  g_clear_pointer (&b->http, vo_http_free);
+  g_clear_pointer (&b->cache, cs_bridge_cache_free);
+  g_clear_object (&b->cancel);
+  g_clear_object (&b->position_cancel);
+  cs_bridge_config_free (b->config);
+  g_free (b->tap);
+  g_free (b);
+}
