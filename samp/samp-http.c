@@ -87,6 +87,8 @@ read_exact (GInputStream *in, GByteArray *buf, gsize n, GCancellable *cancellabl
 {
   gsize old = buf->len, got = 0;
 
+  if (n == 0)
+    return TRUE;
   if (buf->len + n > SAMP_HTTP_MAX_BODY)
     {
       g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
@@ -338,7 +340,11 @@ samp_http_request_unref (SampHttpRequest *r)
     return;
   exchange_finish (r->ex, 500, "text/plain", NULL);   /* no-op if answered */
   if (r->server != NULL)
-    g_hash_table_remove (r->server->live, r);
+    {
+      /* a live request holds a server ref until it goes away */
+      g_hash_table_remove (r->server->live, r);
+      server_unref (r->server);
+    }
   exchange_unref (r->ex);
   g_free (r->method);
   g_free (r->path);
@@ -369,6 +375,7 @@ dispatch (gpointer data)
     {
       samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
       r->server = NULL;
+      server_unref (s);
       return G_SOURCE_REMOVE;
     }
   g_hash_table_add (s->live, r);
@@ -379,12 +386,7 @@ dispatch (gpointer data)
 static void
 dispatch_done (gpointer data)
 {
-  SampHttpRequest *r = data;
-  SampHttpServer *s = r->server;
-
-  samp_http_request_unref (r);
-  if (s != NULL)
-    server_unref (s);
+  samp_http_request_unref (data);
 }
 
 static void

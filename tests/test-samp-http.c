@@ -1,0 +1,239 @@
+/* test-samp-http.c: libsamp's HTTP transport on loopback: several
+ * outstanding requests answered out of order, a request dropped
+ * unanswered (500), client timeouts, connection refused, oversize and
+ * malformed requests, and std-lockurl:http: lockfiles. */
+#include "config.h"
+
+#include <string.h>
+
+#include "samp/samp.h"
+
+typedef struct {
+  GPtrArray *held;         /* requests kept for a later answer */
+  gboolean hold;
+} Server;
+
+static void
+handler (SampHttpServer *server, SampHttpRequest *req, gpointer data)
+{
+  Server *s = data;
+  const char *path = samp_http_request_get_path (req);
+
+  (void) server;
+  if (strcmp (path, "/lock") == 0)
+    {
+      samp_http_request_respond (req, 200, "text/plain",
+                                 "# served\nsamp.secret=s3\nsamp.hub.xmlrpc.url=http://127.0.0.1:1/x\n", -1);
+      return;
+    }
+  if (strcmp (path, "/drop") == 0)
+    return;                              /* never answered: 500 on unref */
+  if (strcmp (path, "/missing") == 0)
+    {
+      samp_http_request_respond (req, 404, "text/plain", "no", -1);
+      return;
+    }
+  if (strcmp (path, "/silent") == 0 || s->hold)
+    {
+      g_ptr_array_add (s->held, samp_http_request_ref (req));
+      return;
+    }
+  {
+    gsize len;
+    const char *body = samp_http_request_get_body (req, &len);
+    g_autofree char *echo = g_strdup_printf ("%s %s %" G_GSIZE_FORMAT ":%s",
+                                             samp_http_request_get_method (req), path, len, body);
+    samp_http_request_respond (req, 200, "text/plain", echo, -1);
+  }
+}
+
+typedef struct {
+  GBytes *body;
+  GError *error;
+  gboolean done;
+} Result;
+
+static void
+post_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  (void) src;
+  r->body = samp_http_post_finish (res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+wait_done (Result *r)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!r->done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static char *
+url_for (SampHttpServer *srv, const char *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", samp_http_server_get_port (srv), path);
+}
+
+static void
+test_out_of_order (void)
+{
+  Server s = { g_ptr_array_new (), TRUE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  g_autofree char *u1 = NULL, *u2 = NULL;
+  g_autoptr(GBytes) b1 = g_bytes_new_static ("one", 3);
+  g_autoptr(GBytes) b2 = g_bytes_new_static ("two", 3);
+  Result r1 = { 0 }, r2 = { 0 };
+  gint64 end;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (samp_http_server_get_url (srv), "http://127.0.0.1:"));
+  u1 = url_for (srv, "/a");
+  u2 = url_for (srv, "/b");
+  samp_http_post_async (u1, "text/plain", b1, 10000, NULL, post_cb, &r1);
+  samp_http_post_async (u2, "text/plain", b2, 10000, NULL, post_cb, &r2);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (s.held->len < 2)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  /* answer the later one first */
+  for (gint i = 1; i >= 0; i--)
+    {
+      SampHttpRequest *req = g_ptr_array_index (s.held, i);
+      g_autofree char *ans = g_strdup_printf ("answer %s", samp_http_request_get_path (req));
+      samp_http_request_respond (req, 200, "text/plain", ans, -1);
+      samp_http_request_unref (req);
+    }
+  wait_done (&r1);
+  wait_done (&r2);
+  g_assert_no_error (r1.error);
+  g_assert_no_error (r2.error);
+  g_assert_cmpmem (g_bytes_get_data (r1.body, NULL), g_bytes_get_size (r1.body), "answer /a", 9);
+  g_assert_cmpmem (g_bytes_get_data (r2.body, NULL), g_bytes_get_size (r2.body), "answer /b", 9);
+  g_bytes_unref (r1.body);
+  g_bytes_unref (r2.body);
+  samp_http_server_free (srv);
+  g_ptr_array_unref (s.held);
+}
+
+static void
+test_errors (void)
+{
+  Server s = { g_ptr_array_new (), FALSE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  g_autoptr(GBytes) body = g_bytes_new_static ("x", 1);
+  g_autofree char *u_drop = url_for (srv, "/drop");
+  g_autofree char *u_missing = url_for (srv, "/missing");
+  g_autofree char *u_silent = url_for (srv, "/silent");
+  g_autofree char *u_echo = url_for (srv, "/echo?q=1");
+  Result r = { 0 };
+  gint64 t0;
+
+  samp_http_post_async (u_drop, NULL, body, 5000, NULL, post_cb, &r);
+  wait_done (&r);
+  g_assert_error (r.error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (r.error->message, "500"));
+  g_clear_error (&r.error);
+
+  memset (&r, 0, sizeof r);
+  samp_http_post_async (u_missing, NULL, body, 5000, NULL, post_cb, &r);
+  wait_done (&r);
+  g_assert_error (r.error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (r.error->message, "404"));
+  g_clear_error (&r.error);
+
+  /* timeout: the server holds the request */
+  memset (&r, 0, sizeof r);
+  t0 = g_get_monotonic_time ();
+  samp_http_post_async (u_silent, NULL, body, 1000, NULL, post_cb, &r);
+  wait_done (&r);
+  g_assert_error (r.error, SAMP_ERROR, SAMP_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&r.error);
+
+  /* query strings and bodies reach the handler intact */
+  memset (&r, 0, sizeof r);
+  samp_http_post_async (u_echo, NULL, body, 5000, NULL, post_cb, &r);
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_cmpmem (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body),
+                   "POST /echo?q=1 1:x", 18);
+  g_bytes_unref (r.body);
+
+  /* closing the server answers held requests 503; no handler runs after */
+  samp_http_server_free (srv);
+  for (guint i = 0; i < s.held->len; i++)
+    samp_http_request_unref (g_ptr_array_index (s.held, i));
+  g_ptr_array_unref (s.held);
+
+  /* nobody listening */
+  {
+    g_autoptr(GBytes) none = samp_http_post_sync (u_echo, NULL, body, 2000, NULL, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  }
+}
+
+static gint lock_done;
+
+static gpointer
+load_lockfile_thread (gpointer url)
+{
+  GError *error = NULL;
+  SampLockfile *lf = samp_lockfile_load (url, 5000, &error);
+
+  g_assert_no_error (error);
+  g_atomic_int_set (&lock_done, 1);
+  return lf;
+}
+
+static void
+test_http_lockfile (void)
+{
+  Server s = { g_ptr_array_new (), FALSE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  g_autofree char *url = url_for (srv, "/lock");
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  SampLockfile *lf;
+  GThread *t;
+
+  /* the server answers on this thread's loop, so load from another thread */
+  t = g_thread_new ("lock", load_lockfile_thread, url);
+  while (!g_atomic_int_get (&lock_done))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  lf = g_thread_join (t);
+  g_assert_nonnull (lf);
+  g_assert_cmpstr (lf->secret, ==, "s3");
+  g_assert_cmpstr (lf->hub_url, ==, "http://127.0.0.1:1/x");
+  g_assert_cmpstr (lf->location, ==, url);
+  samp_lockfile_free (lf);
+  samp_http_server_free (srv);
+  g_ptr_array_unref (s.held);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/samp/http/out-of-order", test_out_of_order);
+  g_test_add_func ("/samp/http/errors", test_errors);
+  g_test_add_func ("/samp/http/lockfile-over-http", test_http_lockfile);
+  return g_test_run ();
+}
