@@ -5,14 +5,24 @@
 # Prints msg/s for each and the ratio ours/JSAMP (target: >= 5x in notify
 # mode).  calcstorm's clients are Java too, so the ratio is bounded by how
 # fast they can send and receive; the hub's own CPU time is printed to
-# show how much of the wall time it accounts for.
-# Env: CADC_SAMP (binary), NCLIENT (10), NQUERY (200), MODES.
+# show how much of the wall time it accounts for.  To measure the hubs
+# without Java clients in the way, the same run also drives both hubs with
+# our C load driver (tests/test-hub-load: libsamp clients, notifications
+# round-robin, counted at arrival).
+# Env: CADC_SAMP (binary), CS_BUILDDIR, NCLIENT (10), NQUERY (200), MODES,
+# LOAD_CLIENTS (4), LOAD_MESSAGES (500 per client).
 
 CADC_SAMP=${CADC_SAMP:-${CS_BUILDDIR:-.}/src/cadc-samp}
 JSAMP_JAR=${JSAMP_JAR:-/usr/share/java/jsamp.jar}
 NCLIENT=${NCLIENT:-10}
 NQUERY=${NQUERY:-200}
 MODES=${MODES:-notify sync async}
+LOAD_CLIENTS=${LOAD_CLIENTS:-4}
+LOAD_MESSAGES=${LOAD_MESSAGES:-500}
+LOADER=${CS_BUILDDIR:-.}/tests/test-hub-load
+if [ ! -x "$LOADER" ] && [ -n "$CS_BUILDDIR" ]; then
+    make -s -C "$CS_BUILDDIR/tests" test-hub-load >/dev/null 2>&1
+fi
 
 if ! command -v java >/dev/null 2>&1 || [ ! -r "$JSAMP_JAR" ]; then
     echo "bench-hub: SKIP (JSAMP not installed)"
@@ -80,19 +90,39 @@ for hub in ours jsamp; do
         r=$(run_storm $hub "$mode")
         c1=$(cpu_of "$HUBPID")
         eval "rate_${hub}_${mode}=$r"
+        eval "cpu_${hub}_${mode}=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
         printf '  %-6s hub  %-6s %8s msg/s   (hub cpu %.2f s)\n' "$hub" "$mode" "$r" \
             "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
     done
+    if [ -x "$LOADER" ]; then
+        c0=$(cpu_of "$HUBPID")
+        r=$(HUB_LOAD_LOCKFILE="$T/home/.samp" HUB_LOAD_CLIENTS=$LOAD_CLIENTS \
+            HUB_LOAD_MESSAGES=$LOAD_MESSAGES timeout 120 "$LOADER" 2>"$T/load.err" \
+            | sed -n 's/^msg\/s \([0-9]*\) lost 0$/\1/p')
+        c1=$(cpu_of "$HUBPID")
+        [ -n "$r" ] || { sed 's/^/  loader: /' "$T/load.err" | tail -3; r=0; }
+        eval "rate_${hub}_cload=$r"
+        eval "cpu_${hub}_cload=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
+        printf '  %-6s hub  %-6s %8s msg/s   (hub cpu %.2f s; C driver, %d clients x %d notifications)\n' \
+            "$hub" "C-load" "$r" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
+            "$LOAD_CLIENTS" "$LOAD_MESSAGES"
+    fi
     stop_hub
 done
+[ -x "$LOADER" ] && MODES="$MODES cload"
 for mode in $MODES; do
     eval "a=\$rate_ours_${mode}; b=\$rate_jsamp_${mode}"
     ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
     target=""
     if [ "$mode" = notify ]; then
-        target=" (target >= 5x)"
+        target=" (target >= 5x; Java calcstorm clients)"
+    elif [ "$mode" = cload ]; then
+        target=" (notify, C clients: the hub itself)"
     fi
-    echo "bench-hub: $mode: cadc-samp $a msg/s, JSAMP $b msg/s, ratio ${ratio}x$target"
+    eval "ca=\$cpu_ours_${mode}; cb=\$cpu_jsamp_${mode}"
+    cratio=$(awk -v a="$ca" -v b="$cb" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "n/a" }')
+    echo "bench-hub: $mode: cadc-samp $a msg/s, JSAMP $b msg/s, ratio ${ratio}x$target;" \
+         "hub CPU for the same messages: JSAMP ${cb} s / ours ${ca} s = ${cratio}x"
     [ "$a" = 0 ] && rc=1
 done
 exit $rc
