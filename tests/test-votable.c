@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "vo-votable.h"
 #include "vo-votable-writer.h"
 
@@ -933,6 +935,56 @@ test_astropy_files (void)
     }
 }
 
+/* astropy (a real consumer: TAP servers and TOPCAT read what we upload)
+ * reads the writer's output with the same values. */
+static void
+test_writer_astropy (void)
+{
+  const char *py = "/usr/bin/python3";
+  if (!g_file_test (py, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no /usr/bin/python3");
+      return;
+    }
+  int status = 0;
+  const char *check_argv[] = { py, "-c", "import astropy.io.votable", NULL };
+  if (!g_spawn_sync (NULL, (char **) check_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                     | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("astropy is not installed for /usr/bin/python3");
+      return;
+    }
+  g_autofree char *xml = write_with (VO_FORMAT_VOTABLE, wfields, 3, wrows, 4);
+  g_autofree char *dir = g_dir_make_tmp ("test-votable-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "w.xml", NULL);
+  g_assert_true (g_file_set_contents (path, xml, -1, NULL));
+  const char *script =
+    "import sys, warnings\n"
+    "warnings.simplefilter('ignore')\n"
+    "from astropy.io.votable import parse\n"
+    "t = parse(sys.argv[1]).get_first_table()\n"
+    "a = t.array\n"
+    "for r in range(len(a)):\n"
+    "    print('|'.join('<null>' if a.mask[r][n] else str(a[r][n]) for n in a.dtype.names))\n";
+  const char *argv[] = { py, "-c", script, path, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL,
+                               NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("astropy: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==,
+                   "a,b \"q\"|10.5|3\n"
+                   "<x> & y\ttab\nnl|<null>|<null>\n"
+                   "lead|-0.25|-7\n"   /* astropy strips TD blanks */
+                   "caf\xc3\xa9 \xef\xbf\xbd|1e-300|0\n");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -956,5 +1008,6 @@ main (int argc, char **argv)
   g_test_add_func ("/votable/writer/roundtrip", test_writer_roundtrip);
   g_test_add_func ("/votable/writer/csv-tsv-table", test_writer_csv_tsv);
   g_test_add_func ("/votable/writer/convert", test_convert_binary2);
+  g_test_add_func ("/votable/writer/astropy-reads", test_writer_astropy);
   return g_test_run ();
 }
