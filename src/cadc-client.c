@@ -578,8 +578,6 @@ cadc_client_job_create (CadcClient *c, const char *adql, const CadcQueryOptions 
       vo_http_request_free (req);
       return NULL;
     }
-  if (o != NULL && o->format == VO_FORMAT_CSV)
-    vo_http_request_add_field (req, "RESPONSEFORMAT", "csv");
   vo_http_request_set_follow (req, FALSE);
   vo_http_request_set_retry (req, FALSE);
   resp = vo_http_send (c->http, req, NULL, error);
