@@ -1,2 +1,2 @@
 # SAMP hub (issue 5).
-libsamp_la_SOURCES += samp-hub.c samp-hub.h samp-hub-private.h samp-hub-net.c
+libsamp_la_SOURCES += samp-hub.c samp-hub.h samp-hub-private.h samp-hub-net.c samp-hub-lockfile.c

@@ -40,6 +40,16 @@ void hub_net_post (HubNet *net, const char *url, const char *method,
                    GVariant *params, guint timeout_s,
                    HubPostDone done, gpointer user_data);
 
+/* ---- lockfile, implemented in samp-hub-lockfile.c ---- */
+
+/* Write @lockfile (0600, atomically) naming @url with @secret: linked into
+ * place when there is none, renamed over a stale one; G_IO_ERROR_EXISTS
+ * if a live hub owns it. */
+gboolean hub_lockfile_write (const char *lockfile, const char *secret,
+                             const char *url, GError **error);
+/* Remove @lockfile if it still names @url. */
+void hub_lockfile_remove (const char *lockfile, const char *url);
+
 /* Synchronous samp.hub.ping against @url, for samp_hub_is_live(). */
 gboolean hub_net_ping_sync (const char *url, guint timeout_ms, GError **error);
 

@@ -11,7 +11,8 @@
  * a client whose callback fails at the transport level (refused, timeout)
  * is unregistered and the others are told.  The hub is itself the client
  * "hub" and answers samp.app.ping.  Never logs the secret or private keys.
- * XML-RPC and HTTP are in samp-hub-net.c; lockfile handling is at the end.
+ * XML-RPC and HTTP are in samp-hub-net.c, the lockfile in
+ * samp-hub-lockfile.c.
  */
 #include "config.h"
 
@@ -1028,163 +1029,6 @@ on_call (SampHub *hub, const char *method, GVariant *params, HubRequest *request
     hub_request_return (request, result);
 }
 
-/* ================== lockfile ================== */
-
-char *
-samp_hub_lockfile_path (GError **error)
-{
-  const char *env = g_getenv ("SAMP_HUB");
-  if (env != NULL && g_str_has_prefix (env, "std-lockurl:"))
-    {
-      const char *url = env + strlen ("std-lockurl:");
-      if (!g_str_has_prefix (url, "file:"))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "SAMP_HUB names a lockfile that is not a local file: %s", url);
-          return NULL;
-        }
-      /* file:///p, file://localhost/p, file:/p */
-      const char *p = url + 5;
-      if (g_str_has_prefix (p, "//"))
-        {
-          p += 2;
-          const char *slash = strchr (p, '/');
-          if (slash == NULL)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "Bad lockfile URL in SAMP_HUB: %s", url);
-              return NULL;
-            }
-          p = slash;
-        }
-      char *path = g_uri_unescape_string (p, NULL);
-      if (path == NULL || *path != '/')
-        {
-          g_free (path);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Bad lockfile URL in SAMP_HUB: %s", url);
-          return NULL;
-        }
-      return path;
-    }
-  return g_build_filename (g_get_home_dir (), ".samp", NULL);
-}
-
-/* Returns: (transfer full) (nullable): samp.hub.xmlrpc.url from @path. */
-static char *
-lockfile_read_url (const char *path)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  for (char **l = lines; *l; l++)
-    {
-      g_strstrip (*l);
-      if (g_str_has_prefix (*l, "samp.hub.xmlrpc.url="))
-        return g_strdup (*l + strlen ("samp.hub.xmlrpc.url="));
-    }
-  return NULL;
-}
-
-gboolean
-samp_hub_is_live (const char *lockfile, guint timeout_ms)
-{
-  g_autofree char *path = lockfile ? g_strdup (lockfile) : samp_hub_lockfile_path (NULL);
-  if (path == NULL)
-    return FALSE;
-  g_autofree char *url = lockfile_read_url (path);
-  if (url == NULL)
-    return FALSE;
-  return hub_net_ping_sync (url, timeout_ms, NULL);
-}
-
-/* Write the lockfile 0600 through a temp file in the same directory; link
- * it into place when there is none (so two hubs starting together cannot
- * both win), rename over a stale one. */
-static gboolean
-lockfile_write (SampHub *hub, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (hub->lockfile);
-  g_autofree char *tmpl = g_build_filename (dir, ".samp-hub-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
-                   "Cannot create lockfile in %s: %s", dir, g_strerror (e));
-      return FALSE;
-    }
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *date = g_date_time_format_iso8601 (now);
-  g_autofree char *text = g_strdup_printf (
-      "# SAMP Standard Profile lockfile written by cadc-samp hub\n"
-      "# %s\n"
-      "samp.secret=%s\n"
-      "samp.hub.xmlrpc.url=%s\n"
-      "samp.profile.version=1.3\n"
-      "hub.impl=cadc-samp " PACKAGE_VERSION "\n"
-      "hub.start.date=%s\n", date, hub->secret, hub->url, date);
-  gsize len = strlen (text), off = 0;
-  while (off < len)
-    {
-      ssize_t w = write (fd, text + off, len - off);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        {
-          int e = errno;
-          close (fd);
-          g_unlink (tmpl);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
-                       "Cannot write lockfile: %s", g_strerror (e));
-          return FALSE;
-        }
-      off += (gsize) w;
-    }
-  memset (text, 0, len);
-  fsync (fd);
-  close (fd);
-
-  for (int attempt = 0; attempt < 3; attempt++)
-    {
-      if (link (tmpl, hub->lockfile) == 0)
-        {
-          g_unlink (tmpl);
-          return TRUE;
-        }
-      if (errno != EEXIST)
-        break;
-      if (samp_hub_is_live (hub->lockfile, 2000))
-        {
-          g_unlink (tmpl);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                       "A SAMP hub is already running (lockfile %s)", hub->lockfile);
-          return FALSE;
-        }
-      g_message ("replacing stale lockfile %s", hub->lockfile);
-      if (rename (tmpl, hub->lockfile) == 0)
-        return TRUE;
-      break;
-    }
-  int e = errno;
-  g_unlink (tmpl);
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
-               "Cannot install lockfile %s: %s", hub->lockfile, g_strerror (e));
-  return FALSE;
-}
-
-/* Remove the lockfile only if it is still ours. */
-static void
-lockfile_remove (SampHub *hub)
-{
-  if (hub->lockfile == NULL)
-    return;
-  g_autofree char *url = lockfile_read_url (hub->lockfile);
-  if (url != NULL && g_strcmp0 (url, hub->url) == 0)
-    g_unlink (hub->lockfile);
-}
-
 /* ================== lifecycle ================== */
 
 SampHub *
@@ -1255,7 +1099,7 @@ samp_hub_start (SampHub *hub, GError **error)
   g_variant_unref (hub->self->subscriptions);
   hub->self->subscriptions = g_variant_ref_sink (g_variant_builder_end (&subs));
 
-  if (!lockfile_write (hub, error))
+  if (!hub_lockfile_write (hub->lockfile, hub->secret, hub->url, error))
     {
       g_clear_pointer (&hub->net, hub_net_free);
       client_drop (hub, hub->self, "start failed");
@@ -1288,7 +1132,7 @@ samp_hub_stop (SampHub *hub)
   g_return_if_fail (hub != NULL);
   if (!hub->running)
     return;
-  lockfile_remove (hub);
+  hub_lockfile_remove (hub->lockfile, hub->url);
   broadcast_event (hub, "samp.hub.event.shutdown", empty_map (), NULL);
   hub->running = FALSE;
   gint64 end = g_get_monotonic_time () + SHUTDOWN_GRACE_MS * 1000;
