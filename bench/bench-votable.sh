@@ -13,13 +13,16 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bench-votable.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
 fail=0
 
-# run NAME CMD...: sets SECS and RSS_KB (peak resident set, KiB)
+# run NAME CMD...: sets SECS (CPU seconds, user + system: every contender
+# is single-threaded, and CPU time is steadier than wall time on a shared
+# machine), WALL (elapsed seconds) and RSS_KB (peak resident set, KiB).
 run () {
   name=$1; shift
-  if ! /usr/bin/time -f '%e %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err"; then
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err"; then
     echo "  $name: FAILED: $(head -c 300 "$W/err")"; SECS=; RSS_KB=; return 1
   fi
-  read SECS RSS_KB <"$W/time"
+  read WALL u s RSS_KB <"$W/time"
+  SECS=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 }
 
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
@@ -35,13 +38,14 @@ bench_one () { # rows ser
   echo "== $rows rows, $ser, $mb MB"
   run ours "$B/bench-votable-parse" "$f" || { fail=1; return; }
   t_ours=$SECS; r_ours=$RSS_KB
-  echo "  ours:            ${t_ours}s  $(awk -v r="$rows" -v t="$t_ours" 'BEGIN{printf "%.0f", (t > 0 ? r / t : 0)}') rows/s  $(awk -v m="$mb" -v t="$t_ours" 'BEGIN{printf "%.0f", (t > 0 ? m / t : 0)}') MB/s  peak $((r_ours / 1024)) MiB  ($(cat "$W/out"))"
+  echo "  (times are CPU seconds; wall clock in brackets)"
+  echo "  ours:            ${t_ours}s [${WALL}s]  $(awk -v r="$rows" -v t="$t_ours" 'BEGIN{printf "%.0f", (t > 0 ? r / t : 0)}') rows/s  $(awk -v m="$mb" -v t="$t_ours" 'BEGIN{printf "%.0f", (t > 0 ? m / t : 0)}') MB/s  peak $((r_ours / 1024)) MiB  ($(cat "$W/out"))"
   eval "T_OURS_$ser=$t_ours"
   run sax "$B/bench-votable-sax" "$f" && { t_sax=$SECS;
-    echo "  bare SAX:        ${SECS}s  peak $((RSS_KB / 1024)) MiB   ours/sax = $(ratio "$t_ours" "$t_sax")"; }
+    echo "  bare SAX:        ${SECS}s [${WALL}s]  peak $((RSS_KB / 1024)) MiB   ours/sax = $(ratio "$t_ours" "$t_sax")"; }
   if command -v xmllint >/dev/null 2>&1; then
     run xmllint xmllint --stream --huge --noout "$f" && { t_xl=$SECS;
-      echo "  xmllint --stream: ${SECS}s  peak $((RSS_KB / 1024)) MiB   xmllint/ours = $(ratio "$t_xl" "$t_ours")"; }
+      echo "  xmllint --stream: ${SECS}s [${WALL}s]  peak $((RSS_KB / 1024)) MiB   xmllint/ours = $(ratio "$t_xl" "$t_ours")"; }
   else
     t_xl=; echo "  xmllint: not installed"
   fi
@@ -50,7 +54,7 @@ bench_one () { # rows ser
     run astropy /usr/bin/python3 -c 'import sys, warnings; warnings.simplefilter("ignore")
 from astropy.io.votable import parse
 t = parse(sys.argv[1]).get_first_table(); print(len(t.array))' "$f" && { t_ap=$SECS;
-      echo "  astropy parse:   ${SECS}s  peak $((RSS_KB / 1024)) MiB   astropy/ours = $(ratio "$t_ap" "$t_ours")"; }
+      echo "  astropy parse:   ${SECS}s [${WALL}s]  peak $((RSS_KB / 1024)) MiB   astropy/ours = $(ratio "$t_ap" "$t_ours")"; }
   fi
   check "peak RSS $((r_ours / 1024)) MiB < 32 MiB" "$r_ours < 32768"
   [ -n "$t_ap" ] && check ">= 9x astropy" "$t_ap >= 9 * $t_ours"

@@ -25,7 +25,7 @@ struct _VoTableWriter {
   guint n_fields;
   GArray *fields;        /* VoField copies */
   GPtrArray *rows;       /* VO_FORMAT_TABLE: char** per row (NULL = null) */
-  gboolean wrote_table;
+  GString *table_infos;  /* INFOs given while a TABLE is open */
 };
 
 gboolean
@@ -55,6 +55,7 @@ vo_table_writer_new (GOutputStream *out, VoFormat format)
   w->scratch = g_string_new (NULL);
   w->fields = g_array_new (FALSE, TRUE, sizeof (VoField));
   w->rows = g_ptr_array_new ();
+  w->table_infos = g_string_new (NULL);
   return w;
 }
 
@@ -90,6 +91,7 @@ vo_table_writer_free (VoTableWriter *w)
   g_array_free (w->fields, TRUE);
   g_string_free (w->buf, TRUE);
   g_string_free (w->scratch, TRUE);
+  g_string_free (w->table_infos, TRUE);
   g_object_unref (w->out);
   g_free (w);
 }
@@ -236,21 +238,23 @@ vo_table_writer_add_info (VoTableWriter *w, const char *name,
 {
   if (!ensure_begun (w, error))
     return FALSE;
-  g_return_val_if_fail (w->state == ST_RESOURCE || w->state == ST_AFTER_TABLE,
-                        FALSE);
+  g_return_val_if_fail (w->state != ST_DONE, FALSE);
   if (w->format != VO_FORMAT_VOTABLE)
     return TRUE;
-  g_string_append (w->buf, "<INFO");
-  append_attr (w->buf, "name", name);
-  append_attr (w->buf, "value", value ? value : "");
+  /* Inside a TABLE the INFO waits until after its DATA (where VOTable 1.4
+   * allows it). */
+  GString *to = w->state == ST_TABLE ? w->table_infos : w->buf;
+  g_string_append (to, "<INFO");
+  append_attr (to, "name", name);
+  append_attr (to, "value", value ? value : "");
   if (text && *text)
     {
-      g_string_append_c (w->buf, '>');
-      append_xml (w->buf, text, FALSE);
-      g_string_append (w->buf, "</INFO>\n");
+      g_string_append_c (to, '>');
+      append_xml (to, text, FALSE);
+      g_string_append (to, "</INFO>\n");
     }
   else
-    g_string_append (w->buf, "/>\n");
+    g_string_append (to, "/>\n");
   return flush (w, FALSE, error);
 }
 
@@ -505,7 +509,13 @@ vo_table_writer_end_table (VoTableWriter *w, GError **error)
   g_return_val_if_fail (w->state == ST_TABLE, FALSE);
   w->state = ST_AFTER_TABLE;
   if (w->format == VO_FORMAT_VOTABLE)
-    g_string_append (w->buf, "</TABLEDATA></DATA>\n</TABLE>\n");
+    {
+      g_string_append (w->buf, "</TABLEDATA></DATA>\n");
+      g_string_append_len (w->buf, w->table_infos->str,
+                           (gssize) w->table_infos->len);
+      g_string_truncate (w->table_infos, 0);
+      g_string_append (w->buf, "</TABLE>\n");
+    }
   else if (w->format == VO_FORMAT_TABLE && !write_text_table (w, error))
     return FALSE;
   return flush (w, FALSE, error);

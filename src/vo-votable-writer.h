@@ -43,8 +43,9 @@ void vo_table_writer_free (VoTableWriter *writer);
  * Called implicitly by the first call that needs it. */
 gboolean vo_table_writer_begin (VoTableWriter *writer,
                                 const char *resource_type, GError **error);
-/* An INFO element at the current place (before or after the TABLE).  Only
- * the VOTable format writes INFOs; the others ignore them. */
+/* An INFO element at the current place (before or after the TABLE; given
+ * while a TABLE is open it is written after that TABLE's DATA).  Only the
+ * VOTable format writes INFOs; the others ignore them. */
 gboolean vo_table_writer_add_info (VoTableWriter *writer, const char *name,
                                    const char *value, const char *text,
                                    GError **error);

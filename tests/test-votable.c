@@ -767,7 +767,11 @@ write_with (VoFormat fmt, const VoField *fields, guint n_fields,
   g_assert_true (vo_table_writer_add_info (w, "QUERY_STATUS", "OK", NULL, &error));
   g_assert_true (vo_table_writer_start_table (w, "t", fields, n_fields, &error));
   for (guint r = 0; r < n_rows; r++)
-    g_assert_true (vo_table_writer_write_row (w, rows + r * n_fields, &error));
+    {
+      g_assert_true (vo_table_writer_write_row (w, rows + r * n_fields, &error));
+      if (r == 0)   /* written after the DATA, inside the TABLE */
+        g_assert_true (vo_table_writer_add_info (w, "note", "in-table", NULL, &error));
+    }
   g_assert_true (vo_table_writer_end_table (w, &error));
   g_assert_true (vo_table_writer_add_info (w, "QUERY_STATUS", "OVERFLOW",
                                            "row limit <1000> & more", &error));
@@ -828,6 +832,12 @@ test_writer_roundtrip (void)
   g_assert_cmpint (vo_table_get_query_status (t, &text), ==,
                    VO_QUERY_STATUS_OVERFLOW);
   g_assert_cmpstr (text, ==, "row limit <1000> & more");
+  const GPtrArray *infos = vo_table_get_infos (t);
+  g_assert_cmpuint (infos->len, ==, 3);
+  const VoInfo *note = g_ptr_array_index (infos, 1);
+  g_assert_cmpstr (note->value, ==, "in-table");
+  g_assert_true (note->in_table);
+  g_assert_true (((VoInfo *) g_ptr_array_index (infos, 2))->after_table);
 }
 
 static void
