@@ -18,11 +18,13 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <string.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <gio/gunixinputstream.h>
 #include <unistd.h>
 
+#include "cs-fits.h"
 #include "vo-caps.h"
 #include "vo-datalink.h"
 #include "vo-error.h"
@@ -380,9 +382,57 @@ stream_finish (Stream *s, GError **error)
 
 /* ======================== TAP sync ===================================== */
 
+static void
+unlink_temps (GPtrArray *temps)
+{
+  for (guint i = 0; temps != NULL && i < temps->len; i++)
+    g_unlink (temps->pdata[i]);
+  if (temps != NULL)
+    g_ptr_array_unref (temps);
+}
+
+/* A FITS table upload becomes a temporary VOTable (path added to @temps). */
+static char *
+upload_file (const char *path, GPtrArray *temps, GError **error)
+{
+  char head[9] = { 0 };
+  FILE *f = fopen (path, "rb");
+  gboolean fits;
+  g_autofree char *tmp = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  int fd;
+
+  if (f == NULL)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "upload file %s: %s", path,
+                   g_strerror (e));
+      return NULL;
+    }
+  fits = fread (head, 1, 9, f) == 9 && memcmp (head, "SIMPLE  =", 9) == 0;
+  fclose (f);
+  if (!fits)
+    return g_strdup (path);
+  fd = g_file_open_tmp ("cadc-samp-upload-XXXXXX.xml", &tmp, error);
+  if (fd < 0)
+    return NULL;
+  close (fd);
+  g_ptr_array_add (temps, g_strdup (tmp));
+  file = g_file_new_for_path (tmp);
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (out == NULL || !cs_fits_table_to_votable (path, G_OUTPUT_STREAM (out), error)
+      || !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
+    {
+      g_prefix_error (error, "upload %s: ", path);
+      return NULL;
+    }
+  return g_steal_pointer (&tmp);
+}
+
 static gboolean
 add_query_fields (VoHttpRequest *req, const char *adql, const CadcQueryOptions *o,
-                  GError **error)
+                  GPtrArray *temps, GError **error)
 {
   g_autoptr(GString) upload = g_string_new (NULL);
 
@@ -411,8 +461,13 @@ add_query_fields (VoHttpRequest *req, const char *adql, const CadcQueryOptions *
                        "upload file %s does not exist", eq + 1);
           return FALSE;
         }
-      g_string_append_printf (upload, "%s%s,param:%s", upload->len ? ";" : "", name, name);
-      vo_http_request_add_file (req, name, eq + 1, NULL);
+      {
+        g_autofree char *send = upload_file (eq + 1, temps, error);
+        if (send == NULL)
+          return FALSE;
+        g_string_append_printf (upload, "%s%s,param:%s", upload->len ? ";" : "", name, name);
+        vo_http_request_add_file (req, name, send, eq + 1);
+      }
     }
   if (upload->len > 0)
     vo_http_request_add_field (req, "UPLOAD", upload->str);
@@ -422,11 +477,13 @@ add_query_fields (VoHttpRequest *req, const char *adql, const CadcQueryOptions *
 typedef struct {
   CadcClient *client;
   Stream *stream;
+  GPtrArray *temps;
 } QueryCall;
 
 static void
 query_call_free (QueryCall *q)
 {
+  unlink_temps (q->temps);
   stream_free (q->stream);
   g_free (q);
 }
@@ -466,18 +523,21 @@ cadc_client_query_async (CadcClient *c, const char *adql, const CadcQueryOptions
   g_autofree char *url = NULL;
   VoHttpRequest *req;
   QueryCall *q;
+  GPtrArray *temps = g_ptr_array_new_with_free_func (g_free);
 
   g_task_set_source_tag (task, cadc_client_query_async);
   if (tap == NULL)
     {
+      unlink_temps (temps);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
   url = g_strconcat (tap, "/sync", NULL);
   req = vo_http_request_new (VO_HTTP_POST, url);
-  if (!add_query_fields (req, adql, o, &error))
+  if (!add_query_fields (req, adql, o, temps, &error))
     {
+      unlink_temps (temps);
       vo_http_request_free (req);
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -485,6 +545,7 @@ cadc_client_query_async (CadcClient *c, const char *adql, const CadcQueryOptions
     }
   q = g_new0 (QueryCall, 1);
   q->client = c;
+  q->temps = temps;
   q->stream = stream_new (out, o != NULL ? o->format : VO_FORMAT_VOTABLE);
   g_task_set_task_data (task, q, (GDestroyNotify) query_call_free);
   vo_http_request_set_sink (req, stream_sink, q->stream);
@@ -568,19 +629,23 @@ cadc_client_job_create (CadcClient *c, const char *adql, const CadcQueryOptions 
   g_autofree char *job_url = NULL;
   g_autoptr(VoHttpResponse) resp = NULL;
   VoHttpRequest *req;
+  GPtrArray *temps;
 
   if (tap == NULL)
     return NULL;
   url = g_strconcat (tap, "/async", NULL);
   req = vo_http_request_new (VO_HTTP_POST, url);
-  if (!add_query_fields (req, adql, o, error))
+  temps = g_ptr_array_new_with_free_func (g_free);
+  if (!add_query_fields (req, adql, o, temps, error))
     {
+      unlink_temps (temps);
       vo_http_request_free (req);
       return NULL;
     }
   vo_http_request_set_follow (req, FALSE);
   vo_http_request_set_retry (req, FALSE);
   resp = vo_http_send (c->http, req, NULL, error);
+  unlink_temps (temps);
   if (resp == NULL)
     return NULL;
   if (vo_http_response_get_location (resp) == NULL)

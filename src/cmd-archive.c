@@ -21,6 +21,7 @@
 
 #include "cadc-client.h"
 #include "cs-commands.h"
+#include "cs-fits.h"
 #include "vo-adql.h"
 #include "vo-coords.h"
 #include "vo-error.h"
@@ -864,14 +865,16 @@ start_next (Downloads *d)
 static gboolean
 check_fits (const char *path, GError **error)
 {
-  g_autofree char *head = NULL;
-  gsize n = 0;
+  long nx = 0, ny = 0;
 
-  if (!g_file_get_contents (path, &head, &n, error))
-    return FALSE;
-  if (n < 2880 || strncmp (head, "SIMPLE  =", 9) != 0 || n % 2880 != 0)
+  if (!cs_fits_image_get_size (path, &nx, &ny, error))
     {
-      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "%s is not a FITS file", path);
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  if (nx <= 0 || ny <= 0)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "%s: empty FITS image", path);
       return FALSE;
     }
   return TRUE;
@@ -984,7 +987,11 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
             bad++;
           }
         else
-          printf ("%s\n", (char *) d.paths->pdata[i]);
+          {
+            long nx = 0, ny = 0;
+            cs_fits_image_get_size (d.paths->pdata[i], &nx, &ny, NULL);
+            printf ("%s\t%ldx%ld\n", (char *) d.paths->pdata[i], nx, ny);
+          }
       }
     bad += d.failed;
     g_ptr_array_unref (d.paths);
