@@ -221,10 +221,18 @@ reader_line_cb (GObject *src, GAsyncResult *res, gpointer data)
             {
               char *end = NULL;
               guint64 n = g_ascii_strtoull (value, &end, 10);
-              if (end == value || *end != '\0' || n > G_MAXSSIZE - 1)
+              if (end == value || *end != '\0')
                 {
                   r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                                   "Bad Content-Length"));
+                  return;
+                }
+              /* samp-xmlrpc refuses larger documents anyway: do not
+               * allocate for them */
+              if (n > SAMP_XMLRPC_MAX_SIZE)
+                {
+                  r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                                                  "Body of %" G_GUINT64_FORMAT " bytes is too large", n));
                   return;
                 }
               r->content_length = (gssize) n;

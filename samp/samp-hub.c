@@ -24,6 +24,7 @@
 
 #include "samp-hub-private.h"
 #include "samp-mtype.h"
+#include "samp-value.h"
 
 #define HUB_ID "hub"
 #define SHUTDOWN_GRACE_MS 2000
@@ -88,44 +89,6 @@ static void call_complete (SampHub *hub, const char *msg_id,
                            GVariant *response, const char *responder_id);
 
 /* ================== SAMP values ================== */
-
-/* TRUE if @v is a SAMP string, list or map (recursively). */
-static gboolean
-is_samp_value (GVariant *v)
-{
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    return TRUE;
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
-    {
-      g_autoptr(GVariant) inner = g_variant_get_variant (v);
-      return is_samp_value (inner);
-    }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE ("av")))
-    {
-      gsize n = g_variant_n_children (v);
-      for (gsize i = 0; i < n; i++)
-        {
-          g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
-          if (!is_samp_value (child))
-            return FALSE;
-        }
-      return TRUE;
-    }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{sv}")))
-    {
-      GVariantIter iter;
-      GVariant *val;
-      g_variant_iter_init (&iter, v);
-      while (g_variant_iter_loop (&iter, "{&sv}", NULL, &val))
-        if (!is_samp_value (val))
-          {
-            g_variant_unref (val);
-            return FALSE;
-          }
-      return TRUE;
-    }
-  return FALSE;
-}
 
 static GVariant *
 empty_map (void)
@@ -1000,10 +963,10 @@ on_call (SampHub *hub, const char *method, GVariant *params, HubRequest *request
   for (gsize i = 0; i < n; i++)
     {
       g_autoptr(GVariant) child = g_variant_get_child_value (params, i);
-      if (!is_samp_value (child))
+      g_autoptr(GVariant) value = unbox (child);
+      if (!samp_value_check (value, &error))
         {
-          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Param is not a SAMP type (string, list or map only)");
+          g_prefix_error (&error, "Param is not a SAMP type: ");
           hub_request_fault (request, error);
           return;
         }
