@@ -672,8 +672,8 @@ connect_step_done (GObject *source, GAsyncResult *res, gpointer data)
             {
               g_autoptr(GError) e = error;
               error = g_error_new (SAMP_ERROR, SAMP_ERROR_NO_HUB,
-                                   "SAMP hub at %s is not answering (stale lockfile %s?): %s",
-                                   self->hub_url, self->lockfile->location, e->message);
+                                   "SAMP hub not answering (stale lockfile %s?): %s",
+                                   self->lockfile->location, e->message);
             }
           else
             g_prefix_error (&error, "SAMP registration failed: ");
