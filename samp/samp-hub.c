@@ -665,6 +665,11 @@ m_register (SampHub *hub, GVariant *params, GError **error)
   g_autofree char *secret = arg_string (params, 0, "secret", error);
   if (secret == NULL)
     return NULL;
+  if (!hub->running)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Hub is shutting down");
+      return NULL;
+    }
   if (strcmp (secret, hub->secret) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -1095,13 +1100,15 @@ samp_hub_stop (SampHub *hub)
   g_return_if_fail (hub != NULL);
   if (!hub->running)
     return;
-  hub_lockfile_remove (hub->lockfile, hub->url);
+  /* shutdown event to everyone first (registrations are refused from
+   * now on), then the lockfile goes */
   broadcast_event (hub, "samp.hub.event.shutdown", empty_map (), NULL);
   hub->running = FALSE;
   gint64 end = g_get_monotonic_time () + SHUTDOWN_GRACE_MS * 1000;
   while (queues_busy (hub) && g_get_monotonic_time () < end)
     if (!g_main_context_iteration (hub->context, FALSE))
       g_usleep (1000);
+  hub_lockfile_remove (hub->lockfile, hub->url);
   g_hash_table_remove_all (hub->calls);
   while (hub->order->len > 0)
     client_drop (hub, g_ptr_array_index (hub->order, 0), "hub stopped");

@@ -31,9 +31,10 @@ void samp_hub_set_delivery_timeout (SampHub *hub, guint seconds);
  * live hub already owns the lockfile; a stale lockfile is replaced. */
 gboolean samp_hub_start (SampHub *hub, GError **error);
 
-/* Remove the lockfile, send samp.hub.event.shutdown to every client
- * (waiting at most a couple of seconds for the deliveries), close the
- * server.  Safe to call twice, and on a hub that never started. */
+/* Send samp.hub.event.shutdown to every client (iterating the hub's
+ * context for at most a couple of seconds while the deliveries go out),
+ * remove the lockfile, close the server.  Safe to call twice, and on a
+ * hub that never started. */
 void samp_hub_stop (SampHub *hub);
 
 /* Returns: (transfer none) (nullable): the hub's XML-RPC URL once started. */
