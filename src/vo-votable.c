@@ -115,8 +115,9 @@ set_error (VoTableReader *r, const char *fmt, ...)
       r->error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "Malformed VOTable: %s",
                               msg);
     }
-  if (r->ctxt != NULL)
-    xmlStopParser (r->ctxt);
+  /* The parser is stopped by the SAX callback wrappers once the callback
+   * returns: xmlStopParser frees the input buffer that the attributes of
+   * the current element still point into. */
 }
 
 /* SAX2 attributes come as (localname, prefix, URI, value, end) quintuples;
@@ -538,7 +539,7 @@ end_stream (VoTableReader *r)
 /* SAX callbacks                                                             */
 
 static void
-on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
+handle_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
           const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
           int nb_defaulted, const xmlChar **attrs)
 {
@@ -546,6 +547,12 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
   const char *name = (const char *) localname;
 
   (void) prefix; (void) uri; (void) nb_ns; (void) ns; (void) nb_defaulted;
+
+  /* After an error libxml2 may go on (and, having switched encodings after
+   * bad UTF-8, hand us attributes pointing into a freed buffer): ignore
+   * everything once an error is recorded. */
+  if (G_UNLIKELY (r->error != NULL || r->stopped))
+    return;
 
   /* The hot path first: TD and TR inside TABLEDATA. */
   if (r->ser == SER_TABLEDATA)
@@ -624,6 +631,11 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
     }
   else if (strcmp (name, "PARAM") == 0)
     {
+      if (r->cur_param != NULL)
+        {
+          set_error (r, "PARAM inside PARAM");
+          return;
+        }
       r->cur_param = g_new0 (VoParam, 1);
       r->cur_field = &r->cur_param->field;
       read_field_attrs (r, r->cur_field, attrs, nb_attrs);
@@ -712,14 +724,16 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
 }
 
 static void
-on_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
-        const xmlChar *uri)
+handle_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
+            const xmlChar *uri)
 {
   VoTableReader *r = ctx;
   const char *name = (const char *) localname;
 
   (void) prefix; (void) uri;
 
+  if (G_UNLIKELY (r->error != NULL || r->stopped))
+    return;
   if (r->ser == SER_TABLEDATA)
     {
       if (localname == r->n_td || strcmp (name, "TD") == 0)
@@ -811,10 +825,12 @@ on_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
 }
 
 static void
-on_chars (void *ctx, const xmlChar *ch, int len)
+handle_chars (void *ctx, const xmlChar *ch, int len)
 {
   VoTableReader *r = ctx;
 
+  if (G_UNLIKELY (r->error != NULL || r->stopped))
+    return;
   switch (r->capture)
     {
     case CAPTURE_TD:
@@ -831,6 +847,38 @@ on_chars (void *ctx, const xmlChar *ch, int len)
     default:
       break;
     }
+}
+
+/* The SAX entry points: stop the parser after a callback that failed. */
+static void
+on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
+          const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+          int nb_defaulted, const xmlChar **attrs)
+{
+  VoTableReader *r = ctx;
+  handle_start (ctx, localname, prefix, uri, nb_ns, ns, nb_attrs,
+                nb_defaulted, attrs);
+  if (G_UNLIKELY (r->error != NULL))
+    xmlStopParser (r->ctxt);
+}
+
+static void
+on_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
+        const xmlChar *uri)
+{
+  VoTableReader *r = ctx;
+  handle_end (ctx, localname, prefix, uri);
+  if (G_UNLIKELY (r->error != NULL))
+    xmlStopParser (r->ctxt);
+}
+
+static void
+on_chars (void *ctx, const xmlChar *ch, int len)
+{
+  VoTableReader *r = ctx;
+  handle_chars (ctx, ch, len);
+  if (G_UNLIKELY (r->error != NULL))
+    xmlStopParser (r->ctxt);
 }
 
 static void

@@ -702,6 +702,12 @@ test_malformed (void)
     /* a huge variable-length count must not allocate or crash */
     "<VOTABLE><RESOURCE><TABLE><FIELD name=\"a\" datatype=\"double\" arraysize=\"*\"/><DATA><BINARY>"
     "<STREAM encoding=\"base64\">/////w==</STREAM></BINARY></DATA></TABLE></RESOURCE></VOTABLE>",
+    /* an error inside an element with attributes still to read (found by
+     * fuzzing: stopping libxml2 there freed the attribute buffer) */
+    "<VOTABLE><RESOURCE><PARAM name=\"x\" datatype=\"char\" arraysize=\"A\" "
+    "value=\"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\"/></RESOURCE></VOTABLE>",
+    "<VOTABLE><RESOURCE><PARAM name=\"x\" datatype=\"int\" value=\"1\">"
+    "<PARAM name=\"y\" datatype=\"int\" value=\"2\"/></PARAM></RESOURCE></VOTABLE>",
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     expect_parse_error (bad[i]);
