@@ -6,7 +6,7 @@
  * touched only from the client's GMainContext; HTTP I/O happens on
  * samp-http's worker threads and comes back as GTask completions.
  *
- * Every hub method goes through hub_call_async(); the _sync API runs the
+ * Every hub method goes through samp_client_hub_call_async(); the _sync API runs the
  * async one and iterates the context until it completes, so callbacks
  * keep being served while a CLI waits.  Incoming samp.client.* calls are
  * acknowledged at once and handled afterwards from the main loop.
@@ -18,66 +18,13 @@
 #include <glib-unix.h>
 
 #include "samp-client.h"
+#include "samp-client-private.h"
 #include "samp-error.h"
 #include "samp-http.h"
 #include "samp-lockfile.h"
 #include "samp-mtype.h"
 #include "samp-value.h"
 #include "samp-xmlrpc.h"
-
-#define HUB_CALL_TIMEOUT_MS 20000     /* ordinary hub methods */
-#define PING_TIMEOUT_MS 2000          /* liveness checks: stale lockfile = no hub, quickly */
-#define UNREGISTER_TIMEOUT_MS 3000
-#define WATCH_INTERVAL_MS 1000        /* auto-reconnect: lockfile check + ping period */
-
-typedef struct {
-  char *pattern;
-  SampMessageHandler handler;
-  gpointer user_data;
-} Subscription;
-
-typedef struct {
-  GVariant *metadata;       /* nullable a{sv} */
-  GVariant *subscriptions;  /* nullable a{sv} */
-} KnownClient;
-
-/* An outstanding call()/callAll(), keyed by our msg-tag. */
-typedef struct {
-  GTask *task;
-  gboolean all;
-  GHashTable *expected;     /* callAll: recipient ids, NULL until the hub answered */
-  GHashTable *responses;    /* responder id → response (GVariant) */
-  guint timeout_id;
-} Pending;
-
-struct _SampClient {
-  GObject parent;
-  GMainContext *context;
-  char *name;
-  GHashTable *metadata;     /* key → value */
-  GPtrArray *subs;          /* Subscription* */
-  char *lockfile_url;       /* override, nullable */
-
-  SampLockfile *lockfile;
-  char *hub_url;
-  char *private_key;
-  char *self_id;
-  char *hub_id;
-  SampHttpServer *server;
-  gboolean connected;
-  gboolean connecting;
-  guint generation;         /* bumped on every (dis)connection */
-
-  gboolean auto_reconnect;
-  guint watch_id;
-  gboolean ping_in_flight;
-
-  GHashTable *clients;      /* id → KnownClient* */
-  GHashTable *pending;      /* msg-tag → Pending* */
-  guint next_tag;
-  guint sig_int, sig_term;
-  GMainLoop *quit_loop;
-};
 
 enum { SIG_HUB_CONNECTED, SIG_HUB_LOST, SIG_CLIENTS_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -103,42 +50,24 @@ known_client_free (KnownClient *k)
   g_free (k);
 }
 
-static void
-pending_free (Pending *p)
-{
-  if (p->timeout_id)
-    g_source_remove (p->timeout_id);
-  g_clear_pointer (&p->expected, g_hash_table_unref);
-  g_clear_pointer (&p->responses, g_hash_table_unref);
-  g_clear_object (&p->task);
-  g_free (p);
-}
-
-/* Take ownership of a (floating or full) params map, NULL = {}. */
-static GVariant *
-sunk_or_empty (GVariant *params)
-{
-  return params ? g_variant_take_ref (params) : samp_map_new_empty ();
-}
-
 /* Wait for an async operation by iterating the client's context. */
-static void
-sync_cb (GObject *source, GAsyncResult *res, gpointer data)
+void
+samp_client_sync_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   (void) source;
   *(GAsyncResult **) data = g_object_ref (res);
 }
 
-static GAsyncResult *
-wait_result (SampClient *self, GAsyncResult **slot)
+GAsyncResult *
+samp_client_wait_result (SampClient *self, GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (self->context, TRUE);
   return *slot;
 }
 
-static gboolean
-require_connected (SampClient *self, GError **error)
+gboolean
+samp_client_require_connected (SampClient *self, GError **error)
 {
   if (self->connected)
     return TRUE;
@@ -189,8 +118,8 @@ hub_call_done (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 /* Call @method on the hub at @url with @args (a SAMP list, sunk). */
-static void
-hub_call_async (SampClient *self, const char *url, const char *method, GVariant *args,
+void
+samp_client_hub_call_async (SampClient *self, const char *url, const char *method, GVariant *args,
                 guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback cb,
                 gpointer user_data)
 {
@@ -221,28 +150,28 @@ hub_call_async (SampClient *self, const char *url, const char *method, GVariant 
                         g_steal_pointer (&task));
 }
 
-static GVariant *
-hub_call_finish (GAsyncResult *res, GError **error)
+GVariant *
+samp_client_hub_call_finish (GAsyncResult *res, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (res), error);
 }
 
-static GVariant *
-hub_call_sync (SampClient *self, const char *method, GVariant *args, guint timeout_ms,
+GVariant *
+samp_client_hub_call_sync (SampClient *self, const char *method, GVariant *args, guint timeout_ms,
                GError **error)
 {
   GAsyncResult *res = NULL;
   GVariant *v;
 
-  hub_call_async (self, self->hub_url, method, args, timeout_ms, NULL, sync_cb, &res);
-  v = hub_call_finish (wait_result (self, &res), error);
+  samp_client_hub_call_async (self, self->hub_url, method, args, timeout_ms, NULL, samp_client_sync_cb, &res);
+  v = samp_client_hub_call_finish (samp_client_wait_result (self, &res), error);
   g_object_unref (res);
   return v;
 }
 
 /* Args list beginning with our private key. */
-static GVariant *
-pk_args (SampClient *self, GVariant *first, ...)
+GVariant *
+samp_client_pk_args (SampClient *self, GVariant *first, ...)
 {
   GVariantBuilder b;
   va_list ap;
@@ -260,11 +189,11 @@ pk_args (SampClient *self, GVariant *first, ...)
   return g_variant_builder_end (&b);
 }
 
-static void
-log_failure_cb (GObject *source, GAsyncResult *res, gpointer data)
+void
+samp_client_log_failure_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+  g_autoptr(GVariant) v = samp_client_hub_call_finish (res, &error);
 
   (void) source;
   if (v == NULL)
@@ -399,42 +328,6 @@ deliver (SampClient *self, const char *sender, const char *msg_id, GVariant *mes
 }
 
 static void
-handle_response (SampClient *self, const char *responder, const char *tag, GVariant *response)
-{
-  Pending *p = g_hash_table_lookup (self->pending, tag);
-
-  if (p == NULL)
-    {
-      g_debug ("response for unknown msg-tag %s ignored", tag);
-      return;
-    }
-  if (!p->all)
-    {
-      GTask *task = g_object_ref (p->task);
-      g_hash_table_remove (self->pending, tag);
-      g_task_return_pointer (task, g_variant_ref (response), (GDestroyNotify) g_variant_unref);
-      g_object_unref (task);
-      return;
-    }
-  g_hash_table_replace (p->responses, g_strdup (responder), g_variant_ref (response));
-  if (p->expected != NULL && g_hash_table_size (p->responses) >= g_hash_table_size (p->expected))
-    {
-      GVariantBuilder b;
-      GHashTableIter it;
-      gpointer k, v;
-      GTask *task = g_object_ref (p->task);
-      g_variant_builder_init (&b, SAMP_TYPE_MAP);
-      g_hash_table_iter_init (&it, p->responses);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        g_variant_builder_add (&b, "{sv}", (const char *) k, (GVariant *) v);
-      g_hash_table_remove (self->pending, tag);
-      g_task_return_pointer (task, g_variant_ref_sink (g_variant_builder_end (&b)),
-                             (GDestroyNotify) g_variant_unref);
-      g_object_unref (task);
-    }
-}
-
-static void
 respond_fault (SampHttpRequest *req, const char *message)
 {
   g_autoptr(GBytes) doc = samp_xmlrpc_serialize_fault (1, message);
@@ -527,7 +420,7 @@ on_callback (SampHttpServer *server, SampHttpRequest *req, gpointer data)
       samp_http_request_respond (req, 200, "text/xml", g_bytes_get_data (ok, NULL),
                                  (gssize) g_bytes_get_size (ok));
       if (is_resp)
-        handle_response (self, sender, id, msg);
+        samp_client_handle_response (self, sender, id, msg);
       else
         deliver (self, sender, id, msg);
       return;
@@ -640,8 +533,8 @@ connect_fail (GTask *task, GError *error)
 
   if (registered && self->hub_url)
     /* best effort, so the hub does not keep a half-made client */
-    hub_call_async (self, self->hub_url, "samp.hub.unregister", pk_args (self, NULL),
-                    UNREGISTER_TIMEOUT_MS, NULL, log_failure_cb, "unregister");
+    samp_client_hub_call_async (self, self->hub_url, "samp.hub.unregister", samp_client_pk_args (self, NULL),
+                    UNREGISTER_TIMEOUT_MS, NULL, samp_client_log_failure_cb, "unregister");
   drop_connection (self);
   self->connecting = FALSE;
   g_task_return_error (task, error);
@@ -655,7 +548,7 @@ connect_step_done (GObject *source, GAsyncResult *res, gpointer data)
   SampClient *self = g_task_get_source_object (task);
   ConnectData *d = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+  g_autoptr(GVariant) v = samp_client_hub_call_finish (res, &error);
 
   (void) source;
   if (v == NULL)
@@ -739,18 +632,18 @@ connect_step (GTask *task)
         }
       self->hub_url = g_strdup (self->lockfile->hub_url);
       d->step = 1;
-      hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS,
+      samp_client_hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS,
                       g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 2:
-      hub_call_async (self, url, "samp.hub.register",
+      samp_client_hub_call_async (self, url, "samp.hub.register",
                       samp_xmlrpc_args_new (g_variant_new_string (self->lockfile->secret), NULL),
                       HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done,
                       task);
       return;
     case 3:
-      hub_call_async (self, url, "samp.hub.declareMetadata",
-                      pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS,
+      samp_client_hub_call_async (self, url, "samp.hub.declareMetadata",
+                      samp_client_pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS,
                       g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 4:
@@ -761,31 +654,31 @@ connect_step (GTask *task)
           connect_fail (task, error);
           return;
         }
-      hub_call_async (self, url, "samp.hub.setXmlrpcCallback",
-                      pk_args (self, g_variant_new_string (samp_http_server_get_url (self->server)),
+      samp_client_hub_call_async (self, url, "samp.hub.setXmlrpcCallback",
+                      samp_client_pk_args (self, g_variant_new_string (samp_http_server_get_url (self->server)),
                                NULL),
                       HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 5:
-      hub_call_async (self, url, "samp.hub.declareSubscriptions",
-                      pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS,
+      samp_client_hub_call_async (self, url, "samp.hub.declareSubscriptions",
+                      samp_client_pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS,
                       g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 6:
       self->connected = TRUE;  /* registered: events may start arriving */
-      hub_call_async (self, url, "samp.hub.getRegisteredClients", pk_args (self, NULL),
+      samp_client_hub_call_async (self, url, "samp.hub.getRegisteredClients", samp_client_pk_args (self, NULL),
                       HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 7:
       if (d->ids == NULL || d->ids[d->idx] == NULL)
         break;
-      hub_call_async (self, url, "samp.hub.getMetadata",
-                      pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
+      samp_client_hub_call_async (self, url, "samp.hub.getMetadata",
+                      samp_client_pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
                       HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
       return;
     case 8:
-      hub_call_async (self, url, "samp.hub.getSubscriptions",
-                      pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
+      samp_client_hub_call_async (self, url, "samp.hub.getSubscriptions",
+                      samp_client_pk_args (self, g_variant_new_string (d->ids[d->idx]), NULL),
                       HUB_CALL_TIMEOUT_MS, g_task_get_cancellable (task), connect_step_done, task);
       return;
     default:
@@ -838,8 +731,8 @@ samp_client_connect (SampClient *self, GError **error)
   GAsyncResult *res = NULL;
   gboolean ok;
 
-  samp_client_connect_async (self, NULL, sync_cb, &res);
-  ok = samp_client_connect_finish (self, wait_result (self, &res), error);
+  samp_client_connect_async (self, NULL, samp_client_sync_cb, &res);
+  ok = samp_client_connect_finish (self, samp_client_wait_result (self, &res), error);
   g_object_unref (res);
   return ok;
 }
@@ -852,7 +745,7 @@ samp_client_disconnect (SampClient *self)
   if (self->connected && self->private_key)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) v = hub_call_sync (self, "samp.hub.unregister", pk_args (self, NULL),
+      g_autoptr(GVariant) v = samp_client_hub_call_sync (self, "samp.hub.unregister", samp_client_pk_args (self, NULL),
                                              UNREGISTER_TIMEOUT_MS, &error);
       if (v == NULL)
         g_debug ("unregister: %s", error->message);
@@ -884,7 +777,7 @@ watch_ping_done (GObject *source, GAsyncResult *res, gpointer data)
   SampClient *self = SAMP_CLIENT (source);
   guint generation = GPOINTER_TO_UINT (data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = hub_call_finish (res, &error);
+  g_autoptr(GVariant) v = samp_client_hub_call_finish (res, &error);
 
   self->ping_in_flight = FALSE;
   if (v == NULL && self->connected && generation == self->generation)
@@ -918,7 +811,7 @@ watch_tick (gpointer data)
     {
       self->ping_in_flight = TRUE;
       g_object_ref (self);
-      hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS, NULL,
+      samp_client_hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS, NULL,
                       watch_ping_done, GUINT_TO_POINTER (self->generation));
       g_object_unref (self);
     }
@@ -1038,7 +931,7 @@ samp_client_init (SampClient *self)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) known_client_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) pending_free);
+                                         (GDestroyNotify) samp_client_pending_free);
 }
 
 SampClient *
@@ -1079,9 +972,9 @@ samp_client_set_metadata (SampClient *self, const char *key, const char *value)
   else
     g_hash_table_remove (self->metadata, key);
   if (self->connected)
-    hub_call_async (self, self->hub_url, "samp.hub.declareMetadata",
-                    pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
-                    log_failure_cb, "declareMetadata");
+    samp_client_hub_call_async (self, self->hub_url, "samp.hub.declareMetadata",
+                    samp_client_pk_args (self, metadata_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
+                    samp_client_log_failure_cb, "declareMetadata");
 }
 
 void
@@ -1098,9 +991,9 @@ samp_client_subscribe (SampClient *self, const char *pattern, SampMessageHandler
   s->user_data = user_data;
   g_ptr_array_add (self->subs, s);
   if (self->connected)
-    hub_call_async (self, self->hub_url, "samp.hub.declareSubscriptions",
-                    pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
-                    log_failure_cb, "declareSubscriptions");
+    samp_client_hub_call_async (self, self->hub_url, "samp.hub.declareSubscriptions",
+                    samp_client_pk_args (self, subscriptions_map (self), NULL), HUB_CALL_TIMEOUT_MS, NULL,
+                    samp_client_log_failure_cb, "declareSubscriptions");
 }
 
 gboolean
@@ -1133,451 +1026,3 @@ samp_client_get_callback_url (SampClient *self)
   return self->server ? samp_http_server_get_url (self->server) : NULL;
 }
 
-/* ============================================================ messaging */
-
-void
-samp_client_reply (SampClient *self, const char *msg_id, GVariant *response)
-{
-  g_autoptr(GVariant) r = g_variant_take_ref (response);
-
-  g_return_if_fail (SAMP_IS_CLIENT (self) && msg_id != NULL);
-  if (!self->connected)
-    {
-      g_warning ("cannot reply to %s: not connected", msg_id);
-      return;
-    }
-  hub_call_async (self, self->hub_url, "samp.hub.reply",
-                  pk_args (self, g_variant_new_string (msg_id), g_steal_pointer (&r), NULL), HUB_CALL_TIMEOUT_MS,
-                  NULL, log_failure_cb, "reply");
-}
-
-gboolean
-samp_client_notify (SampClient *self, const char *recipient_id, const char *mtype,
-                    GVariant *params, GError **error)
-{
-  g_autoptr(GVariant) p = sunk_or_empty (params);
-  g_autoptr(GVariant) v = NULL;
-
-  if (!require_connected (self, error))
-    return FALSE;
-  v = hub_call_sync (self, "samp.hub.notify",
-                     pk_args (self, g_variant_new_string (recipient_id),
-                              samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  return v != NULL;
-}
-
-char **
-samp_client_notify_all (SampClient *self, const char *mtype, GVariant *params, GError **error)
-{
-  g_autoptr(GVariant) p = sunk_or_empty (params);
-  g_autoptr(GVariant) v = NULL;
-
-  if (!require_connected (self, error))
-    return NULL;
-  v = hub_call_sync (self, "samp.hub.notifyAll", pk_args (self, samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  return v ? samp_list_dup_strv (v) : NULL;
-}
-
-static void
-call_and_wait_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  GError *error = NULL;
-  GVariant *v = hub_call_finish (res, &error);
-
-  (void) source;
-  if (v == NULL)
-    {
-      /* hubs report their own timeout as a fault */
-      if (error->domain == SAMP_ERROR && error->code == SAMP_ERROR_HUB_FAULT)
-        {
-          g_autofree char *low = g_ascii_strdown (error->message, -1);
-          if (strstr (low, "timeout") || strstr (low, "timed out"))
-            error->code = SAMP_ERROR_TIMEOUT;
-        }
-      g_task_return_error (task, error);
-    }
-  else if (!g_variant_is_of_type (v, SAMP_TYPE_MAP))
-    {
-      g_variant_unref (v);
-      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                               "callAndWait answer is not a response map");
-    }
-  else
-    g_task_return_pointer (task, v, (GDestroyNotify) g_variant_unref);
-}
-
-void
-samp_client_call_and_wait_async (SampClient *self, const char *recipient_id, const char *mtype,
-                                 GVariant *params, guint timeout_s, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GVariant) p = sunk_or_empty (params);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *t = g_strdup_printf ("%u", timeout_s);
-
-  hub_call_async (self, self->hub_url, "samp.hub.callAndWait",
-                  pk_args (self, g_variant_new_string (recipient_id), samp_message_new (mtype, g_steal_pointer (&p)),
-                           g_variant_new_string (t), NULL),
-                  timeout_s ? timeout_s * 1000 + 10000 : 0, cancellable, call_and_wait_done, task);
-}
-
-GVariant *
-samp_client_call_and_wait_finish (SampClient *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GVariant *
-samp_client_call_and_wait (SampClient *self, const char *recipient_id, const char *mtype,
-                           GVariant *params, guint timeout_s, GError **error)
-{
-  GAsyncResult *res = NULL;
-  GVariant *v;
-
-  if (!require_connected (self, error))
-    {
-      if (params)
-        g_variant_unref (g_variant_take_ref (params));
-      return NULL;
-    }
-  samp_client_call_and_wait_async (self, recipient_id, mtype, params, timeout_s, NULL, sync_cb,
-                                   &res);
-  v = samp_client_call_and_wait_finish (self, wait_result (self, &res), error);
-  g_object_unref (res);
-  return v;
-}
-
-/* ---- call / callAll with our own msg-tags ---- */
-
-typedef struct {
-  SampClient *self;
-  char *tag;
-} TagRef;
-
-static gboolean
-pending_timeout (gpointer data)
-{
-  TagRef *ref = data;
-  Pending *p = g_hash_table_lookup (ref->self->pending, ref->tag);
-  GTask *task;
-
-  if (p == NULL)
-    return G_SOURCE_REMOVE;
-  p->timeout_id = 0;
-  task = g_object_ref (p->task);
-  if (p->all)
-    {
-      GVariantBuilder b;
-      GHashTableIter it;
-      gpointer k, v;
-      g_variant_builder_init (&b, SAMP_TYPE_MAP);
-      g_hash_table_iter_init (&it, p->responses);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        g_variant_builder_add (&b, "{sv}", (const char *) k, (GVariant *) v);
-      if (p->expected)
-        {
-          g_hash_table_iter_init (&it, p->expected);
-          while (g_hash_table_iter_next (&it, &k, NULL))
-            if (!g_hash_table_contains (p->responses, k))
-              {
-                g_autoptr(GVariant) e = samp_response_new_error ("timed out");
-                g_variant_builder_add (&b, "{sv}", (const char *) k, e);
-              }
-        }
-      g_hash_table_remove (ref->self->pending, ref->tag);
-      g_task_return_pointer (task, g_variant_ref_sink (g_variant_builder_end (&b)),
-                             (GDestroyNotify) g_variant_unref);
-    }
-  else
-    {
-      g_hash_table_remove (ref->self->pending, ref->tag);
-      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no response in time");
-    }
-  g_object_unref (task);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-tag_ref_free (TagRef *ref)
-{
-  g_free (ref->tag);
-  g_free (ref);
-}
-
-static void
-call_sent (GObject *source, GAsyncResult *res, gpointer data)
-{
-  TagRef *ref = data;
-  SampClient *self = SAMP_CLIENT (source);
-  GError *error = NULL;
-  g_autoptr(GVariant) v = hub_call_finish (res, &error);
-  Pending *p = g_hash_table_lookup (self->pending, ref->tag);
-
-  if (p != NULL && v == NULL)
-    {
-      GTask *task = g_object_ref (p->task);
-      g_hash_table_remove (self->pending, ref->tag);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-    }
-  else if (p != NULL && p->all)
-    {
-      /* map recipient → msg-id; responses may already be in */
-      GVariantIter it;
-      const char *k;
-      GVariant *val;
-      p->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
-        {
-          g_variant_iter_init (&it, v);
-          while (g_variant_iter_next (&it, "{&sv}", &k, &val))
-            {
-              g_hash_table_add (p->expected, g_strdup (k));
-              g_variant_unref (val);
-            }
-        }
-      if (g_hash_table_size (p->responses) >= g_hash_table_size (p->expected))
-        {
-          /* complete now (possibly with nobody to call) */
-          if (p->timeout_id)
-            g_source_remove (p->timeout_id);
-          p->timeout_id = 0;
-          {
-            TagRef now = { self, ref->tag };
-            pending_timeout (&now);
-          }
-        }
-    }
-  else
-    g_clear_error (&error);
-  tag_ref_free (ref);
-}
-
-static void
-start_call (SampClient *self, gboolean all, const char *recipient_id, const char *mtype,
-            GVariant *params, guint timeout_s, GCancellable *cancellable,
-            GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GVariant) p = sunk_or_empty (params);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Pending *pend;
-  TagRef *ref;
-  char *tag;
-
-  if (!self->connected)
-    {
-      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_NOT_REGISTERED,
-                               "not registered with a SAMP hub");
-      g_object_unref (task);
-      return;
-    }
-  tag = g_strdup_printf ("libsamp-tag-%u", ++self->next_tag);
-  pend = g_new0 (Pending, 1);
-  pend->task = task;
-  pend->all = all;
-  pend->responses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_variant_unref);
-  g_hash_table_insert (self->pending, g_strdup (tag), pend);
-  if (timeout_s > 0)
-    {
-      TagRef *tr = g_new0 (TagRef, 1);
-      GSource *src = g_timeout_source_new_seconds (timeout_s);
-      tr->self = self;
-      tr->tag = g_strdup (tag);
-      g_source_set_callback (src, pending_timeout, tr, (GDestroyNotify) tag_ref_free);
-      pend->timeout_id = g_source_attach (src, self->context);
-      g_source_unref (src);
-    }
-  ref = g_new0 (TagRef, 1);
-  ref->self = self;
-  ref->tag = tag;
-  if (all)
-    hub_call_async (self, self->hub_url, "samp.hub.callAll",
-                    pk_args (self, g_variant_new_string (tag), samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                    HUB_CALL_TIMEOUT_MS, NULL, call_sent, ref);
-  else
-    hub_call_async (self, self->hub_url, "samp.hub.call",
-                    pk_args (self, g_variant_new_string (recipient_id), g_variant_new_string (tag),
-                             samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                    HUB_CALL_TIMEOUT_MS, NULL, call_sent, ref);
-}
-
-void
-samp_client_call_async (SampClient *self, const char *recipient_id, const char *mtype,
-                        GVariant *params, guint timeout_s, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (SAMP_IS_CLIENT (self) && recipient_id && mtype);
-  start_call (self, FALSE, recipient_id, mtype, params, timeout_s, cancellable, callback,
-              user_data);
-}
-
-GVariant *
-samp_client_call_finish (SampClient *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GVariant *
-samp_client_call (SampClient *self, const char *recipient_id, const char *mtype,
-                  GVariant *params, guint timeout_s, GError **error)
-{
-  GAsyncResult *res = NULL;
-  GVariant *v;
-
-  samp_client_call_async (self, recipient_id, mtype, params, timeout_s, NULL, sync_cb, &res);
-  v = samp_client_call_finish (self, wait_result (self, &res), error);
-  g_object_unref (res);
-  return v;
-}
-
-void
-samp_client_call_all_async (SampClient *self, const char *mtype, GVariant *params,
-                            guint timeout_s, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (SAMP_IS_CLIENT (self) && mtype);
-  start_call (self, TRUE, NULL, mtype, params, timeout_s, cancellable, callback, user_data);
-}
-
-GVariant *
-samp_client_call_all_finish (SampClient *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GVariant *
-samp_client_call_all (SampClient *self, const char *mtype, GVariant *params, guint timeout_s,
-                      GError **error)
-{
-  GAsyncResult *res = NULL;
-  GVariant *v;
-
-  samp_client_call_all_async (self, mtype, params, timeout_s, NULL, sync_cb, &res);
-  v = samp_client_call_all_finish (self, wait_result (self, &res), error);
-  g_object_unref (res);
-  return v;
-}
-
-gboolean
-samp_client_ping (SampClient *self, GError **error)
-{
-  g_autoptr(GVariant) v = NULL;
-
-  if (self->hub_url == NULL)
-    return require_connected (self, error);
-  v = hub_call_sync (self, "samp.hub.ping", NULL, PING_TIMEOUT_MS, error);
-  return v != NULL;
-}
-
-/* ============================================================ queries */
-
-char **
-samp_client_get_registered_clients (SampClient *self, GError **error)
-{
-  g_autoptr(GVariant) v = NULL;
-
-  if (!require_connected (self, error))
-    return NULL;
-  v = hub_call_sync (self, "samp.hub.getRegisteredClients", pk_args (self, NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  return v ? samp_list_dup_strv (v) : NULL;
-}
-
-static GVariant *
-query_map (SampClient *self, const char *method, const char *arg, GError **error)
-{
-  GVariant *v;
-
-  if (!require_connected (self, error))
-    return NULL;
-  v = hub_call_sync (self, method, pk_args (self, g_variant_new_string (arg), NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  if (v != NULL && !g_variant_is_of_type (v, SAMP_TYPE_MAP))
-    {
-      /* JSAMP/astropy answer "" for an empty map in some versions */
-      g_variant_unref (v);
-      v = samp_map_new_empty ();
-    }
-  return v;
-}
-
-GVariant *
-samp_client_get_subscribed_clients (SampClient *self, const char *mtype, GError **error)
-{
-  return query_map (self, "samp.hub.getSubscribedClients", mtype, error);
-}
-
-GVariant *
-samp_client_get_metadata (SampClient *self, const char *client_id, GError **error)
-{
-  return query_map (self, "samp.hub.getMetadata", client_id, error);
-}
-
-GVariant *
-samp_client_get_subscriptions (SampClient *self, const char *client_id, GError **error)
-{
-  return query_map (self, "samp.hub.getSubscriptions", client_id, error);
-}
-
-static gint
-compare_strp (gconstpointer a, gconstpointer b, gpointer data)
-{
-  (void) data;
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-char **
-samp_client_list_known_clients (SampClient *self)
-{
-  guint n = 0;
-  char **ids = (char **) g_hash_table_get_keys_as_array (self->clients, &n);
-  char **out = g_new0 (char *, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    out[i] = g_strdup (ids[i]);
-  g_free (ids);
-  g_qsort_with_data (out, (gint) n, sizeof (char *), compare_strp, NULL);
-  return out;
-}
-
-GVariant *
-samp_client_dup_known_metadata (SampClient *self, const char *client_id)
-{
-  KnownClient *k = g_hash_table_lookup (self->clients, client_id);
-
-  return k && k->metadata ? g_variant_ref (k->metadata) : NULL;
-}
-
-GVariant *
-samp_client_dup_known_subscriptions (SampClient *self, const char *client_id)
-{
-  KnownClient *k = g_hash_table_lookup (self->clients, client_id);
-
-  return k && k->subscriptions ? g_variant_ref (k->subscriptions) : NULL;
-}
-
-char *
-samp_client_find_client (SampClient *self, const char *id_or_name)
-{
-  GHashTableIter it;
-  gpointer key, val;
-
-  if (g_hash_table_contains (self->clients, id_or_name))
-    return g_strdup (id_or_name);
-  g_hash_table_iter_init (&it, self->clients);
-  while (g_hash_table_iter_next (&it, &key, &val))
-    {
-      KnownClient *k = val;
-      const char *name = samp_map_lookup_string (k->metadata, "samp.name");
-      if (name && g_ascii_strcasecmp (name, id_or_name) == 0)
-        return g_strdup (key);
-    }
-  return NULL;
-}
