@@ -41,6 +41,7 @@ struct _CsBridge {
   /* coalesced positions */
   GCancellable *position_cancel;  /* non-NULL while a position query runs */
   gboolean have_pending;
+  guint settle_id;                /* quiet-period timer after a cancel */
   double pending_ra, pending_dec;
 };
 

@@ -147,9 +147,11 @@ cs_bridge_query_async (VoHttp *http, CsBridgeCache *cache, const char *tap_base,
     }
   if (upload_name && upload_path)
     {
-      g_autofree char *spec = g_strconcat (upload_name, ",param:upload", NULL);
+      /* The part must not be called "upload": TAP parameter names are
+       * case-insensitive, and DaCHS then reads the file as UPLOAD. */
+      g_autofree char *spec = g_strconcat (upload_name, ",param:table1", NULL);
       vo_http_request_add_field (req, "UPLOAD", spec);
-      vo_http_request_add_file (req, "upload", upload_path, "upload.xml");
+      vo_http_request_add_file (req, "table1", upload_path, "table1.xml");
     }
   vo_http_request_set_sink (req, on_data, q);
   vo_http_send_async (http, req, cancellable, on_sent, task);

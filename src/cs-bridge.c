@@ -160,6 +160,28 @@ typedef struct {
 
 static void start_pending_position (CsBridge *b);
 
+/* After a superseded query, wait for the burst to settle: the next query
+ * starts once no new position came for this long. */
+#define SETTLE_MS 150
+
+static gboolean
+on_settled (gpointer data)
+{
+  CsBridge *b = data;
+  b->settle_id = 0;
+  if (b->have_pending && b->position_cancel == NULL)
+    start_pending_position (b);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle_restart (CsBridge *b)
+{
+  if (b->settle_id)
+    g_source_remove (b->settle_id);
+  b->settle_id = g_timeout_add (SETTLE_MS, on_settled, b);
+}
+
 static void
 position_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -200,7 +222,7 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_free (job);
 
   if (b->have_pending)
-    start_pending_position (b);
+    settle_restart (b);
   else
     cs_bridge_check_once (b);
 }
@@ -210,6 +232,7 @@ cs_bridge_check_once (CsBridge *b)
 {
   /* --once: done when the position and whatever it started (cutouts) are. */
   if (b->config->once && b->loop && b->position_cancel == NULL && !b->have_pending
+      && b->settle_id == 0
       && b->n_inflight == 0 && b->n_cutout_jobs == 0)
     g_main_loop_quit (b->loop);
 }
@@ -239,9 +262,11 @@ cs_bridge_point_at (CsBridge *b, double ra, double dec)
   b->pending_dec = dec;
   b->have_pending = TRUE;
   if (b->position_cancel)
-    g_cancellable_cancel (b->position_cancel);   /* position_done starts the latest */
+    g_cancellable_cancel (b->position_cancel);   /* position_done settles, then starts */
+  else if (b->settle_id)
+    settle_restart (b);                          /* still inside a burst */
   else
-    start_pending_position (b);
+    start_pending_position (b);                  /* idle: no added latency */
 }
 
 static void
@@ -253,6 +278,11 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
   double ra, dec;
   (void) client;
 
+  if (!g_str_equal (mtype, "coord.pointAt.sky"))
+    {
+      cs_bridge_reply_ok (b, msg_id, NULL);
+      return;
+    }
   if (!cs_bridge_parse_position (params, &ra, &dec, &error))
     {
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
@@ -326,7 +356,9 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
   samp_client_set_metadata (b->client, "samp.documentation.url",
                             "https://github.com/cadc-samp/cadc-samp");
   samp_client_set_metadata (b->client, "cadc-samp.version", PACKAGE_VERSION);
-  samp_client_subscribe (b->client, "coord.pointAt.sky", on_point_at, b);
+  /* "coord.pointAt.sky" itself is refused by libsamp's MType check
+   * (capital A), so the wildcard; on_point_at ignores other coord.*. */
+  samp_client_subscribe (b->client, "coord.*", on_point_at, b);
   cs_bridge_subscribe_handlers (b);
   g_signal_connect (b->client, "hub-lost", G_CALLBACK (on_hub_lost), b);
   g_signal_connect (b->client, "hub-connected", G_CALLBACK (on_hub_connected), b);
@@ -347,6 +379,11 @@ cs_bridge_stop (CsBridge *b)
   if (b->position_cancel)
     g_cancellable_cancel (b->position_cancel);
   b->have_pending = FALSE;
+  if (b->settle_id)
+    {
+      g_source_remove (b->settle_id);
+      b->settle_id = 0;
+    }
   if (b->client)
     samp_client_disconnect (b->client);
   if (b->hub)

@@ -43,15 +43,15 @@ TID=$(echo "$LAST" | json 'd["params"]["table-id"]')
 
 # 4. burst of 20 positions -> one or two queries; the last position's table arrives
 BEFORE=$(count_msgs "$REC" table.load.votable)
-Q0=$(grep -c 'region query\|superseded\|cancelled' "$BRIDGE_TMP/listen.log")
+Q0=$(grep -c 'region query\|, superseded\|query cancelled' "$BRIDGE_TMP/listen.log")
 $PEER burst 20 131.0 54.3 0.01 >/dev/null
 wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
 sleep 2
 AFTER=$(count_msgs "$REC" table.load.votable)
 LASTNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
-QUERIES=$(( $(grep -c 'region query\|superseded\|cancelled' "$BRIDGE_TMP/listen.log") - Q0 ))
+QUERIES=$(( $(grep -c 'region query\|, superseded\|query cancelled' "$BRIDGE_TMP/listen.log") - Q0 ))
 check "burst of 20 pointAts -> 1 table ($((AFTER-BEFORE))), of the last position ($LASTNAME), $QUERIES queries" \
-  "[ $((AFTER-BEFORE)) = 1 ] && [ \"\$LASTNAME\" = \"CADC 131.1900 +54.3000 r=18' CFHT\" ] && [ $QUERIES -le 3 ]"
+  "[ $((AFTER-BEFORE)) = 1 ] && [ \"\$LASTNAME\" = \"CADC 131.1900 +54.3000 r=18' CFHT\" ] && [ $QUERIES -le 2 ]"
 
 # 5-8. custom MTypes
 R=$($PEER send cadc.query.region ra=131.28125 dec=54.3 radius=0.3deg collection=CFHT)
@@ -71,7 +71,7 @@ check "cadc.cutouts -> samp.ok with SODA cutout URLs" \
 BAD=0; TXT=""
 for args in "coord.pointAt.sky ra=abc dec=10" "coord.pointAt.sky ra=10 dec=95" \
             "cadc.query.region ra=10" "cadc.query.region ra=10 dec=20 radius=-1" \
-            "cadc.query.name" "cadc.query.adql adql=SELEKT nonsense" \
+            "cadc.query.name" "cadc.query.adql adql=SELEKT" \
             "table.load.votable name=x" "table.load.votable url=file:///nonexistent.xml" \
             "table.highlight.row table-id=$TID row=99999"; do
   R=$($PEER send $args)

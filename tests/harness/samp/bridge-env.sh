@@ -73,8 +73,13 @@ while True: time.sleep(1)' "$HOME/.samp"
 
 # bridge_dachs: prints the DaCHS base URL, or nothing when not installed.
 bridge_dachs () {
+  local base=http://127.0.0.1:${DACHS_PORT:-18080}
   command -v dachs >/dev/null || return 1
-  "$CS_HARNESS/dachs/start.sh" 2>/dev/null | tail -1
+  # Already running: do not go through start.sh (its lock can be held).
+  if curl -sf -m 5 "$base/tap/availability" >/dev/null 2>&1; then
+    echo "$base"; return 0
+  fi
+  ( trap - EXIT; timeout 120 "$CS_HARNESS/dachs/start.sh" 2>/dev/null | tail -1 )
 }
 
 # bridge_listen LOGNAME ARGS...: start cadc-samp listen; sets BRIDGE_LISTEN_PID
@@ -87,7 +92,7 @@ bridge_listen () {
 }
 
 # count_lines FILE MTYPE: messages of that MType recorded so far
-count_msgs () { [ -f "$1" ] && grep -c "\"mtype\": \"$2\"" "$1" || echo 0; }
+count_msgs () { local n; n=$(grep -c "\"mtype\": \"$2\"" "$1" 2>/dev/null); echo "${n:-0}"; }
 
 # wait_msgs FILE MTYPE N SECONDS
 wait_msgs () {
