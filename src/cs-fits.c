@@ -131,6 +131,7 @@ typedef struct {
   gboolean scaled;
   gboolean has_tnull;
   LONGLONG tnull;
+  LONGLONG heap_size;  /* PCOUNT: bounds a variable-length descriptor */
 } Column;
 
 /* An optional string keyword "<root><col>"; NULL when absent. */
@@ -186,6 +187,12 @@ describe_column (fitsfile *f, int c, VoField *field, Column *col, int *status)
     col->has_tnull = TRUE;
   fits_clear_errmsg ();
   col->scaled = tscal != 1.0 || tzero != 0.0;
+  if (fits_read_key (f, TLONGLONG, "PCOUNT", &col->heap_size, NULL, status))
+    {
+      *status = 0;
+      col->heap_size = 0;
+      fits_clear_errmsg ();
+    }
 
   VoDatatype dt;
   switch (col->typecode)
@@ -248,6 +255,15 @@ read_cell (fitsfile *f, int c, LONGLONG row, const VoField *field,
       LONGLONG offset = 0;
       if (fits_read_descriptll (f, c, row, &n, &offset, status))
         return FALSE;
+      /* a corrupt descriptor must not make us allocate gigabytes: the
+       * array lives in the heap, so it cannot be larger than PCOUNT */
+      if (n < 0 || n > col->heap_size || n > G_MAXINT / 16)
+        {
+          *status = BAD_DIMEN;
+          fits_write_errmsg ("variable-length array descriptor exceeds "
+                             "the heap");
+          return FALSE;
+        }
     }
   if (field->datatype == VO_DATATYPE_CHAR)
     {
