@@ -33,25 +33,6 @@ extern const CsCommand cs_command_login;
 extern const CsCommand cs_command_logout;
 extern const CsCommand cs_command_whoami;
 
-/* Weak while the commands are being written; see the note in the README. */
-#pragma weak cs_command_listen
-#pragma weak cs_command_hub
-#pragma weak cs_command_status
-#pragma weak cs_command_send
-#pragma weak cs_command_collections
-#pragma weak cs_command_region
-#pragma weak cs_command_name
-#pragma weak cs_command_query
-#pragma weak cs_command_job
-#pragma weak cs_command_jobs
-#pragma weak cs_command_tables
-#pragma weak cs_command_table
-#pragma weak cs_command_data_urls
-#pragma weak cs_command_cutout_urls
-#pragma weak cs_command_cutouts
-#pragma weak cs_command_login
-#pragma weak cs_command_logout
-#pragma weak cs_command_whoami
 
 static const CsCommand *const commands[] = {
   &cs_command_listen, &cs_command_hub, &cs_command_status, &cs_command_send,
@@ -95,8 +76,7 @@ usage (FILE *out)
                 "The CADC archive on the command line and inside a SAMP session.\n\n"
                 "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (commands[i] != NULL)
-      fprintf (out, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf (out, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
   fprintf (out, "\n%s\nRun 'cadc-samp COMMAND --help' for a command's options.\n",
            cs_global_options_help ());
 }
@@ -247,7 +227,7 @@ main (int argc, char **argv)
   name = argv[1];
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      if (commands[i] == NULL || strcmp (commands[i]->name, name) != 0)
+      if (strcmp (commands[i]->name, name) != 0)
         continue;
       rc = commands[i]->run (&global, argc - 1, argv + 1);
       g_free (global.registry);
