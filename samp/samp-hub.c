@@ -314,7 +314,8 @@ client_drop (SampHub *hub, HubClient *c, const char *why)
 {
   if (c->gone)
     return;
-  g_message ("client %s unregistered (%s)", c->id, why);
+  if (c != hub->self)
+    g_info ("client %s unregistered (%s)", c->id, why);
   c->gone = TRUE;
   g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
   g_hash_table_remove (hub->by_key, c->key);
@@ -678,7 +679,7 @@ m_register (SampHub *hub, GVariant *params, GError **error)
     }
   g_autofree char *id = g_strdup_printf ("c%" G_GUINT64_FORMAT, ++hub->next_client);
   HubClient *c = client_add (hub, id);
-  g_message ("client %s registered", c->id);
+  g_info ("client %s registered", c->id);
   broadcast_event (hub, "samp.hub.event.register", id_params (c->id, NULL, NULL), NULL);
   GVariantBuilder b;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));

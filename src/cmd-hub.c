@@ -15,6 +15,31 @@
 #include "cs-commands.h"
 #include "samp/samp-hub.h"
 
+/* -q: warnings and errors only. */
+static GLogWriterOutput
+quiet_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+              gpointer user_data)
+{
+  if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* A foreground hub shows who registers and leaves (g_info in the "samp"
+ * domain), unless the user chose G_MESSAGES_DEBUG. */
+static void
+show_hub_info (void)
+{
+  const char *cur = g_getenv ("G_MESSAGES_DEBUG");
+  if (cur == NULL || *cur == '\0')
+    g_setenv ("G_MESSAGES_DEBUG", "samp", TRUE);
+  else if (strcmp (cur, "all") != 0 && strstr (cur, "samp") == NULL)
+    {
+      g_autofree char *both = g_strconcat (cur, " samp", NULL);
+      g_setenv ("G_MESSAGES_DEBUG", both, TRUE);
+    }
+}
+
 static gboolean
 on_signal (gpointer data)
 {
@@ -59,7 +84,9 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
       return CS_EXIT_USAGE;
     }
   if (global->verbosity < 0)
-    g_log_set_handler ("samp", G_LOG_LEVEL_MESSAGE, (GLogFunc) g_log_default_handler, NULL);
+    g_log_set_writer_func (quiet_writer, NULL, NULL);
+  else
+    show_hub_info ();
 
   signal (SIGPIPE, SIG_IGN);
   g_autoptr(SampHub) hub = samp_hub_new ();
