@@ -349,8 +349,12 @@ cmd_region (CsGlobalOptions *g, int argc, char **argv)
       cs_print_error ("region: POSITION is missing (see --help)");
       return CS_EXIT_USAGE;
     }
-  text = g_strjoinv (" ", (char **) g_ptr_array_steal (pos, NULL));
-  pos = g_ptr_array_new ();
+  {
+    GString *p = g_string_new (NULL);
+    for (guint i = 0; i < pos->len; i++)
+      g_string_append_printf (p, "%s%s", i > 0 ? " " : "", (char *) pos->pdata[i]);
+    text = g_string_free (p, FALSE);
+  }
   if (!vo_coords_parse_position (text, &ra, &dec, &error)
       || (radius != NULL && !vo_coords_parse_radius (radius, &r, &error)))
     {

@@ -8,3 +8,5 @@ check_PROGRAMS += test-vosi
 TESTS += test-vosi
 check_PROGRAMS += test-datalink test-soda
 TESTS += test-datalink test-soda
+TESTS += test-archive-dachs.sh
+dist_check_SCRIPTS += test-archive-dachs.sh
