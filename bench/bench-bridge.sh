@@ -19,7 +19,7 @@ bridge_spawn recorder "$PY" "$CS_HARNESS/samp/bridge-peer.py" record "$REC" \
   --mtype table.load.votable --ready "$BRIDGE_TMP/rec.ready"
 bridge_wait_file "$BRIDGE_TMP/rec.ready" 20
 export G_MESSAGES_DEBUG=cadc-samp
-bridge_listen listen --hub=never --tap "$BASE/tap" --radius 8deg --max-rows 1000 --no-cutouts
+bridge_listen listen --hub=never --tap "$BASE/tap" --radius 60deg --max-rows 1000 --no-cutouts
 sleep 1
 RSS=$(awk '/VmRSS/ {print $2}' /proc/"$(pgrep -P "$BRIDGE_LISTEN_PID" -x cadc-samp || echo "$BRIDGE_LISTEN_PID")"/status)
 
