@@ -10,3 +10,5 @@ check_PROGRAMS += test-datalink test-soda
 TESTS += test-datalink test-soda
 TESTS += test-archive-dachs.sh
 dist_check_SCRIPTS += test-archive-dachs.sh
+check_PROGRAMS += test-auth
+TESTS += test-auth
