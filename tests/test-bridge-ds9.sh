@@ -1,0 +1,77 @@
+#!/bin/bash
+# test-bridge-ds9.sh: a real ds9 under a private Xvfb drives cadc-samp listen:
+# `xpaset pan to` makes ds9 send coord.pointAt.sky, listen queries DaCHS and
+# the table arrives at a table tool (astropy recorder) with the known rows;
+# then the ds9 analysis file is loaded into ds9.  Prints TAP; skips only
+# when Xvfb, ds9/XPA, JSAMP, astropy or DaCHS is missing.
+set -u
+. "$CS_HARNESS/samp/bridge-env.sh"
+PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
+N=4
+echo "1..$N"
+skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
+for p in Xvfb ds9 xpaset xpaget xpans; do
+  command -v $p >/dev/null || skip_all "$p not installed"
+done
+have_jsamp || skip_all "JSAMP not installed"
+have_astropy || skip_all "astropy not installed for $PY"
+bridge_setup
+BASE=$(bridge_dachs) || true
+[ -n "$BASE" ] || skip_all "DaCHS not available"
+T=0
+check () { T=$((T+1)); if eval "$2"; then echo "ok $T - $1"; else echo "not ok $T - $1"; [ -n "${3:-}" ] && echo "# $3"; fi; }
+
+# private X display (Xvfb picks a free one) and private XPA
+exec 8>"$BRIDGE_TMP/display"
+bridge_spawn xvfb Xvfb -displayfd 8 -screen 0 1024x768x24 -nolisten tcp
+bridge_wait_file "$BRIDGE_TMP/display" 20 || { echo "Bail out! Xvfb did not start"; exit 1; }
+export DISPLAY=:$(head -1 "$BRIDGE_TMP/display")
+export XPA_METHOD=local XPA_TMPDIR=$BRIDGE_TMP/xpa TMPDIR=$BRIDGE_TMP
+mkdir -p "$XPA_TMPDIR"
+bridge_spawn xpans xpans -f "$XPA_TMPDIR/xpans_unix" -l "$XPA_TMPDIR/xpans.log"
+bridge_start_hub jsamp || { echo "Bail out! hub"; exit 1; }
+"$PY" - "$BRIDGE_TMP/img.fits" <<'PYEOF'
+import sys, numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [131.28125, 54.3]
+w.wcs.crpix = [50.5, 50.5]; w.wcs.cdelt = [-1 / 3600, 1 / 3600]
+fits.PrimaryHDU(np.zeros((100, 100), dtype=np.float32), header=w.to_header()).writeto(sys.argv[1])
+PYEOF
+REC=$BRIDGE_TMP/rec.jsonl
+bridge_spawn recorder $PEER record "$REC" --mtype table.load.votable --ready "$BRIDGE_TMP/rec.ready"
+bridge_wait_file "$BRIDGE_TMP/rec.ready" 20
+bridge_listen listen --hub=never --tap "$BASE/tap" --radius 0.3deg --collection CFHT --no-cutouts
+export PATH=$(dirname "$CADC_SAMP"):$PATH   # the analysis commands run cadc-samp
+mkdir -p "$XDG_CONFIG_HOME/cadc-samp"              # ... against DaCHS, radius default 1'
+printf '[listen]\ntap=%s/tap\n' "$BASE" >"$XDG_CONFIG_HOME/cadc-samp/config"
+bridge_spawn ds9 ds9 -title ds9b -geometry 700x700+0+0 "$BRIDGE_TMP/img.fits"
+$PEER wait-client SAOImageDS9 40 || xpaset -p ds9b samp connect 2>/dev/null
+$PEER wait-client SAOImageDS9 20
+sleep 2    # ds9 refreshes its list of subscribers 1 s after register events
+xpaset -p ds9b pan to 131.28125 54.3 wcs fk5
+wait_msgs "$REC" table.load.votable 1 30
+LAST=$(grep '"table.load.votable"' "$REC" | tail -1)
+URL=$(echo "$LAST" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["url"])' 2>/dev/null)
+ROWS=$(grep -o '<TR>' "${URL#file://}" 2>/dev/null | wc -l)
+check "ds9 pan to 131.28125 54.3 -> CADC table with 9 rows at the table tool (got $ROWS)" \
+  "[ '$ROWS' = 9 ]" "$(tail -3 "$BRIDGE_TMP/listen.log")"
+check "listen logged ds9's pointAt" "grep -q 'coord.pointAt.sky from' '$BRIDGE_TMP/listen.log'"
+
+# the analysis file loads into ds9 and defines the CADC menu
+xpaset -p ds9b analysis load "$G_TEST_SRCDIR/../src/ds9-cadc.ds9"
+sleep 1
+check "ds9 loads the analysis file (no error, ds9 still answers)" \
+  "xpaget ds9b version >/dev/null && ! grep -qi 'error' '$BRIDGE_TMP/ds9.log'" "$(tail -3 "$BRIDGE_TMP/ds9.log")"
+
+# and its first command runs: a one-shot cadc-samp queries the frame centre
+# with the default radius (1'), unlike the daemon above (0.3 deg)
+BEFORE=$(count_msgs "$REC" table.load.votable)
+xpaset -p ds9b pan to 131.28 54.31 wcs fk5
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+BEFORE=$(count_msgs "$REC" table.load.votable)
+xpaset -p ds9b analysis task "{Observations at the current position}"
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
+NAME=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["name"])' 2>/dev/null)
+check "Analysis > CADC > Observations at the current position -> table '$NAME'" \
+  "[ \"\$NAME\" = \"CADC 131.2800 +54.3100 r=1'\" ]"
