@@ -7,7 +7,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=4
+N=5
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -57,6 +57,28 @@ ROWS=$(grep -o '<TR>' "${URL#file://}" 2>/dev/null | wc -l)
 check "ds9 pan to 131.28125 54.3 -> CADC table with 9 rows at the table tool (got $ROWS)" \
   "[ '$ROWS' = 9 ]" "$(tail -3 "$BRIDGE_TMP/listen.log")"
 check "listen logged ds9's pointAt" "grep -q 'coord.pointAt.sky from' '$BRIDGE_TMP/listen.log'"
+
+# TOPCAT (when installed) holds the CADC table too: proven by table.get.stil
+if command -v topcat >/dev/null; then
+  bridge_spawn topcat topcat -nohub
+  if $PEER wait-client topcat 60; then
+    sleep 2
+    xpaset -p ds9b pan to 131.28125 54.30001 wcs fk5
+    STIL=""
+    for i in $(seq 60); do
+      R=$($PEER send table.get.stil format=votable --to topcat --timeout 10 2>/dev/null)
+      STIL=$(echo "$R" | "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["samp.result"]["url"] if d.get("samp.status")=="samp.ok" else "")' 2>/dev/null)
+      [ -n "$STIL" ] && break
+      sleep 0.5
+    done
+    TROWS=$(curl -sf -m 10 "$STIL" | grep -o '<TR>' | wc -l)
+    check "ds9 pan -> TOPCAT holds the CADC table with 9 rows (table.get.stil: $TROWS)" "[ '$TROWS' = 9 ]"
+  else
+    check "TOPCAT registered" false "$(tail -3 "$BRIDGE_TMP/topcat.log")"
+  fi
+else
+  T=$((T+1)); echo "ok $T # SKIP topcat not installed"
+fi
 
 # the analysis file loads into ds9 and defines the CADC menu
 xpaset -p ds9b analysis load "$G_TEST_SRCDIR/../src/ds9-cadc.ds9"
