@@ -365,9 +365,7 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 
   if (!samp_client_connect (b->client, error))
     return FALSE;
-  g_message ("registered with the hub at %s as %s; cache %s",
-             samp_client_get_hub_url (b->client), samp_client_get_self_id (b->client),
-             cs_bridge_cache_get_dir (b->cache));
+  g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
   samp_client_set_auto_reconnect (b->client, TRUE);
   return TRUE;
 }
