@@ -7,7 +7,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=5
+N=6
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -97,3 +97,25 @@ wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
 NAME=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["name"])' 2>/dev/null)
 check "Analysis > CADC > Observations at the current position -> table '$NAME'" \
   "[ \"\$NAME\" = \"CADC 131.2800 +54.3100 r=1'\" ]"
+
+# Aladin (when installed): a position typed through script.aladin.send makes
+# Aladin send coord.pointAt.sky; the CADC table for it arrives
+if [ -r /usr/share/java/aladin.jar ]; then
+  bridge_spawn aladin java -Xmx512m -jar /usr/share/java/aladin.jar -local -noreleasetest \
+    -nolog -noplugin
+  if $PEER wait-client Aladin 60; then
+    sleep 2
+    BEFORE=$(count_msgs "$REC" table.load.votable)
+    $PEER send script.aladin.send "script=131.2812 +54.2999" --to Aladin --notify >/dev/null
+    wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+    ANAME=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["name"])' 2>/dev/null)
+    AURL=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["url"])' 2>/dev/null)
+    AROWS=$(grep -o '<TR>' "${AURL#file://}" 2>/dev/null | wc -l)
+    check "Aladin script position -> CADC table '$ANAME' with 9 rows ($AROWS)" \
+      "[ \"\$ANAME\" = \"CADC 131.2812 +54.2999 r=18' CFHT\" ] && [ '$AROWS' = 9 ]"
+  else
+    check "Aladin registered" false "$(tail -3 "$BRIDGE_TMP/aladin.log")"
+  fi
+else
+  T=$((T+1)); echo "ok $T # SKIP Aladin not installed"
+fi
