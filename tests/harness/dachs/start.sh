@@ -26,10 +26,12 @@ T0=$(date +%s.%N)
 elapsed() { awk "BEGIN{printf \"%.2f\", $(date +%s.%N)-$T0}"; }
 
 # --- 1. PostgreSQL -----------------------------------------------------------
-write_pg_conf && [ "$(pg_state)" = online ] && pg_ctlcluster "$PG_VER" "$PG_CLUSTER" restart
+# 9>&- 3>&-: the postmaster must not inherit the start lock (it would hold
+# it for ever and every later start.sh would wait for it).
+write_pg_conf && [ "$(pg_state)" = online ] && pg_ctlcluster "$PG_VER" "$PG_CLUSTER" restart 9>&- 3>&-
 if [ "$(pg_state)" != online ]; then
   say "starting PostgreSQL $PG_VER/$PG_CLUSTER"
-  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start
+  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start 9>&- 3>&-
   touch "$PG_MARKER"
 fi
 say "postgres online (pid $(head -1 /var/lib/postgresql/$PG_VER/$PG_CLUSTER/postmaster.pid)) t=$(elapsed)s"
