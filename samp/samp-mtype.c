@@ -2,6 +2,11 @@
  *
  * Pure string code with no allocation: a pattern is "*", an MType, or an
  * MType followed by ".*", and "a.*" matches "a.b" and "a.b.c" but not "a".
+ *
+ * The SAMP 1.3 grammar says atoms are [0-9a-z_-], but the standard MTypes
+ * themselves break it (coord.pointAt.sky, table.select.rowList) and JSAMP,
+ * astropy and every desktop peer accept them, so upper-case letters are
+ * accepted too.  Matching stays case-sensitive.
  */
 #include "config.h"
 
@@ -12,10 +17,10 @@
 static gboolean
 is_atom_char (char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  return g_ascii_isalnum (c) || c == '_' || c == '-';
 }
 
-/* Check [0-9a-z_-]+(\.[0-9a-z_-]+)* over exactly @len bytes. */
+/* Check [0-9A-Za-z_-]+(\.[0-9A-Za-z_-]+)* over exactly @len bytes. */
 static gboolean
 check_mtype (const char *s, gsize len)
 {

@@ -736,29 +736,6 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
                          b->cancel, cutout_query_done, q);
 }
 
-/* libsamp refuses to subscribe MTypes with capitals (table.select.rowList,
- * coord.pointAt.sky) although peers use them, so table.* is subscribed
- * as a wildcard and dispatched here.  Unknown table.* MTypes are
- * acknowledged and ignored. */
-static void
-on_table_any (SampClient *client, const char *sender, const char *msg_id,
-              const char *mtype, GVariant *params, gpointer user_data)
-{
-  CsBridge *b = user_data;
-  if (g_str_equal (mtype, "table.load.votable"))
-    on_table_load_votable (client, sender, msg_id, mtype, params, user_data);
-  else if (g_str_equal (mtype, "table.load.fits"))
-    on_fits_load (client, sender, msg_id, mtype, params, user_data);
-  else if (g_str_equal (mtype, "table.highlight.row")
-           || g_str_equal (mtype, "table.select.rowList"))
-    on_highlight (client, sender, msg_id, mtype, params, user_data);
-  else
-    {
-      g_debug ("%s from %s ignored", mtype, sender);
-      cs_bridge_reply_ok (b, msg_id, NULL);
-    }
-}
-
 void
 cs_bridge_subscribe_handlers (CsBridge *b)
 {
@@ -766,6 +743,9 @@ cs_bridge_subscribe_handlers (CsBridge *b)
   samp_client_subscribe (b->client, "cadc.query.name", on_query_name, b);
   samp_client_subscribe (b->client, "cadc.query.adql", on_query_adql, b);
   samp_client_subscribe (b->client, "cadc.cutouts", on_cutouts, b);
-  samp_client_subscribe (b->client, "table.*", on_table_any, b);
+  samp_client_subscribe (b->client, "table.load.votable", on_table_load_votable, b);
+  samp_client_subscribe (b->client, "table.load.fits", on_fits_load, b);
+  samp_client_subscribe (b->client, "table.highlight.row", on_highlight, b);
+  samp_client_subscribe (b->client, "table.select.rowList", on_highlight, b);
   samp_client_subscribe (b->client, "image.load.fits", on_fits_load, b);
 }

@@ -278,11 +278,6 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
   double ra, dec;
   (void) client;
 
-  if (!g_str_equal (mtype, "coord.pointAt.sky"))
-    {
-      cs_bridge_reply_ok (b, msg_id, NULL);
-      return;
-    }
   if (!cs_bridge_parse_position (params, &ra, &dec, &error))
     {
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
@@ -356,9 +351,7 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
   samp_client_set_metadata (b->client, "samp.documentation.url",
                             "https://github.com/cadc-samp/cadc-samp");
   samp_client_set_metadata (b->client, "cadc-samp.version", PACKAGE_VERSION);
-  /* "coord.pointAt.sky" itself is refused by libsamp's MType check
-   * (capital A), so the wildcard; on_point_at ignores other coord.*. */
-  samp_client_subscribe (b->client, "coord.*", on_point_at, b);
+  samp_client_subscribe (b->client, "coord.pointAt.sky", on_point_at, b);
   cs_bridge_subscribe_handlers (b);
   g_signal_connect (b->client, "hub-lost", G_CALLBACK (on_hub_lost), b);
   g_signal_connect (b->client, "hub-connected", G_CALLBACK (on_hub_connected), b);

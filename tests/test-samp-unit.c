@@ -146,7 +146,13 @@ test_mtype (void)
 {
   g_assert_true (samp_mtype_is_valid ("table.load.votable"));
   g_assert_true (samp_mtype_is_valid ("x-samp.affiliation_name"));
-  g_assert_false (samp_mtype_is_valid ("Table.load"));
+  /* the standard MTypes themselves have capitals */
+  g_assert_true (samp_mtype_is_valid ("coord.pointAt.sky"));
+  g_assert_true (samp_mtype_is_valid ("table.select.rowList"));
+  g_assert_true (samp_mtype_pattern_is_valid ("coord.pointAt.sky"));
+  g_assert_false (samp_mtype_is_valid ("table load"));
+  g_assert_false (samp_mtype_is_valid ("table.load/votable"));
+  g_assert_false (samp_mtype_matches ("coord.pointat.sky", "coord.pointAt.sky"));
   g_assert_false (samp_mtype_is_valid ("table..load"));
   g_assert_false (samp_mtype_is_valid ("table."));
   g_assert_false (samp_mtype_is_valid ("*"));
