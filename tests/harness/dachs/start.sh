@@ -31,7 +31,7 @@ elapsed() { awk "BEGIN{printf \"%.2f\", $(date +%s.%N)-$T0}"; }
 write_pg_conf && [ "$(pg_state)" = online ] && pg_ctlcluster "$PG_VER" "$PG_CLUSTER" restart 9>&- 3>&-
 if [ "$(pg_state)" != online ]; then
   say "starting PostgreSQL $PG_VER/$PG_CLUSTER"
-  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start 9>&- 3>&-
+  pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start 9>&- 3>&- || [ "$(pg_state)" = online ]   # lost a race: fine
   touch "$PG_MARKER"
 fi
 say "postgres online (pid $(head -1 /var/lib/postgresql/$PG_VER/$PG_CLUSTER/postmaster.pid)) t=$(elapsed)s"
