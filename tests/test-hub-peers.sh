@@ -190,12 +190,17 @@ else:
 # Aladin: image.load.fits + table.load.votable, proven through script.aladin.send status
 if aladin:
     # Aladin registers before its GUI is complete; early loads fault with
-    # an NPE (this.aladin.dialog is null): retry until it is ready
+    # an NPE (this.aladin.dialog is null) or, on a loaded machine, never
+    # answer (the call times out): retry until it is ready
     def load(m):
         r = {}
-        end = time.time() + 60
+        end = time.time() + 75
         while time.time() < end:
-            r = call(aladin, m)
+            try:
+                r = call(aladin, m, "20")
+            except Exception as e:
+                r = {"samp.status": "call failed", "error": str(e)}
+                continue
             if r.get("samp.status") == "samp.ok" or "NullPointer" not in str(r):
                 break
             time.sleep(1)
@@ -257,7 +262,7 @@ me.disconnect()
 sys.exit(1 if failed else 0)
 EOF
 
-timeout 170 "$PY" "$T/drive.py" "$T/data" $HAVE_TOPCAT $HAVE_DS9 $HAVE_ALADIN 2>"$T/drive.err"
+timeout 240 "$PY" "$T/drive.py" "$T/data" $HAVE_TOPCAT $HAVE_DS9 $HAVE_ALADIN 2>"$T/drive.err"
 rc=$?
 if [ $rc -ne 0 ]; then
     sed 's/^/# drive: /' "$T/drive.err" | tail -20
