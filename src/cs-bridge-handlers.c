@@ -4,12 +4,14 @@
  *    and offer the table to every table tool.
  *  - cadc.cutouts: resolve SODA cutouts of the image planes at a position
  *    through DataLink, reply {urls}.
- *  - table.load.votable from a peer: find its position columns, upload
+ *  - table.load.votable / table.load.fits from a peer: read the table
+ *    (a FITS table through cs-fits), find its position columns, upload
  *    them and crossmatch with CADC observations; broadcast the result.
+ *  - image.load.fits from a peer: the CADC observations overlapping the
+ *    image's WCS footprint, broadcast as "CADC in <image>".  file: URLs
+ *    and paths are read in place, http(s) URLs downloaded to the cache.
  *  - table.highlight.row / table.select.rowList on one of our tables:
  *    point the viewers at the row and send its cutout as image.load.fits.
- *  - table.load.fits / image.load.fits: subscribed so that ds9 sends us
- *    its pans; answered with samp.warning until FITS reading is wired.
  * Every call gets exactly one reply; errors carry a samp.errortxt.
  */
 #include "config.h"
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "cs-bridge-private.h"
+#include "cs-fits.h"
 #include "samp/samp-value.h"
 #include "vo-adql.h"
 #include "vo-coords.h"
@@ -181,12 +184,35 @@ on_query_adql (SampClient *client, const char *sender, const char *msg_id,
 /* ------------------------------------------------------------------------ */
 /* Crossmatch of a peer's table                                              */
 
+/* What a peer asked us to load: the three MTypes share the fetching. */
+typedef enum {
+  PEER_VOTABLE,     /* table.load.votable: crossmatch */
+  PEER_FITS_TABLE,  /* table.load.fits: crossmatch */
+  PEER_FITS_IMAGE,  /* image.load.fits: observations in its footprint */
+} PeerKind;
+
+/* The peer's table as a VoTable: a VOTable file directly, a FITS table
+ * through cs-fits (cs_fits_table_read reporting into a VOTable). */
+static VoTable *
+load_peer_table (const char *path, PeerKind kind, GError **error)
+{
+  if (kind == PEER_VOTABLE)
+    return vo_table_load_file (path, error);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  if (!cs_fits_table_to_votable (path, out, error)
+      || !g_output_stream_close (out, NULL, error))
+    return NULL;
+  GMemoryOutputStream *m = G_MEMORY_OUTPUT_STREAM (out);
+  return vo_table_load_bytes (g_memory_output_stream_get_data (m),
+                              g_memory_output_stream_get_data_size (m), error);
+}
+
 static void
 crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
-                  const char *path, const char *name)
+                  const char *path, const char *name, PeerKind kind)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VoTable) table = vo_table_load_file (path, &error);
+  g_autoptr(VoTable) table = load_peer_table (path, kind, &error);
   int ra_col, dec_col;
   guint n = 0;
 
@@ -218,9 +244,54 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
                   adql, b->config->max_rows, "upload", upload);
 }
 
+/* image.load.fits: the CADC observations overlapping the image's
+ * footprint (its 4 corners through its celestial WCS). */
+static void
+footprint_query (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
+                 const char *path, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  double ra[4], dec[4], vertices[8];
+
+  if (!cs_fits_image_get_footprint (path, ra, dec, &error))
+    {
+      g_prefix_error (&error, "cannot read the footprint of the image: ");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      vertices[2 * i] = ra[i];
+      vertices[2 * i + 1] = dec[i];
+    }
+  g_autofree char *adql = vo_adql_footprint (vertices, 4, b->config->collection, &error);
+  if (adql == NULL)
+    {
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  g_message ("%s from %s: footprint %.5f %+.5f, %.5f %+.5f, %.5f %+.5f, %.5f %+.5f", mtype,
+             sender, ra[0], dec[0], ra[1], dec[1], ra[2], dec[2], ra[3], dec[3]);
+  cs_bridge_reply_ok (b, msg_id, NULL);
+  run_call_query (b, call_job_new (b, NULL, mtype, sender,
+                                   g_strdup_printf ("CADC in %s", name ? name : "image")),
+                  adql, b->config->max_rows, NULL, NULL);
+}
+
+static void
+process_peer_file (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
+                   const char *path, const char *name, PeerKind kind)
+{
+  if (kind == PEER_FITS_IMAGE)
+    footprint_query (b, sender, msg_id, mtype, path, name);
+  else
+    crossmatch_table (b, sender, msg_id, mtype, path, name, kind);
+}
+
 typedef struct {
   CsBridge *bridge;
   char *sender, *msg_id, *mtype, *name, *path;
+  PeerKind kind;
 } FetchJob;
 
 static void
@@ -249,24 +320,32 @@ fetch_done (GObject *source, GAsyncResult *res, gpointer user_data)
       const char *data = g_bytes_get_data (vo_http_response_get_body (resp), &len);
       if (g_file_set_contents_full (f->path, data, (gssize) len,
                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-        crossmatch_table (b, f->sender, f->msg_id, f->mtype, f->path, f->name);
+        process_peer_file (b, f->sender, f->msg_id, f->mtype, f->path, f->name, f->kind);
     }
   if (error)
     {
-      g_prefix_error (&error, "cannot read the table: ");
+      g_prefix_error (&error, "cannot read the %s: ",
+                      f->kind == PEER_FITS_IMAGE ? "image" : "table");
       cs_bridge_reply_error (b, f->msg_id, f->mtype, f->sender, error);
     }
   fetch_job_free (f);
 }
 
+/* table.load.votable, table.load.fits and image.load.fits from a peer:
+ * read a file: URL or plain path at once, download an http(s) URL into
+ * the cache first. */
 static void
-on_table_load_votable (SampClient *client, const char *sender, const char *msg_id,
-                       const char *mtype, GVariant *params, gpointer user_data)
+on_peer_load (SampClient *client, const char *sender, const char *msg_id,
+              const char *mtype, GVariant *params, gpointer user_data)
 {
   CsBridge *b = user_data;
   g_autoptr(GError) error = NULL;
   const char *url = opt_string (params, "url");
   const char *name = opt_string (params, "name");
+  PeerKind kind = g_str_equal (mtype, "image.load.fits") ? PEER_FITS_IMAGE
+                  : g_str_equal (mtype, "table.load.fits") ? PEER_FITS_TABLE
+                  : PEER_VOTABLE;
+  gboolean enabled = kind == PEER_FITS_IMAGE ? b->config->on_image : b->config->on_table;
   (void) client;
 
   if (url == NULL)
@@ -275,30 +354,43 @@ on_table_load_votable (SampClient *client, const char *sender, const char *msg_i
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
-  if (cs_bridge_find_table (b, opt_string (params, "table-id"), url) != NULL
-      || !b->config->on_table)
+  if ((kind != PEER_FITS_IMAGE
+       && cs_bridge_find_table (b, opt_string (params, "table-id"), url) != NULL)
+      || !enabled)
     {
-      g_message ("%s from %s: %s (not crossmatched: %s)", mtype, sender, url,
-                 b->config->on_table ? "one of ours" : "on-table is off");
+      g_message ("%s from %s: %s (not queried: %s)", mtype, sender, url,
+                 enabled ? "one of ours"
+                 : kind == PEER_FITS_IMAGE ? "on-image is off" : "on-table is off");
       cs_bridge_reply_ok (b, msg_id, NULL);
       return;
     }
   g_message ("%s from %s: %s", mtype, sender, url);
-  if (g_str_has_prefix (url, "file:"))
+  g_autofree char *base = NULL;
+  if (name == NULL)
     {
-      g_autofree char *path = g_filename_from_uri (url, NULL, &error);
+      /* the image's or table's file name, for the result's name */
+      const char *slash = strrchr (url, '/');
+      base = g_uri_unescape_string (slash ? slash + 1 : url, NULL);
+      name = base && *base ? base : NULL;
+    }
+  if (g_str_has_prefix (url, "file:") || g_path_is_absolute (url))
+    {
+      g_autofree char *path = g_str_has_prefix (url, "file:")
+                                ? g_filename_from_uri (url, NULL, &error)
+                                : g_strdup (url);
       if (path == NULL)
         {
           cs_bridge_reply_error (b, msg_id, mtype, sender, error);
           return;
         }
-      crossmatch_table (b, sender, msg_id, mtype, path, name);
+      process_peer_file (b, sender, msg_id, mtype, path, name, kind);
       return;
     }
   if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {
       error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
-                           "url \"%s\" is neither file:, http: nor https:", url);
+                           "url \"%s\" is neither file:, http:, https: nor an absolute path",
+                           url);
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
@@ -308,33 +400,11 @@ on_table_load_votable (SampClient *client, const char *sender, const char *msg_i
   f->msg_id = g_strdup (msg_id);
   f->mtype = g_strdup (mtype);
   f->name = g_strdup (name);
-  f->path = cs_bridge_cache_new_path (b->cache, "peer", "xml");
+  f->kind = kind;
+  f->path = cs_bridge_cache_new_path (b->cache, "peer", kind == PEER_VOTABLE ? "xml" : "fits");
   b->n_inflight++;
   vo_http_send_async (b->http, vo_http_request_new (VO_HTTP_GET, url), b->cancel,
                       fetch_done, f);
-}
-
-static void
-on_fits_load (SampClient *client, const char *sender, const char *msg_id,
-              const char *mtype, GVariant *params, gpointer user_data)
-{
-  CsBridge *b = user_data;
-  const char *url = opt_string (params, "url");
-  (void) client;
-
-  if (url == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
-                                             "parameter url is required");
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
-    }
-  g_message ("%s from %s: %s (FITS reading is not available in this build; ignored)",
-             mtype, sender, url);
-  if (msg_id)
-    samp_client_reply (b->client, msg_id,
-                       samp_response_new_warning (NULL, "cadc-samp does not read FITS "
-                                                  "files yet; nothing was queried"));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -743,9 +813,9 @@ cs_bridge_subscribe_handlers (CsBridge *b)
   samp_client_subscribe (b->client, "cadc.query.name", on_query_name, b);
   samp_client_subscribe (b->client, "cadc.query.adql", on_query_adql, b);
   samp_client_subscribe (b->client, "cadc.cutouts", on_cutouts, b);
-  samp_client_subscribe (b->client, "table.load.votable", on_table_load_votable, b);
-  samp_client_subscribe (b->client, "table.load.fits", on_fits_load, b);
+  samp_client_subscribe (b->client, "table.load.votable", on_peer_load, b);
+  samp_client_subscribe (b->client, "table.load.fits", on_peer_load, b);
   samp_client_subscribe (b->client, "table.highlight.row", on_highlight, b);
   samp_client_subscribe (b->client, "table.select.rowList", on_highlight, b);
-  samp_client_subscribe (b->client, "image.load.fits", on_fits_load, b);
+  samp_client_subscribe (b->client, "image.load.fits", on_peer_load, b);
 }

@@ -6,7 +6,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=14
+N=17
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 have_jsamp || skip_all "JSAMP (jsamp.jar + java) not installed"
@@ -109,7 +109,70 @@ wait_msgs "$REC" image.load.fits $((B2+1)) 30
 check "highlight row 0 of our table -> coord.pointAt.sky + image.load.fits" \
   "[ \$(count_msgs '$REC' coord.pointAt.sky) -gt $B1 ] && [ \$(count_msgs '$REC' image.load.fits) -gt $B2 ]" "$R"
 
-# 13. archive down -> samp.error, and the daemon still answers ping
+# 13-15. FITS from peers (written here with astropy)
+"$PY" - "$BRIDGE_TMP" <<'PYEOF'
+import sys
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+d = sys.argv[1]
+cols = [fits.Column(name="src", format="1A", array=np.array(["a", "b"])),
+        fits.Column(name="alpha", format="D", unit="deg", array=[131.2812, 200.0]),
+        fits.Column(name="delta", format="D", unit="deg", array=[54.3, -80.0])]
+t = fits.BinTableHDU.from_columns(cols)
+t.header["TUCD2"] = "pos.eq.ra;meta.main"
+t.header["TUCD3"] = "pos.eq.dec;meta.main"
+t.writeto(d + "/peer.fits", overwrite=True)
+w = WCS(naxis=2)
+w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+w.wcs.crval = [131.28, 54.3]
+w.wcs.crpix = [100.5, 100.5]
+w.wcs.cdelt = [-0.002, 0.002]
+fits.PrimaryHDU(np.zeros((200, 200), dtype=np.float32),
+                header=w.to_header()).writeto(d + "/img.fits", overwrite=True)
+with open(d + "/corrupt.fits", "wb") as f:
+    f.write(b"SIMPLE  =                    T / not really" + b"\0" * 100)
+PYEOF
+# 13. the same positions as the VOTable of test 11, as a FITS binary table
+# whose columns are found by UCD -> the same crossmatch rows
+BEFORE=$(count_msgs "$REC" table.load.votable)
+R=$($PEER send table.load.fits url=file://$BRIDGE_TMP/peer.fits table-id=peer2 name=minefits)
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+FNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
+FURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
+FROWS=$(grep -o '<TR>' "${FURL#file://}" 2>/dev/null | wc -l)
+FSTATUS=$(echo "$R" | json 'd["samp.status"]')
+check "peer table.load.fits -> $FSTATUS, crossmatch '$FNAME' with $FROWS rows (VOTable: $XROWS)" \
+  "[ '$FSTATUS' = samp.ok ] && [ \"\$FNAME\" = 'CADC crossmatch of minefits' ] && [ $FROWS = 9 ] && [ $FROWS = $XROWS ]" "$R"
+
+# 14. a 0.4 deg TAN image centred on 131.28 54.3 -> the observations overlapping it
+BEFORE=$(count_msgs "$REC" table.load.votable)
+R=$($PEER send image.load.fits url=file://$BRIDGE_TMP/img.fits)
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+INAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
+IURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
+IROWS=$(grep -o '<TR>' "${IURL#file://}" 2>/dev/null | wc -l)
+ISTATUS=$(echo "$R" | json 'd["samp.status"]')
+check "peer image.load.fits -> $ISTATUS, '$INAME' with $IROWS rows" \
+  "[ '$ISTATUS' = samp.ok ] && [ \"\$INAME\" = 'CADC in img.fits' ] && [ $IROWS = 9 ]" "$R"
+
+# 15. corrupt or unusable FITS -> samp.error with a text; the daemon lives on
+BAD=0; TXT=""
+for args in "table.load.fits url=file://$BRIDGE_TMP/corrupt.fits" \
+            "image.load.fits url=file://$BRIDGE_TMP/corrupt.fits" \
+            "image.load.fits url=$BRIDGE_TMP/peer.fits" \
+            "table.load.fits url=file://$BRIDGE_TMP/img.fits" \
+            "image.load.fits url=file:///nonexistent.fits"; do
+  R=$($PEER send $args)
+  S=$(echo "$R" | json 'd["samp.status"]+"|"+d.get("samp.error",{}).get("samp.errortxt","")')
+  echo "# ${args%% *} ${args##*/} => $S"
+  case "$S" in samp.error\|?*) ;; *) BAD=$((BAD+1)); TXT="$TXT [$args => $R]";; esac
+done
+R=$($PEER send samp.app.ping)
+check "5 unusable FITS calls -> samp.error with errortxt, daemon answers ping" \
+  "[ $BAD = 0 ] && [ \"\$(echo '$R' | json 'd[\"samp.status\"]')\" = samp.ok ]" "$TXT $R"
+
+# 16. archive down -> samp.error, and the daemon still answers ping
 bridge_spawn listen2 "$CADC_SAMP" listen --hub=never --tap http://127.0.0.1:9/tap --no-cutouts
 sleep 2
 R=$($PEER send cadc.query.region ra=10 dec=20 --to cadc-samp --timeout 60)
@@ -138,7 +201,7 @@ check "archive down -> samp.error naming the failure, daemon answers ping" \
   "echo '$R2' | json 'any(s==\"samp.error\" and \"failed\" in t and pg==\"samp.ok\" for s,t,pg in d)' | grep -q True" "$R2"
 bridge_stop "$BRIDGE_LAST_PID"
 
-# 14. SIGTERM: unregisters, removes the cache, exits 0
+# 17. SIGTERM: unregisters, removes the cache, exits 0
 CACHE=$(dirname "${URL#file://}")
 kill -TERM "$BRIDGE_LISTEN_PID"
 for i in $(seq 50); do kill -0 "$BRIDGE_LISTEN_PID" 2>/dev/null || break; sleep 0.1; done
