@@ -6,7 +6,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=17
+N=18
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 have_jsamp || skip_all "JSAMP (jsamp.jar + java) not installed"
@@ -109,7 +109,7 @@ wait_msgs "$REC" image.load.fits $((B2+1)) 30
 check "highlight row 0 of our table -> coord.pointAt.sky + image.load.fits" \
   "[ \$(count_msgs '$REC' coord.pointAt.sky) -gt $B1 ] && [ \$(count_msgs '$REC' image.load.fits) -gt $B2 ]" "$R"
 
-# 13-15. FITS from peers (written here with astropy)
+# 13-16. FITS from peers (written here with astropy)
 "$PY" - "$BRIDGE_TMP" <<'PYEOF'
 import sys
 import numpy as np
@@ -172,7 +172,31 @@ R=$($PEER send samp.app.ping)
 check "5 unusable FITS calls -> samp.error with errortxt, daemon answers ping" \
   "[ $BAD = 0 ] && [ \"\$(echo '$R' | json 'd[\"samp.status\"]')\" = samp.ok ]" "$TXT $R"
 
-# 16. archive down -> samp.error, and the daemon still answers ping
+# 16. the same image by http:// -> downloaded into the cache, same answer
+mkdir -p "$BRIDGE_TMP/www" && cp "$BRIDGE_TMP/img.fits" "$BRIDGE_TMP/www/"
+bridge_spawn www "$PY" -c '
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+__import__("os").rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()' "$BRIDGE_TMP/www" "$BRIDGE_TMP/www.port"
+bridge_wait_file "$BRIDGE_TMP/www.port" 20
+WWW_PID=$BRIDGE_LAST_PID
+BEFORE=$(count_msgs "$REC" table.load.votable)
+R=$($PEER send image.load.fits url=http://127.0.0.1:$(cat "$BRIDGE_TMP/www.port")/img.fits name=webimg)
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+HNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
+HURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
+HROWS=$(grep -o '<TR>' "${HURL#file://}" 2>/dev/null | wc -l)
+HSTATUS=$(echo "$R" | json 'd["samp.status"]')
+R404=$($PEER send image.load.fits url=http://127.0.0.1:$(cat "$BRIDGE_TMP/www.port")/missing.fits)
+S404=$(echo "$R404" | json 'd["samp.status"]')
+check "image.load.fits by http -> $HSTATUS, '$HNAME' with $HROWS rows; 404 -> $S404" \
+  "[ '$HSTATUS' = samp.ok ] && [ \"\$HNAME\" = 'CADC in webimg' ] && [ $HROWS = 9 ] && [ '$S404' = samp.error ]" "$R $R404"
+bridge_stop "$WWW_PID"
+
+# 17. archive down -> samp.error, and the daemon still answers ping
 bridge_spawn listen2 "$CADC_SAMP" listen --hub=never --tap http://127.0.0.1:9/tap --no-cutouts
 sleep 2
 R=$($PEER send cadc.query.region ra=10 dec=20 --to cadc-samp --timeout 60)
@@ -201,7 +225,7 @@ check "archive down -> samp.error naming the failure, daemon answers ping" \
   "echo '$R2' | json 'any(s==\"samp.error\" and \"failed\" in t and pg==\"samp.ok\" for s,t,pg in d)' | grep -q True" "$R2"
 bridge_stop "$BRIDGE_LAST_PID"
 
-# 17. SIGTERM: unregisters, removes the cache, exits 0
+# 18. SIGTERM: unregisters, removes the cache, exits 0
 CACHE=$(dirname "${URL#file://}")
 kill -TERM "$BRIDGE_LISTEN_PID"
 for i in $(seq 50); do kill -0 "$BRIDGE_LISTEN_PID" 2>/dev/null || break; sleep 0.1; done
