@@ -30,7 +30,8 @@ check "listen registers as cadc-samp" "[ \$? = 0 ]"
 
 # 2. pointAt (notify) -> table.load.votable with the DaCHS known answer (9 rows)
 $PEER send coord.pointAt.sky ra=131.28125 dec=54.3 --notify >/dev/null
-wait_msgs "$REC" table.load.votable 1 30
+# generous: the first query meets a cold DaCHS that other tests may be loading
+wait_msgs "$REC" table.load.votable 1 90
 LAST=$(grep '"table.load.votable"' "$REC" | tail -1)
 URL=$(echo "$LAST" | json 'd["params"]["url"]')
 NAME=$(echo "$LAST" | json 'd["params"]["name"]')
@@ -45,7 +46,7 @@ TID=$(echo "$LAST" | json 'd["params"]["table-id"]')
 BEFORE=$(count_msgs "$REC" table.load.votable)
 Q0=$(grep -c 'region query\|, superseded\|query cancelled' "$BRIDGE_TMP/listen.log")
 $PEER burst 20 131.0 54.3 0.01 >/dev/null
-wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 sleep 2
 AFTER=$(count_msgs "$REC" table.load.votable)
 LASTNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
@@ -95,7 +96,7 @@ cat > "$BRIDGE_TMP/peer.xml" <<'VOT'
 VOT
 BEFORE=$(count_msgs "$REC" table.load.votable)
 R=$($PEER send table.load.votable url=file://$BRIDGE_TMP/peer.xml table-id=peer1 name=mine)
-wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 XNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
 XURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
 XROWS=$(grep -o '<TR>' "${XURL#file://}" 2>/dev/null | wc -l)
@@ -137,7 +138,7 @@ PYEOF
 # whose columns are found by UCD -> the same crossmatch rows
 BEFORE=$(count_msgs "$REC" table.load.votable)
 R=$($PEER send table.load.fits url=file://$BRIDGE_TMP/peer.fits table-id=peer2 name=minefits)
-wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 FNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
 FURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
 FROWS=$(grep -o '<TR>' "${FURL#file://}" 2>/dev/null | wc -l)
@@ -148,7 +149,7 @@ check "peer table.load.fits -> $FSTATUS, crossmatch '$FNAME' with $FROWS rows (V
 # 14. a 0.4 deg TAN image centred on 131.28 54.3 -> the observations overlapping it
 BEFORE=$(count_msgs "$REC" table.load.votable)
 R=$($PEER send image.load.fits url=file://$BRIDGE_TMP/img.fits)
-wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 INAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
 IURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
 IROWS=$(grep -o '<TR>' "${IURL#file://}" 2>/dev/null | wc -l)
@@ -185,7 +186,7 @@ bridge_wait_file "$BRIDGE_TMP/www.port" 20
 WWW_PID=$BRIDGE_LAST_PID
 BEFORE=$(count_msgs "$REC" table.load.votable)
 R=$($PEER send image.load.fits url=http://127.0.0.1:$(cat "$BRIDGE_TMP/www.port")/img.fits name=webimg)
-wait_msgs "$REC" table.load.votable $((BEFORE+1)) 30
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 HNAME=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["name"]')
 HURL=$(grep '"table.load.votable"' "$REC" | tail -1 | json 'd["params"]["url"]')
 HROWS=$(grep -o '<TR>' "${HURL#file://}" 2>/dev/null | wc -l)
