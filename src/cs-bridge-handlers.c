@@ -104,25 +104,37 @@ opt_string (GVariant *params, const char *key)
   return (s && *s) ? s : NULL;
 }
 
+/* The {ra, dec, radius, collection} parameters of cadc.query.region and
+ * cadc.cutouts; radius and collection default to the configuration. */
+static gboolean
+parse_region_params (CsBridge *b, GVariant *params, double *ra, double *dec, double *radius,
+                     const char **collection, GError **error)
+{
+  const char *radius_s = opt_string (params, "radius");
+
+  *radius = b->config->radius_deg;
+  *collection = opt_string (params, "collection");
+  if (*collection == NULL)
+    *collection = b->config->collection;
+  return cs_bridge_parse_position (params, ra, dec, error)
+         && (radius_s == NULL || vo_coords_parse_radius (radius_s, radius, error));
+}
+
 static void
 on_query_region (SampClient *client, const char *sender, const char *msg_id,
                  const char *mtype, GVariant *params, gpointer user_data)
 {
   CsBridge *b = user_data;
   g_autoptr(GError) error = NULL;
-  double ra, dec, radius = b->config->radius_deg;
-  const char *radius_s = opt_string (params, "radius");
-  const char *collection = opt_string (params, "collection");
+  double ra, dec, radius;
+  const char *collection;
   (void) client;
 
-  if (!cs_bridge_parse_position (params, &ra, &dec, &error)
-      || (radius_s && !vo_coords_parse_radius (radius_s, &radius, &error)))
+  if (!parse_region_params (b, params, &ra, &dec, &radius, &collection, &error))
     {
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
-  if (collection == NULL)
-    collection = b->config->collection;
   g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg collection=%s", mtype, sender, ra,
              dec, radius, collection ? collection : "(all)");
   g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
@@ -771,13 +783,11 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
 {
   CsBridge *b = user_data;
   g_autoptr(GError) error = NULL;
-  double ra, dec, radius = b->config->radius_deg;
-  const char *radius_s = opt_string (params, "radius");
-  const char *collection = opt_string (params, "collection");
+  double ra, dec, radius;
+  const char *collection;
   (void) client;
 
-  if (!cs_bridge_parse_position (params, &ra, &dec, &error)
-      || (radius_s && !vo_coords_parse_radius (radius_s, &radius, &error)))
+  if (!parse_region_params (b, params, &ra, &dec, &radius, &collection, &error))
     {
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
@@ -798,8 +808,7 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
   q->ra = ra;
   q->dec = dec;
   q->radius = radius;
-  g_autofree char *adql = cs_bridge_region_adql (
-    b, ra, dec, radius, collection ? collection : b->config->collection);
+  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
   b->n_queries++;
   b->n_inflight++;
   cs_bridge_query_async (b->http, b->cache, b->tap, adql, b->config->max_rows, NULL, NULL,
