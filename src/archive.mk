@@ -4,4 +4,5 @@ libcadc_la_SOURCES += vo-coords.c vo-coords.h vo-adql.c vo-adql.h vo-xmlutil.c v
 libcadc_la_SOURCES += vo-vosi.c vo-vosi.h
 libcadc_la_SOURCES += vo-datalink.c vo-datalink.h vo-soda.c vo-soda.h
 libcadc_la_SOURCES += cadc-auth.c cadc-auth.h cadc-client.c cadc-client.h
+libcadc_la_SOURCES += cadc-config.c cadc-config.h
 cadc_samp_SOURCES += cmd-archive.c
