@@ -2,11 +2,14 @@
  *
  * xmlrpc-c provides the value model, serializer and parser; this file
  * converts between its xmlrpc_value and our GVariants and between its
- * xmlrpc_env and GError.  Output is strictly string/array/struct; input is
- * lenient (scalars become strings).  Documents with a DOCTYPE/ENTITY
- * declaration or larger than SAMP_XMLRPC_MAX_SIZE never reach the parser.
- * Non-UTF-8 bytes in incoming strings are replaced (GVariant strings are
- * UTF-8), never trusted.
+ * xmlrpc_env and GError.  Output is strictly string/array/struct.  Input
+ * is lenient by default (scalars become strings); in strict mode (the
+ * hub's) the first value of another XML-RPC type is refused, named by its
+ * path.  The check runs on the parsed values, so a string whose text is
+ * "<int>" (escaped or in CDATA) is just a string.  Documents with a
+ * DOCTYPE/ENTITY declaration or larger than SAMP_XMLRPC_MAX_SIZE never
+ * reach the parser.  Non-UTF-8 bytes in incoming strings are replaced
+ * (GVariant strings are UTF-8), never trusted.
  */
 #include "config.h"
 
@@ -111,10 +114,74 @@ utf8_string (const char *s, gsize len)
   }
 }
 
-static GVariant *
-from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x)
+/* Where a value sits in the document, as a chain from the value up to
+ * the root; formatted only when strict mode refuses a value. */
+typedef struct _ValuePath ValuePath;
+struct _ValuePath {
+  const ValuePath *up;
+  const char *root;         /* set on the root only: "params", "result" */
+  const char *key;          /* struct member name, or NULL for an index */
+  int index;
+};
+
+static void
+path_append (GString *out, const ValuePath *p)
 {
-  switch (xmlrpc_value_type (x))
+  if (p->up != NULL)
+    path_append (out, p->up);
+  if (p->root != NULL)
+    g_string_append (out, p->root);
+  else if (p->key != NULL)
+    {
+      g_string_append (out, "['");
+      for (const char *c = p->key; *c; c++)
+        {
+          if (*c == '\'' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append (out, "']");
+    }
+  else
+    g_string_append_printf (out, "[%d]", p->index);
+}
+
+/* Fault code of a strict-mode refusal (not one xmlrpc-c uses itself). */
+#define NOT_SAMP_FAULT (-32099)
+
+/* The XML-RPC element that gives a value of type @t, with its article. */
+static const char *
+type_element (xmlrpc_type t)
+{
+  switch (t)
+    {
+    case XMLRPC_TYPE_INT: return "an <int>";          /* also <i4> */
+    case XMLRPC_TYPE_I8: return "an <i8>";
+    case XMLRPC_TYPE_BOOL: return "a <boolean>";
+    case XMLRPC_TYPE_DOUBLE: return "a <double>";
+    case XMLRPC_TYPE_DATETIME: return "a <dateTime.iso8601>";
+    case XMLRPC_TYPE_BASE64: return "a <base64>";
+    case XMLRPC_TYPE_NIL: return "a <nil>";
+    default: return "a value of a non-SAMP type";
+    }
+}
+
+static GVariant *
+from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x, gboolean strict, const ValuePath *path)
+{
+  xmlrpc_type type = xmlrpc_value_type (x);
+
+  if (strict && type != XMLRPC_TYPE_STRING && type != XMLRPC_TYPE_ARRAY
+      && type != XMLRPC_TYPE_STRUCT)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+      path_append (where, path);
+      xmlrpc_env_set_fault_formatted (env, NOT_SAMP_FAULT,
+                                      "%s is %s: not a SAMP type (string, list or map only)",
+                                      where->str, type_element (type));
+      return NULL;
+    }
+  switch (type)
     {
     case XMLRPC_TYPE_STRING:
       {
@@ -177,7 +244,8 @@ from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x)
             xmlrpc_array_read_item (env, x, i, &item);
             if (env->fault_occurred)
               break;
-            v = from_xmlrpc (env, item);
+            ValuePath here = { path, NULL, NULL, i };
+            v = from_xmlrpc (env, item, strict, &here);
             xmlrpc_DECREF (item);
             if (v != NULL)
               g_variant_builder_add (&b, "v", v);
@@ -205,7 +273,11 @@ from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x)
               break;
             xmlrpc_read_string_lp (env, k, &klen, &key);
             if (!env->fault_occurred)
-              v = from_xmlrpc (env, item);
+              {
+                g_autofree char *kname = g_utf8_make_valid (key, (gssize) klen);
+                ValuePath here = { path, NULL, kname, i };
+                v = from_xmlrpc (env, item, strict, &here);
+              }
             if (v != NULL)
               {
                 g_autoptr(GVariant) kv = g_variant_ref_sink (utf8_string (key, klen));
@@ -370,6 +442,14 @@ gboolean
 samp_xmlrpc_parse_call (const char *xml, gsize len, char **method, GVariant **args,
                         GError **error)
 {
+  return samp_xmlrpc_parse_call_full (xml, len, SAMP_XMLRPC_LENIENT, method, args, error);
+}
+
+gboolean
+samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
+                             char **method, GVariant **args, GError **error)
+{
+  static const ValuePath root = { NULL, "params", NULL, 0 };
   g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
   g_autoptr(xmlrpc_value) params = NULL;
   const char *name = NULL;
@@ -383,10 +463,16 @@ samp_xmlrpc_parse_call (const char *xml, gsize len, char **method, GVariant **ar
   xmlrpc_parse_call (&env, xml, len, &name, &params);
   if (!env_to_error (&env, error, "malformed XML-RPC call"))
     return FALSE;
-  v = from_xmlrpc (&env, params);
+  v = from_xmlrpc (&env, params, (flags & SAMP_XMLRPC_STRICT) != 0, &root);
   if (v == NULL)
     {
       free ((void *) name);
+      if (env.fault_code == NOT_SAMP_FAULT)
+        {
+          /* the fault names the offending value: no prefix needed */
+          g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, env.fault_string);
+          return FALSE;
+        }
       return env_to_error (&env, error, "malformed XML-RPC call");
     }
   *method = g_strdup (name);
@@ -418,7 +504,7 @@ samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
       free ((void *) fault_string);
       return NULL;
     }
-  v = from_xmlrpc (&env, result);
+  v = from_xmlrpc (&env, result, FALSE, NULL);
   if (v == NULL)
     {
       env_to_error (&env, error, "malformed XML-RPC response");

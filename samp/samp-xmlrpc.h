@@ -1,9 +1,15 @@
 /* samp-xmlrpc.h: XML-RPC encoding of SAMP values (the only user of xmlrpc-c).
  *
  * Output is strict SAMP: only <string>, <array> and <struct>.  Input is
- * lenient, as SAMP asks: a bare <value>x</value> is a string, and <int>,
- * <i4>, <i8>, <double>, <boolean> and <dateTime.iso8601> are read as their
- * string forms; <nil/> reads as "".  <base64> is refused.
+ * lenient by default, as SAMP asks of clients: a bare <value>x</value> is
+ * a string, and <int>, <i4>, <i8>, <double>, <boolean> and
+ * <dateTime.iso8601> are read as their string forms; <nil/> reads as "".
+ * <base64> is refused.  Strict mode (SAMP_XMLRPC_STRICT, what a hub
+ * uses) refuses every value that is not a string, array or struct, and
+ * names the first one by its path, e.g.
+ * "params[2]['samp.params']['n'] is an <int>: not a SAMP type ...".  The
+ * check is made on the parsed values, never on the document text, so
+ * string content such as "&lt;int&gt;" or "<![CDATA[<int>]]>" is fine.
  *
  * Before parsing, a document that contains a DOCTYPE or ENTITY
  * declaration is refused (no entity expansion, ever), and so is one larger
@@ -36,10 +42,20 @@ GBytes *samp_xmlrpc_serialize_response (GVariant *value, GError **error);
 /* Serialize a fault response (faultCode @code, faultString @message). */
 GBytes *samp_xmlrpc_serialize_fault (int code, const char *message);
 
+typedef enum {
+  SAMP_XMLRPC_LENIENT = 0,      /* scalars read as strings (clients) */
+  SAMP_XMLRPC_STRICT = 1 << 0,  /* only string/array/struct (hubs) */
+} SampXmlrpcFlags;
+
 /* Parse a methodCall: sets @method (transfer full) and @args (a SAMP list
- * "av", transfer full).  On error both are left unset. */
+ * "av", transfer full).  On error both are left unset.  Lenient. */
 gboolean samp_xmlrpc_parse_call (const char *xml, gsize len, char **method,
                                  GVariant **args, GError **error);
+
+/* The same with @flags.  In strict mode a value of another type fails
+ * with SAMP_ERROR_PROTOCOL and a message naming its path and element. */
+gboolean samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
+                                      char **method, GVariant **args, GError **error);
 
 /* Parse a methodResponse.  Returns: (transfer full): the value as a SAMP
  * value; a fault gives NULL and SAMP_ERROR_HUB_FAULT. */

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "samp/samp.h"
 #include "samp/samp-hub.h"
 
 typedef struct {
@@ -361,6 +362,114 @@ test_typing (Fixture *f, gconstpointer data)
   g_assert_true (is_fault (r19));
 }
 
+/* Records the one message a SampClient receives. */
+typedef struct {
+  int count;
+  char *mtype;
+  GVariant *params;
+} Received;
+
+static void
+on_received (SampClient *c, const char *sender, const char *msg_id, const char *mtype,
+             GVariant *params, gpointer data)
+{
+  Received *r = data;
+  (void) c;
+  (void) sender;
+  (void) msg_id;
+  r->count++;
+  g_free (r->mtype);
+  r->mtype = g_strdup (mtype);
+  g_clear_pointer (&r->params, g_variant_unref);
+  r->params = g_variant_ref (params);
+}
+
+/* Strict typing looks at values, not at text: strings whose content is
+ * "<int>" (escaped, or in CDATA) are delivered intact to a real client,
+ * while a real <int> anywhere is refused with a fault naming its path. */
+static void
+test_typing_values (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SampClient) b = samp_client_new ("typing-receiver");
+  g_autofree char *lock_url = g_filename_to_uri (f->lockfile, NULL, NULL);
+  Received got = { 0 };
+  samp_client_set_lockfile_url (b, lock_url);
+  samp_client_subscribe (b, "test.adql", on_received, &got);
+  g_assert_true (samp_client_connect (b, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *key = NULL, *id = NULL;
+  do_register (f, &key, &id);
+  static const char *const cases[][2] = {
+    { "<![CDATA[SELECT <int>5</int> FROM t WHERE a < 1]]>", "SELECT <int>5</int> FROM t WHERE a < 1" },
+    { "&lt;int&gt;5&lt;/int&gt; &lt;double&gt;", "<int>5</int> <double>" },
+    { "<![CDATA[<FIELD datatype=\"int\"><VALUES><int>]]>", "<FIELD datatype=\"int\"><VALUES><int>" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      got.count = 0;
+      g_autofree char *p = g_strdup_printf (S ("%s") S ("%s")
+                                            "<param><value><struct><member><name>samp.mtype</name>"
+                                            "<value><string>test.adql</string></value></member>"
+                                            "<member><name>samp.params</name><value><struct>"
+                                            "<member><name>query</name><value><string>%s</string></value></member>"
+                                            "<member><name>bare</name><value>%s</value></member>"
+                                            "</struct></value></member></struct></value></param>",
+                                            key, samp_client_get_self_id (b), cases[i][0], cases[i][0]);
+      g_autofree char *r = call (f, "samp.hub.notify", p);
+      if (is_fault (r))
+        g_test_message ("fault: %s", r);
+      g_assert_false (is_fault (r));
+      gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (got.count == 0 && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+      g_assert_cmpint (got.count, ==, 1);
+      g_assert_cmpstr (got.mtype, ==, "test.adql");
+      g_assert_cmpstr (samp_map_lookup_string (got.params, "query"), ==, cases[i][1]);
+      g_assert_cmpstr (samp_map_lookup_string (got.params, "bare"), ==, cases[i][1]);
+    }
+
+  /* real non-SAMP values, each named by its path */
+  static const char *const bad[][2] = {
+    { "<value><int>5</int></value>", "params[2]['samp.params']['n'] is an <int>" },
+    { "<value><i4>5</i4></value>", "params[2]['samp.params']['n'] is an <int>" },
+    { "<value><double>0.5</double></value>", "params[2]['samp.params']['n'] is a <double>" },
+    { "<value><boolean>1</boolean></value>", "params[2]['samp.params']['n'] is a <boolean>" },
+    { "<value><array><data><value><string>a</string></value><value><nil/></value></data></array></value>",
+      "params[2]['samp.params']['n'][1] is a <nil>" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      got.count = 0;
+      g_autofree char *p = g_strdup_printf (S ("%s") S ("%s")
+                                            "<param><value><struct><member><name>samp.mtype</name>"
+                                            "<value><string>test.adql</string></value></member>"
+                                            "<member><name>samp.params</name><value><struct>"
+                                            "<member><name>query</name><value><string>&lt;int&gt;</string></value></member>"
+                                            "<member><name>n</name>%s</member>"
+                                            "</struct></value></member></struct></value></param>",
+                                            key, samp_client_get_self_id (b), bad[i][0]);
+      g_autofree char *r = call (f, "samp.hub.notify", p);
+      g_autoptr(GError) fault = NULL;
+      g_autoptr(GVariant) v = samp_xmlrpc_parse_response (r, strlen (r), &fault);
+      g_assert_null (v);
+      g_assert_error (fault, SAMP_ERROR, SAMP_ERROR_HUB_FAULT);
+      g_test_message ("fault: %s", fault->message);
+      g_assert_true (g_str_has_prefix (fault->message, bad[i][1]));
+      g_assert_nonnull (strstr (fault->message, "SAMP type"));
+    }
+  /* nothing refused was delivered */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+  g_assert_cmpint (got.count, ==, 0);
+
+  samp_client_disconnect (b);
+  g_free (got.mtype);
+  g_clear_pointer (&got.params, g_variant_unref);
+}
+
 /* A callee that accepts TCP connections (kernel backlog) but never
  * answers: callAndWait times out with a fault, and after the delivery
  * timeout the callee is unregistered. */
@@ -431,6 +540,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/lockfile-path", test_lockfile_path);   /* before any thread */
   g_test_add ("/hub/lockfile", Fixture, NULL, setup, test_lockfile, teardown);
   g_test_add ("/hub/typing", Fixture, NULL, setup, test_typing, teardown);
+  g_test_add ("/hub/typing-values", Fixture, NULL, setup, test_typing_values, teardown);
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
   return g_test_run ();
 }

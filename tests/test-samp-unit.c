@@ -270,6 +270,123 @@ test_xmlrpc_lenient (void)
   g_assert_true (samp_value_check (args, NULL));
 }
 
+#define CALL(params) "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params>" \
+  params "</params></methodCall>"
+
+/* Strict mode: each non-SAMP XML-RPC type is refused, wherever it is,
+ * with its path; lenient mode reads the same documents. */
+static void
+test_xmlrpc_strict_types (void)
+{
+  static const struct { const char *value, *element; } types[] = {
+    { "<int>42</int>", "an <int>" },
+    { "<i4>-7</i4>", "an <int>" },
+    { "<i8>9000000000</i8>", "an <i8>" },
+    { "<double>0.5</double>", "a <double>" },
+    { "<boolean>1</boolean>", "a <boolean>" },
+    { "<dateTime.iso8601>20260101T12:00:00</dateTime.iso8601>", "a <dateTime.iso8601>" },
+    { "<nil/>", "a <nil>" },
+    { "<base64>AAAA</base64>", "a <base64>" },
+  };
+  /* @V@ = the value; the path it must be reported at */
+  static const struct { const char *doc, *path; } places[] = {
+    { CALL ("<param><value>@V@</value></param>"), "params[0]" },
+    { CALL ("<param><value><string>pk</string></value></param><param><value>@V@</value></param>"),
+      "params[1]" },
+    { CALL ("<param><value><string>pk</string></value></param><param><value><string>c1</string></value></param>"
+            "<param><value><struct><member><name>samp.mtype</name><value><string>x.y</string></value></member>"
+            "<member><name>samp.params</name><value><struct>"
+            "<member><name>ok</name><value><string>&lt;int&gt;</string></value></member>"
+            "<member><name>n</name><value>@V@</value></member></struct></value></member>"
+            "</struct></value></param>"),
+      "params[2]['samp.params']['n']" },
+    { CALL ("<param><value><array><data><value><string>a</string></value>"
+            "<value><array><data><value>b</value><value><struct><member><name>it's</name>"
+            "<value>@V@</value></member></struct></value></data></array></value>"
+            "</data></array></value></param>"),
+      "params[0][1][1]['it\\'s']" },
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (types); t++)
+    for (gsize p = 0; p < G_N_ELEMENTS (places); p++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *method = NULL;
+        g_autoptr(GVariant) args = NULL;
+        g_auto(GStrv) parts = g_strsplit (places[p].doc, "@V@", -1);
+        g_autofree char *xml = g_strjoinv (types[t].value, parts);
+        g_autofree char *want = g_strdup_printf ("%s is %s: not a SAMP type", places[p].path,
+                                                 types[t].element);
+
+        g_assert_false (samp_xmlrpc_parse_call_full (xml, strlen (xml), SAMP_XMLRPC_STRICT,
+                                                     &method, &args, &error));
+        g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+        if (!g_str_has_prefix (error->message, want))
+          g_test_message ("got \"%s\", want \"%s...\"", error->message, want);
+        g_assert_true (g_str_has_prefix (error->message, want));
+        g_assert_null (method);
+        g_assert_null (args);
+        g_clear_error (&error);
+        /* lenient reads all but base64 */
+        if (strcmp (types[t].value, "<base64>AAAA</base64>") == 0)
+          g_assert_false (samp_xmlrpc_parse_call (xml, strlen (xml), &method, &args, &error));
+        else
+          {
+            g_assert_true (samp_xmlrpc_parse_call (xml, strlen (xml), &method, &args, &error));
+            g_assert_no_error (error);
+            g_assert_true (samp_value_check (args, NULL));
+          }
+      }
+}
+
+/* Strict mode accepts every SAMP document, including strings whose text
+ * is XML-RPC markup, escaped or in CDATA, and keeps their content. */
+static void
+test_xmlrpc_strict_strings (void)
+{
+  const char *xml =
+    CALL ("<param><value><string>&lt;int&gt;5&lt;/int&gt;</string></value></param>"
+          "<param><value><string><![CDATA[<int>5</int>]]></string></value></param>"
+          "<param><value><![CDATA[<double>1.5</double> & <boolean>]]></value></param>"
+          "<param><value>a &lt;i4&gt; b</value></param>"
+          "<param><value><struct><member><name>&lt;int&gt;</name>"
+          "<value><array><data><value><string><![CDATA[<FIELD datatype=\"int\"/><nil/>]]></string></value>"
+          "</data></array></value></member></struct></value></param>"
+          "<param><value><string></string></value></param>"
+          "<param><value><array><data></data></array></value></param>"
+          "<param><value><struct></struct></value></param>"
+          "<!-- <int>1</int> -->");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) args = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_true (samp_xmlrpc_parse_call_full (xml, strlen (xml), SAMP_XMLRPC_STRICT, &method,
+                                              &args, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (method, ==, "m");
+  json = samp_value_to_json (args);
+  g_assert_cmpstr (json, ==, "[\"<int>5</int>\", \"<int>5</int>\", \"<double>1.5</double> & <boolean>\", "
+                   "\"a <i4> b\", {\"<int>\": [\"<FIELD datatype=\\\"int\\\"/><nil/>\"]}, \"\", [], {}]");
+
+  /* and a serialized SAMP call with such strings round-trips strictly */
+  {
+    g_autoptr(GVariant) msg = samp_message_new ("table.load.votable",
+                                                samp_map_new_strings ("q", "<int>1</int>]]><![CDATA[x",
+                                                                      NULL));
+    g_autoptr(GVariant) sent = samp_xmlrpc_args_new (g_variant_new_string ("pk"),
+                                                     g_variant_ref (msg), NULL);
+    g_autoptr(GBytes) doc = samp_xmlrpc_serialize_call ("samp.hub.notifyAll", sent, &error);
+    g_autofree char *m2 = NULL;
+    g_autoptr(GVariant) back = NULL;
+    gsize len;
+    const char *d = g_bytes_get_data (doc, &len);
+    g_assert_true (samp_xmlrpc_parse_call_full (d, len, SAMP_XMLRPC_STRICT, &m2, &back, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_variant_equal (back, sent));
+  }
+}
+
 static void
 test_xmlrpc_fault (void)
 {
@@ -325,6 +442,8 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/mtype/wildcards", test_mtype);
   g_test_add_func ("/samp/xmlrpc/roundtrip", test_xmlrpc_roundtrip);
   g_test_add_func ("/samp/xmlrpc/lenient-input", test_xmlrpc_lenient);
+  g_test_add_func ("/samp/xmlrpc/strict-types", test_xmlrpc_strict_types);
+  g_test_add_func ("/samp/xmlrpc/strict-strings", test_xmlrpc_strict_strings);
   g_test_add_func ("/samp/xmlrpc/fault", test_xmlrpc_fault);
   g_test_add_func ("/samp/xmlrpc/malformed", test_xmlrpc_malformed);
   return g_test_run ();
