@@ -2,8 +2,14 @@
  *
  * Parses the options, overlays them on the config file, builds a CsBridge
  * and runs the main loop until SIGINT/SIGTERM (or, with --once, until the
- * first position has been handled).  An optional POSITION on the command
- * line is handled as if a peer had pointed at it.
+ * first request has been handled).  An optional POSITION on the command
+ * line is handled as if a peer had pointed at it, an --image FILE as if a
+ * peer had sent it with image.load.fits.
+ *
+ * The archive is found exactly as the archive commands find it: --tap /
+ * --datalink / --registry (global options), then $CADC_REGISTRY_URL, then
+ * the config file's [listen] tap=, datalink=, registry=, then CADC's
+ * registry; the bridge's CadcClient does the discovery.
  */
 #include "config.h"
 
@@ -14,11 +20,9 @@
 
 #include "cs-bridge.h"
 #include "cs-commands.h"
+#include "cs-fits.h"
 #include "samp/samp-error.h"
 #include "vo-coords.h"
-
-#define CADC_TAP_URL      "https://ws-cadc.canfar.net/argus"
-#define CADC_DATALINK_URL "https://ws-cadc.canfar.net/caom2ops/datalink"
 
 static gboolean
 on_signal (gpointer data)
@@ -37,7 +41,7 @@ looks_like_number (const char *s)
 static int
 listen_run (CsGlobalOptions *global, int argc, char **argv)
 {
-  char *radius = NULL, *collection = NULL, *hub = NULL, *config_path = NULL;
+  char *radius = NULL, *collection = NULL, *hub = NULL, *config_path = NULL, *image = NULL;
   gboolean once = FALSE, cutouts = FALSE, no_cutouts = FALSE, no_pointat = FALSE;
   gboolean no_table = FALSE, no_image = FALSE, no_highlight = FALSE;
   int max_cutouts = -1, max_rows = -1, cache_mb = -1;
@@ -66,7 +70,9 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub,
       "auto (default): start a hub when none runs; never; always", "MODE" },
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
-      "Handle one position, then exit", NULL },
+      "Handle one request (the POSITION or --image), then exit", NULL },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &image,
+      "Query the footprint of this FITS image (its WCS) and send the table", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
       "Config file (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -79,7 +85,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   gboolean ok = g_option_context_parse (ctx, &argc, &argv, &error);
   g_autofree char *radius_o = radius, *collection_o = collection, *hub_o = hub,
-                  *config_o = config_path;
+                  *config_o = config_path, *image_o = image;
   if (!ok)
     {
       cs_print_error ("%s", error->message);
@@ -152,20 +158,27 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       return CS_EXIT_USAGE;
     }
 
-  /* Services: global options win over the config file; without either,
-   * the CADC endpoints. */
-  const char *tap = global->tap ? global->tap : config->tap;
-  if (global->datalink)
+  if (image_o)
     {
-      g_free (config->datalink);
-      config->datalink = g_strdup (global->datalink);
+      double fra[4], fdec[4];
+      if (!cs_fits_image_get_footprint (image_o, fra, fdec, &error))
+        {
+          cs_print_error ("--image %s: %s", image_o, error->message);
+          return CS_EXIT_IO;
+        }
     }
-  if (tap == NULL)
-    {
-      tap = CADC_TAP_URL;
-      if (config->datalink == NULL)
-        config->datalink = g_strdup (CADC_DATALINK_URL);
-    }
+
+  /* Services: flag > environment > config file > CADC's registry. */
+  const char *registry = global->registry;
+  if (registry == NULL)
+    registry = g_getenv ("CADC_REGISTRY_URL");
+  if (registry == NULL || *registry == '\0')
+    registry = config->registry;
+  g_autofree char *registry_c = g_strdup (registry);
+  g_autofree char *tap_c = g_strdup (global->tap ? global->tap : config->tap);
+  g_autofree char *datalink_c = g_strdup (global->datalink ? global->datalink
+                                                           : config->datalink);
+  CadcClientConfig cadc = { registry_c, tap_c, datalink_c, NULL, global->verbosity > 0 };
   if (global->verbosity < 0)
     g_log_set_handler ("cadc-samp", G_LOG_LEVEL_MESSAGE, (GLogFunc) g_log_default_handler,
                        NULL);
@@ -174,8 +187,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     g_setenv ("G_MESSAGES_DEBUG", "cadc-samp", TRUE);
 
   signal (SIGPIPE, SIG_IGN);
-  g_autofree char *tap_copy = g_strdup (tap);
-  g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), tap_copy, &error);
+  g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &cadc, &error);
   if (bridge == NULL)
     {
       cs_print_error ("%s", error->message);
@@ -185,11 +197,15 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   if (!cs_bridge_start (bridge, loop, &error))
     {
       cs_print_error ("%s", error->message);
-      return g_error_matches (error, SAMP_ERROR, SAMP_ERROR_NO_HUB) ? CS_EXIT_NO_HUB
-                                                                   : CS_EXIT_FAILED;
+      if (error->domain == SAMP_ERROR)
+        return g_error_matches (error, SAMP_ERROR, SAMP_ERROR_NO_HUB) ? CS_EXIT_NO_HUB
+                                                                     : CS_EXIT_FAILED;
+      return CS_EXIT_ARCHIVE;   /* the TAP service could not be found */
     }
   if (position->len)
     cs_bridge_point_at (bridge, ra, dec);
+  if (image_o)
+    cs_bridge_load_image (bridge, image_o);
   guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
   guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);

@@ -10,8 +10,13 @@
  *  - image.load.fits from a peer: the CADC observations overlapping the
  *    image's WCS footprint, broadcast as "CADC in <image>".  file: URLs
  *    and paths are read in place, http(s) URLs downloaded to the cache.
- *  - table.highlight.row / table.select.rowList on one of our tables:
- *    point the viewers at the row and send its cutout as image.load.fits.
+ *  - table.highlight.row on one of our tables: point the viewers at the
+ *    row and send its cutout as image.load.fits.
+ *  - table.select.rowList on one of our tables: point at the first row and
+ *    send the data files (DataLink #this) of the selected rows, at most
+ *    max-selection of them, as image.load.fits.
+ * CADC is reached only through CadcClient: queries on the main loop,
+ * DataLink look-ups in cs-bridge-datalink's worker.
  * Every call gets exactly one reply; errors carry a samp.errortxt.
  */
 #include "config.h"
@@ -69,7 +74,9 @@ call_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
   (void) source;
 
   b->n_inflight--;
-  if (r == NULL)
+  if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (r == NULL)
     {
       g_prefix_error (&error, "CADC query failed: ");
       cs_bridge_reply_error (b, j->msg_id, j->mtype, j->sender, error);
@@ -84,6 +91,7 @@ call_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
       cs_bridge_broadcast_table (b, r, j->name);
     }
   call_job_free (j);
+  cs_bridge_check_once (b);
 }
 
 static void
@@ -93,7 +101,7 @@ run_call_query (CsBridge *b, CallJob *j, const char *adql, guint maxrec,
   b->n_queries++;
   b->n_inflight++;
   g_debug ("query %u: %s", b->n_queries, adql);
-  cs_bridge_query_async (b->http, b->cache, b->tap, adql, maxrec, upload_name, upload_path,
+  cs_bridge_query_async (b->cadc, b->cache, adql, maxrec, upload_name, upload_path,
                          b->cancel, call_query_done, j);
 }
 
@@ -236,7 +244,7 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
       return;
     }
   g_autofree char *upload = cs_bridge_cache_new_path (b->cache, "upload", "xml");
-  g_autofree char *adql = vo_adql_crossmatch ("upload", "ra", "dec", b->config->radius_deg,
+  g_autofree char *adql = vo_adql_crossmatch ("peer", "ra", "dec", b->config->radius_deg,
                                               b->config->collection, &error);
   if (adql == NULL
       || !cs_bridge_table_write_upload (table, ra_col, dec_col, upload, &n, &error))
@@ -253,13 +261,13 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
   run_call_query (b, call_job_new (b, NULL, mtype, sender,
                                    g_strdup_printf ("CADC crossmatch of %s",
                                                     name ? name : "table")),
-                  adql, b->config->max_rows, "upload", upload);
+                  adql, b->config->max_rows, "peer", upload);
 }
 
 /* image.load.fits: the CADC observations overlapping the image's
  * footprint (its 4 corners through its celestial WCS). */
-static void
-footprint_query (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
+void
+cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id, const char *mtype,
                  const char *path, const char *name)
 {
   g_autoptr(GError) error = NULL;
@@ -295,7 +303,7 @@ process_peer_file (CsBridge *b, const char *sender, const char *msg_id, const ch
                    const char *path, const char *name, PeerKind kind)
 {
   if (kind == PEER_FITS_IMAGE)
-    footprint_query (b, sender, msg_id, mtype, path, name);
+    cs_bridge_footprint_query (b, sender, msg_id, mtype, path, name);
   else
     crossmatch_table (b, sender, msg_id, mtype, path, name, kind);
 }
@@ -323,18 +331,14 @@ fetch_done (GObject *source, GAsyncResult *res, gpointer user_data)
   FetchJob *f = user_data;
   CsBridge *b = f->bridge;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish ((VoHttp *) source, res, &error);
+  (void) source;
 
   b->n_inflight--;
-  if (resp != NULL)
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (vo_http_response_get_body (resp), &len);
-      if (g_file_set_contents_full (f->path, data, (gssize) len,
-                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-        process_peer_file (b, f->sender, f->msg_id, f->mtype, f->path, f->name, f->kind);
-    }
-  if (error)
+  if (cadc_client_download_finish (b->cadc, res, &error))
+    process_peer_file (b, f->sender, f->msg_id, f->mtype, f->path, f->name, f->kind);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (error)
     {
       g_prefix_error (&error, "cannot read the %s: ",
                       f->kind == PEER_FITS_IMAGE ? "image" : "table");
@@ -415,8 +419,117 @@ on_peer_load (SampClient *client, const char *sender, const char *msg_id,
   f->kind = kind;
   f->path = cs_bridge_cache_new_path (b->cache, "peer", kind == PEER_VOTABLE ? "xml" : "fits");
   b->n_inflight++;
-  vo_http_send_async (b->http, vo_http_request_new (VO_HTTP_GET, url), b->cancel,
-                      fetch_done, f);
+  cadc_client_download_async (b->cadc, url, f->path, NULL, NULL, b->cancel, fetch_done, f);
+}
+
+/* ------------------------------------------------------------------------ */
+/* DataLink URLs -> a reply or image.load.fits                               */
+
+/* A DataLink look-up (cs-bridge-datalink's worker) whose URLs become
+ * either the {urls} reply of a cadc.cutouts call or image.load.fits
+ * broadcasts. */
+typedef struct {
+  CsBridge *bridge;
+  char **ids;
+  char *msg_id;       /* non-NULL: reply {urls} to this call */
+  char *sender;
+  const char *what;   /* "cutout" or "data" */
+  guint max;          /* at most this many image.load.fits (0: no limit) */
+} UrlJob;
+
+static void
+url_job_free (UrlJob *j)
+{
+  g_strfreev (j->ids);
+  g_free (j->msg_id);
+  g_free (j->sender);
+  g_free (j);
+}
+
+static void
+broadcast_images (CsBridge *b, UrlJob *j, char **urls)
+{
+  guint n = g_strv_length (urls), ids = g_strv_length (j->ids);
+  for (guint i = 0; i < n && (j->max == 0 || i < j->max); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = n == ids ? g_strdup_printf ("CADC %s %s", j->what, j->ids[i])
+                                       : g_strdup_printf ("CADC %s %u", j->what, i + 1);
+      g_auto(GStrv) sent = samp_client_notify_all (
+        b->client, "image.load.fits",
+        samp_map_new_strings ("url", urls[i], "name", name, NULL), &error);
+      if (sent == NULL)
+        g_warning ("image.load.fits: %s", error->message);
+      else
+        g_message ("sent image.load.fits %s to %u peers", urls[i], g_strv_length (sent));
+    }
+  if (j->max > 0 && n > j->max)
+    g_message ("%u of %u %s URLs sent (max-selection)", j->max, n, j->what);
+}
+
+static void
+urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  UrlJob *j = user_data;
+  CsBridge *b = j->bridge;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) urls = cs_bridge_datalink_urls_finish (res, &error);
+  (void) source;
+
+  b->n_cutout_jobs--;
+  if (urls == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (j->msg_id)
+    {
+      if (urls == NULL)
+        {
+          g_prefix_error (&error, "DataLink: ");
+          cs_bridge_reply_error (b, j->msg_id, "cadc.cutouts", j->sender, error);
+        }
+      else
+        {
+          g_message ("cadc.cutouts from %s: %u cutout URL(s)", j->sender,
+                     g_strv_length (urls));
+          cs_bridge_reply_ok (b, j->msg_id,
+                              samp_map_new_va ("urls",
+                                               samp_list_new_strv ((const char *const *) urls),
+                                               NULL));
+        }
+    }
+  else if (urls == NULL)
+    g_warning ("%s URLs: DataLink: %s", j->what, error->message);
+  else
+    broadcast_images (b, j, urls);
+  url_job_free (j);
+  cs_bridge_check_once (b);
+}
+
+/* Resolve the @what ("cutout": SODA circle @ra @dec @radius; "data":
+ * DataLink #this) URLs of @ids; reply to @msg_id or broadcast at most
+ * @max of them. */
+static void
+resolve_urls (CsBridge *b, GPtrArray *ids, const char *what, double ra, double dec,
+              double radius, guint max, const char *msg_id, const char *sender)
+{
+  UrlJob *j = g_new0 (UrlJob, 1);
+  g_ptr_array_add (ids, NULL);
+  j->bridge = b;
+  j->ids = (char **) g_ptr_array_free (ids, FALSE);
+  j->msg_id = g_strdup (msg_id);
+  j->sender = g_strdup (sender);
+  j->what = what;
+  j->max = max;
+  b->n_cutout_jobs++;
+  if (g_str_equal (what, "cutout"))
+    {
+      double ra5, dec5;
+      vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
+      cs_bridge_datalink_cutout_urls_async (b->datalink, (const char *const *) j->ids, ra5,
+                                            dec5, radius, b->cancel, urls_done, j);
+    }
+  else
+    cs_bridge_datalink_data_urls_async (b->datalink, (const char *const *) j->ids, b->cancel,
+                                        urls_done, j);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -455,11 +568,53 @@ static const char *
 row_publisher_id (CsBridgeTable *t, gint64 row)
 {
   int col = vo_table_find_field (t->table, "publisherID");
-  return col >= 0 ? vo_table_get_string (t->table, (guint) row, (guint) col) : NULL;
+  const char *id = col >= 0 ? vo_table_get_string (t->table, (guint) row, (guint) col) : NULL;
+  return id && *id ? id : NULL;
 }
 
-static void send_cutouts_for_ids (CsBridge *b, GPtrArray *ids, double ra, double dec,
-                                  double radius, const char *msg_id, const char *sender);
+/* The row indices of a highlight (one) or select (at most max-selection)
+ * message. */
+static GArray *
+parse_rows (CsBridge *b, GVariant *params, gboolean select, GError **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 r;
+
+  if (select)
+    {
+      g_autoptr(GVariant) list = samp_map_lookup (params, "row-list");
+      g_auto(GStrv) items = list ? samp_list_dup_strv (list) : NULL;
+      if (items == NULL)
+        {
+          g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
+                       "parameter row-list (a list of row indices) is required");
+          return NULL;
+        }
+      for (guint i = 0; items[i] && rows->len < b->config->max_selection; i++)
+        {
+          if (!samp_parse_int (items[i], &r, NULL))
+            {
+              g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "row \"%s\" is not a row index",
+                           items[i]);
+              return NULL;
+            }
+          g_array_append_val (rows, r);
+        }
+      if (g_strv_length (items) > rows->len)
+        g_message ("table.select.rowList: %u of %u rows used (max-selection)", rows->len,
+                   g_strv_length (items));
+      return g_steal_pointer (&rows);
+    }
+  const char *row_s = opt_string (params, "row");
+  if (row_s == NULL || !samp_parse_int (row_s, &r, NULL))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "row=\"%s\" is not a row index",
+                   row_s ? row_s : "");
+      return NULL;
+    }
+  g_array_append_val (rows, r);
+  return g_steal_pointer (&rows);
+}
 
 static void
 on_highlight (SampClient *client, const char *sender, const char *msg_id,
@@ -470,7 +625,6 @@ on_highlight (SampClient *client, const char *sender, const char *msg_id,
   CsBridgeTable *t = cs_bridge_find_table (b, opt_string (params, "table-id"),
                                            opt_string (params, "url"));
   gboolean select = g_str_equal (mtype, "table.select.rowList");
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
   (void) client;
 
   if (t == NULL || !b->config->on_highlight)
@@ -478,40 +632,20 @@ on_highlight (SampClient *client, const char *sender, const char *msg_id,
       cs_bridge_reply_ok (b, msg_id, NULL);   /* not ours: nothing to do */
       return;
     }
-  if (select)
-    {
-      g_autoptr(GVariant) list = samp_map_lookup (params, "row-list");
-      g_auto(GStrv) items = samp_list_dup_strv (list);
-      if (list == NULL)
-        error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "parameter row-list is required");
-      for (guint i = 0; !error && items[i] && rows->len < b->config->max_selection; i++)
-        {
-          gint64 r;
-          if (!samp_parse_int (items[i], &r, NULL))
-            error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "row \"%s\" is not a row index",
-                                 items[i]);
-          else
-            g_array_append_val (rows, r);
-        }
-    }
-  else
-    {
-      const char *row_s = opt_string (params, "row");
-      gint64 r;
-      if (row_s == NULL || !samp_parse_int (row_s, &r, NULL))
-        error = g_error_new (VO_ERROR, VO_ERROR_PARSE, "row=\"%s\" is not a row index",
-                             row_s ? row_s : "");
-      else
-        g_array_append_val (rows, r);
-    }
-  double ra = 0, dec = 0;
+  g_autoptr(GArray) rows = parse_rows (b, params, select, &error);
+  double ra = 0, dec = 0, ra_i, dec_i;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; !error && i < rows->len; i++)
+  for (guint i = 0; rows && i < rows->len; i++)
     {
       gint64 r = g_array_index (rows, gint64, i);
-      if (row_position (b, t, r, i == 0 ? &ra : &(double) { 0 },
-                        i == 0 ? &dec : &(double) { 0 }, &error)
-          && row_publisher_id (t, r))
+      if (!row_position (b, t, r, &ra_i, &dec_i, &error))
+        break;
+      if (i == 0)
+        {
+          ra = ra_i;
+          dec = dec_i;
+        }
+      if (row_publisher_id (t, r))
         g_ptr_array_add (ids, g_strdup (row_publisher_id (t, r)));
     }
   if (error)
@@ -532,168 +666,14 @@ on_highlight (SampClient *client, const char *sender, const char *msg_id,
                                                &error);
   if (sent == NULL)
     g_warning ("coord.pointAt.sky: %s", error->message);
-  if (ids->len > 0)
-    send_cutouts_for_ids (b, g_steal_pointer (&ids), ra, dec, b->config->radius_deg, NULL,
-                          sender);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Cutouts through DataLink + SODA                                           */
-
-typedef struct {
-  CsBridge *bridge;
-  GPtrArray *ids;       /* publisherIDs still to resolve */
-  guint next;
-  GPtrArray *urls;      /* cutout URLs found */
-  double ra, dec, radius;
-  char *msg_id;         /* non-NULL: reply {urls}; NULL: send image.load.fits */
-  char *sender;
-} CutoutJob;
-
-static void
-cutout_job_free (CutoutJob *j)
-{
-  j->bridge->n_cutout_jobs--;
-  g_ptr_array_unref (j->ids);
-  g_ptr_array_unref (j->urls);
-  g_free (j->msg_id);
-  g_free (j->sender);
-  g_free (j);
-}
-
-static void cutout_next (CutoutJob *j);
-
-/* The SODA URL of the #cutout service descriptor of a DataLink document,
- * or NULL. */
-static char *
-cutout_url_from_datalink (const VoTable *dl, const char *id, double ra, double dec,
-                          double radius)
-{
-  int sem = vo_table_find_field (dl, "semantics");
-  int sdef = vo_table_find_field (dl, "service_def");
-  if (sem < 0 || sdef < 0)
-    return NULL;
-  for (guint r = 0; r < vo_table_get_n_rows (dl); r++)
-    {
-      if (g_strcmp0 (vo_table_get_string (dl, r, (guint) sem), "#cutout") != 0)
-        continue;
-      const char *ref = vo_table_get_string (dl, r, (guint) sdef);
-      const VoResource *res = ref ? vo_table_find_resource_by_id (dl, ref) : NULL;
-      const VoParam *access = res ? vo_resource_find_param (res, "accessURL", NULL) : NULL;
-      const VoParam *idp = res ? vo_resource_find_param (res, "ID", NULL) : NULL;
-      if (access == NULL || access->value == NULL || *access->value == '\0')
-        continue;
-      g_autofree char *ra_s = vo_format_double (ra);
-      g_autofree char *dec_s = vo_format_double (dec);
-      g_autofree char *r_s = vo_format_double (radius);
-      g_autofree char *circle = g_strdup_printf ("%s %s %s", ra_s, dec_s, r_s);
-      g_autofree char *eid = vo_http_escape (idp && idp->value && *idp->value ? idp->value
-                                                                               : id);
-      g_autofree char *ecircle = vo_http_escape (circle);
-      return g_strdup_printf ("%s%sID=%s&CIRCLE=%s", access->value,
-                              strchr (access->value, '?') ? "&" : "?", eid, ecircle);
-    }
-  return NULL;
-}
-
-static void
-cutout_dl_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CutoutJob *j = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish ((VoHttp *) source, res, &error);
-  const char *id = g_ptr_array_index (j->ids, j->next - 1);
-
-  j->bridge->n_inflight--;
-  if (resp)
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (vo_http_response_get_body (resp), &len);
-      g_autoptr(VoTable) dl = vo_table_load_bytes (data, len, &error);
-      char *url = dl ? cutout_url_from_datalink (dl, id, j->ra, j->dec, j->radius) : NULL;
-      if (url)
-        g_ptr_array_add (j->urls, url);
-      else if (dl)
-        g_message ("cutouts: no #cutout service for %s", id);
-    }
-  if (error)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          cutout_job_free (j);
-          return;
-        }
-      g_warning ("cutouts: DataLink of %s: %s", id, error->message);
-    }
-  cutout_next (j);
-}
-
-static void
-cutout_finish (CutoutJob *j)
-{
-  CsBridge *b = j->bridge;
-  if (j->msg_id)
-    {
-      g_ptr_array_add (j->urls, NULL);
-      g_message ("cadc.cutouts from %s: %u cutout URL(s)", j->sender, j->urls->len - 1);
-      cs_bridge_reply_ok (b, j->msg_id,
-                          samp_map_new_va ("urls",
-                                           samp_list_new_strv ((const char *const *)
-                                                               j->urls->pdata),
-                                           NULL));
-      return;
-    }
-  for (guint i = 0; i < j->urls->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      const char *url = g_ptr_array_index (j->urls, i);
-      g_autofree char *name = g_strdup_printf ("CADC cutout %s",
-                                               (char *) g_ptr_array_index (j->ids, i));
-      g_auto(GStrv) sent = samp_client_notify_all (
-        b->client, "image.load.fits", samp_map_new_strings ("url", url, "name", name, NULL),
-        &error);
-      if (sent == NULL)
-        g_warning ("image.load.fits: %s", error->message);
-      else
-        g_message ("sent image.load.fits %s to %u peers", url, g_strv_length (sent));
-    }
-}
-
-static void
-cutout_next (CutoutJob *j)
-{
-  CsBridge *b = j->bridge;
-  if (j->next >= j->ids->len || b->config->datalink == NULL)
-    {
-      cutout_finish (j);
-      cutout_job_free (j);
-      cs_bridge_check_once (b);
-      return;
-    }
-  const char *id = g_ptr_array_index (j->ids, j->next++);
-  VoHttpRequest *req = vo_http_request_new (VO_HTTP_GET, b->config->datalink);
-  vo_http_request_add_field (req, "ID", id);
-  b->n_inflight++;
-  vo_http_send_async (b->http, req, b->cancel, cutout_dl_done, j);
-}
-
-static void
-send_cutouts_for_ids (CsBridge *b, GPtrArray *ids, double ra, double dec, double radius,
-                      const char *msg_id, const char *sender)
-{
-  CutoutJob *j = g_new0 (CutoutJob, 1);
-  j->bridge = b;
-  b->n_cutout_jobs++;
-  j->ids = ids;
-  j->urls = g_ptr_array_new_with_free_func (g_free);
-  j->ra = ra;
-  j->dec = dec;
-  j->radius = radius;
-  j->msg_id = g_strdup (msg_id);
-  j->sender = g_strdup (sender);
-  if (b->config->datalink == NULL)
-    g_message ("cutouts: no DataLink service configured (--datalink); none sent");
-  cutout_next (j);
+  if (ids->len == 0)
+    return;
+  if (select)   /* the data files of the selection */
+    resolve_urls (b, g_steal_pointer (&ids), "data", 0, 0, 0, b->config->max_selection, NULL,
+                  sender);
+  else          /* a cutout of the highlighted observation */
+    resolve_urls (b, g_steal_pointer (&ids), "cutout", ra, dec, b->config->radius_deg, 0,
+                  NULL, sender);
 }
 
 /* The image planes of a result, best first (highest calibration level),
@@ -742,7 +722,7 @@ cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec, d
       g_ptr_array_unref (ids);
       return;
     }
-  send_cutouts_for_ids (b, ids, ra, dec, radius, NULL, NULL);
+  resolve_urls (b, ids, "cutout", ra, dec, radius, 0, NULL, NULL);
 }
 
 typedef struct {
@@ -764,14 +744,24 @@ cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
   b->n_inflight--;
   if (r)
     ids = best_image_ids (r->path, b->config->max_cutouts, &error);
-  if (ids == NULL)
+  if (ids == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (ids == NULL)
     {
       g_prefix_error (&error, "CADC query failed: ");
       cs_bridge_reply_error (b, q->msg_id, "cadc.cutouts", q->sender, error);
     }
+  else if (ids->len == 0)
+    {
+      g_ptr_array_unref (ids);
+      g_message ("cadc.cutouts from %s: no image planes there", q->sender);
+      const char *const none[] = { NULL };
+      cs_bridge_reply_ok (b, q->msg_id,
+                          samp_map_new_va ("urls", samp_list_new_strv (none), NULL));
+    }
   else
-    send_cutouts_for_ids (b, ids, q->ra, q->dec, q->radius, q->msg_id ? q->msg_id : "",
-                          q->sender);
+    resolve_urls (b, ids, "cutout", q->ra, q->dec, q->radius, 0,
+                  q->msg_id ? q->msg_id : "", q->sender);
   g_free (q->msg_id);
   g_free (q->sender);
   g_free (q);
@@ -792,14 +782,6 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
-  if (b->config->datalink == NULL)
-    {
-      error = g_error_new (VO_ERROR, VO_ERROR_FAILED,
-                           "no DataLink service is configured (--datalink or datalink= in "
-                           "the config file)");
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
-    }
   g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg", mtype, sender, ra, dec, radius);
   CutoutQuery *q = g_new0 (CutoutQuery, 1);
   q->bridge = b;
@@ -811,7 +793,7 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
   g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
   b->n_queries++;
   b->n_inflight++;
-  cs_bridge_query_async (b->http, b->cache, b->tap, adql, b->config->max_rows, NULL, NULL,
+  cs_bridge_query_async (b->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
                          b->cancel, cutout_query_done, q);
 }
 

@@ -5,12 +5,13 @@
 #include <gio/gio.h>
 
 #include "cs-bridge.h"
+#include "cadc-client.h"
 #include "cs-bridge-cache.h"
+#include "cs-bridge-datalink.h"
 #include "cs-bridge-query.h"
 #include "cs-bridge-table.h"
 #include "samp/samp-client.h"
 #include "samp/samp-hub.h"
-#include "vo-http.h"
 #include "vo-votable.h"
 
 G_BEGIN_DECLS
@@ -26,10 +27,11 @@ typedef struct {
 
 struct _CsBridge {
   CsBridgeConfig *config;
-  char *tap;
+  CadcClient *cadc;           /* TAP queries and downloads, on the main loop */
+  CsBridgeDatalink *datalink; /* DataLink look-ups, in a worker thread */
+  char *tap;                  /* the TAP base URL, discovered at start */
   SampClient *client;
   SampHub *hub;               /* NULL unless we run the hub */
-  VoHttp *http;
   CsBridgeCache *cache;
   GMainLoop *loop;
   GCancellable *cancel;       /* cancelled at stop: every query but positions */
@@ -66,5 +68,9 @@ void cs_bridge_subscribe_handlers (CsBridge *b);
 /* Send image.load.fits of cutouts of the best image planes of @r. */
 void cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec,
                              double radius);
+/* The observations overlapping the footprint of the FITS image at @path,
+ * broadcast as "CADC in @name".  @msg_id (nullable) is replied to. */
+void cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
+                                const char *mtype, const char *path, const char *name);
 
 G_END_DECLS

@@ -1,17 +1,17 @@
 /* cs-bridge-query.h: one TAP query of the bridge, streamed into the cache.
  *
- * POSTs an ADQL query (optionally with one uploaded VOTable) to TAP /sync,
- * writes the answer to a ".part" file of the cache while counting its rows
- * with the streaming VOTable reader, checks QUERY_STATUS and commits the
- * file.  Cancelling the GCancellable aborts the transfer and removes the
- * partial file.
+ * Runs an ADQL query (optionally with one uploaded VOTable) through
+ * CadcClient's TAP /sync (so endpoints, credentials and QUERY_STATUS
+ * handling are the archive commands'), writing the answer to a ".part"
+ * file of the cache and committing it when complete.  Cancelling the
+ * GCancellable aborts the transfer and removes the partial file.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "cadc-client.h"
 #include "cs-bridge-cache.h"
-#include "vo-http.h"
 
 G_BEGIN_DECLS
 
@@ -27,10 +27,12 @@ void cs_bridge_result_free (CsBridgeResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridgeResult, cs_bridge_result_free)
 
 /* @upload_name/@upload_path: (nullable): a VOTable file sent as
- * UPLOAD=@upload_name,param:upload.  @maxrec 0 = the service default. */
-void cs_bridge_query_async (VoHttp *http, CsBridgeCache *cache, const char *tap_base,
-                            const char *adql, guint maxrec,
-                            const char *upload_name, const char *upload_path,
+ * UPLOAD=@upload_name,param:@upload_name (the ADQL names it
+ * TAP_UPLOAD.@upload_name; never "upload": DaCHS reads a part of that name
+ * as the UPLOAD parameter).  @maxrec 0 = the service default.  The TAP
+ * endpoint must have been discovered (cadc_client_get_tap_url) before. */
+void cs_bridge_query_async (CadcClient *client, CsBridgeCache *cache, const char *adql,
+                            guint maxrec, const char *upload_name, const char *upload_path,
                             GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 /* Returns: (transfer full) (nullable): the result, or NULL with @error

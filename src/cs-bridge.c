@@ -251,7 +251,7 @@ start_pending_position (CsBridge *b)
                                                  b->config->collection);
   b->n_queries++;
   g_debug ("query %u: %s", b->n_queries, adql);
-  cs_bridge_query_async (b->http, b->cache, b->tap, adql, b->config->max_rows, NULL, NULL,
+  cs_bridge_query_async (b->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
                          b->position_cancel, position_done, job);
 }
 
@@ -293,17 +293,21 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
 /* Life cycle                                                                */
 
 CsBridge *
-cs_bridge_new (CsBridgeConfig *config, const char *tap_base, GError **error)
+cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **error)
 {
   g_autoptr(CsBridgeConfig) cfg = config;
+  g_autoptr(CadcAuth) auth = cadc_auth_load (error);
+  g_autoptr(CadcAuth) auth2 = auth ? cadc_auth_load (error) : NULL;
+  if (auth2 == NULL)
+    return NULL;
   g_autoptr(CsBridgeCache) cache = cs_bridge_cache_new (NULL, cfg->cache_max_bytes, error);
   if (cache == NULL)
     return NULL;
   CsBridge *b = g_new0 (CsBridge, 1);
   b->config = g_steal_pointer (&cfg);
   b->cache = g_steal_pointer (&cache);
-  b->tap = g_strdup (tap_base);
-  b->http = vo_http_new (NULL);
+  b->cadc = cadc_client_new (cadc, g_steal_pointer (&auth));
+  b->datalink = cs_bridge_datalink_new (cadc, g_steal_pointer (&auth2));
   b->cancel = g_cancellable_new ();
   b->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) our_table_free);
@@ -331,6 +335,15 @@ gboolean
 cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 {
   b->loop = loop;
+  /* Discovery now, before any handler runs: done later it would iterate
+   * the main loop from inside a SAMP handler. */
+  g_clear_pointer (&b->tap, g_free);
+  b->tap = cadc_client_get_tap_url (b->cadc, error);
+  if (b->tap == NULL)
+    {
+      g_prefix_error (error, "cannot find the CADC TAP service: ");
+      return FALSE;
+    }
   CsBridgeHubMode mode = b->config->hub_mode;
   if (mode == CS_BRIDGE_HUB_ALWAYS
       || (mode == CS_BRIDGE_HUB_AUTO && !samp_hub_is_live (NULL, 1000)))
@@ -381,6 +394,14 @@ cs_bridge_stop (CsBridge *b)
     samp_hub_stop (b->hub);
 }
 
+void
+cs_bridge_load_image (CsBridge *b, const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_message ("image %s: querying its footprint", path);
+  cs_bridge_footprint_query (b, NULL, NULL, "image", path, name);
+}
+
 guint
 cs_bridge_get_n_queries (CsBridge *b)
 {
@@ -396,13 +417,15 @@ cs_bridge_free (CsBridge *b)
   /* Let cancelled transfers report back before their data goes away
    * (bounded: two seconds). */
   gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while ((b->position_cancel || b->n_inflight > 0) && g_get_monotonic_time () < deadline)
+  while ((b->position_cancel || b->n_inflight > 0 || b->n_cutout_jobs > 0)
+         && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
   g_clear_pointer (&b->tables, g_hash_table_unref);
-  g_clear_pointer (&b->http, vo_http_free);
+  g_clear_pointer (&b->cadc, cadc_client_free);
+  g_clear_pointer (&b->datalink, cs_bridge_datalink_unref);
   g_clear_pointer (&b->cache, cs_bridge_cache_free);
   g_clear_object (&b->cancel);
   g_clear_object (&b->position_cancel);

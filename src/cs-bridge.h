@@ -10,26 +10,34 @@
 
 #include <glib.h>
 
+#include "cadc-client.h"
 #include "cs-bridge-config.h"
 
 G_BEGIN_DECLS
 
 typedef struct _CsBridge CsBridge;
 
-/* @config: (transfer full).  @tap_base: TAP base URL.  @lockfile_url:
- * (nullable) lockfile URL for tests, NULL = SAMP_HUB / ~/.samp.
- * Returns: (transfer full) (nullable). */
-CsBridge *cs_bridge_new (CsBridgeConfig *config, const char *tap_base, GError **error);
+/* @config: (transfer full).  @cadc: the archive endpoints (registry and
+ * overrides, as the archive commands take them); credentials are loaded
+ * with cadc_auth_load.  Returns: (transfer full) (nullable). */
+CsBridge *cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc,
+                         GError **error);
 void cs_bridge_free (CsBridge *bridge);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridge, cs_bridge_free)
 
-/* Connect to the hub (starting one in-process when the hub mode says so),
- * register and subscribe.  @loop is quit when --once is done.
- * SAMP_ERROR_NO_HUB when there is no hub and the mode is "never". */
+/* Discover the TAP service (registry lookup unless overridden), connect to
+ * the hub (starting one in-process when the hub mode says so), register
+ * and subscribe.  @loop is quit when --once is done.  SAMP_ERROR_NO_HUB
+ * when there is no hub and the mode is "never"; the CadcClient's errors
+ * when the TAP service cannot be found. */
 gboolean cs_bridge_start (CsBridge *bridge, GMainLoop *loop, GError **error);
 
 /* Handle a position as if a peer had pointed at it (for `listen POSITION`). */
 void cs_bridge_point_at (CsBridge *bridge, double ra, double dec);
+
+/* Query the footprint of the FITS image @path as if a peer had sent it
+ * with image.load.fits (for `listen --image FILE`). */
+void cs_bridge_load_image (CsBridge *bridge, const char *path);
 
 /* Cancel queries in flight, unregister, stop our hub if we run one. */
 void cs_bridge_stop (CsBridge *bridge);
