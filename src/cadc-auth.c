@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "cadc-auth.h"
+#include "vo-caps.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,13 @@ cadc_auth_new_anonymous (void)
 
   auth->domains = configured_domains ();
   return auth;
+}
+
+void
+cadc_auth_set_cookie_domains (CadcAuth *auth, const char *const *domains)
+{
+  g_strfreev (auth->domains);
+  auth->domains = domains != NULL ? g_strdupv ((char **) domains) : configured_domains ();
 }
 
 char *
@@ -341,27 +349,254 @@ cadc_netrc_lookup (const char *path, const char *machine, gboolean substring, ch
   return FALSE;
 }
 
-VoHttpCredentials *
-cadc_auth_credentials_for_url (const char *url, gpointer user_data)
+/* ======================== per-URL choice ================================ */
+
+static gboolean
+allows (const char *const *allowed, const char *method)
 {
-  CadcAuth *auth = user_data;
+  return allowed != NULL && g_strv_contains (allowed, method);
+}
+
+guint
+cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains, gboolean https)
+{
+  static const struct { guint kind; const char *method; } order[] = {
+    { CADC_CRED_CERT, VO_SECURITY_CERT },
+    { CADC_CRED_COOKIE, VO_SECURITY_COOKIE },
+    { CADC_CRED_BASIC, VO_SECURITY_BASIC },
+    { CADC_CRED_TOKEN, VO_SECURITY_TOKEN },
+  };
+  guint usable = held;
+
+  if (!in_domains)
+    usable &= ~(guint) (CADC_CRED_COOKIE | CADC_CRED_TOKEN);
+  if (!https)
+    usable &= ~(guint) CADC_CRED_CERT;
+  if (allowed == NULL)
+    {
+      guint out = usable & (CADC_CRED_COOKIE | CADC_CRED_BASIC);
+      if (in_domains)
+        out |= usable & CADC_CRED_CERT;
+      return out;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    if ((usable & order[i].kind) && allows (allowed, order[i].method))
+      return order[i].kind;
+  return CADC_CRED_NONE;
+}
+
+VoHttpCredentials *
+cadc_auth_credentials_for (CadcAuth *auth, const char *url, const char *const *allowed)
+{
   g_autofree char *host = vo_http_url_host (url);
   VoHttpCredentials *c = g_new0 (VoHttpCredentials, 1);
   gboolean in_domains = cadc_auth_host_in_domains (auth, host);
   char *user = NULL, *pw = NULL;
+  guint held = 0, chosen;
 
-  if (in_domains && cadc_auth_has_token (auth))
-    {
-      c->cookie = g_strdup_printf ("CADC_SSO=\"%s\"", auth->token);
-      if (g_strcmp0 (g_getenv ("CADC_SAMP_BEARER"), "1") == 0)
-        c->bearer = g_strdup (auth->token);
-    }
+  if (cadc_auth_has_token (auth))
+    held |= CADC_CRED_COOKIE | CADC_CRED_TOKEN;
   if (auth->cert != NULL)
-    c->cert_file = g_strdup (auth->cert);
+    held |= CADC_CRED_CERT;
   if (host != NULL && cadc_netrc_lookup (NULL, host, FALSE, &user, &pw, NULL))
+    held |= CADC_CRED_BASIC;
+  chosen = cadc_auth_choose (allowed, held, in_domains,
+                             g_ascii_strncasecmp (url, "https:", 6) == 0);
+  if (chosen & CADC_CRED_COOKIE)
+    c->cookie = g_strdup_printf ("CADC_SSO=\"%s\"", auth->token);
+  if (chosen & CADC_CRED_TOKEN)
+    c->bearer = g_strdup (auth->token);
+  if (chosen & CADC_CRED_CERT)
+    c->cert_file = g_strdup (auth->cert);
+  if (chosen & CADC_CRED_BASIC)
     {
-      c->basic_user = user;
-      c->basic_password = pw;
+      c->basic_user = g_steal_pointer (&user);
+      c->basic_password = g_steal_pointer (&pw);
     }
+  g_free (user);
+  wipe_free (pw);
   return c;
+}
+
+VoHttpCredentials *
+cadc_auth_credentials_for_url (const char *url, gpointer user_data)
+{
+  return cadc_auth_credentials_for (user_data, url, NULL);
+}
+
+/* ======================== certificates ================================== */
+
+/* One DER TLV at *p (single-byte tags, definite lengths). */
+static gboolean
+der_next (const guint8 **p, const guint8 *end, guint8 *tag, const guint8 **content,
+          gsize *clen)
+{
+  const guint8 *q = *p;
+  gsize len;
+
+  if (end - q < 2)
+    return FALSE;
+  *tag = *q++;
+  len = *q++;
+  if (len & 0x80)
+    {
+      guint n = len & 0x7f;
+      if (n == 0 || n > sizeof (gsize) || (gsize) (end - q) < n)
+        return FALSE;
+      len = 0;
+      while (n-- > 0)
+        len = (len << 8) | *q++;
+    }
+  if (len > (gsize) (end - q))
+    return FALSE;
+  *content = q;
+  *clen = len;
+  *p = q + len;
+  return TRUE;
+}
+
+static gboolean
+digits (const guint8 *s, gsize n, int *out)
+{
+  int v = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+      v = v * 10 + (s[i] - '0');
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* UTCTime YYMMDDHHMM[SS]Z or GeneralizedTime YYYYMMDDHHMMSS[.f]Z. */
+static GDateTime *
+der_time (guint8 tag, const guint8 *s, gsize n)
+{
+  int y, mo, d, h, mi, sec = 0;
+  gsize yl = tag == 0x17 ? 2 : 4;
+
+  if ((tag != 0x17 && tag != 0x18) || n < yl + 8 + 1 || s[n - 1] != 'Z'
+      || !digits (s, yl, &y) || !digits (s + yl, 2, &mo) || !digits (s + yl + 2, 2, &d)
+      || !digits (s + yl + 4, 2, &h) || !digits (s + yl + 6, 2, &mi))
+    return NULL;
+  if (n >= yl + 10 + 1 && g_ascii_isdigit (s[yl + 8]) && !digits (s + yl + 8, 2, &sec))
+    return NULL;
+  if (tag == 0x17)
+    y += y < 50 ? 2000 : 1900;
+  return g_date_time_new_utc (y, mo, d, h, mi, sec);
+}
+
+GDateTime *
+cadc_x509_not_after (const guint8 *der, gsize len, GError **error)
+{
+  const guint8 *p = der, *end = der + len, *c, *tbs, *tend;
+  gsize cl;
+  guint8 tag;
+  GDateTime *t = NULL;
+
+  /* Certificate SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
+   * serialNumber, signature, issuer, validity SEQUENCE { notBefore,
+   * notAfter } ... } ... } */
+  if (!der_next (&p, end, &tag, &c, &cl) || tag != 0x30)
+    goto bad;
+  p = c;
+  end = c + cl;
+  if (!der_next (&p, end, &tag, &tbs, &cl) || tag != 0x30)
+    goto bad;
+  p = tbs;
+  tend = tbs + cl;
+  if (!der_next (&p, tend, &tag, &c, &cl))
+    goto bad;
+  if (tag == 0xa0 && !der_next (&p, tend, &tag, &c, &cl))   /* version: serial next */
+    goto bad;
+  if (tag != 0x02)
+    goto bad;
+  if (!der_next (&p, tend, &tag, &c, &cl) || tag != 0x30      /* signature */
+      || !der_next (&p, tend, &tag, &c, &cl) || tag != 0x30   /* issuer */
+      || !der_next (&p, tend, &tag, &c, &cl) || tag != 0x30)  /* validity */
+    goto bad;
+  p = c;
+  tend = c + cl;
+  if (!der_next (&p, tend, &tag, &c, &cl)                     /* notBefore */
+      || !der_next (&p, tend, &tag, &c, &cl))                 /* notAfter */
+    goto bad;
+  t = der_time (tag, c, cl);
+  if (t != NULL)
+    return t;
+bad:
+  g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT,
+               "not an X.509 certificate (cannot read its validity)");
+  return NULL;
+}
+
+/* The DER bytes of the first "-----BEGIN CERTIFICATE-----" block. */
+static GBytes *
+pem_first_cert (const char *pem)
+{
+  static const char begin[] = "-----BEGIN CERTIFICATE-----";
+  const char *b = strstr (pem, begin), *e;
+  guchar *out;
+  gsize n = 0;
+  gint state = 0;
+  guint save = 0;
+
+  if (b == NULL)
+    return NULL;
+  b += sizeof begin - 1;
+  e = strstr (b, "-----END CERTIFICATE-----");
+  if (e == NULL)
+    return NULL;
+  out = g_malloc ((gsize) (e - b) * 3 / 4 + 4);
+  n = g_base64_decode_step (b, (gsize) (e - b), out, &state, &save);
+  return g_bytes_new_take (out, n);
+}
+
+gboolean
+cadc_auth_check_cert (const char *path, GDateTime *now, GDateTime **not_after,
+                      GError **error)
+{
+  g_autofree char *pem = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(GDateTime) now_own = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &pem, &len, &local))
+    {
+      g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT,
+                   "Client certificate %s: %s", path, local->message);
+      return FALSE;
+    }
+  der = pem_first_cert (pem);
+  if (der == NULL || strstr (pem, "PRIVATE KEY-----") == NULL)
+    {
+      memset (pem, 0, len);
+      g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT,
+                   "Client certificate %s is not a PEM file with a certificate and its "
+                   "private key", path);
+      return FALSE;
+    }
+  memset (pem, 0, len);
+  expiry = cadc_x509_not_after (g_bytes_get_data (der, NULL), g_bytes_get_size (der), &local);
+  if (expiry == NULL)
+    {
+      g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT,
+                   "Client certificate %s: %s", path, local->message);
+      return FALSE;
+    }
+  if (now == NULL)
+    now = now_own = g_date_time_new_now_utc ();
+  if (g_date_time_compare (expiry, now) <= 0)
+    {
+      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
+      g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_CERT_EXPIRED,
+                   "Client certificate (%s) expired on %s. Run: cadc-get-cert", path, date);
+      return FALSE;
+    }
+  if (not_after != NULL)
+    *not_after = g_steal_pointer (&expiry);
+  return TRUE;
 }

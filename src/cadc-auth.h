@@ -1,15 +1,18 @@
 /* cadc-auth.h: credentials for the CADC archive.
  *
  * CadcAuth holds what cadc-samp may send and to whom:
- *  - the CADC_SSO token from `login` (sent as Cookie: CADC_SSO="<token>"
- *    only to hosts inside the cookie domains, by default CADC's realms
- *    .canfar.net, .cadc-ccda.hia-iha.nrc-cnrc.gc.ca, .cadc.dao.nrc.ca;
- *    CADC_SAMP_COOKIE_DOMAINS=comma,list overrides), and the same token as
- *    a bearer token for the same domains when CADC_SAMP_BEARER=1;
+ *  - the CADC_SSO token from `login`, sent as Cookie: CADC_SSO="<token>"
+ *    (or as Authorization: Bearer <token>) and only ever to hosts inside
+ *    the cookie domains: by default CADC's realms .canfar.net,
+ *    .cadc-ccda.hia-iha.nrc-cnrc.gc.ca, .cadc.dao.nrc.ca;
+ *    CADC_SAMP_COOKIE_DOMAINS=comma,list or cadc_auth_set_cookie_domains
+ *    (config file cookie-domains=) override;
  *  - a client certificate (PEM with the key), used for https only;
  *  - HTTP Basic credentials from ~/.netrc ($NETRC overrides the path) for
  *    the machine that equals the request's host, sent only when the server
  *    answers 401 (DaCHS protects embargoed files that way).
+ * Which of these goes with a request follows the services' capabilities
+ * (reference/cadc-protocol.md §6.3), see cadc_auth_choose().
  * Login state lives in $XDG_CONFIG_HOME/cadc-samp/auth.ini, mode 0600,
  * written atomically, until `logout` removes it.  Nothing here logs a
  * secret.
@@ -26,6 +29,8 @@ typedef enum {
   CADC_AUTH_ERROR_FAILED,
   CADC_AUTH_ERROR_NO_CREDENTIALS,
   CADC_AUTH_ERROR_BAD_FILE,
+  CADC_AUTH_ERROR_BAD_CERT,       /* unreadable, not PEM, no key, bad DER */
+  CADC_AUTH_ERROR_CERT_EXPIRED,
 } CadcAuthError;
 
 typedef struct _CadcAuth CadcAuth;
@@ -52,6 +57,10 @@ const char *cadc_auth_get_user (CadcAuth *auth);
 const char *cadc_auth_get_cert (CadcAuth *auth);
 gboolean cadc_auth_has_token (CadcAuth *auth);
 
+/* Replaces the cookie domains (NULL = the default: the environment's
+ * CADC_SAMP_COOKIE_DOMAINS, else CADC's realms). */
+void cadc_auth_set_cookie_domains (CadcAuth *auth, const char *const *domains);
+
 /* TRUE when @host is one of the cookie domains or inside one ("a.b.c" is
  * inside ".b.c" and "b.c"; "xb.c" is not). */
 gboolean cadc_auth_host_in_domains (CadcAuth *auth, const char *host);
@@ -64,7 +73,57 @@ gboolean cadc_auth_host_in_domains (CadcAuth *auth, const char *host);
 gboolean cadc_netrc_lookup (const char *path, const char *machine, gboolean substring,
                             char **login, char **password, GError **error);
 
-/* A VoHttpCredentialsFunc (@user_data = the CadcAuth). */
+/* --- per-URL choice (§6.3) ---------------------------------------------- */
+
+typedef enum {
+  CADC_CRED_NONE = 0,
+  CADC_CRED_COOKIE = 1 << 0,   /* ivo://ivoa.net/sso#cookie */
+  CADC_CRED_TOKEN = 1 << 1,    /* ivo://ivoa.net/sso#token (bearer) */
+  CADC_CRED_CERT = 1 << 2,     /* ivo://ivoa.net/sso#tls-with-certificate */
+  CADC_CRED_BASIC = 1 << 3,    /* ivo://ivoa.net/sso#BasicAA, on a 401 challenge */
+} CadcCredKind;
+
+/* The decision, pure.  @allowed: the security methods the capabilities
+ * allow for the URL (vo_caps_security_methods_match), or NULL when no
+ * loaded capability describes it.  @held: what we hold (COOKIE|TOKEN for
+ * a token, CERT, BASIC for a netrc entry naming the URL's host).
+ * @in_domains: the host is inside the cookie domains.  @https: the URL is
+ * https.
+ *  - The token (COOKIE/TOKEN) never leaves the cookie domains; the
+ *    certificate is used for https only.
+ *  - Described URL: the held credentials the capability allows; of these
+ *    exactly one, in cadcutils' order cert, cookie, basic, token; none
+ *    (anonymous) when nothing matches.
+ *  - Undescribed URL (SODA, storage, other hosts): anonymous, except the
+ *    cookie and the certificate inside the cookie domains, and Basic
+ *    answering a 401 from the netrc host.
+ * Returns: a CadcCredKind mask. */
+guint cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains,
+                        gboolean https);
+
+/* The credentials for @url given the capabilities' @allowed methods (as
+ * for cadc_auth_choose).  Returns: (transfer full). */
+VoHttpCredentials *cadc_auth_credentials_for (CadcAuth *auth, const char *url,
+                                              const char *const *allowed);
+
+/* A VoHttpCredentialsFunc (@user_data = the CadcAuth) for URLs that no
+ * capability describes: cadc_auth_credentials_for (auth, url, NULL). */
 VoHttpCredentials *cadc_auth_credentials_for_url (const char *url, gpointer user_data);
+
+/* --- certificates ----------------------------------------------------------- */
+
+/* The notAfter of the X.509 certificate in DER @der (pure; a small DER walk
+ * of TBSCertificate.validity).  Errors: CADC_AUTH_ERROR_BAD_CERT.
+ * Returns: (transfer full) (nullable): UTC. */
+GDateTime *cadc_x509_not_after (const guint8 *der, gsize len, GError **error);
+
+/* Validates the PEM file @path as cadcutils does before use: readable,
+ * holds a CERTIFICATE and a PRIVATE KEY, and the first certificate's
+ * notAfter is after @now (NULL = now).  Errors: CADC_AUTH_ERROR_BAD_CERT,
+ * or CADC_AUTH_ERROR_CERT_EXPIRED "Client certificate (PATH) expired on
+ * DATE. Run: cadc-get-cert".  @not_after (nullable) receives the expiry
+ * (transfer full) so callers can warn when it is near (<= 3 days). */
+gboolean cadc_auth_check_cert (const char *path, GDateTime *now, GDateTime **not_after,
+                               GError **error);
 
 G_END_DECLS

@@ -30,16 +30,27 @@
 
 G_BEGIN_DECLS
 
-#define CADC_DEFAULT_REGISTRY "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps"
+#define CADC_DEFAULT_REGISTRY "https://cadc-west-01.canfar.net/reg/resource-caps"
+/* Registries tried in order when none is configured (§1.1): the next one
+ * only after a connection failure or a 5xx answer. */
+#define CADC_REGISTRY_FALLBACKS \
+  CADC_DEFAULT_REGISTRY, \
+  "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps", \
+  "http://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps"
 
 typedef struct _CadcClient CadcClient;
 
 typedef struct {
-  const char *registry;    /* nullable: $CADC_REGISTRY_URL, else the default */
+  const char *registry;    /* nullable: $CADC_REGISTRY_URL, else the fallbacks */
   const char *tap;         /* nullable: TAP base URL override */
   const char *datalink;    /* nullable: DataLink endpoint override */
   const char *login;       /* nullable: login endpoint override */
   gboolean verbose;        /* log each HTTP request (never credentials) */
+  const char *const *cookie_domains;      /* nullable: CadcAuth's default */
+  /* nullable: registries to try when @registry is NULL; default
+   * $CADC_SAMP_REGISTRY_FALLBACKS (comma-separated; meant for tests), else
+   * CADC_REGISTRY_FALLBACKS */
+  const char *const *registry_fallbacks;
 } CadcClientConfig;
 
 /* @auth: (transfer full) (nullable): NULL = anonymous.
@@ -51,6 +62,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CadcClient, cadc_client_free)
 /* (transfer none) */
 VoHttp *cadc_client_get_http (CadcClient *client);
 CadcAuth *cadc_client_get_auth (CadcClient *client);
+/* Replaces the credentials (@auth: transfer full, NULL = anonymous) and
+ * drops every pooled connection (§6.2).  The cookie domains given at
+ * creation stay in force. */
+void cadc_client_set_auth (CadcClient *client, CadcAuth *auth);
+
+/* Credential choice per URL (§6.3): the TAP capabilities (all of them) and
+ * the DataLink capability of the DataLink service say, per access URL,
+ * which security methods it accepts; the client sends only a credential
+ * the URL allows and that it holds (cadc_auth_choose).  They are loaded
+ * when the endpoints are discovered, for TAP only when a token or
+ * certificate is held ({tap}/capabilities with --tap).  Returns: (transfer
+ * full) (nullable): the methods allowed for @url, NULL when no loaded
+ * capability describes it. */
+char **cadc_client_allowed_methods (CadcClient *client, const char *url);
 
 /* Endpoints.  Returns: (transfer full) (nullable). */
 char *cadc_client_get_tap_url (CadcClient *client, GError **error);

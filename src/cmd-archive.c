@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cadc-client.h"
+#include "cadc-config.h"
 #include "cs-commands.h"
 #include "cs-fits.h"
 #include "vo-adql.h"
@@ -127,15 +128,60 @@ fail (GError *e)
   return code;
 }
 
-static CadcClient *
-make_client (CsGlobalOptions *g, const char *login_url, GError **error)
+/* Validates the saved certificate before it is used (cadcutils' rule):
+ * expired or unusable -> error; at most 3 days left -> a warning. */
+static gboolean
+check_cert (CsGlobalOptions *g, const char *path, GError **error)
 {
-  CadcClientConfig cfg = { g->registry, g->tap, g->datalink, login_url, g->verbosity > 0 };
-  CadcAuth *auth = cadc_auth_load (error);
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
+  if (!cadc_auth_check_cert (path, now, &expiry, error))
+    return FALSE;
+  if (g_date_time_difference (expiry, now) <= 3 * G_TIME_SPAN_DAY && g->verbosity >= 0)
+    {
+      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
+      fprintf (stderr, "cadc-samp: warning: client certificate (%s) expires on %s; "
+               "renew it with cadc-get-cert\n", path, date);
+    }
+  return TRUE;
+}
+
+/* Endpoints: command line > environment > config file [archive] > default.
+ * A saved certificate is validated first (not for `login`, which may be
+ * replacing it). */
+static CadcClient *
+make_client_full (CsGlobalOptions *g, const char *login_url, gboolean for_login,
+                  GError **error)
+{
+  g_autoptr(CadcConfig) conf = cadc_config_resolve (NULL, g->registry, g->tap, g->datalink,
+                                                    login_url, error);
+  g_autoptr(CadcAuth) auth = NULL;
+  CadcClientConfig cfg = { 0 };
+
+  if (conf == NULL)
+    return NULL;
+  auth = cadc_auth_load (error);
   if (auth == NULL)
     return NULL;
-  return cadc_client_new (&cfg, auth);
+  if (for_login)
+    cadc_auth_set_cert (auth, NULL);
+  else if (cadc_auth_get_cert (auth) != NULL
+           && !check_cert (g, cadc_auth_get_cert (auth), error))
+    return NULL;
+  cfg.registry = conf->registry;
+  cfg.tap = conf->tap;
+  cfg.datalink = conf->datalink;
+  cfg.login = conf->login;
+  cfg.verbose = g->verbosity > 0;
+  cfg.cookie_domains = (const char *const *) conf->cookie_domains;
+  return cadc_client_new (&cfg, g_steal_pointer (&auth));
+}
+
+static CadcClient *
+make_client (CsGlobalOptions *g, GError **error)
+{
+  return make_client_full (g, NULL, FALSE, error);
 }
 
 static gboolean
@@ -229,7 +275,7 @@ static int
 run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec, const char *const *uploads)
 {
   GError *error = NULL;
-  g_autoptr(CadcClient) c = make_client (g, NULL, &error);
+  g_autoptr(CadcClient) c = make_client (g, &error);
   CadcQueryOptions o = { maxrec, uploads, VO_FORMAT_VOTABLE };
   g_autoptr(CadcQueryResult) r = NULL;
   Output out;
@@ -274,7 +320,7 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
     return usage_text ("Usage: cadc-samp collections\n\n"
                        "List the CADC collections with their energy bands (one per line:\n"
                        "COLLECTION<TAB>band,band,...).\n");
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL)
     return fail (error);
   r = cadc_client_query (c, vo_adql_collections (), NULL, mem, NULL, &error);
@@ -433,7 +479,7 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   if (!async)
     return run_query (g, pos->pdata[0], maxrec, (const char *const *) uploads->pdata);
   {
-    g_autoptr(CadcClient) c = make_client (g, NULL, &error);
+    g_autoptr(CadcClient) c = make_client (g, &error);
     CadcQueryOptions o = { maxrec, (const char *const *) uploads->pdata, VO_FORMAT_VOTABLE };
     g_autofree char *job = NULL;
     g_autoptr(VoUwsJob) j = NULL;
@@ -522,7 +568,7 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
       cs_print_error ("job: give one job ID or URL (see --help)");
       return CS_EXIT_USAGE;
     }
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL || (url = cadc_client_job_url (c, pos->pdata[0], &error)) == NULL)
     return fail (error);
   if (abort_ && !cadc_client_job_abort (c, url, &error))
@@ -588,7 +634,7 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
       return CS_EXIT_USAGE;
     }
   g_ptr_array_add (phases, NULL);
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL)
     return fail (error);
   list = cadc_client_job_list (c, (const char *const *) phases->pdata, last, after, &error);
@@ -621,7 +667,7 @@ cmd_tables (CsGlobalOptions *g, int argc, char **argv)
   if (help)
     return usage_text ("Usage: cadc-samp tables [--names]\n\n"
                        "The TAP service's tables (VOSI): NAME<TAB>description, or only names.\n");
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, NULL, &error)) == NULL)
     return fail (error);
   ts = vo_vosi_tableset_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
@@ -666,7 +712,7 @@ cmd_table (CsGlobalOptions *g, int argc, char **argv)
       cs_print_error ("table: give one table NAME (see --help)");
       return CS_EXIT_USAGE;
     }
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, pos->pdata[0], &error)) == NULL)
     return fail (error);
   t = vo_vosi_table_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
@@ -731,7 +777,7 @@ cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
     }
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
     return fail (error);
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL || (urls = cadc_client_data_urls (c, (const char *const *) ids, aux, &error)) == NULL)
     return fail (error);
   print_list (urls);
@@ -774,7 +820,7 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
     }
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
     return fail (error);
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL
       || (urls = cadc_client_cutout_urls (c, (const char *const *) ids, ra, dec, r, &error)) == NULL)
     return fail (error);
@@ -935,7 +981,7 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
       g_error_free (error);
       return CS_EXIT_USAGE;
     }
-  c = make_client (g, NULL, &error);
+  c = make_client (g, &error);
   if (c == NULL)
     return fail (error);
   adql = vo_adql_query_region (ra, dec, r, collection, "image");
@@ -1068,21 +1114,13 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
   if (cert != NULL)
     {
       g_autofree char *abs = g_canonicalize_filename (cert, NULL);
-      g_autofree char *pem = NULL;
-      if (!g_file_get_contents (abs, &pem, NULL, &error))
+      if (!check_cert (g, abs, &error))
         return fail (error);
-      if (strstr (pem, "-----BEGIN CERTIFICATE-----") == NULL || strstr (pem, "PRIVATE KEY-----") == NULL)
-        {
-          memset (pem, 0, strlen (pem));
-          cs_print_error ("login: %s must hold a PEM certificate and its private key", cert);
-          return CS_EXIT_AUTH;
-        }
-      memset (pem, 0, strlen (pem));
       cadc_auth_set_cert (auth, abs);
     }
   else
     {
-      g_autoptr(CadcClient) c = make_client (g, login_url, &error);
+      g_autoptr(CadcClient) c = make_client_full (g, login_url, TRUE, &error);
       g_autofree char *url = NULL;
       g_autofree char *host = NULL;
       g_autofree char *nuser = NULL;

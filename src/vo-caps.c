@@ -342,18 +342,22 @@ add_methods (GPtrArray *out, const VoInterface *iface)
 }
 
 char **
-vo_caps_security_methods_for_url (const VoCapabilities *caps, const char *url)
+vo_caps_security_methods_match (const VoCapabilities *caps, const char *standard_id,
+                                const char *url, gsize *rank)
 {
   g_return_val_if_fail (caps != NULL && url != NULL, NULL);
 
   g_autofree char *norm = vo_url_normalize (url);
-  GPtrArray *exact = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *prefix = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) exact = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) prefix = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_prefix = FALSE;
   gsize best_len = 0;
 
   for (guint c = 0; c < caps->capabilities->len; c++)
     {
       const VoCapability *cap = caps->capabilities->pdata[c];
+      if (standard_id != NULL && g_strcmp0 (cap->standard_id, standard_id) != 0)
+        continue;
       for (guint i = 0; i < cap->interfaces->len; i++)
         {
           const VoInterface *iface = cap->interfaces->pdata[i];
@@ -370,23 +374,37 @@ vo_caps_security_methods_for_url (const VoCapabilities *caps, const char *url)
           if (strncmp (norm, au, l) != 0
               || (norm[l] != '\0' && norm[l] != '/' && norm[l] != '?'))
             continue;
-          if (l > best_len)
+          if (!any_prefix || l > best_len)
             {
               g_ptr_array_set_size (prefix, 0);
               best_len = l;
+              any_prefix = TRUE;
             }
           if (l == best_len)
             add_methods (prefix, iface);
         }
     }
 
-  GPtrArray *chosen = exact->len ? exact : prefix;
-  if (chosen->len == 0)
-    g_ptr_array_add (chosen, g_strdup (VO_SECURITY_ANONYMOUS));
+  GPtrArray *chosen = exact->len ? exact : any_prefix ? prefix : NULL;
+  if (rank != NULL)
+    *rank = exact->len ? G_MAXSIZE : any_prefix ? best_len : 0;
+  if (chosen == NULL)
+    return NULL;
   g_ptr_array_add (chosen, NULL);
-  char **out = (char **) g_ptr_array_free (chosen, FALSE);
-  g_ptr_array_unref (chosen == exact ? prefix : exact);
-  return out;
+  return (char **) g_ptr_array_steal (chosen, NULL);
+}
+
+char **
+vo_caps_security_methods_for_url (const VoCapabilities *caps, const char *url)
+{
+  char **m = vo_caps_security_methods_match (caps, NULL, url, NULL);
+
+  if (m == NULL)
+    {
+      m = g_new0 (char *, 2);
+      m[0] = g_strdup (VO_SECURITY_ANONYMOUS);
+    }
+  return m;
 }
 
 /* ---- URLs ------------------------------------------------------------- */

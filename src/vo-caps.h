@@ -118,6 +118,16 @@ char *vo_caps_datalink_url (const VoCapabilities *caps, GError **error);
 char **vo_caps_security_methods_for_url (const VoCapabilities *caps,
                                          const char *url);
 
+/* The same rule, restricted to the capabilities with @standard_id (NULL =
+ * all), but NULL when no interface covers @url (so that the caller can
+ * tell "anonymous only" from "not described here").  @rank (nullable)
+ * receives G_MAXSIZE for an exact (use="full") match, else the length of
+ * the matching prefix, so matches from several documents can be compared
+ * (higher wins).  Returns: (transfer full) (nullable) NULL-terminated. */
+char **vo_caps_security_methods_match (const VoCapabilities *caps,
+                                       const char *standard_id,
+                                       const char *url, gsize *rank);
+
 /* ---- URLs ------------------------------------------------------------ */
 
 /* Collapses runs of '/' in the path of @url (not in "scheme://").

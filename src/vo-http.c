@@ -40,6 +40,8 @@ struct _VoHttp {
   guint max_delay;
   gboolean verbose;
   char *user_agent;
+  guint n_easy;           /* easy handles attached to the multi handle */
+  gboolean reset_pending; /* drop the connection cache once idle */
 };
 
 typedef struct {
@@ -88,6 +90,7 @@ typedef struct {
   char *retry_after;
   guint hops;
   guint retries;
+  gboolean attached;      /* easy is in the multi handle */
   GError *sink_error;
   GSource *retry_source;
   GSource *cancel_source;
@@ -386,6 +389,33 @@ timer_cb (CURLM *multi, long timeout_ms, void *userp)
   return 0;
 }
 
+static void
+multi_setup (VoHttp *http)
+{
+  http->multi = curl_multi_init ();
+  curl_multi_setopt (http->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+  curl_multi_setopt (http->multi, CURLMOPT_SOCKETDATA, http);
+  curl_multi_setopt (http->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt (http->multi, CURLMOPT_TIMERDATA, http);
+}
+
+/* Closes every pooled connection: the multi handle owns the connection
+ * cache, so it is replaced.  Only when no easy handle is attached. */
+static void
+multi_reset (VoHttp *http)
+{
+  g_assert (http->n_easy == 0);
+  if (http->timer != NULL)
+    {
+      g_source_destroy (http->timer);
+      g_source_unref (http->timer);
+      http->timer = NULL;
+    }
+  curl_multi_cleanup (http->multi);
+  multi_setup (http);
+  http->reset_pending = FALSE;
+}
+
 VoHttp *
 vo_http_new (GMainContext *context)
 {
@@ -403,11 +433,7 @@ vo_http_new (GMainContext *context)
                                       : g_main_context_ref_thread_default ());
   if (context == NULL)
     g_main_context_unref (http->context);   /* ref_thread_default gave one */
-  http->multi = curl_multi_init ();
-  curl_multi_setopt (http->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-  curl_multi_setopt (http->multi, CURLMOPT_SOCKETDATA, http);
-  curl_multi_setopt (http->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-  curl_multi_setopt (http->multi, CURLMOPT_TIMERDATA, http);
+  multi_setup (http);
   http->max_retries = 3;
   http->max_delay = 30;
   http->user_agent = g_strdup_printf ("%s/%s libcurl/%s", PACKAGE_NAME, PACKAGE_VERSION,
@@ -442,6 +468,15 @@ vo_http_set_credentials_func (VoHttp *http, VoHttpCredentialsFunc func, gpointer
   http->creds_func = func;
   http->creds_data = user_data;
   http->creds_destroy = destroy;
+}
+
+void
+vo_http_reset_connections (VoHttp *http)
+{
+  if (http->n_easy == 0)
+    multi_reset (http);
+  else
+    http->reset_pending = TRUE;
 }
 
 void
@@ -621,9 +656,16 @@ transfer_reset_exchange (Transfer *t)
 {
   if (t->easy != NULL)
     {
-      curl_multi_remove_handle (t->http->multi, t->easy);
+      if (t->attached)
+        {
+          curl_multi_remove_handle (t->http->multi, t->easy);
+          t->attached = FALSE;
+          t->http->n_easy--;
+        }
       curl_easy_cleanup (t->easy);
       t->easy = NULL;
+      if (t->http->reset_pending && t->http->n_easy == 0)
+        multi_reset (t->http);
     }
   g_clear_pointer (&t->headers, curl_slist_free_all);
   g_clear_pointer (&t->mime, curl_mime_free);
@@ -853,13 +895,24 @@ start_exchange (Transfer *t)
   apply_credentials (t, url);
   if (t->headers != NULL)
     curl_easy_setopt (t->easy, CURLOPT_HTTPHEADER, t->headers);
+  if (t->http->reset_pending)
+    {
+      /* credentials changed while other transfers run: no pooled connection */
+      curl_easy_setopt (t->easy, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt (t->easy, CURLOPT_FORBID_REUSE, 1L);
+    }
 
   if (t->http->verbose)
     g_message ("%s %s", method_name (t->method), url);
   else
     g_debug ("%s %s", method_name (t->method), url);
   mc = curl_multi_add_handle (t->http->multi, t->easy);
-  if (mc != CURLM_OK)
+  if (mc == CURLM_OK)
+    {
+      t->attached = TRUE;
+      t->http->n_easy++;
+    }
+  else
     transfer_finish (t, NULL, g_error_new (VO_CURL_ERROR, CURLE_FAILED_INIT, "%s %s: %s",
                                            method_name (t->method), url,
                                            curl_multi_strerror (mc)));

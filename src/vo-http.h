@@ -80,6 +80,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoHttp, vo_http_free)
 
 void vo_http_set_credentials_func (VoHttp *http, VoHttpCredentialsFunc func,
                                    gpointer user_data, GDestroyNotify destroy);
+/* Closes every pooled connection (call after the credentials change: a
+ * TLS connection made with another client certificate, or none, must not
+ * be reused).  With transfers in flight the pool is dropped as soon as the
+ * session is idle, and transfers started meanwhile use fresh connections. */
+void vo_http_reset_connections (VoHttp *http);
 /* Retry policy for 503/504/429 (defaults: 3 retries, 30 s max delay). */
 void vo_http_set_retries (VoHttp *http, guint max_retries, guint max_delay_seconds);
 /* Log every request at g_debug / g_message level (never credentials). */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cadc-auth.h"
+#include "vo-caps.h"
 
 static char *tmpdir;
 
@@ -187,6 +188,229 @@ test_state_file_corrupt (void)
   g_unlink (path);
 }
 
+/* §6.3 decision table: (allowed, held, in_domains, https) -> sent */
+static void
+test_choose (void)
+{
+  const char *anon[] = { VO_SECURITY_ANONYMOUS, NULL };
+  const char *argus[] = { VO_SECURITY_ANONYMOUS, VO_SECURITY_COOKIE, VO_SECURITY_CERT, NULL };
+  const char *cookie_only[] = { VO_SECURITY_COOKIE, NULL };
+  const char *token_only[] = { VO_SECURITY_TOKEN, NULL };
+  const char *basic[] = { VO_SECURITY_BASIC, NULL };
+  const char *tok_cookie[] = { VO_SECURITY_TOKEN, VO_SECURITY_COOKIE, NULL };
+  const guint TOK = CADC_CRED_COOKIE | CADC_CRED_TOKEN;
+  const guint ALL = TOK | CADC_CRED_CERT | CADC_CRED_BASIC;
+  struct {
+    const char *const *allowed;
+    guint held;
+    gboolean in_domains, https;
+    guint expect;
+  } t[] = {
+    /* anonymous-only URL: nothing, whatever we hold */
+    { anon, ALL, TRUE, TRUE, CADC_CRED_NONE },
+    /* argus: cert preferred over cookie (cadcutils order) */
+    { argus, ALL, TRUE, TRUE, CADC_CRED_CERT },
+    { argus, TOK, TRUE, TRUE, CADC_CRED_COOKIE },
+    /* cert over http is useless: the cookie then */
+    { argus, TOK | CADC_CRED_CERT, TRUE, FALSE, CADC_CRED_COOKIE },
+    /* the token never leaves the cookie domains, even where allowed */
+    { argus, TOK, FALSE, TRUE, CADC_CRED_NONE },
+    { cookie_only, TOK, FALSE, TRUE, CADC_CRED_NONE },
+    { cookie_only, CADC_CRED_CERT, TRUE, TRUE, CADC_CRED_NONE },
+    /* bearer only where the capability says token */
+    { token_only, TOK, TRUE, TRUE, CADC_CRED_TOKEN },
+    { tok_cookie, TOK, TRUE, TRUE, CADC_CRED_COOKIE },
+    { basic, ALL, TRUE, TRUE, CADC_CRED_BASIC },
+    { basic, TOK, TRUE, TRUE, CADC_CRED_NONE },
+    /* undescribed URL: cookie (+cert on https) inside the domains, Basic on 401 */
+    { NULL, ALL, TRUE, TRUE, CADC_CRED_COOKIE | CADC_CRED_CERT | CADC_CRED_BASIC },
+    { NULL, ALL, FALSE, TRUE, CADC_CRED_BASIC },
+    { NULL, ALL, TRUE, FALSE, CADC_CRED_COOKIE | CADC_CRED_BASIC },
+    { NULL, CADC_CRED_NONE, TRUE, TRUE, CADC_CRED_NONE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (t); i++)
+    {
+      guint got = cadc_auth_choose (t[i].allowed, t[i].held, t[i].in_domains, t[i].https);
+      if (got != t[i].expect)
+        g_error ("case %" G_GSIZE_FORMAT ": got %#x, expected %#x", i, got, t[i].expect);
+    }
+}
+
+static void
+test_credentials_for (void)
+{
+  g_autoptr(CadcAuth) auth = cadc_auth_new_anonymous ();
+  const char *domains[] = { "127.0.0.1", NULL };
+  const char *cookie[] = { VO_SECURITY_ANONYMOUS, VO_SECURITY_COOKIE, NULL };
+  const char *anon[] = { VO_SECURITY_ANONYMOUS, NULL };
+  const char *token[] = { VO_SECURITY_TOKEN, NULL };
+  g_autoptr(VoHttpCredentials) a = NULL, b = NULL, c = NULL, d = NULL;
+
+  cadc_auth_set_cookie_domains (auth, domains);
+  cadc_auth_set_token (auth, "tk");
+  a = cadc_auth_credentials_for (auth, "http://127.0.0.1:9/tap/sync", cookie);
+  g_assert_cmpstr (a->cookie, ==, "CADC_SSO=\"tk\"");
+  g_assert_null (a->bearer);
+  b = cadc_auth_credentials_for (auth, "http://127.0.0.1:9/tap/tables", anon);
+  g_assert_null (b->cookie);
+  g_assert_null (b->bearer);
+  c = cadc_auth_credentials_for (auth, "http://127.0.0.1:9/x", token);
+  g_assert_null (c->cookie);
+  g_assert_cmpstr (c->bearer, ==, "tk");
+  d = cadc_auth_credentials_for (auth, "http://localhost:9/tap/sync", cookie);
+  g_assert_null (d->cookie);
+  /* NULL restores the default (CADC's realms) */
+  cadc_auth_set_cookie_domains (auth, NULL);
+  g_assert_false (cadc_auth_host_in_domains (auth, "127.0.0.1"));
+  g_assert_true (cadc_auth_host_in_domains (auth, "ws-cadc.canfar.net"));
+}
+
+/* DER builders for the certificate walker (no openssl needed here). */
+static void
+der_put (GByteArray *out, guint8 tag, const guint8 *content, gsize len)
+{
+  guint8 hdr[6];
+  gsize h = 0;
+
+  hdr[h++] = tag;
+  if (len < 0x80)
+    hdr[h++] = (guint8) len;
+  else if (len < 0x100)
+    {
+      hdr[h++] = 0x81;
+      hdr[h++] = (guint8) len;
+    }
+  else
+    {
+      hdr[h++] = 0x82;
+      hdr[h++] = (guint8) (len >> 8);
+      hdr[h++] = (guint8) len;
+    }
+  g_byte_array_append (out, hdr, (guint) h);
+  g_byte_array_append (out, content, (guint) len);
+}
+
+static GByteArray *
+make_cert (gboolean with_version, guint8 time_tag, const char *not_after)
+{
+  g_autoptr(GByteArray) tbs = g_byte_array_new ();
+  g_autoptr(GByteArray) validity = g_byte_array_new ();
+  g_autoptr(GByteArray) cert = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+  const guint8 v3[] = { 0x02, 0x01, 0x02 }, serial[] = { 0x05 }, oid[] = { 0x05, 0x00 };
+  const char *nb = "200101000000Z";
+
+  if (with_version)
+    der_put (tbs, 0xa0, v3, sizeof v3);
+  der_put (tbs, 0x02, serial, sizeof serial);
+  der_put (tbs, 0x30, oid, sizeof oid);
+  der_put (tbs, 0x30, oid, sizeof oid);     /* issuer (content irrelevant) */
+  der_put (validity, 0x17, (const guint8 *) nb, strlen (nb));
+  der_put (validity, time_tag, (const guint8 *) not_after, strlen (not_after));
+  der_put (tbs, 0x30, validity->data, validity->len);
+  der_put (tbs, 0x30, oid, sizeof oid);     /* subject */
+  der_put (cert, 0x30, tbs->data, tbs->len);
+  der_put (cert, 0x30, oid, sizeof oid);    /* signatureAlgorithm */
+  der_put (out, 0x30, cert->data, cert->len);
+  return out;
+}
+
+static void
+assert_not_after (GByteArray *der, const char *iso)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) t = cadc_x509_not_after (der->data, der->len, &error);
+  g_autofree char *s = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  s = g_date_time_format_iso8601 (t);
+  g_assert_cmpstr (s, ==, iso);
+  g_byte_array_unref (der);
+}
+
+static void
+test_x509_not_after (void)
+{
+  g_autoptr(GByteArray) good = make_cert (TRUE, 0x17, "491231235959Z");
+  g_autoptr(GError) error = NULL;
+
+  assert_not_after (make_cert (TRUE, 0x17, "300102030405Z"), "2030-01-02T03:04:05Z");
+  assert_not_after (make_cert (FALSE, 0x17, "991231235959Z"), "1999-12-31T23:59:59Z");
+  assert_not_after (make_cert (TRUE, 0x18, "20600101000000Z"), "2060-01-01T00:00:00Z");
+  assert_not_after (make_cert (TRUE, 0x18, "20600101000000.5Z"), "2060-01-01T00:00:00Z");
+
+  /* every truncation fails cleanly */
+  for (guint n = 0; n < good->len; n++)
+    {
+      GDateTime *t = cadc_x509_not_after (good->data, n, &error);
+      g_assert_null (t);
+      g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+      g_clear_error (&error);
+    }
+  /* garbage, a non-Z time, an impossible date */
+  {
+    const guint8 junk[] = { 0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x00 };
+    g_autoptr(GByteArray) local = make_cert (TRUE, 0x17, "300102030405+0100");
+    g_autoptr(GByteArray) bad_date = make_cert (TRUE, 0x17, "301302030405Z");
+    g_assert_null (cadc_x509_not_after (junk, sizeof junk, &error));
+    g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+    g_clear_error (&error);
+    g_assert_null (cadc_x509_not_after (local->data, local->len, &error));
+    g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+    g_clear_error (&error);
+    g_assert_null (cadc_x509_not_after (bad_date->data, bad_date->len, &error));
+    g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+    g_clear_error (&error);
+  }
+}
+
+static void
+write_pem (const char *name, GByteArray *der, gboolean with_key, char **path)
+{
+  g_autofree char *b64 = g_base64_encode (der->data, der->len);
+  g_autoptr(GString) pem = g_string_new ("-----BEGIN CERTIFICATE-----\n");
+
+  for (gsize i = 0; b64[i] != '\0'; i += 64)
+    g_string_append_printf (pem, "%.64s\n", b64 + i);
+  g_string_append (pem, "-----END CERTIFICATE-----\n");
+  if (with_key)
+    g_string_append (pem, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+  write_file (name, pem->str, path);
+}
+
+static void
+test_check_cert (void)
+{
+  g_autoptr(GByteArray) der = make_cert (TRUE, 0x17, "300102030405Z");
+  g_autofree char *ok = NULL, *nokey = NULL, *junk = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_utc (2029, 12, 31, 0, 0, 0);
+  g_autoptr(GDateTime) after = g_date_time_new_utc (2030, 1, 3, 0, 0, 0);
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_pem ("ok.pem", der, TRUE, &ok);
+  write_pem ("nokey.pem", der, FALSE, &nokey);
+  write_file ("junk.pem", "hello\n", &junk);
+
+  g_assert_true (cadc_auth_check_cert (ok, before, &expiry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_date_time_get_year (expiry), ==, 2030);
+  g_assert_false (cadc_auth_check_cert (ok, after, NULL, &error));
+  g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_CERT_EXPIRED);
+  g_assert_nonnull (strstr (error->message, "expired on 2030-01-02 03:04:05 UTC. Run: cadc-get-cert"));
+  g_clear_error (&error);
+  g_assert_false (cadc_auth_check_cert (nokey, before, NULL, &error));
+  g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+  g_clear_error (&error);
+  g_assert_false (cadc_auth_check_cert (junk, before, NULL, &error));
+  g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+  g_clear_error (&error);
+  g_assert_false (cadc_auth_check_cert ("/nonexistent/x.pem", before, NULL, &error));
+  g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_CERT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,6 +432,10 @@ main (int argc, char **argv)
   g_test_add_func ("/auth/basic-from-netrc", test_basic_from_netrc);
   g_test_add_func ("/auth/state-file", test_state_file);
   g_test_add_func ("/auth/state-file-corrupt", test_state_file_corrupt);
+  g_test_add_func ("/auth/choose", test_choose);
+  g_test_add_func ("/auth/credentials-for", test_credentials_for);
+  g_test_add_func ("/auth/x509-not-after", test_x509_not_after);
+  g_test_add_func ("/auth/check-cert", test_check_cert);
   ret = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);

@@ -224,6 +224,39 @@ test_methods_for_url (void)
 }
 
 static void
+test_methods_match (void)
+{
+  g_autoptr (VoCapabilities) argus = load_caps ("caps-argus.xml");
+  g_autoptr (VoCapabilities) multi = load_caps ("caps-multi.xml");
+  gsize rank = 7, rank2 = 0;
+  char **m;
+
+  /* not described: NULL (for_url says anonymous) */
+  g_assert_null (vo_caps_security_methods_match (argus, NULL, "https://elsewhere.test/argus/sync", &rank));
+  g_assert_cmpuint (rank, ==, 0);
+  /* the TAP prefix; restricted to the TAP capability the same */
+  m = vo_caps_security_methods_match (argus, NULL, "https://example.cadc.test/argus/sync", &rank);
+  g_assert_nonnull (m);
+  g_assert_cmpuint (g_strv_length (m), ==, 3);
+  g_assert_cmpuint (rank, ==, strlen ("https://example.cadc.test/argus"));
+  g_strfreev (m);
+  m = vo_caps_security_methods_match (argus, "ivo://ivoa.net/std/TAP",
+                                      "https://example.cadc.test/argus/sync", &rank2);
+  g_assert_nonnull (m);
+  g_assert_cmpuint (rank2, ==, rank);
+  g_strfreev (m);
+  /* another capability only: the TAP URL is then undescribed */
+  g_assert_null (vo_caps_security_methods_match (argus, "ivo://ivoa.net/std/DataLink#links-1.1",
+                                                 "https://example.cadc.test/argus/sync", NULL));
+  /* an exact (use="full") match outranks any prefix */
+  m = vo_caps_security_methods_match (multi, NULL, "https://example.cadc.test/ac/login", &rank);
+  g_assert_nonnull (m);
+  g_assert_cmpuint (rank, ==, G_MAXSIZE);
+  g_assert_cmpstr (m[0], ==, VO_SECURITY_BASIC);
+  g_strfreev (m);
+}
+
+static void
 test_urls (void)
 {
   struct { const char *in, *out; } n[] = {
@@ -288,6 +321,7 @@ main (int argc, char **argv)
   g_test_add_func ("/caps/access-url/cadcutils", test_cadcutils_rule);
   g_test_add_func ("/caps/access-url/datalink", test_datalink);
   g_test_add_func ("/caps/methods-for-url", test_methods_for_url);
+  g_test_add_func ("/caps/methods-match", test_methods_match);
   g_test_add_func ("/caps/urls", test_urls);
   g_test_add_func ("/caps/bad-documents", test_bad_documents);
   return g_test_run ();
