@@ -370,12 +370,16 @@ on_peer_load (SampClient *client, const char *sender, const char *msg_id,
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
-  if ((kind != PEER_FITS_IMAGE
-       && cs_bridge_find_table (b, opt_string (params, "table-id"), url) != NULL)
-      || !enabled)
+  /* Never crossmatch a cadc-samp result (ours, or another bridge's: two
+   * bridges would otherwise answer each other's tables for ever). */
+  const char *table_id = opt_string (params, "table-id");
+  gboolean result = kind != PEER_FITS_IMAGE
+                    && (cs_bridge_find_table (b, table_id, url) != NULL
+                        || (table_id && g_str_has_prefix (table_id, "cadc-samp-")));
+  if (result || !enabled)
     {
       g_message ("%s from %s: %s (not queried: %s)", mtype, sender, url,
-                 enabled ? "one of ours"
+                 result ? "a cadc-samp result"
                  : kind == PEER_FITS_IMAGE ? "on-image is off" : "on-table is off");
       cs_bridge_reply_ok (b, msg_id, NULL);
       return;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #include "cs-bridge-private.h"
 #include "samp/samp-client.h"
@@ -54,11 +55,33 @@ cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url)
   return NULL;
 }
 
+/* How long --once waits for the recipients of its table to load it. */
+#define ONCE_LOAD_TIMEOUT_S 60
+
+static void
+once_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) replies = samp_client_call_all_finish (SAMP_CLIENT (source), res, &error);
+  CsBridge *b = user_data;
+
+  b->n_inflight--;   /* also when cancelled: cs_bridge_free waits for it */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (replies == NULL)
+    g_warning ("table.load.votable: %s", error->message);
+  else
+    g_message ("table.load.votable: %" G_GSIZE_FORMAT " recipient(s) answered",
+               g_variant_n_children (replies));
+  cs_bridge_check_once (b);
+}
+
 void
 cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name)
 {
   CsBridgeTable *t = g_new0 (CsBridgeTable, 1);
-  t->table_id = g_strdup_printf ("cadc-samp-%u", ++b->n_tables);
+  /* unique across bridges: another cadc-samp's tables are not ours */
+  t->table_id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (), ++b->n_tables);
   t->url = g_strdup (r->url);
   t->path = g_strdup (r->path);
   t->name = g_strdup (name);
@@ -66,6 +89,19 @@ cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name)
 
   if (b->client == NULL || !samp_client_is_connected (b->client))
     return;
+  if (b->config->once)
+    {
+      /* The file goes with us when we exit: call, and exit once every
+       * recipient has answered (they answer once they have loaded it). */
+      b->n_inflight++;
+      samp_client_call_all_async (
+        b->client, "table.load.votable",
+        samp_map_new_strings ("url", r->url, "table-id", t->table_id, "name", name, NULL),
+        ONCE_LOAD_TIMEOUT_S, b->cancel, once_loaded, b);
+      g_message ("sent table.load.votable %s \"%s\" (%" G_GUINT64_FORMAT " rows) as a call;"
+                 " waiting for the recipients to load it", t->table_id, name, r->rows);
+      return;
+    }
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = samp_client_notify_all (
     b->client, "table.load.votable",
