@@ -2,12 +2,13 @@
 # test-bridge-ds9.sh: a real ds9 under a private Xvfb drives cadc-samp listen:
 # `xpaset pan to` makes ds9 send coord.pointAt.sky, listen queries DaCHS and
 # the table arrives at a table tool (astropy recorder) with the known rows;
-# then the ds9 analysis file is loaded into ds9.  Prints TAP; skips only
+# then the ds9 analysis file is loaded into ds9 and its entries run (the
+# image entry: the observations overlapping the frame's FITS footprint).  Prints TAP; skips only
 # when Xvfb, ds9/XPA, JSAMP, astropy or DaCHS is missing.
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=6
+N=7
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -39,7 +40,9 @@ w.wcs.crpix = [50.5, 50.5]; w.wcs.cdelt = [-1 / 3600, 1 / 3600]
 fits.PrimaryHDU(np.zeros((100, 100), dtype=np.float32), header=w.to_header()).writeto(sys.argv[1])
 PYEOF
 REC=$BRIDGE_TMP/rec.jsonl
-bridge_spawn recorder $PEER record "$REC" --mtype table.load.votable --ready "$BRIDGE_TMP/rec.ready"
+mkdir -p "$BRIDGE_TMP/copies"
+bridge_spawn recorder $PEER record "$REC" --mtype table.load.votable --ready "$BRIDGE_TMP/rec.ready" \
+  --copy "$BRIDGE_TMP/copies"
 bridge_wait_file "$BRIDGE_TMP/rec.ready" 20
 bridge_listen listen --hub=never --tap "$BASE/tap" --radius 0.3deg --collection CFHT --no-cutouts
 export PATH=$(dirname "$CADC_SAMP"):$PATH   # the analysis commands run cadc-samp
@@ -97,6 +100,38 @@ wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
 NAME=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["name"])' 2>/dev/null)
 check "Analysis > CADC > Observations at the current position -> table '$NAME'" \
   "[ \"\$NAME\" = \"CADC 131.2800 +54.3100 r=1'\" ]"
+
+# Analysis > CADC > Observations in this image: the footprint of the
+# frame's file (read by cadc-samp through cfitsio) -> exactly the
+# observations the archive gives for the footprint astropy computes
+"$PY" - "$BRIDGE_TMP/img.fits" >"$BRIDGE_TMP/fp.adql" <<'PYEOF'
+import sys, warnings
+warnings.simplefilter("ignore")
+from astropy.io import fits
+from astropy.wcs import WCS
+fp = WCS(fits.getheader(sys.argv[1])).calc_footprint(undistort=False)
+poly = ", ".join("%.10f, %.10f" % (ra % 360, dec) for ra, dec in fp)
+print("SELECT p.publisherID FROM caom2.Plane AS p WHERE INTERSECTS(POLYGON('ICRS', %s), "
+      "p.position_bounds) = 1 AND (p.quality_flag IS NULL OR p.quality_flag != 'junk')" % poly)
+PYEOF
+timeout 60 "$CADC_SAMP" --tap "$BASE/tap" query "$(cat "$BRIDGE_TMP/fp.adql")" --format csv \
+  2>"$BRIDGE_TMP/fp.err" | tail -n +2 | sort >"$BRIDGE_TMP/fp.want"
+BEFORE=$(count_msgs "$REC" table.load.votable)
+xpaset -p ds9b analysis task "{Observations in this image}"
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
+LAST=$(grep '"table.load.votable"' "$REC" | tail -1)
+NAME=$(echo "$LAST" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["name"])' 2>/dev/null)
+COPY=$(echo "$LAST" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read()).get("copy",""))' 2>/dev/null)
+"$PY" - "$COPY" >"$BRIDGE_TMP/fp.got" 2>/dev/null <<'PYEOF'
+import sys, warnings
+warnings.simplefilter("ignore")
+from astropy.io.votable import parse_single_table
+for pid in sorted(str(x) for x in parse_single_table(sys.argv[1]).to_table()["publisherID"]):
+    print(pid)
+PYEOF
+check "Analysis > CADC > Observations in this image -> '$NAME' with the $(wc -l <"$BRIDGE_TMP/fp.got") observations of its footprint ($(wc -l <"$BRIDGE_TMP/fp.want") expected)" \
+  "[ \"\$NAME\" = 'CADC in img.fits' ] && [ -s '$BRIDGE_TMP/fp.want' ] && cmp -s '$BRIDGE_TMP/fp.want' '$BRIDGE_TMP/fp.got'" \
+  "want: $(cat "$BRIDGE_TMP/fp.want" "$BRIDGE_TMP/fp.err" | head -5) got: $(head -5 "$BRIDGE_TMP/fp.got")"
 
 # Aladin (when installed): a position typed through script.aladin.send makes
 # Aladin send coord.pointAt.sky; the CADC table for it arrives

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """A scriptable astropy SAMP peer for the cadc-samp listen tests.
 
-  bridge-peer.py record OUT [--name N] [--mtype MT ...] [--ready FILE]
+  bridge-peer.py record OUT [--name N] [--mtype MT ...] [--ready FILE] [--copy DIR]
       register, subscribe (default: the table/image/coord MTypes), append each
       received message to OUT as one JSON line {t, kind, sender, mtype, params};
+      with --copy, a file:// url is copied into DIR first (before the reply,
+      as a loading tool would read it) and the line gets "copy": PATH;
       reply samp.ok to calls; unregister on SIGTERM/SIGINT.
   bridge-peer.py send MTYPE [key=value ...] [--to NAME] [--notify] [--timeout S]
       [--list key=v1,v2]  send one message to the client named NAME (default
@@ -13,7 +15,8 @@
   bridge-peer.py wait-client NAME TIMEOUT   exit 0 once NAME is registered.
 The hub is found through SAMP_HUB (std-lockurl:file://...).
 """
-import json, signal, sys, threading, time
+import json, os, shutil, signal, sys, threading, time
+from urllib.parse import unquote, urlparse
 
 
 def connect(name, subscribe=None, on_msg=None):
@@ -42,7 +45,7 @@ def find(c, name):
 
 def record(args):
     out = args[0]
-    name, mtypes, ready = "bridge-peer", [], None
+    name, mtypes, ready, copy = "bridge-peer", [], None, None
     i = 1
     while i < len(args):
         if args[i] == "--name":
@@ -51,6 +54,8 @@ def record(args):
             mtypes.append(args[i + 1]); i += 2
         elif args[i] == "--ready":
             ready = args[i + 1]; i += 2
+        elif args[i] == "--copy":
+            copy = args[i + 1]; i += 2
         else:
             sys.exit("unknown argument " + args[i])
     mtypes = mtypes or ["coord.pointAt.sky", "table.load.votable", "image.load.fits",
@@ -60,9 +65,20 @@ def record(args):
 
     def on_msg(kind, sender, mtype, params):
         with lock:
-            f.write(json.dumps({"t": time.time(), "kind": kind, "sender": sender,
-                                "mtype": mtype, "params": params}) + "\n")
+            line = {"t": time.time(), "kind": kind, "sender": sender,
+                    "mtype": mtype, "params": params}
+            url = params.get("url", "") if isinstance(params, dict) else ""
+            if copy and url.startswith("file:"):
+                on_msg.n += 1
+                dest = os.path.join(copy, "copy-%d" % on_msg.n)
+                try:
+                    shutil.copyfile(unquote(urlparse(url).path), dest)
+                    line["copy"] = dest
+                except OSError as e:
+                    line["copy_error"] = str(e)
+            f.write(json.dumps(line) + "\n")
             f.flush()
+    on_msg.n = 0
     c = connect(name, mtypes, on_msg)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
