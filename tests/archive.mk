@@ -12,3 +12,5 @@ TESTS += test-archive-dachs.sh
 dist_check_SCRIPTS += test-archive-dachs.sh
 check_PROGRAMS += test-auth
 TESTS += test-auth
+TESTS += test-archive-login.sh
+dist_check_SCRIPTS += test-archive-login.sh

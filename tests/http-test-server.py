@@ -91,6 +91,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             txt = "ctype=%s len=%d has_name=%s" % (self.headers.get("Content-Type"), len(data),
                                                    b'filename="tab.xml"' in data)
             return self.reply(200, txt.encode())
+        if p == "/peer":
+            # the client's port: the same on a reused connection
+            return self.reply(200, str(self.client_address[1]).encode())
         if p == "/slow":
             time.sleep(5)
             return self.reply(200, b"late")

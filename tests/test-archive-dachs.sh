@@ -33,7 +33,7 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name" "$T/e
 cs() { timeout 120 "$CADC_SAMP" "$@" 2>"$T/err"; }
 rows() { grep -c . "$1" | awk '{print $1 - 1}'; }   # csv lines minus header
 
-echo "1..22"
+echo "1..23"
 
 # 1-2 region (astroquery test_misc: 9 rows) through registry discovery, no --tap
 cs $REG region --collection CFHT --type image --radius 0.3 '08h45m07.5s +54d18m00s' --format csv >"$T/region.csv"
@@ -43,6 +43,11 @@ check "region without collection returns 16 rows" [ "$(rows "$T/region2.csv")" =
 
 # 3 name
 cs $REG name Nr3491_1 --format csv >"$T/name.csv"
+DEAD=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+CADC_SAMP_REGISTRY_FALLBACKS="http://127.0.0.1:$DEAD/reg/resource-caps,$URL/static/reg/resource-caps" \
+  cs -v name Nr3491_1 --format csv >"$T/name-fb.csv"
+check "no registry configured: a dead first registry is skipped for the DaCHS one" \
+  bash -c "cmp -s '$T/name.csv' '$T/name-fb.csv' && grep -q '127.0.0.1:$DEAD.*trying the next one' '$T/err'"
 check "name Nr3491_1 returns 2 planes" [ "$(rows "$T/name.csv")" = 2 ]
 
 # 4 -o writes a VOTable atomically (no temp left behind)

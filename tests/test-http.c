@@ -236,6 +236,36 @@ test_credentials (void)
   g_assert_cmpstr (b2, ==, "secret data");
 }
 
+static char *
+get_text (VoHttp *http, const char *path)
+{
+  g_autofree char *u = url (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoHttpResponse) r = vo_http_send (http, vo_http_request_new (VO_HTTP_GET, u), NULL,
+                                              &error);
+
+  g_assert_no_error (error);
+  return body_str (r);
+}
+
+/* Connections are pooled until vo_http_reset_connections (a credential
+ * change) drops them: the server sees a new client port afterwards. */
+static void
+test_reset_connections (void)
+{
+  g_autoptr(VoHttp) http = vo_http_new (NULL);
+  g_autofree char *p1 = get_text (http, "/peer");
+  g_autofree char *p2 = get_text (http, "/peer");
+  g_autofree char *p3 = NULL, *p4 = NULL;
+
+  g_assert_cmpstr (p1, ==, p2);
+  vo_http_reset_connections (http);
+  p3 = get_text (http, "/peer");
+  g_assert_cmpstr (p3, !=, p2);
+  p4 = get_text (http, "/peer");
+  g_assert_cmpstr (p4, ==, p3);
+}
+
 typedef struct {
   gsize total;
   guint calls;
@@ -414,6 +444,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/error-text", test_error_text);
   g_test_add_func ("/http/curl-error", test_curl_error);
   g_test_add_func ("/http/credentials", test_credentials);
+  g_test_add_func ("/http/reset-connections", test_reset_connections);
   g_test_add_func ("/http/streaming", test_streaming);
   g_test_add_func ("/http/multipart", test_multipart);
   g_test_add_func ("/http/cancel", test_cancel);

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""A stand-in for CADC's login service and a protected TAP-like service.
+
+What CADC's ac/login does (reference/cadc-protocol.md §6.1), nothing more:
+  GET  /ac/capabilities     UMS#login-0.1, anonymous interface /ac/login
+  POST /ac/login            form username=&password= -> 200 text/plain token,
+                            401 on a bad password
+and a service that needs the token:
+  GET  /reg/resource-caps   registry (gms, argus, tapb); /reg500 answers 500
+  GET  /tap/capabilities    TAP at /tap (use=base): cookie or token only;
+                            VOSI tables at /tap/tables: anonymous only
+  POST /tap/sync            a VOTable naming the user, only with
+                            Cookie: CADC_SSO="<token>" or Authorization:
+                            Bearer <token>; else 401
+  GET  /tap/tables          a tiny tableset (anonymous)
+  /tapb/...                 the same TAP, but its capabilities allow only
+                            ivo://ivoa.net/sso#token (bearer)
+Every request is appended as one JSON line to the --log file (method,
+path with query, Host, Cookie, Authorization, form field names) so a test
+can assert where credentials went.  The password itself is never logged.
+
+Listens on 127.0.0.1 (port 0 unless --port), prints the port on stdout,
+then serves until stdin closes, so it never outlives its test.
+"""
+import argparse
+import http.server
+import json
+import secrets
+import sys
+import threading
+import urllib.parse
+
+USER = "alice"
+PASSWORD = "s3cret pw&=%+x"   # characters that need form encoding
+TOKENS = set()
+LOCK = threading.Lock()
+LOG = None
+
+SEC = {
+    "anon": "<securityMethod/>",
+    "cookie": '<securityMethod standardID="ivo://ivoa.net/sso#cookie"/>',
+    "token": '<securityMethod standardID="ivo://ivoa.net/sso#token"/>',
+}
+
+
+def caps(*caps_list):
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<vosi:capabilities xmlns:vosi="http://www.ivoa.net/xml/VOSICapabilities/v1.0"'
+           ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+           ' xmlns:vs="http://www.ivoa.net/xml/VODataService/v1.1">']
+    for std, use, url, methods in caps_list:
+        out.append('<capability standardID="%s"><interface xsi:type="vs:ParamHTTP" role="std">'
+                   '<accessURL use="%s">%s</accessURL>%s</interface></capability>'
+                   % (std, use, url, "".join(SEC[m] for m in methods)))
+    out.append("</vosi:capabilities>")
+    return "\n".join(out).encode()
+
+
+def votable(user):
+    return ("""<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE type="results"><INFO name="QUERY_STATUS" value="OK"/>
+<TABLE><FIELD name="owner" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>%s</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
+""" % user).encode()
+
+
+TABLES = b"""<?xml version="1.0" encoding="UTF-8"?>
+<vosi:tableset xmlns:vosi="http://www.ivoa.net/xml/VOSITables/v1.0"
+ xmlns:vs="http://www.ivoa.net/xml/VODataService/v1.1">
+<schema><name>caom2</name><table><name>caom2.Plane</name>
+<column><name>publisherID</name><dataType xsi:type="vs:VOTableType"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" arraysize="*">char</dataType></column>
+</table></schema></vosi:tableset>
+"""
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=b"", ctype="text/plain", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def base(self):
+        return "http://%s:%d" % self.server.server_address[:2]
+
+    def user_of_request(self):
+        cookie = self.headers.get("Cookie") or ""
+        auth = self.headers.get("Authorization") or ""
+        with LOCK:
+            for t in TOKENS:
+                if 'CADC_SSO="%s"' % t in cookie or auth == "Bearer " + t:
+                    return USER
+        return None
+
+    def route(self):
+        u = urllib.parse.urlsplit(self.path)
+        n = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(n) if n else b""
+        form = urllib.parse.parse_qs(data.decode("latin-1"), keep_blank_values=True)
+        with LOCK:
+            LOG.write(json.dumps({
+                "method": self.command, "path": self.path,
+                "host": self.headers.get("Host"), "cookie": self.headers.get("Cookie"),
+                "authorization": self.headers.get("Authorization"),
+                "fields": sorted(form.keys()),
+            }) + "\n")
+            LOG.flush()
+        p = u.path.rstrip("/")
+        b = self.base()
+        if p == "/reg/resource-caps":
+            return self.reply(200, ("ivo://cadc.nrc.ca/gms = %s/ac/capabilities\n"
+                                    "ivo://cadc.nrc.ca/argus = %s/tap/capabilities\n"
+                                    "ivo://cadc.nrc.ca/tapb = %s/tapb/capabilities\n"
+                                    % (b, b, b)).encode())
+        if p == "/reg500":
+            return self.reply(500, b"registry down")
+        if p == "/ac/capabilities":
+            return self.reply(200, caps(("ivo://ivoa.net/std/UMS#login-0.1", "full",
+                                         b + "/ac/login", ["anon"])), "text/xml")
+        if p == "/ac/login":
+            if self.command != "POST":
+                return self.reply(405, b"POST only")
+            if form.get("username") == [USER] and form.get("password") == [PASSWORD]:
+                tok = "tok-" + secrets.token_hex(12)
+                with LOCK:
+                    TOKENS.add(tok)
+                return self.reply(200, tok.encode())
+            return self.reply(401, b"login failed")
+        for svc, methods in (("/tap", ["cookie", "token"]), ("/tapb", ["token"])):
+            if p == svc + "/capabilities":
+                return self.reply(200, caps(
+                    ("ivo://ivoa.net/std/TAP", "base", b + svc, methods),
+                    ("ivo://ivoa.net/std/VOSI#tables-1.1", "base", b + svc + "/tables", ["anon"])),
+                    "text/xml")
+            if p == svc + "/tables":
+                return self.reply(200, TABLES, "text/xml")
+            if p == svc + "/sync":
+                who = self.user_of_request()
+                if who is None:
+                    return self.reply(401, b"authentication required")
+                return self.reply(200, votable(who), "application/x-votable+xml")
+        return self.reply(404, b"unknown path")
+
+    do_GET = route
+    do_POST = route
+
+
+def main():
+    global LOG
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    a = ap.parse_args()
+    LOG = open(a.log, "a")
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv.daemon_threads = True
+    print(srv.server_address[1], flush=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
