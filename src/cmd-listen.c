@@ -6,10 +6,11 @@
  * line is handled as if a peer had pointed at it, an --image FILE as if a
  * peer had sent it with image.load.fits.
  *
- * The archive is found exactly as the archive commands find it: --tap /
- * --datalink / --registry (global options), then $CADC_REGISTRY_URL, then
- * the config file's [listen] tap=, datalink=, registry=, then CADC's
- * registry; the bridge's CadcClient does the discovery.
+ * The archive is found exactly as the archive commands find it
+ * (cadc-config.h): --tap / --datalink / --registry (global options), then
+ * $CADC_REGISTRY_URL, then the config file ([listen] tap=, datalink=,
+ * registry= where given, else [archive]'s), then CADC's registry; the
+ * bridge's CadcClients do the discovery.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadc-config.h"
 #include "cs-bridge.h"
 #include "cs-commands.h"
 #include "cs-fits.h"
@@ -168,17 +170,22 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
         }
     }
 
-  /* Services: flag > environment > config file > CADC's registry. */
-  const char *registry = global->registry;
-  if (registry == NULL)
-    registry = g_getenv ("CADC_REGISTRY_URL");
-  if (registry == NULL || *registry == '\0')
-    registry = config->registry;
-  g_autofree char *registry_c = g_strdup (registry);
-  g_autofree char *tap_c = g_strdup (global->tap ? global->tap : config->tap);
-  g_autofree char *datalink_c = g_strdup (global->datalink ? global->datalink
-                                                           : config->datalink);
-  CadcClientConfig cadc = { registry_c, tap_c, datalink_c, NULL, global->verbosity > 0 };
+  /* Services: flag > environment > config file ([listen], then
+   * [archive]) > CADC's registry. */
+  g_autoptr(CadcConfig) conf = cadc_config_new ();
+  if (!cadc_config_load (conf, config_o ? config_o : default_path, config_o != NULL, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  cadc_config_apply_overrides (conf, config->registry, config->tap, config->datalink, NULL);
+  cadc_config_apply_env (conf);
+  cadc_config_apply_overrides (conf, global->registry, global->tap, global->datalink, NULL);
+  CadcClientConfig cadc = {
+    .registry = conf->registry, .tap = conf->tap, .datalink = conf->datalink,
+    .verbose = global->verbosity > 0,
+    .cookie_domains = (const char *const *) conf->cookie_domains,
+  };
   if (global->verbosity < 0)
     g_log_set_handler ("cadc-samp", G_LOG_LEVEL_MESSAGE, (GLogFunc) g_log_default_handler,
                        NULL);

@@ -1,15 +1,16 @@
 #!/bin/bash
 # test-listen-registry.sh: `cadc-samp listen` finds the archive exactly as the
 # archive commands do (--registry > $CADC_REGISTRY_URL > config [listen]
-# registry= > CADC's), through the DaCHS-served resource-caps, with no --tap
-# and no --datalink; and a table.select.rowList on one of its tables sends
-# the DataLink #this URLs that `cadc-samp data-urls` gives for those rows,
-# at most max-selection of them.  JSAMP hub, astropy peers, local DaCHS.
+# registry= > config [archive] registry= > CADC's), through the DaCHS-served
+# resource-caps, with no --tap and no --datalink; and a table.select.rowList
+# on one of its tables sends the DataLink #this URLs that `cadc-samp
+# data-urls` gives for those rows, at most max-selection of them.  JSAMP
+# hub, astropy peers, local DaCHS.
 # Prints TAP; skips only when JSAMP, astropy or DaCHS is not installed.
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=8
+N=9
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 have_jsamp || skip_all "JSAMP (jsamp.jar + java) not installed"
@@ -100,14 +101,24 @@ wait_msgs "$REC" table.load.votable $((B+1)) 30
 check "config [listen] registry=: --once exits $RC with a table" \
   "[ $RC = 0 ] && [ $(count_msgs "$REC" table.load.votable) -gt $B ]" "$(tail -5 "$BRIDGE_TMP/file.log")"
 
-# 7. --registry beats CADC_REGISTRY_URL; an unreachable registry -> exit 4, said once
+# 7. the [archive] group the archive commands read (cadc-config.h)
+printf '[archive]\nregistry=%s\n' "$REG" >"$BRIDGE_TMP/archive.conf"
+B=$(count_msgs "$REC" table.load.votable)
+timeout 90 "$CADC_SAMP" listen --once --hub=never --config "$BRIDGE_TMP/archive.conf" \
+  --radius 0.3deg --collection CFHT --no-cutouts 131.28125 54.3 >"$BRIDGE_TMP/archive.log" 2>&1
+RC=$?
+wait_msgs "$REC" table.load.votable $((B+1)) 30
+check "config [archive] registry= (shared with the archive commands): --once exits $RC with a table" \
+  "[ $RC = 0 ] && [ $(count_msgs "$REC" table.load.votable) -gt $B ]" "$(tail -5 "$BRIDGE_TMP/archive.log")"
+
+# 8. --registry beats CADC_REGISTRY_URL; an unreachable registry -> exit 4, said once
 CADC_REGISTRY_URL=$REG timeout 60 "$CADC_SAMP" --registry http://127.0.0.1:9/reg listen --once \
   --hub=never 10 20 >"$BRIDGE_TMP/bad.log" 2>&1
 RC=$?
 check "--registry over CADC_REGISTRY_URL; unreachable registry -> exit $RC (4) naming TAP" \
   "[ $RC = 4 ] && grep -q 'cannot find the CADC TAP service' '$BRIDGE_TMP/bad.log'" "$(cat "$BRIDGE_TMP/bad.log")"
 
-# 8. SIGTERM -> exit 0, unregistered
+# 9. SIGTERM -> exit 0, unregistered
 kill -TERM "$BRIDGE_LISTEN_PID"
 for i in $(seq 100); do kill -0 "$BRIDGE_LISTEN_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$BRIDGE_LISTEN_PID"; RC=$?
