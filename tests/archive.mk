@@ -14,3 +14,7 @@ check_PROGRAMS += test-auth
 TESTS += test-auth
 TESTS += test-archive-login.sh
 dist_check_SCRIPTS += test-archive-login.sh
+check_PROGRAMS += test-cadc-config
+TESTS += test-cadc-config
+TESTS += test-archive-cert.sh
+dist_check_SCRIPTS += test-archive-cert.sh

@@ -1,0 +1,94 @@
+#!/bin/bash
+# test-archive-cert.sh: client certificates are validated before use, as
+# cadcutils does: unreadable / not PEM / no key -> error; expired -> error
+# "Client certificate (FILE) expired on DATE. Run: cadc-get-cert"; at most 3
+# days left -> warning.  Certificates are made here with the openssl CLI
+# (the test skips, saying so, without it).
+set -u
+: "${CADC_SAMP:?}"
+
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "1..0 # SKIP the openssl command is not installed (needed to make test certificates)"
+  exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-archive-cert.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config NETRC=$T/netrc
+mkdir -p "$HOME"
+unset CADC_REGISTRY_URL CADC_SAMP_COOKIE_DOMAINS CADC_SAMP_REGISTRY_FALLBACKS
+STATE=$XDG_CONFIG_HOME/cadc-samp/auth.ini
+DEAD=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+
+n=0
+ok() { n=$((n+1)); echo "ok $n - $1"; }
+nok() { n=$((n+1)); echo "not ok $n - $1"; shift; for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -20; done; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name" "$T/err" "$T/openssl.log"; fi; }
+cs() { timeout 60 "$CADC_SAMP" "$@" 2>"$T/err"; }
+
+# --- certificates: a key, then self-signed certificates with chosen dates
+cd "$T" || exit 1
+cat >ca.cnf <<'EOF'
+[ca]
+default_ca = d
+[d]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = p
+unique_subject = no
+[p]
+commonName = supplied
+EOF
+: >index.txt; echo 01 >serial
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout key.pem \
+  -out req.csr -subj /CN=cadc-samp-test >>openssl.log 2>&1
+# mkcert NAME START END: NAME.pem = certificate + key (as cadc-get-cert writes)
+mkcert() {
+  openssl ca -batch -config ca.cnf -selfsign -keyfile key.pem -in req.csr -out "$1.crt" \
+    -startdate "$2" -enddate "$3" -notext >>openssl.log 2>&1 && cat "$1.crt" key.pem >"$1.pem"
+}
+NOW=$(date -u +%y%m%d%H%M%SZ)
+mkcert expired 200101000000Z 200102030405Z
+mkcert soon "$NOW" "$(date -u -d '+2 days' +%y%m%d%H%M%SZ)"
+mkcert valid "$NOW" "$(date -u -d '+30 days' +%y%m%d%H%M%SZ)"
+mkcert far "$NOW" 20610203040506Z           # GeneralizedTime (year >= 2050)
+cp valid.crt nokey.pem
+printf 'this is not a certificate\n' >garbage.pem
+head -c 300 valid.pem >truncated.pem; echo "-----END CERTIFICATE-----" >>truncated.pem; cat key.pem >>truncated.pem
+
+echo "1..10"
+if [ ! -s expired.pem ] || [ ! -s far.pem ]; then
+  for i in $(seq 1 10); do echo "not ok $i - could not make test certificates"; done
+  sed 's/^/# /' openssl.log; exit 0
+fi
+
+cs login --cert garbage.pem; rc=$?
+check "garbage file: exit 6, 'not a PEM file'" bash -c "[ $rc = 6 ] && grep -q 'not a PEM' '$T/err' && [ ! -e '$STATE' ]"
+cs login --cert nokey.pem; rc=$?
+check "certificate without its private key: exit 6" bash -c "[ $rc = 6 ] && grep -q 'private key' '$T/err'"
+cs login --cert truncated.pem; rc=$?
+check "truncated certificate: exit 6, no crash" bash -c "[ $rc = 6 ] && grep -qi 'certificate' '$T/err'"
+cs login --cert missing.pem; rc=$?
+check "missing file: exit 6 naming it" bash -c "[ $rc = 6 ] && grep -q 'missing.pem' '$T/err'"
+cs login --cert expired.pem; rc=$?
+check "expired: exit 6, 'expired on 2020-01-02 03:04:05 UTC. Run: cadc-get-cert', nothing saved" \
+  bash -c "[ $rc = 6 ] && grep -q 'expired on 2020-01-02 03:04:05 UTC. Run: cadc-get-cert' '$T/err' && [ ! -e '$STATE' ]"
+cs login --cert soon.pem; rc=$?
+check "2 days left: login works with a warning" bash -c "[ $rc = 0 ] && grep -q 'warning: client certificate' '$T/err'"
+cs login --cert valid.pem; rc=$?
+check "30 days left: login works, no warning; whoami names the file" \
+  bash -c "[ $rc = 0 ] && ! grep -q warning '$T/err' && $CADC_SAMP whoami | grep -q 'certificate.*valid.pem'"
+cs login --cert far.pem; rc=$?
+check "notAfter in 2061 (GeneralizedTime) is valid" bash -c "[ $rc = 0 ] && ! grep -q warning '$T/err'"
+
+# a saved certificate that has expired since: every archive command refuses it
+cs login --cert valid.pem
+cp expired.pem valid.pem
+cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null; rc=$?
+check "a saved certificate that expired since: query fails (exit 6) before any request" \
+  bash -c "[ $rc = 6 ] && grep -q 'expired on' '$T/err' && ! grep -q '$DEAD' '$T/err'"
+cp soon.pem valid.pem
+cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null
+check "a saved certificate near expiry: the command warns" grep -q 'warning: client certificate' "$T/err"
