@@ -2,4 +2,5 @@
 libsamp_la_SOURCES += samp-error.c samp-error.h samp-value.c samp-value.h \
 	samp-mtype.c samp-mtype.h samp-xmlrpc.c samp-xmlrpc.h \
 	samp-http.c samp-http.h samp-lockfile.c samp-lockfile.h
-libsamp_la_SOURCES += samp-client.c samp-client.h samp-client-private.h samp-client-messaging.c
+libsamp_la_SOURCES += samp-client.c samp-client.h samp-client-private.h samp-client-messaging.c \
+	samp-client-watch.c

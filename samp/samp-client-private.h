@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define HUB_CALL_TIMEOUT_MS 20000     /* ordinary hub methods */
 #define PING_TIMEOUT_MS 2000          /* liveness checks: stale lockfile = no hub, quickly */
 #define UNREGISTER_TIMEOUT_MS 3000
-#define WATCH_INTERVAL_MS 1000        /* auto-reconnect: lockfile check + ping period */
+#define WATCH_INTERVAL_MS 5000        /* auto-reconnect: ping; lockfile poll when unmonitored */
+#define WATCH_INTERVAL_ENV "LIBSAMP_WATCH_INTERVAL_MS"  /* tests: override the interval */
 
 typedef struct {
   char *pattern;
@@ -53,8 +54,16 @@ struct _SampClient {
   guint generation;         /* bumped on every (dis)connection */
 
   gboolean auto_reconnect;
-  guint watch_id;
+  guint watch_interval_ms;  /* 0 = WATCH_INTERVAL_MS or $LIBSAMP_WATCH_INTERVAL_MS */
+  guint watch_id;           /* the periodic tick */
   gboolean ping_in_flight;
+  GFileMonitor *monitor;    /* on the lockfile's directory; NULL = poll */
+  GFile *watched;           /* the lockfile the monitor reports on */
+  guint check_id;           /* pending (debounced / retry) lockfile check */
+  gboolean checking;        /* an async lockfile read is under way */
+  gboolean check_again;     /* the lockfile changed while connecting/checking */
+  guint retries;            /* failed connects since the last lockfile event */
+  GCancellable *watch_cancel;
 
   GHashTable *clients;      /* id → KnownClient* */
   GHashTable *pending;      /* msg-tag → Pending* */
@@ -76,6 +85,13 @@ void samp_client_sync_cb (GObject *source, GAsyncResult *res, gpointer data);
 GAsyncResult *samp_client_wait_result (SampClient *self, GAsyncResult **slot);
 gboolean samp_client_require_connected (SampClient *self, GError **error);
 void samp_client_log_failure_cb (GObject *source, GAsyncResult *res, gpointer data);
+
+/* samp-client.c */
+void samp_client_hub_lost (SampClient *self, const char *reason);
+
+/* samp-client-watch.c: start/stop watching (auto-reconnect) */
+void samp_client_watch_start (SampClient *self);
+void samp_client_watch_stop (SampClient *self);
 
 /* samp-client-messaging.c */
 void samp_client_pending_free (Pending *p);

@@ -510,6 +510,12 @@ hub_lost (SampClient *self, const char *reason)
   g_signal_emit (self, signals[SIG_HUB_LOST], 0, reason);
 }
 
+void
+samp_client_hub_lost (SampClient *self, const char *reason)
+{
+  hub_lost (self, reason);
+}
+
 typedef struct {
   int step;
   char **ids;
@@ -524,6 +530,29 @@ connect_data_free (ConnectData *d)
 }
 
 static void connect_step (GTask *task);
+static void connect_step_done (GObject *source, GAsyncResult *res, gpointer data);
+static void connect_fail (GTask *task, GError *error);
+
+static void
+connect_lockfile_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  SampClient *self = g_task_get_source_object (task);
+  ConnectData *d = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  (void) source;
+  self->lockfile = samp_lockfile_load_finish (res, &error);
+  if (self->lockfile == NULL)
+    {
+      connect_fail (task, error);
+      return;
+    }
+  self->hub_url = g_strdup (self->lockfile->hub_url);
+  d->step = 1;
+  samp_client_hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS,
+                              g_task_get_cancellable (task), connect_step_done, task);
+}
 
 static void
 connect_fail (GTask *task, GError *error)
@@ -623,17 +652,9 @@ connect_step (GTask *task)
 
   switch (d->step)
     {
-    case 0: /* lockfile */
-      self->lockfile = samp_lockfile_load (self->lockfile_url, PING_TIMEOUT_MS, &error);
-      if (self->lockfile == NULL)
-        {
-          connect_fail (task, error);
-          return;
-        }
-      self->hub_url = g_strdup (self->lockfile->hub_url);
-      d->step = 1;
-      samp_client_hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS,
-                      g_task_get_cancellable (task), connect_step_done, task);
+    case 0: /* lockfile (an http: one is fetched without blocking) */
+      samp_lockfile_load_async (self->lockfile_url, PING_TIMEOUT_MS,
+                                g_task_get_cancellable (task), connect_lockfile_done, task);
       return;
     case 2:
       samp_client_hub_call_async (self, url, "samp.hub.register",
@@ -756,86 +777,6 @@ samp_client_disconnect (SampClient *self)
     {
       drop_connection (self);
       fail_pending (self, "client disconnected");
-    }
-}
-
-/* ============================================================ auto-reconnect */
-
-static void
-watch_connect_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  (void) data;
-  if (!samp_client_connect_finish (SAMP_CLIENT (source), res, &error))
-    g_debug ("reconnect: %s", error->message);
-}
-
-static void
-watch_ping_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  SampClient *self = SAMP_CLIENT (source);
-  guint generation = GPOINTER_TO_UINT (data);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = samp_client_hub_call_finish (res, &error);
-
-  self->ping_in_flight = FALSE;
-  if (v == NULL && self->connected && generation == self->generation)
-    hub_lost (self, error->message);
-}
-
-static gboolean
-watch_tick (gpointer data)
-{
-  SampClient *self = data;
-
-  if (self->connecting)
-    return G_SOURCE_CONTINUE;
-  if (!self->connected)
-    {
-      samp_client_connect_async (self, NULL, watch_connect_done, NULL);
-      return G_SOURCE_CONTINUE;
-    }
-  /* a new hub replaced ours (new secret or URL), or the lockfile is gone */
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(SampLockfile) lf = samp_lockfile_load (self->lockfile_url, PING_TIMEOUT_MS, &error);
-    if (lf == NULL || g_strcmp0 (lf->secret, self->lockfile->secret) != 0
-        || g_strcmp0 (lf->hub_url, self->lockfile->hub_url) != 0)
-      {
-        hub_lost (self, lf ? "a new hub replaced ours" : "hub lockfile removed");
-        return G_SOURCE_CONTINUE;
-      }
-  }
-  if (!self->ping_in_flight)
-    {
-      self->ping_in_flight = TRUE;
-      g_object_ref (self);
-      samp_client_hub_call_async (self, self->hub_url, "samp.hub.ping", NULL, PING_TIMEOUT_MS, NULL,
-                      watch_ping_done, GUINT_TO_POINTER (self->generation));
-      g_object_unref (self);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-void
-samp_client_set_auto_reconnect (SampClient *self, gboolean enable)
-{
-  g_return_if_fail (SAMP_IS_CLIENT (self));
-  self->auto_reconnect = enable;
-  if (enable && self->watch_id == 0)
-    {
-      GSource *src = g_timeout_source_new (WATCH_INTERVAL_MS);
-      g_source_set_callback (src, watch_tick, self, NULL);
-      self->watch_id = g_source_attach (src, self->context);
-      g_source_unref (src);
-    }
-  else if (!enable && self->watch_id != 0)
-    {
-      GSource *src = g_main_context_find_source_by_id (self->context, self->watch_id);
-      if (src)
-        g_source_destroy (src);
-      self->watch_id = 0;
     }
 }
 

@@ -31,10 +31,12 @@
  * "clients-changed" (const char *client_id) after the client table
  * changed (register/unregister/metadata/subscriptions events).
  *
- * With samp_client_set_auto_reconnect (c, TRUE) the client pings the hub
- * every few seconds and watches the lockfile; when the hub goes away it
- * emits "hub-lost" and re-registers (same metadata and subscriptions)
- * when a hub appears again.
+ * With samp_client_set_auto_reconnect (c, TRUE) the client watches the
+ * lockfile (a file monitor on its directory; polled only for http:
+ * lockfiles or where no monitor can be made) and pings the hub every few
+ * seconds; when the hub goes away it emits "hub-lost" and re-registers
+ * (same metadata and subscriptions) as soon as a hub writes its lockfile.
+ * The watch runs on the client's context: enable it from that thread.
  */
 #pragma once
 
@@ -83,6 +85,13 @@ void samp_client_disconnect (SampClient *client);
 void samp_client_quit_on_signals (SampClient *client, GMainLoop *loop);
 
 void samp_client_set_auto_reconnect (SampClient *client, gboolean enable);
+/* The auto-reconnect period (hub ping; lockfile poll when it is not
+ * monitored), in ms; 0 = the default (5000, or the environment variable
+ * LIBSAMP_WATCH_INTERVAL_MS, meant for tests). */
+void samp_client_set_watch_interval (SampClient *client, guint interval_ms);
+/* TRUE when auto-reconnect watches the lockfile with a file monitor
+ * (rather than polling it). */
+gboolean samp_client_is_monitoring_lockfile (SampClient *client);
 
 gboolean samp_client_is_connected (SampClient *client);
 /* Returns: (transfer none) (nullable): our client id / the hub id / hub URL. */

@@ -747,6 +747,25 @@ samp_http_post_sync (const char *url, const char *content_type, GBytes *body,
   return out;
 }
 
+void
+samp_http_get_async (const char *url, guint timeout_ms, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, samp_http_get_async);
+  g_task_set_task_data (task, client_job_new ("GET", url, NULL, NULL, timeout_ms),
+                        (GDestroyNotify) client_job_free);
+  g_task_run_in_thread (task, client_thread);
+}
+
+GBytes *
+samp_http_get_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 GBytes *
 samp_http_get_sync (const char *url, guint timeout_ms, GCancellable *cancellable,
                     GError **error)

@@ -70,6 +70,13 @@ GBytes *samp_http_post_finish (GAsyncResult *result, GError **error);
 GBytes *samp_http_post_sync (const char *url, const char *content_type, GBytes *body,
                              guint timeout_ms, GCancellable *cancellable, GError **error);
 
+/* GET (std-lockurl:http: lockfiles) on a worker thread; completes on
+ * the caller's thread-default context. */
+void samp_http_get_async (const char *url, guint timeout_ms, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+/* Returns: (transfer full): the response body. */
+GBytes *samp_http_get_finish (GAsyncResult *result, GError **error);
+
 /* Blocking GET (lockfiles). */
 GBytes *samp_http_get_sync (const char *url, guint timeout_ms, GCancellable *cancellable,
                             GError **error);

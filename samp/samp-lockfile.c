@@ -113,13 +113,47 @@ samp_lockfile_locate (void)
   }
 }
 
+char *
+samp_lockfile_url_to_path (const char *url)
+{
+  char *path;
+
+  if (url == NULL || !g_str_has_prefix (url, "file:"))
+    return NULL;
+  path = g_filename_from_uri (url, NULL, NULL);
+  if (path == NULL && url[5] == '/' && url[6] != '/')
+    path = g_strdup (url + 5);                  /* file:/abs/path */
+  return path;
+}
+
+/* Parse fetched @text as the lockfile found at @url. */
+static SampLockfile *
+parse_at (const char *url, const char *text, gsize len, GError **error)
+{
+  SampLockfile *lf = samp_lockfile_parse (text, (gssize) len, error);
+
+  if (lf == NULL)
+    {
+      g_prefix_error (error, "%s: ", url);
+      return NULL;
+    }
+  lf->location = g_strdup (url);
+  return lf;
+}
+
+static GError *
+fetch_error (const char *url, const GError *local)
+{
+  return g_error_new (SAMP_ERROR, SAMP_ERROR_NO_HUB, "no SAMP hub: cannot fetch lockfile %s: %s",
+                      url, local->message);
+}
+
 SampLockfile *
 samp_lockfile_load (const char *url, guint timeout_ms, GError **error)
 {
   g_autofree char *located = NULL;
   g_autofree char *text = NULL;
   gsize len = 0;
-  SampLockfile *lf;
 
   if (url == NULL)
     url = located = samp_lockfile_locate ();
@@ -127,13 +161,10 @@ samp_lockfile_load (const char *url, guint timeout_ms, GError **error)
   if (g_str_has_prefix (url, "file:"))
     {
       g_autoptr(GError) local = NULL;
-      g_autofree char *path = g_filename_from_uri (url, NULL, &local);
-      if (path == NULL && g_str_has_prefix (url, "file:") && url[5] == '/' && url[6] != '/')
-        path = g_strdup (url + 5);                  /* file:/abs/path */
+      g_autofree char *path = samp_lockfile_url_to_path (url);
       if (path == NULL)
         {
-          g_set_error (error, SAMP_ERROR, SAMP_ERROR_BAD_LOCKFILE,
-                       "bad lockfile URL %s: %s", url, local->message);
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_BAD_LOCKFILE, "bad lockfile URL %s", url);
           return NULL;
         }
       if (!g_file_get_contents (path, &text, &len, &local))
@@ -153,8 +184,7 @@ samp_lockfile_load (const char *url, guint timeout_ms, GError **error)
       g_autoptr(GBytes) body = samp_http_get_sync (url, timeout_ms, NULL, &local);
       if (body == NULL)
         {
-          g_set_error (error, SAMP_ERROR, SAMP_ERROR_NO_HUB,
-                       "no SAMP hub: cannot fetch lockfile %s: %s", url, local->message);
+          g_propagate_error (error, fetch_error (url, local));
           return NULL;
         }
       len = g_bytes_get_size (body);
@@ -166,13 +196,60 @@ samp_lockfile_load (const char *url, guint timeout_ms, GError **error)
                    "unsupported lockfile URL %s (only file: and http:)", url);
       return NULL;
     }
+  return parse_at (url, text, len, error);
+}
 
-  lf = samp_lockfile_parse (text, (gssize) len, error);
-  if (lf == NULL)
+static void
+fetched (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  const char *url = g_task_get_task_data (task);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) body = samp_http_get_finish (res, &local);
+  GError *error = NULL;
+  SampLockfile *lf;
+
+  (void) source;
+  if (body == NULL)
     {
-      g_prefix_error (error, "%s: ", url);
-      return NULL;
+      g_task_return_error (task, fetch_error (url, local));
+      return;
     }
-  lf->location = g_strdup (url);
-  return lf;
+  lf = parse_at (url, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  if (lf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, lf, (GDestroyNotify) samp_lockfile_free);
+}
+
+void
+samp_lockfile_load_async (const char *url, guint timeout_ms, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  char *where = url ? g_strdup (url) : samp_lockfile_locate ();
+  GError *error = NULL;
+  SampLockfile *lf;
+
+  g_task_set_source_tag (task, samp_lockfile_load_async);
+  g_task_set_task_data (task, where, g_free);
+  if (g_str_has_prefix (where, "http://"))
+    {
+      samp_http_get_async (where, timeout_ms, cancellable, fetched, g_steal_pointer (&task));
+      return;
+    }
+  /* GTask delivers this from a later main-loop iteration, never from
+   * inside this call */
+  lf = samp_lockfile_load (where, timeout_ms, &error);
+  if (lf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, lf, (GDestroyNotify) samp_lockfile_free);
+}
+
+SampLockfile *
+samp_lockfile_load_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -35,6 +35,20 @@ char *samp_lockfile_locate (void);
  * too.  Blocking (http reads time out after @timeout_ms). */
 SampLockfile *samp_lockfile_load (const char *url, guint timeout_ms, GError **error);
 
+/* The same without blocking the caller: a file: lockfile is read at once
+ * (a local read), an http: one is fetched on a worker thread.  The
+ * callback runs on the thread-default context of the caller. */
+void samp_lockfile_load_async (const char *url, guint timeout_ms, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+/* Returns: (transfer full): the lockfile, or NULL and the error
+ * samp_lockfile_load() would give. */
+SampLockfile *samp_lockfile_load_finish (GAsyncResult *result, GError **error);
+
+/* Returns: (transfer full) (nullable): the local path of a file: lockfile
+ * URL (also the non-standard "file:/abs/path"); NULL for other URLs or a
+ * malformed one. */
+char *samp_lockfile_url_to_path (const char *url);
+
 void samp_lockfile_free (SampLockfile *lf);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampLockfile, samp_lockfile_free)

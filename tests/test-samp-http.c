@@ -1,7 +1,8 @@
 /* test-samp-http.c: libsamp's HTTP transport on loopback: several
  * outstanding requests answered out of order, a request dropped
  * unanswered (500), client timeouts, connection refused, oversize and
- * malformed requests, and std-lockurl:http: lockfiles. */
+ * malformed requests, and std-lockurl:http: lockfiles (also fetched
+ * without blocking the loop). */
 #include "config.h"
 
 #include <string.h>
@@ -228,6 +229,81 @@ test_http_lockfile (void)
   g_ptr_array_unref (s.held);
 }
 
+typedef struct {
+  SampLockfile *lf;
+  GError *error;
+  gboolean done;
+} LockResult;
+
+static void
+lock_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  LockResult *r = data;
+
+  (void) src;
+  r->lf = samp_lockfile_load_finish (res, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+count_tick (gpointer data)
+{
+  (*(int *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The async load never blocks the caller's loop: here the serving loop
+ * is the caller's own, so a blocking GET could only time out.  A silent
+ * server gives NO_HUB after the timeout while the loop keeps running.
+ * And SampClient fetches its http: lockfile the same way: connecting
+ * reaches the (dead) hub the lockfile names, so the fetch succeeded. */
+static void
+test_http_lockfile_async (void)
+{
+  Server s = { g_ptr_array_new (), FALSE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  g_autofree char *url = url_for (srv, "/lock");
+  g_autofree char *silent = url_for (srv, "/silent");
+  LockResult r = { 0 };
+  int ticks = 0;
+  guint tick_id;
+
+  samp_lockfile_load_async (url, 5000, NULL, lock_cb, &r);
+  g_assert_false (r.done);              /* never completes inside the call */
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (r.lf->secret, ==, "s3");
+  g_assert_cmpstr (r.lf->location, ==, url);
+  g_clear_pointer (&r.lf, samp_lockfile_free);
+
+  memset (&r, 0, sizeof r);
+  tick_id = g_timeout_add (20, count_tick, &ticks);
+  samp_lockfile_load_async (silent, 600, NULL, lock_cb, &r);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  g_assert_null (r.lf);
+  g_assert_error (r.error, SAMP_ERROR, SAMP_ERROR_NO_HUB);
+  g_assert_cmpint (ticks, >, 3);        /* the loop ran during the fetch */
+  g_clear_error (&r.error);
+
+  {
+    g_autoptr(SampClient) c = samp_client_new ("http-lock");
+    samp_client_set_lockfile_url (c, url);
+    g_assert_false (samp_client_connect (c, &error));
+    g_assert_error (error, SAMP_ERROR, SAMP_ERROR_NO_HUB);
+    g_assert_nonnull (strstr (error->message, "not answering"));
+    g_assert_nonnull (strstr (error->message, "http://127.0.0.1:1/x"));
+  }
+
+  samp_http_server_free (srv);
+  for (guint i = 0; i < s.held->len; i++)
+    samp_http_request_unref (g_ptr_array_index (s.held, i));
+  g_ptr_array_unref (s.held);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/http/out-of-order", test_out_of_order);
   g_test_add_func ("/samp/http/errors", test_errors);
   g_test_add_func ("/samp/http/lockfile-over-http", test_http_lockfile);
+  g_test_add_func ("/samp/http/lockfile-over-http-async", test_http_lockfile_async);
   return g_test_run ();
 }

@@ -685,6 +685,72 @@ test_reconnect (Fixture *f, gconstpointer data)
   }
 }
 
+/* No /proc/self/maps line names a GVfs module. */
+static gboolean
+no_gvfs_mapped (void)
+{
+  g_autofree char *maps = NULL;
+
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    return TRUE;              /* not Linux: nothing to check */
+  return strstr (maps, "gvfs") == NULL;
+}
+
+/* The same hub restarts as test_reconnect, with the periodic tick (ping,
+ * connect retries) pushed out to an hour: re-registration can only come
+ * from the lockfile monitor.  Nothing here is measured by time; every
+ * wait is just bounded. */
+static void
+test_reconnect_monitor (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SampClient) a = NULL;
+  g_autoptr(GError) error = NULL;
+  int lost = 0, connected = 0;
+  g_autofree char *first_url = NULL, *second_url = NULL;
+
+  (void) data;
+  if (f->skip)
+    return;
+  a = new_client (f, "test-monitor");
+  samp_client_set_watch_interval (a, 3600 * 1000);
+  g_signal_connect (a, "hub-lost", G_CALLBACK (on_lost), &lost);
+  g_signal_connect (a, "hub-connected", G_CALLBACK (on_connected), &connected);
+  g_assert_true (samp_client_connect (a, &error));
+  samp_client_set_auto_reconnect (a, TRUE);
+  g_assert_true (samp_client_is_monitoring_lockfile (a));
+  g_assert_true (no_gvfs_mapped ());
+  connected = 0;
+  first_url = g_strdup (samp_client_get_hub_url (a));
+
+  /* clean shutdown, lockfile removed, a new hub writes a new one */
+  g_assert_true (hub_ctl (f, "stop"));
+  g_assert_true (wait_until (int_at_least_1, &lost, 15000));
+  g_assert_true (hub_ctl (f, "start"));
+  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_true (samp_client_is_connected (a));
+  second_url = g_strdup (samp_client_get_hub_url (a));
+  g_assert_cmpstr (second_url, !=, first_url);
+
+  /* hub killed (stale lockfile, no event, no ping for an hour) and a new
+   * one started over it: its lockfile tells us */
+  lost = connected = 0;
+  g_assert_true (hub_ctl (f, "kill"));
+  g_assert_true (hub_ctl (f, "start"));
+  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_cmpint (lost, ==, 1);
+  g_assert_true (samp_client_is_connected (a));
+  g_assert_cmpstr (samp_client_get_hub_url (a), !=, second_url);
+  {
+    g_autoptr(SampClient) b = new_connected (f, "test-observer");
+    g_autofree char *id = NULL;
+    FindData fd = { b, "test-monitor" };
+    g_assert_true (wait_until (known_by_name, &fd, 5000));
+    id = samp_client_find_client (b, "test-monitor");
+    g_assert_cmpstr (id, ==, samp_client_get_self_id (a));
+  }
+  g_assert_true (no_gvfs_mapped ());
+}
+
 /* SIGTERM to a cadc-samp that is waiting on a call: it unregisters. */
 static void
 test_sigterm (Fixture *f, gconstpointer data)
@@ -786,6 +852,7 @@ main (int argc, char **argv)
       g_autofree char *p5 = g_strdup_printf ("/samp/%s/astropy-peers", kinds[i]);
       g_autofree char *p6 = g_strdup_printf ("/samp/%s/auto-reconnect", kinds[i]);
       g_autofree char *p7 = g_strdup_printf ("/samp/%s/sigterm-unregisters", kinds[i]);
+      g_autofree char *p8 = g_strdup_printf ("/samp/%s/reconnect-by-lockfile-monitor", kinds[i]);
       g_test_add (p1, Fixture, kinds[i], fixture_setup, test_register, fixture_teardown);
       g_test_add (p2, Fixture, kinds[i], fixture_setup, test_messaging, fixture_teardown);
       g_test_add (p3, Fixture, kinds[i], fixture_setup, test_timeout, fixture_teardown);
@@ -793,6 +860,7 @@ main (int argc, char **argv)
       g_test_add (p5, Fixture, kinds[i], fixture_setup, test_astropy_peers, fixture_teardown);
       g_test_add (p6, Fixture, kinds[i], fixture_setup, test_reconnect, fixture_teardown);
       g_test_add (p7, Fixture, kinds[i], fixture_setup, test_sigterm, fixture_teardown);
+      g_test_add (p8, Fixture, kinds[i], fixture_setup, test_reconnect_monitor, fixture_teardown);
     }
   return g_test_run ();
 }
