@@ -101,11 +101,58 @@ parse_args (int argc, char **argv, Opt *opts, GPtrArray *pos, gboolean *help)
   return TRUE;
 }
 
-static int
-usage_text (const char *text)
+/* The start of every command: parses @argv with @opts into @pos, prints
+ * @usage (and the global options) for --help, and checks that there are
+ * @min_pos..@max_pos positionals (else prints "CMD: @pos_error (see
+ * --help)", or "CMD: takes no arguments" when @pos_error is NULL).
+ * Returns FALSE when the command must end at once with *@rc. */
+static gboolean
+parse_command (int argc, char **argv, Opt *opts, GPtrArray *pos, guint min_pos,
+               guint max_pos, const char *pos_error, int *rc, const char *usage)
 {
-  printf ("%s\n%s", text, cs_global_options_help ());
-  return CS_EXIT_OK;
+  gboolean help;
+
+  *rc = CS_EXIT_USAGE;
+  if (!parse_args (argc, argv, opts, pos, &help))
+    return FALSE;
+  if (help)
+    {
+      printf ("%s\n%s", usage, cs_global_options_help ());
+      *rc = CS_EXIT_OK;
+      return FALSE;
+    }
+  if (pos->len < min_pos || pos->len > max_pos)
+    {
+      if (pos_error != NULL)
+        cs_print_error ("%s: %s (see --help)", argv[0], pos_error);
+      else
+        cs_print_error ("%s: takes no arguments, not '%s' (see --help)", argv[0],
+                        (char *) pos->pdata[0]);
+      return FALSE;
+    }
+  *rc = CS_EXIT_OK;
+  return TRUE;
+}
+
+/* Positionals @from..@to-1 joined with spaces ("08h45m07.5s +54d18m00s"
+ * may come as one or several arguments).  Returns: (transfer full). */
+static char *
+join_args (GPtrArray *pos, guint from, guint to)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = from; i < to && i < pos->len; i++)
+    g_string_append_printf (s, "%s%s", i > from ? " " : "", (char *) pos->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* A bad value on the command line: "CMD: message", exit 2. */
+static int
+usage_error (const char *cmd, GError *e)
+{
+  cs_print_error ("%s: %s", cmd, e->message);
+  g_error_free (e);
+  return CS_EXIT_USAGE;
 }
 
 static int
@@ -302,7 +349,7 @@ static int
 cmd_collections (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
@@ -314,12 +361,11 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
                                                        (GDestroyNotify) g_ptr_array_unref);
   int ccol, bcol;
 
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp collections\n\n"
-                       "List the CADC collections with their energy bands (one per line:\n"
-                       "COLLECTION<TAB>band,band,...).\n");
+  if (!parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp collections\n\n"
+                      "List the CADC collections with their energy bands (one per line:\n"
+                      "COLLECTION<TAB>band,band,...).\n"))
+    return rc;
   c = make_client (g, &error);
   if (c == NULL)
     return fail (error);
@@ -377,37 +423,22 @@ cmd_region (CsGlobalOptions *g, int argc, char **argv)
     { "--type", TRUE, &type, NULL, NULL },
     { NULL, FALSE, NULL, NULL, NULL },
   };
-  gboolean help;
+  int rc;
   GError *error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *adql = NULL;
   double ra, dec, r = 1.0 / 60.0, fra, fdec;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp region POSITION [--radius R] [--collection C] [--type image]\n\n"
-                       "CAOM observations and planes whose footprint intersects the circle\n"
-                       "(astroquery query_region).  POSITION: 'RA DEC' in degrees or\n"
-                       "sexagesimal (ICRS); R with a unit (deg, arcmin, arcsec), default 1 arcmin.\n");
-  if (pos->len == 0)
-    {
-      cs_print_error ("region: POSITION is missing (see --help)");
-      return CS_EXIT_USAGE;
-    }
-  {
-    GString *p = g_string_new (NULL);
-    for (guint i = 0; i < pos->len; i++)
-      g_string_append_printf (p, "%s%s", i > 0 ? " " : "", (char *) pos->pdata[i]);
-    text = g_string_free (p, FALSE);
-  }
+  if (!parse_command (argc, argv, opts, pos, 1, G_MAXUINT, "POSITION is missing", &rc,
+                      "Usage: cadc-samp region POSITION [--radius R] [--collection C] [--type image]\n\n"
+                      "CAOM observations and planes whose footprint intersects the circle\n"
+                      "(astroquery query_region).  POSITION: 'RA DEC' in degrees or\n"
+                      "sexagesimal (ICRS); R with a unit (deg, arcmin, arcsec), default 1 arcmin.\n"))
+    return rc;
+  text = join_args (pos, 0, pos->len);
   if (!vo_coords_parse_position (text, &ra, &dec, &error)
       || (radius != NULL && !vo_coords_parse_radius (radius, &r, &error)))
-    {
-      cs_print_error ("region: %s", error->message);
-      g_error_free (error);
-      return CS_EXIT_USAGE;
-    }
+    return usage_error ("region", error);
   vo_coords_icrs_to_fk5 (ra, dec, &fra, &fdec);
   adql = vo_adql_query_region (fra, fdec, r, collection, type);
   return run_query (g, adql, -1, NULL);
@@ -417,20 +448,14 @@ static int
 cmd_name (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   g_autofree char *adql = NULL;
 
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp name TARGET\n\n"
-                       "Observations whose target name contains TARGET (case-insensitive;\n"
-                       "astroquery query_name).\n");
-  if (pos->len != 1)
-    {
-      cs_print_error ("name: give exactly one TARGET (see --help)");
-      return CS_EXIT_USAGE;
-    }
+  if (!parse_command (argc, argv, NULL, pos, 1, 1, "give exactly one TARGET", &rc,
+                      "Usage: cadc-samp name TARGET\n\n"
+                      "Observations whose target name contains TARGET (case-insensitive;\n"
+                      "astroquery query_name).\n"))
+    return rc;
   adql = vo_adql_query_name (pos->pdata[0]);
   return run_query (g, adql, -1, NULL);
 }
@@ -443,7 +468,8 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   g_autoptr(GPtrArray) uploads = g_ptr_array_new ();
   const char *maxrec_s = NULL;
-  gboolean async = FALSE, help;
+  gboolean async = FALSE;
+  int rc;
   Opt opts[] = {
     { "--maxrec", TRUE, &maxrec_s, NULL, NULL },
     { "--upload", TRUE, NULL, NULL, uploads },
@@ -453,18 +479,12 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   gint64 maxrec = -1;
   GError *error = NULL;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp query ADQL [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
-                       "Run ADQL on the TAP service (sync; --async: a UWS job, waited for,\n"
-                       "its result fetched and the job deleted).  Uploaded tables are\n"
-                       "TAP_UPLOAD.NAME.  A truncated result (MAXREC) is reported on stderr.\n");
-  if (pos->len != 1)
-    {
-      cs_print_error ("query: give exactly one ADQL string (see --help)");
-      return CS_EXIT_USAGE;
-    }
+  if (!parse_command (argc, argv, opts, pos, 1, 1, "give exactly one ADQL string", &rc,
+                      "Usage: cadc-samp query ADQL [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
+                      "Run ADQL on the TAP service (sync; --async: a UWS job, waited for,\n"
+                      "its result fetched and the job deleted).  Uploaded tables are\n"
+                      "TAP_UPLOAD.NAME.  A truncated result (MAXREC) is reported on stderr.\n"))
+    return rc;
   if (maxrec_s != NULL)
     {
       char *end;
@@ -544,7 +564,8 @@ static int
 cmd_job (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean wait = FALSE, result = FALSE, abort_ = FALSE, delete = FALSE, help;
+  gboolean wait = FALSE, result = FALSE, abort_ = FALSE, delete = FALSE;
+  int rc;
   Opt opts[] = {
     { "--wait", FALSE, NULL, &wait, NULL },
     { "--result", FALSE, NULL, &result, NULL },
@@ -557,17 +578,11 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
   g_autofree char *url = NULL;
   g_autoptr(VoUwsJob) j = NULL;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp job ID|URL [--wait] [--result] [--abort] [--delete]\n\n"
-                       "Show a TAP async job; --wait until it ends, --result writes its\n"
-                       "result, --abort stops it, --delete removes it.\n");
-  if (pos->len != 1)
-    {
-      cs_print_error ("job: give one job ID or URL (see --help)");
-      return CS_EXIT_USAGE;
-    }
+  if (!parse_command (argc, argv, opts, pos, 1, 1, "give one job ID or URL", &rc,
+                      "Usage: cadc-samp job ID|URL [--wait] [--result] [--abort] [--delete]\n\n"
+                      "Show a TAP async job; --wait until it ends, --result writes its\n"
+                      "result, --abort stops it, --delete removes it.\n"))
+    return rc;
   c = make_client (g, &error);
   if (c == NULL || (url = cadc_client_job_url (c, pos->pdata[0], &error)) == NULL)
     return fail (error);
@@ -611,7 +626,7 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   g_autoptr(GPtrArray) phases = g_ptr_array_new ();
   const char *last_s = NULL, *after = NULL;
-  gboolean help;
+  int rc;
   Opt opts[] = {
     { "--phase", TRUE, NULL, NULL, phases },
     { "--last", TRUE, &last_s, NULL, NULL },
@@ -623,11 +638,10 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) list = NULL;
   int last = 0;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp jobs [--phase P]... [--last N] [--after ISO-TIME]\n\n"
-                       "List your TAP async jobs (ID, phase, creation time).\n");
+  if (!parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp jobs [--phase P]... [--last N] [--after ISO-TIME]\n\n"
+                      "List your TAP async jobs (ID, phase, creation time).\n"))
+    return rc;
   if (last_s != NULL && (last = atoi (last_s)) <= 0)
     {
       cs_print_error ("jobs: --last needs a positive integer");
@@ -655,18 +669,18 @@ static int
 cmd_tables (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean names = FALSE, help;
+  gboolean names = FALSE;
+  int rc;
   Opt opts[] = { { "--names", FALSE, NULL, &names, NULL }, { NULL, FALSE, NULL, NULL, NULL } };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autoptr(GBytes) b = NULL;
   g_autoptr(VoVosiTableset) ts = NULL;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp tables [--names]\n\n"
-                       "The TAP service's tables (VOSI): NAME<TAB>description, or only names.\n");
+  if (!parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp tables [--names]\n\n"
+                      "The TAP service's tables (VOSI): NAME<TAB>description, or only names.\n"))
+    return rc;
   c = make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, NULL, &error)) == NULL)
     return fail (error);
@@ -696,22 +710,16 @@ static int
 cmd_table (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autoptr(GBytes) b = NULL;
   g_autoptr(VoVosiTable) t = NULL;
 
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp table NAME\n\n"
-                       "Columns of one table: name, datatype, unit, ucd, description.\n");
-  if (pos->len != 1)
-    {
-      cs_print_error ("table: give one table NAME (see --help)");
-      return CS_EXIT_USAGE;
-    }
+  if (!parse_command (argc, argv, NULL, pos, 1, 1, "give one table NAME", &rc,
+                      "Usage: cadc-samp table NAME\n\n"
+                      "Columns of one table: name, datatype, unit, ucd, description.\n"))
+    return rc;
   c = make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, pos->pdata[0], &error)) == NULL)
     return fail (error);
@@ -757,24 +765,19 @@ static int
 cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean aux = FALSE, help;
+  gboolean aux = FALSE;
+  int rc;
   Opt opts[] = { { "--aux", FALSE, NULL, &aux, NULL }, { NULL, FALSE, NULL, NULL, NULL } };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_auto(GStrv) ids = NULL;
   g_auto(GStrv) urls = NULL;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp data-urls [--aux] RESULT\n\n"
-                       "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
-                       "a result VOTable with a publisherID column (file, or - for stdin).\n");
-  if (pos->len != 1)
-    {
-      cs_print_error ("data-urls: give one RESULT file (see --help)");
-      return CS_EXIT_USAGE;
-    }
+  if (!parse_command (argc, argv, opts, pos, 1, 1, "give one RESULT file", &rc,
+                      "Usage: cadc-samp data-urls [--aux] RESULT\n\n"
+                      "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
+                      "a result VOTable with a publisherID column (file, or - for stdin).\n"))
+    return rc;
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
     return fail (error);
   c = make_client (g, &error);
@@ -788,7 +791,7 @@ static int
 cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_auto(GStrv) ids = NULL;
@@ -796,28 +799,13 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   g_autofree char *ptext = NULL;
   double ra, dec, r;
 
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
-                       "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n");
-  if (pos->len < 3)
-    {
-      cs_print_error ("cutout-urls: RESULT POSITION RADIUS expected (see --help)");
-      return CS_EXIT_USAGE;
-    }
-  {
-    GString *p = g_string_new (NULL);
-    for (guint i = 1; i + 1 < pos->len; i++)
-      g_string_append_printf (p, "%s%s", i > 1 ? " " : "", (char *) pos->pdata[i]);
-    ptext = g_string_free (p, FALSE);
-  }
+  if (!parse_command (argc, argv, NULL, pos, 3, G_MAXUINT, "RESULT POSITION RADIUS expected", &rc,
+                      "Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
+                      "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n"))
+    return rc;
+  ptext = join_args (pos, 1, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
-    {
-      cs_print_error ("cutout-urls: %s", error->message);
-      g_error_free (error);
-      return CS_EXIT_USAGE;
-    }
+    return usage_error ("cutout-urls", error);
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
     return fail (error);
   c = make_client (g, &error);
@@ -935,7 +923,8 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   const char *collection = NULL, *dir = ".";
-  gboolean urls_only = FALSE, help;
+  gboolean urls_only = FALSE;
+  int rc;
   Opt opts[] = {
     { "--collection", TRUE, &collection, NULL, NULL },
     { "--dir", TRUE, &dir, NULL, NULL },
@@ -956,31 +945,16 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   int col;
   guint bad = 0;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
-                       "Find images around POSITION, compute SODA cutout URLs and download\n"
-                       "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
-                       "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
-                       "the others continue.\n");
-  if (pos->len < 2)
-    {
-      cs_print_error ("cutouts: POSITION RADIUS expected (see --help)");
-      return CS_EXIT_USAGE;
-    }
-  {
-    GString *p = g_string_new (NULL);
-    for (guint i = 0; i + 1 < pos->len; i++)
-      g_string_append_printf (p, "%s%s", i > 0 ? " " : "", (char *) pos->pdata[i]);
-    ptext = g_string_free (p, FALSE);
-  }
+  if (!parse_command (argc, argv, opts, pos, 2, G_MAXUINT, "POSITION RADIUS expected", &rc,
+                      "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
+                      "Find images around POSITION, compute SODA cutout URLs and download\n"
+                      "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
+                      "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
+                      "the others continue.\n"))
+    return rc;
+  ptext = join_args (pos, 0, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
-    {
-      cs_print_error ("cutouts: %s", error->message);
-      g_error_free (error);
-      return CS_EXIT_USAGE;
-    }
+    return usage_error ("cutouts", error);
   c = make_client (g, &error);
   if (c == NULL)
     return fail (error);
@@ -1090,7 +1064,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   const char *user = NULL, *cert = NULL, *login_url = NULL;
-  gboolean help;
+  int rc;
   Opt opts[] = {
     { "--user", TRUE, &user, NULL, NULL },
     { "--cert", TRUE, &cert, NULL, NULL },
@@ -1100,14 +1074,13 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
   GError *error = NULL;
   g_autoptr(CadcAuth) auth = NULL;
 
-  if (!parse_args (argc, argv, opts, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL]\n\n"
-                       "Log in to CADC: with --cert, remember a PEM proxy certificate (with\n"
-                       "its key) for TLS; otherwise ask for U's password (from the terminal\n"
-                       "without echo, or one line of stdin; or from ~/.netrc for the login\n"
-                       "host) and keep the CADC_SSO token in a 0600 file until logout.\n");
+  if (!parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL]\n\n"
+                      "Log in to CADC: with --cert, remember a PEM proxy certificate (with\n"
+                      "its key) for TLS; otherwise ask for U's password (from the terminal\n"
+                      "without echo, or one line of stdin; or from ~/.netrc for the login\n"
+                      "host) and keep the CADC_SSO token in a 0600 file until logout.\n"))
+    return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
     return fail (error);
@@ -1185,14 +1158,13 @@ static int
 cmd_logout (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   GError *error = NULL;
 
   (void) g;
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp logout\n\nForget the saved token and certificate.\n");
+  if (!parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp logout\n\nForget the saved token and certificate.\n"))
+    return rc;
   if (!cadc_auth_forget (&error))
     return fail (error);
   return CS_EXIT_OK;
@@ -1202,15 +1174,14 @@ static int
 cmd_whoami (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  gboolean help;
+  int rc;
   GError *error = NULL;
   g_autoptr(CadcAuth) auth = NULL;
 
   (void) g;
-  if (!parse_args (argc, argv, NULL, pos, &help))
-    return CS_EXIT_USAGE;
-  if (help)
-    return usage_text ("Usage: cadc-samp whoami\n\nShow the saved login state (never the secrets).\n");
+  if (!parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
+                      "Usage: cadc-samp whoami\n\nShow the saved login state (never the secrets).\n"))
+    return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
     return fail (error);
