@@ -40,6 +40,7 @@ struct _VoHttp {
   guint max_delay;
   gboolean verbose;
   char *user_agent;
+  char *ca_file;          /* $CURL_CA_BUNDLE, else curl's default CAs */
   guint n_easy;           /* easy handles attached to the multi handle */
   gboolean reset_pending; /* drop the connection cache once idle */
 };
@@ -434,6 +435,8 @@ vo_http_new (GMainContext *context)
   if (context == NULL)
     g_main_context_unref (http->context);   /* ref_thread_default gave one */
   multi_setup (http);
+  if (g_getenv ("CURL_CA_BUNDLE") != NULL && *g_getenv ("CURL_CA_BUNDLE") != '\0')
+    http->ca_file = g_strdup (g_getenv ("CURL_CA_BUNDLE"));
   http->max_retries = 3;
   http->max_delay = 30;
   http->user_agent = g_strdup_printf ("%s/%s libcurl/%s", PACKAGE_NAME, PACKAGE_VERSION,
@@ -456,6 +459,7 @@ vo_http_free (VoHttp *http)
     http->creds_destroy (http->creds_data);
   g_main_context_unref (http->context);
   g_free (http->user_agent);
+  g_free (http->ca_file);
   g_free (http);
 }
 
@@ -849,6 +853,8 @@ start_exchange (Transfer *t)
   curl_easy_setopt (t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (t->easy, CURLOPT_LOW_SPEED_TIME, (long) STALL_SECONDS);
   curl_easy_setopt (t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (t->http->ca_file != NULL)
+    curl_easy_setopt (t->easy, CURLOPT_CAINFO, t->http->ca_file);
   if (req->timeout > 0)
     curl_easy_setopt (t->easy, CURLOPT_TIMEOUT, (long) req->timeout);
 

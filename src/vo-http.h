@@ -24,6 +24,8 @@
  *    explanation (an error VOTable's QUERY_STATUS text verbatim, or the
  *    first line of a text body).  Transport failures fail with
  *    VO_CURL_ERROR whose code is the CURLcode.
+ *  - Server certificates are verified against curl's default CA bundle,
+ *    or the file named by $CURL_CA_BUNDLE (as the curl tool does).
  *  - Success bodies go either to a data callback as they arrive (streaming;
  *    for VOTable parsing and downloads) or into the response's GBytes.
  *

@@ -13,7 +13,12 @@ if ! command -v openssl >/dev/null 2>&1; then
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-archive-cert.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+cleanup() {
+  exec 7>&- 2>/dev/null
+  [ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
 export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config NETRC=$T/netrc
 mkdir -p "$HOME"
 unset CADC_REGISTRY_URL CADC_SAMP_COOKIE_DOMAINS CADC_SAMP_REGISTRY_FALLBACKS
@@ -55,12 +60,15 @@ mkcert soon "$NOW" "$(date -u -d '+2 days' +%y%m%d%H%M%SZ)"
 mkcert valid "$NOW" "$(date -u -d '+30 days' +%y%m%d%H%M%SZ)"
 mkcert far "$NOW" 20610203040506Z           # GeneralizedTime (year >= 2050)
 cp valid.crt nokey.pem
+cp valid.pem client.pem
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key \
+  -out srv.crt -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >>openssl.log 2>&1
 printf 'this is not a certificate\n' >garbage.pem
 head -c 300 valid.pem >truncated.pem; echo "-----END CERTIFICATE-----" >>truncated.pem; cat key.pem >>truncated.pem
 
-echo "1..10"
-if [ ! -s expired.pem ] || [ ! -s far.pem ]; then
-  for i in $(seq 1 10); do echo "not ok $i - could not make test certificates"; done
+echo "1..14"
+if [ ! -s expired.pem ] || [ ! -s far.pem ] || [ ! -s srv.crt ]; then
+  for i in $(seq 1 14); do echo "not ok $i - could not make test certificates"; done
   sed 's/^/# /' openssl.log; exit 0
 fi
 
@@ -92,3 +100,37 @@ check "a saved certificate that expired since: query fails (exit 6) before any r
 cp soon.pem valid.pem
 cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null
 check "a saved certificate near expiry: the command warns" grep -q 'warning: client certificate' "$T/err"
+
+# --- TLS: the certificate only where the capabilities allow it
+cs logout
+mkfifo "$T/srv-in"
+setsid /usr/bin/python3 "$CS_HARNESS/login/login-server.py" --log "$T/server.log" \
+  --tls srv.crt srv.key --client-ca valid.crt <"$T/srv-in" >"$T/port" 2>"$T/server.err" &
+SRV_PID=$!
+exec 7>"$T/srv-in"
+for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+B=https://127.0.0.1:$(head -1 "$T/port")
+export CURL_CA_BUNDLE=$T/srv.crt
+cat >"$T/req.py" <<'EOF'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+hits = [r for r in reqs if r["path"].split("?")[0] == sys.argv[2]]
+sys.exit(0 if hits and eval(sys.argv[3], {}, {"r": hits[-1]}) else 1)
+EOF
+last_req() { /usr/bin/python3 "$T/req.py" "$T/server.log" "$1" "$2"; }
+export -f last_req; export T
+
+cs login --cert client.pem
+cs --tap "$B/tapc" query "select 1" --format csv >"$T/out"; rc=$?
+check "https TAP allowing tls-with-certificate: the client certificate authenticates" \
+  bash -c "[ $rc = 0 ] && grep -qx cadc-samp-test '$T/out' && last_req /tapc/sync 'r[\"client_cert\"] == \"cadc-samp-test\"'"
+cs --tap "$B/tapc" tables --names >"$T/out"; rc=$?
+check "its anonymous-only VOSI tables get no certificate" \
+  bash -c "[ $rc = 0 ] && last_req /tapc/tables 'r[\"client_cert\"] is None'"
+cs --tap "$B/tap" query "select 1" >"$T/out"; rc=$?
+check "an https TAP allowing only cookie/token gets no certificate (exit 6)" \
+  bash -c "[ $rc = 6 ] && last_req /tap/sync 'r[\"client_cert\"] is None'"
+unset CURL_CA_BUNDLE
+cs --tap "$B/tapc" query "select 1" >"$T/out"; rc=$?
+check "without CURL_CA_BUNDLE the self-signed server is refused (verification stays on)" \
+  bash -c "[ $rc != 0 ] && grep -qi 'certificate' '$T/err'"

@@ -15,9 +15,14 @@ and a service that needs the token:
   GET  /tap/tables          a tiny tableset (anonymous)
   /tapb/...                 the same TAP, but its capabilities allow only
                             ivo://ivoa.net/sso#token (bearer)
+  /tapc/...                 with --tls: capabilities allow only
+                            ivo://ivoa.net/sso#tls-with-certificate; sync
+                            answers only when a client certificate signed
+                            by --client-ca was presented (user = its CN)
 Every request is appended as one JSON line to the --log file (method,
 path with query, Host, Cookie, Authorization, form field names) so a test
-can assert where credentials went.  The password itself is never logged.
+can assert where credentials went (and, with --tls, the CN of the client
+certificate presented, if any).  The password itself is never logged.
 
 Listens on 127.0.0.1 (port 0 unless --port), prints the port on stdout,
 then serves until stdin closes, so it never outlives its test.
@@ -40,6 +45,7 @@ SEC = {
     "anon": "<securityMethod/>",
     "cookie": '<securityMethod standardID="ivo://ivoa.net/sso#cookie"/>',
     "token": '<securityMethod standardID="ivo://ivoa.net/sso#token"/>',
+    "cert": '<securityMethod standardID="ivo://ivoa.net/sso#tls-with-certificate"/>',
 }
 
 
@@ -91,7 +97,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def base(self):
-        return "http://%s:%d" % self.server.server_address[:2]
+        scheme = "https" if self.server.tls else "http"
+        return "%s://%s:%d" % ((scheme,) + self.server.server_address[:2])
+
+    def client_cn(self):
+        if not self.server.tls:
+            return None
+        cert = self.connection.getpeercert()
+        for rdn in (cert or {}).get("subject", ()):
+            for k, v in rdn:
+                if k == "commonName":
+                    return v
+        return None
 
     def user_of_request(self):
         cookie = self.headers.get("Cookie") or ""
@@ -112,6 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "method": self.command, "path": self.path,
                 "host": self.headers.get("Host"), "cookie": self.headers.get("Cookie"),
                 "authorization": self.headers.get("Authorization"),
+                "client_cert": self.client_cn(),
                 "fields": sorted(form.keys()),
             }) + "\n")
             LOG.flush()
@@ -136,7 +154,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     TOKENS.add(tok)
                 return self.reply(200, tok.encode())
             return self.reply(401, b"login failed")
-        for svc, methods in (("/tap", ["cookie", "token"]), ("/tapb", ["token"])):
+        for svc, methods in (("/tap", ["cookie", "token"]), ("/tapb", ["token"]),
+                             ("/tapc", ["cert"])):
             if p == svc + "/capabilities":
                 return self.reply(200, caps(
                     ("ivo://ivoa.net/std/TAP", "base", b + svc, methods),
@@ -145,7 +164,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if p == svc + "/tables":
                 return self.reply(200, TABLES, "text/xml")
             if p == svc + "/sync":
-                who = self.user_of_request()
+                who = self.client_cn() if svc == "/tapc" else self.user_of_request()
                 if who is None:
                     return self.reply(401, b"authentication required")
                 return self.reply(200, votable(who), "application/x-votable+xml")
@@ -160,10 +179,21 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--log", required=True)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve https")
+    ap.add_argument("--client-ca", help="with --tls: accept client certificates it signed")
     a = ap.parse_args()
     LOG = open(a.log, "a")
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
+    srv.tls = a.tls is not None
+    if srv.tls:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        if a.client_ca:
+            ctx.verify_mode = ssl.CERT_OPTIONAL
+            ctx.load_verify_locations(a.client_ca)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     sys.stdin.read()
