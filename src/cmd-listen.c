@@ -219,6 +219,8 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   g_source_remove (s1);
   g_source_remove (s2);
   cs_bridge_stop (bridge);
+  if (once && cs_bridge_get_n_failures (bridge) > 0)
+    return CS_EXIT_ARCHIVE;   /* the error was logged */
   return CS_EXIT_OK;
 }
 

@@ -501,7 +501,10 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
         }
     }
   else if (urls == NULL)
-    g_warning ("%s URLs: DataLink: %s", j->what, error->message);
+    {
+      b->n_failures++;
+      g_warning ("%s URLs: DataLink: %s", j->what, error->message);
+    }
   else
     broadcast_images (b, j, urls);
   url_job_free (j);

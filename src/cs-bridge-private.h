@@ -40,6 +40,7 @@ struct _CsBridge {
   guint n_queries;
   guint n_inflight;           /* queries whose callback has not run yet */
   guint n_cutout_jobs;        /* cutout resolutions under way */
+  guint n_failures;           /* failed queries and look-ups (--once exit status) */
   /* coalesced positions */
   GCancellable *position_cancel;  /* non-NULL while a position query runs */
   gboolean have_pending;

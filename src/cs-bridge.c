@@ -129,6 +129,7 @@ void
 cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,
                        const char *sender, const GError *error)
 {
+  b->n_failures++;
   g_message ("%s from %s: error: %s", mtype, sender ? sender : "us", error->message);
   if (msg_id && *msg_id && b->client)
     samp_client_reply (b->client, msg_id, samp_response_new_error (error->message));
@@ -238,8 +239,11 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_message ("position %.5f %+.5f: query cancelled (superseded)", job->ra, job->dec);
       else
-        g_warning ("position %.5f %+.5f: query failed: %s", job->ra, job->dec,
-                   error->message);
+        {
+          b->n_failures++;
+          g_warning ("position %.5f %+.5f: query failed: %s", job->ra, job->dec,
+                     error->message);
+        }
     }
   else if (b->have_pending)
     g_message ("position %.5f %+.5f: %" G_GUINT64_FORMAT " rows, superseded", job->ra,
@@ -435,7 +439,13 @@ cs_bridge_load_image (CsBridge *b, const char *path)
 {
   g_autofree char *name = g_path_get_basename (path);
   g_message ("image %s: querying its footprint", path);
-  cs_bridge_footprint_query (b, NULL, NULL, "image", path, name);
+  cs_bridge_footprint_query (b, "the command line", NULL, "--image", path, name);
+}
+
+guint
+cs_bridge_get_n_failures (CsBridge *b)
+{
+  return b->n_failures;
 }
 
 guint

@@ -44,5 +44,8 @@ void cs_bridge_stop (CsBridge *bridge);
 
 /* Number of TAP queries started so far (for logs and tests). */
 guint cs_bridge_get_n_queries (CsBridge *bridge);
+/* Number of requests that failed so far (a query, a DataLink look-up, a
+ * peer's or --image's file): `listen --once` exits non-zero when any did. */
+guint cs_bridge_get_n_failures (CsBridge *bridge);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=9
+N=12
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 have_jsamp || skip_all "JSAMP (jsamp.jar + java) not installed"
@@ -118,7 +118,42 @@ RC=$?
 check "--registry over CADC_REGISTRY_URL; unreachable registry -> exit $RC (4) naming TAP" \
   "[ $RC = 4 ] && grep -q 'cannot find the CADC TAP service' '$BRIDGE_TMP/bad.log'" "$(cat "$BRIDGE_TMP/bad.log")"
 
-# 9. SIGTERM -> exit 0, unregistered
+# 9. --once --image FILE: the footprint query of a local image (what the
+# ds9 entry "Observations in this image" runs), endpoints from the registry
+"$PY" - "$BRIDGE_TMP/img.fits" <<'PYEOF'
+import sys, numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [131.28, 54.3]
+w.wcs.crpix = [100.5, 100.5]; w.wcs.cdelt = [-0.002, 0.002]
+fits.PrimaryHDU(np.zeros((200, 200), dtype=np.float32), header=w.to_header()).writeto(sys.argv[1])
+PYEOF
+B=$(count_msgs "$REC" table.load.votable)
+timeout 90 "$CADC_SAMP" --registry "$REG" listen --once --hub=never --collection CFHT \
+  --image "$BRIDGE_TMP/img.fits" >"$BRIDGE_TMP/image.log" 2>&1
+RC=$?
+wait_msgs "$REC" table.load.votable $((B+1)) 30
+INAME=$(last_param "$REC" table.load.votable name)
+IROWS=$(grep -o 'image from the command line: [0-9]* rows' "$BRIDGE_TMP/image.log" | awk '{print $6}')
+check "listen --once --image img.fits -> exit $RC, '$INAME' with $IROWS rows (9)" \
+  "[ $RC = 0 ] && [ \"\$INAME\" = 'CADC in img.fits' ] && [ '$IROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/image.log")"
+
+# 10. --image of a file that is no FITS image -> exit 5 before anything is sent
+echo "not a FITS file" >"$BRIDGE_TMP/not.fits"
+timeout 30 "$CADC_SAMP" --registry "$REG" listen --once --hub=never --image "$BRIDGE_TMP/not.fits" \
+  >"$BRIDGE_TMP/notfits.log" 2>&1
+RC=$?
+check "listen --once --image not-a-FITS -> exit $RC (5) naming --image" \
+  "[ $RC = 5 ] && grep -q -- '--image' '$BRIDGE_TMP/notfits.log'" "$(cat "$BRIDGE_TMP/notfits.log")"
+
+# 11. --once whose query fails -> exit 4, the failure logged
+timeout 30 "$CADC_SAMP" --tap http://127.0.0.1:9/tap listen --once --hub=never 10 20 \
+  >"$BRIDGE_TMP/fail.log" 2>&1
+RC=$?
+check "listen --once with the archive down -> exit $RC (4), 'query failed' logged" \
+  "[ $RC = 4 ] && grep -q 'query failed' '$BRIDGE_TMP/fail.log'" "$(cat "$BRIDGE_TMP/fail.log")"
+
+# 12. SIGTERM -> exit 0, unregistered
 kill -TERM "$BRIDGE_LISTEN_PID"
 for i in $(seq 100); do kill -0 "$BRIDGE_LISTEN_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$BRIDGE_LISTEN_PID"; RC=$?
