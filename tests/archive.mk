@@ -18,3 +18,5 @@ check_PROGRAMS += test-cadc-config
 TESTS += test-cadc-config
 TESTS += test-archive-cert.sh
 dist_check_SCRIPTS += test-archive-cert.sh
+check_PROGRAMS += test-cadc-client
+TESTS += test-cadc-client

@@ -91,6 +91,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             txt = "ctype=%s len=%d has_name=%s" % (self.headers.get("Content-Type"), len(data),
                                                    b'filename="tab.xml"' in data)
             return self.reply(200, txt.encode())
+        if p == "/headers-peer":
+            txt = "cookie=%s auth=%s peer=%d" % (self.headers.get("Cookie"),
+                                                 self.headers.get("Authorization"),
+                                                 self.client_address[1])
+            return self.reply(200, txt.encode())
+        if p == "/registry":
+            base = "http://%s" % self.headers.get("Host")
+            return self.reply(200, ("# test registry\nivo://cadc.nrc.ca/argus = %s/caps-tap\n"
+                                    % base).encode())
+        if p == "/status500":
+            return self.reply(500, b"registry down")
+        if p == "/caps-tap":
+            base = "http://%s" % self.headers.get("Host")
+            caps = ('<?xml version="1.0"?><capabilities><capability standardID="ivo://ivoa.net/std/TAP">'
+                    '<interface><accessURL use="base">%s/tapx</accessURL>'
+                    '<securityMethod standardID="ivo://ivoa.net/sso#cookie"/></interface></capability>'
+                    '</capabilities>' % base)
+            return self.reply(200, caps.encode(), ctype="text/xml")
         if p == "/peer":
             # the client's port: the same on a reused connection
             return self.reply(200, str(self.client_address[1]).encode())
