@@ -1195,7 +1195,16 @@ cmd_whoami (CsGlobalOptions *g, int argc, char **argv)
   if (cadc_auth_has_token (auth))
     printf ("cookie\tCADC_SSO (token saved)\n");
   if (cadc_auth_get_cert (auth) != NULL)
-    printf ("certificate\t%s\n", cadc_auth_get_cert (auth));
+    {
+      g_autoptr(GDateTime) expiry = NULL;
+      g_autoptr(GError) e = NULL;
+      g_autofree char *date = NULL;
+      /* whoami reports, it does not refuse: a bad certificate is shown as such */
+      if (cadc_auth_check_cert (cadc_auth_get_cert (auth), NULL, &expiry, &e))
+        date = g_date_time_format (expiry, "valid until %Y-%m-%d %H:%M:%S UTC");
+      printf ("certificate\t%s (%s)\n", cadc_auth_get_cert (auth),
+              date != NULL ? date : e->message);
+    }
   return CS_EXIT_OK;
 }
 

@@ -66,9 +66,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyou
 printf 'this is not a certificate\n' >garbage.pem
 head -c 300 valid.pem >truncated.pem; echo "-----END CERTIFICATE-----" >>truncated.pem; cat key.pem >>truncated.pem
 
-echo "1..14"
+echo "1..15"
 if [ ! -s expired.pem ] || [ ! -s far.pem ] || [ ! -s srv.crt ]; then
-  for i in $(seq 1 14); do echo "not ok $i - could not make test certificates"; done
+  for i in $(seq 1 15); do echo "not ok $i - could not make test certificates"; done
   sed 's/^/# /' openssl.log; exit 0
 fi
 
@@ -87,7 +87,7 @@ cs login --cert soon.pem; rc=$?
 check "2 days left: login works with a warning" bash -c "[ $rc = 0 ] && grep -q 'warning: client certificate' '$T/err'"
 cs login --cert valid.pem; rc=$?
 check "30 days left: login works, no warning; whoami names the file" \
-  bash -c "[ $rc = 0 ] && ! grep -q warning '$T/err' && $CADC_SAMP whoami | grep -q 'certificate.*valid.pem'"
+  bash -c "[ $rc = 0 ] && ! grep -q warning '$T/err' && $CADC_SAMP whoami | grep -q 'certificate.*valid.pem (valid until 20'"
 cs login --cert far.pem; rc=$?
 check "notAfter in 2061 (GeneralizedTime) is valid" bash -c "[ $rc = 0 ] && ! grep -q warning '$T/err'"
 
@@ -97,6 +97,9 @@ cp expired.pem valid.pem
 cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null; rc=$?
 check "a saved certificate that expired since: query fails (exit 6) before any request" \
   bash -c "[ $rc = 6 ] && grep -q 'expired on' '$T/err' && ! grep -q '$DEAD' '$T/err'"
+cs whoami >"$T/out"; rc=$?
+check "whoami shows the saved certificate as expired (and still exits 0)" \
+  bash -c "[ $rc = 0 ] && grep -q 'certificate.*expired on 2020-01-02' '$T/out'"
 cp soon.pem valid.pem
 cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null
 check "a saved certificate near expiry: the command warns" grep -q 'warning: client certificate' "$T/err"
