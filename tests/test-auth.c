@@ -372,7 +372,7 @@ write_pem (const char *name, GByteArray *der, gboolean with_key, char **path)
   g_autofree char *b64 = g_base64_encode (der->data, der->len);
   g_autoptr(GString) pem = g_string_new ("-----BEGIN CERTIFICATE-----\n");
 
-  for (gsize i = 0; b64[i] != '\0'; i += 64)
+  for (gsize i = 0, n = strlen (b64); i < n; i += 64)
     g_string_append_printf (pem, "%.64s\n", b64 + i);
   g_string_append (pem, "-----END CERTIFICATE-----\n");
   if (with_key)
