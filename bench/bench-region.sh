@@ -2,12 +2,16 @@
 # bench-region.sh: `cadc-samp region` on astroquery's test_misc query against
 # the local DaCHS, as a whole process, beside curl POSTing the same ADQL and
 # astroquery.cadc (Debian python3-astroquery, /usr/bin/python3) making the
-# same call, in the same run.  Prints median wall times over N runs, the
-# ratios, and peak RSS (from /usr/bin/time).  Targets: within 1.1x of
-# curl's wall time, under 12 MiB peak RSS.
+# same call, in the same run.  The contenders take turns (run i of each,
+# then run i+1), so a change of machine load hits them alike.  Prints
+# median wall times and their IQR over N runs, the ratios, peak RSS (from
+# /usr/bin/time) and, for scale, the memory floor: a program that links
+# exactly our libraries and only sleeps.  Targets: within 1.1x of curl's
+# wall time, under 12 MiB peak RSS.
 set -u
 : "${CADC_SAMP:?}" "${CS_SRCDIR:?}"
-N=${BENCH_RUNS:-7}
+. "$(cd "$(dirname "$0")" && pwd)/memfloor.sh"
+N=${BENCH_RUNS:-11}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-region.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export HOME=$T XDG_CONFIG_HOME=$T/.config
@@ -26,36 +30,54 @@ c = Cadc(url="$URL/tap")
 t = c.query_region('08h45m07.5s +54d18m00s', radius='0.3 deg', collection='CFHT')
 EOF
 
-# run NAME CMD...: N timed runs; prints "median_seconds max_rss_kib"
-run() {
-  local name=$1; shift
-  : >"$T/$name.times"
-  for _ in $(seq "$N"); do
-    /usr/bin/time -f '%e %M' -o "$T/$name.one" "$@" >"$T/$name.out" 2>/dev/null
-    cat "$T/$name.one" >>"$T/$name.times"
-  done
-  sort -n "$T/$name.times" | awk '{t[NR]=$1; if ($2>m) m=$2} END {printf "%s %d\n", t[int((NR+1)/2)], m}'
+# once NAME CMD...: one run, "wall_seconds peak_kib" appended to $T/NAME.times
+# (wall time from bash's microsecond clock; /usr/bin/time only rounds to
+# 10 ms; its own fork+exec is in every contender's time alike)
+once() {
+  local name=$1 t0 t1; shift
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$T/$name.one" "$@" >"$T/$name.out" 2>/dev/null
+  t1=$EPOCHREALTIME
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(tail -1 "$T/$name.one")" \
+    >>"$T/$name.times"
+}
+# summary NAME: "median_seconds iqr_seconds max_rss_kib"
+summary() {
+  sort -n "$T/$1.times" | awk '{t[NR]=$1; if ($2>m) m=$2}
+    END {printf "%s %.4f %d\n", t[int((NR+1)/2)], t[int(NR*3/4)+1]-t[int(NR/4)+1], m}'
 }
 
-# warm-up (server caches), then measure
+# warm-up (server caches), then measure, taking turns
 "$CADC_SAMP" --tap "$URL/tap" region --collection CFHT --type image --radius 0.3 '08h45m07.5s +54d18m00s' >/dev/null 2>&1
-
-read -r cs_t cs_m < <(run cadc-samp "$CADC_SAMP" --tap "$URL/tap" --format votable region \
-  --collection CFHT --type image --radius 0.3 '08h45m07.5s +54d18m00s')
-read -r cu_t cu_m < <(run curl curl -s -S "$URL/tap/sync" -d REQUEST=doQuery -d LANG=ADQL \
-  --data-urlencode "QUERY=$ADQL")
-aq_t=NA; aq_m=0
-if /usr/bin/python3 -c 'import astroquery.cadc' 2>/dev/null; then
-  read -r aq_t aq_m < <(run astroquery /usr/bin/python3 "$T/aq.py")
-fi
+HAVE_AQ=0
+/usr/bin/python3 -c 'import astroquery.cadc' 2>/dev/null && HAVE_AQ=1
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$T/cadc-samp.times"; : >"$T/curl.times"; : >"$T/astroquery.times"
+for _ in $(seq "$N"); do
+  once cadc-samp "$CADC_SAMP" --tap "$URL/tap" --format votable region \
+    --collection CFHT --type image --radius 0.3 '08h45m07.5s +54d18m00s'
+  once curl curl -s -S "$URL/tap/sync" -d REQUEST=doQuery -d LANG=ADQL \
+    --data-urlencode "QUERY=$ADQL"
+  [ $HAVE_AQ = 1 ] && once astroquery /usr/bin/python3 "$T/aq.py"
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+read -r cs_t cs_iqr cs_m < <(summary cadc-samp)
+read -r cu_t cu_iqr cu_m < <(summary curl)
+aq_t=NA; aq_iqr=0; aq_m=0
+[ $HAVE_AQ = 1 ] && read -r aq_t aq_iqr aq_m < <(summary astroquery)
+F_RSS=0
+memfloor_build "$CADC_SAMP" "$T" && read -r F_RSS F_ANON F_FILE < <(memfloor_rss "$T")
 
 rows=$(grep -o '<TR>' "$T/cadc-samp.out" | wc -l)
 crow=$(grep -o '<TR>' "$T/curl.out" | wc -l)
-echo "bench-region: test_misc region query against DaCHS ($URL), median of $N runs"
+echo "bench-region: test_misc region query against DaCHS ($URL), median (IQR) of $N runs each, taking turns"
+echo "  load average $LOAD0 (start), $LOAD1 (end); $(nproc) CPUs"
 echo "  rows: cadc-samp $rows, curl $crow"
-printf '  %-12s %8s s  peak RSS %6.1f MiB\n' cadc-samp "$cs_t" "$(awk "BEGIN{print $cs_m/1024}")"
-printf '  %-12s %8s s  peak RSS %6.1f MiB\n' curl "$cu_t" "$(awk "BEGIN{print $cu_m/1024}")"
-printf '  %-12s %8s s  peak RSS %6.1f MiB\n' astroquery "$aq_t" "$(awk "BEGIN{print $aq_m/1024}")"
+printf '  %-12s %8s s (IQR %6.4f)  peak RSS %6.1f MiB\n' cadc-samp "$cs_t" "$cs_iqr" "$(mib "$cs_m")"
+printf '  %-12s %8s s (IQR %6.4f)  peak RSS %6.1f MiB\n' curl "$cu_t" "$cu_iqr" "$(mib "$cu_m")"
+printf '  %-12s %8s s (IQR %6.4f)  peak RSS %6.1f MiB\n' astroquery "$aq_t" "$aq_iqr" "$(mib "$aq_m")"
+[ "$F_RSS" -gt 0 ] && echo "  memory floor: our libraries linked into a program that only sleeps:" \
+  "RSS $(mib "$F_RSS") MiB (anon $(mib "$F_ANON"), file $(mib "$F_FILE"))"
 r_curl=$(awk "BEGIN{printf \"%.2f\", $cs_t/$cu_t}")
 echo "  cadc-samp / curl wall time: ${r_curl}x (target <= 1.10x)"
 [ "$aq_t" != NA ] && echo "  astroquery / cadc-samp wall time: $(awk "BEGIN{printf \"%.2f\", $aq_t/$cs_t}")x"
