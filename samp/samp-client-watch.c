@@ -43,19 +43,18 @@ connect_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   SampClient *self = SAMP_CLIENT (source);
   g_autoptr(GError) error = NULL;
+  gboolean ok = samp_client_connect_finish (self, res, &error);
 
   (void) data;
-  if (samp_client_connect_finish (self, res, &error))
-    {
-      self->retries = RETRY_MAX;
-      return;
-    }
-  g_debug ("reconnect: %s", error->message);
+  if (ok)
+    self->retries = RETRY_MAX;
+  else
+    g_debug ("reconnect: %s", error->message);
   if (!self->auto_reconnect)
     return;
   if (self->check_again)
-    schedule_check (self, 0);
-  else if (self->retries < RETRY_MAX)
+    schedule_check (self, 0);   /* the lockfile changed meanwhile: look again */
+  else if (!ok && self->retries < RETRY_MAX)
     {
       /* started by a lockfile event: the hub may not listen yet */
       schedule_check (self, RETRY_FIRST_MS << self->retries);
@@ -83,6 +82,9 @@ lockfile_read (GObject *source, GAsyncResult *res, gpointer data)
   self->checking = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->auto_reconnect)
     {
+      /* a watch restarted meanwhile may have left a check for us */
+      if (self->auto_reconnect && self->check_again)
+        check (self);
       g_object_unref (self);
       return;
     }
@@ -281,6 +283,8 @@ samp_client_watch_start (SampClient *self)
   g_source_set_callback (src, tick, self, NULL);
   self->watch_id = g_source_attach (src, self->context);
   g_source_unref (src);
+  if (!self->connected && !self->connecting)
+    schedule_check (self, 0);   /* not registered yet: try now, not after a tick */
 }
 
 static void
