@@ -4,7 +4,14 @@
  * ivo://cadc.nrc.ca/argus (TAP; base = capabilities URL minus
  * "/capabilities"), ivo://cadc.nrc.ca/caom2ops (DataLink links-1.1, then
  * 1.0) and ivo://cadc.nrc.ca/gms (UMS#login-0.1).  Parsing is vo-caps';
- * this file only fetches and caches.
+ * this file only fetches and caches.  With no registry configured the
+ * fallback list is walked, moving on only after a transport error or 5xx.
+ *
+ * Credentials: the client is VoHttp's credentials callback.  It keeps the
+ * capabilities documents that describe its URLs (TAP: all capabilities;
+ * DataLink: only the links capability, so SODA stays "undescribed") and
+ * hands the methods they allow for each request URL to cadc-auth, which
+ * decides (cadc_auth_choose).
  *
  * Streaming queries: the VoHttp sink feeds a VoTableReader (rows, last
  * QUERY_STATUS) and either copies the raw bytes to the output (VOTable) or
