@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench-bridge.sh: cost of the bridge on top of the archive (issue #4).
-#  1. latency: coord.pointAt.sky notified (through a JSAMP hub) ->
+#  1. latency: coord.pointAt.sky notified (through a JSAMP hub; then again
+#     through listen's own in-process hub) ->
 #     table.load.votable received, for the 1000-row region query of the DaCHS
 #     dense field BENCH_FIELD (250, -40, r=0.5 deg), minus the time of the
 #     very same TAP /sync request (same ADQL, same fields) made by curl
@@ -11,11 +12,14 @@
 #     of ms, so the difference is also split: "SAMP path" = latency minus
 #     the bridge's own query time (from its log; same request, no server
 #     noise) and "HTTP client" = the bridge's query time minus curl's.
+#     The SAMP path is mostly the hub and the Python peer: both ends of the
+#     bridge's own work take well under 1 ms (strace -ttt; bench/README).
 #     Target: overhead < 20 ms.
 #  2. memory: RSS of `cadc-samp listen` idle after registration, against
 #     the floor (a program that links the same libraries and only sleeps)
 #     and curl's peak RSS on the same query.  Target < 10 MiB.
-# Env: CADC_SAMP, CS_SRCDIR (make bench), BENCH_N.  Needs JSAMP, astropy, DaCHS.
+# Env: CADC_SAMP, CS_SRCDIR (make bench), BENCH_N (pairs per hub, 15),
+# BENCH_HUBS ("jsamp listen").  Needs JSAMP, astropy and DaCHS.
 set -u
 CS_HARNESS=${CS_HARNESS:-$CS_SRCDIR/tests/harness}
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -25,22 +29,12 @@ have_jsamp && have_astropy || { echo "bench-bridge: SKIP (JSAMP or astropy missi
 bridge_setup
 BASE=$(bridge_dachs) || true
 [ -n "$BASE" ] || { echo "bench-bridge: SKIP (DaCHS not available)"; exit 0; }
-N=${BENCH_N:-21}
+N=${BENCH_N:-15}
+HUBS=${BENCH_HUBS:-jsamp listen}
 RA=250.0 DEC=-40.0 RADIUS=0.5 MAXREC=2000
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-
-bridge_start_hub jsamp || { echo "bench-bridge: hub did not start"; exit 1; }
 export G_MESSAGES_DEBUG=cadc-samp
-bridge_listen listen --hub=never --tap "$BASE/tap" --radius ${RADIUS}deg --max-rows $MAXREC \
-  --no-cutouts || { echo "bench-bridge: listen did not register"; cat "$BRIDGE_TMP/listen.log"; exit 1; }
-LPID=$(pgrep -P "$BRIDGE_LISTEN_PID" -x cadc-samp || echo "$BRIDGE_LISTEN_PID")
-sleep 1
-read -r IDLE_RSS IDLE_ANON IDLE_FILE _ < <(rss_of "$LPID")
-grep -E '^[0-9a-f]+-.*/gio/modules/' "/proc/$LPID/maps" >"$BRIDGE_TMP/giomods" 2>/dev/null
-THREADS=$(ls "/proc/$LPID/task" 2>/dev/null | wc -l)
-
-"$PY" - "$N" "$BRIDGE_TMP/listen.log" "$BASE/tap/sync" "$BRIDGE_TMP" "$RA" "$DEC" "$MAXREC" \
-  >"$BRIDGE_TMP/result" <<'PYEOF'
+LARGS=(--tap "$BASE/tap" --radius ${RADIUS}deg --max-rows $MAXREC --no-cutouts)
+cat >"$BRIDGE_TMP/bench.py" <<'PYEOF'
 import re, subprocess, sys, threading, time
 from astropy.samp import SAMPIntegratedClient
 n, log, sync, tmp = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -126,9 +120,47 @@ print("  SAMP path (latency - own query time)      " + stat(samp))
 print("  HTTP client (own query time - curl)       " + stat(http))
 print("OVER %.1f" % (q(over, .5) * 1e3))
 PYEOF
-rc=$?
+
+# run_hub jsamp|listen: one series of pairs; result in $BRIDGE_TMP/result-HUB
+run_hub () {
+  local hub=$1 log=$BRIDGE_TMP/listen-$1.log
+  if [ "$hub" = jsamp ]; then
+    bridge_start_hub jsamp || { echo "hub did not start" >"$BRIDGE_TMP/result-$hub"; return 1; }
+    bridge_listen "listen-$hub" --hub=never "${LARGS[@]}" \
+      || { echo "listen did not register" >"$BRIDGE_TMP/result-$hub"; return 1; }
+  else
+    rm -f "$HOME/.samp"
+    bridge_spawn "listen-$hub" "$CADC_SAMP" listen --hub=always "${LARGS[@]}"
+    BRIDGE_LISTEN_PID=$BRIDGE_LAST_PID
+    bridge_wait_file "$HOME/.samp" 20 && "$PY" "$CS_HARNESS/samp/bridge-peer.py" wait-client cadc-samp 20 \
+      || { echo "listen (own hub) did not register" >"$BRIDGE_TMP/result-$hub"; return 1; }
+  fi
+  LPID=$(pgrep -P "$BRIDGE_LISTEN_PID" -x cadc-samp || echo "$BRIDGE_LISTEN_PID")
+  if [ "$hub" = jsamp ]; then
+    sleep 1
+    read -r IDLE_RSS IDLE_ANON IDLE_FILE _ < <(rss_of "$LPID")
+    GIOMODS=$(grep -c '/gio/modules/' "/proc/$LPID/maps" 2>/dev/null)
+    THREADS=$(ls "/proc/$LPID/task" 2>/dev/null | wc -l)
+  fi
+  "$PY" "$BRIDGE_TMP/bench.py" "$N" "$log" "$BASE/tap/sync" "$BRIDGE_TMP" "$RA" "$DEC" \
+    "$MAXREC" >"$BRIDGE_TMP/result-$hub" 2>&1
+  local rc=$?
+  if [ "$hub" = jsamp ]; then
+    read -r BUSY_RSS BUSY_ANON BUSY_FILE BUSY_HWM < <(rss_of "$LPID")
+    ADQL=$(sed -n 's/.*query [0-9]*: //p' "$log" | tail -1)
+  fi
+  bridge_stop "$BRIDGE_LISTEN_PID"
+  [ "$hub" = jsamp ] && bridge_stop "$BRIDGE_HUB_PID"
+  return $rc
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+IDLE_RSS=0 ADQL= GIOMODS=0 THREADS=0
+for hub in $HUBS; do
+  run_hub "$hub"
+  eval "rc_$hub=$?"
+done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r BUSY_RSS BUSY_ANON BUSY_FILE BUSY_HWM < <(rss_of "$LPID")
 
 # floors: the same libraries doing nothing; curl's CLI on the same query
 mkdir -p "$BRIDGE_TMP/floor"
@@ -137,19 +169,26 @@ if memfloor_build "$CADC_SAMP" "$BRIDGE_TMP/floor"; then
   read -r F_RSS F_ANON F_FILE < <(memfloor_rss "$BRIDGE_TMP/floor")
   FLOOR="$(mib "$F_RSS") MiB (anon $(mib "$F_ANON"), file $(mib "$F_FILE"))"
 fi
-ADQL=$(sed -n 's/.*query [0-9]*: //p' "$BRIDGE_TMP/listen.log" | tail -1)
-CURL_HWM=$(/usr/bin/time -f '%M' curl -sS -o /dev/null "$BASE/tap/sync" \
+CURL_HWM=0
+[ -n "$ADQL" ] && CURL_HWM=$(/usr/bin/time -f '%M' curl -sS -o /dev/null "$BASE/tap/sync" \
   --data-urlencode REQUEST=doQuery --data-urlencode LANG=ADQL --data-urlencode MAXREC=$MAXREC \
   --data-urlencode "QUERY=$ADQL" 2>&1 >/dev/null | tail -1)
 
-echo "bench-bridge: load average $LOAD0 (start), $LOAD1 (end); $(nproc) CPUs"
-if [ $rc != 0 ]; then
-  echo "bench-bridge: FAILED"; cat "$BRIDGE_TMP/result"; tail -5 "$BRIDGE_TMP/listen.log"; exit 1
-fi
-grep -v '^OVER' "$BRIDGE_TMP/result" | sed 's/^/bench-bridge: /'
-OVER=$(sed -n 's/^OVER //p' "$BRIDGE_TMP/result")
-echo "bench-bridge: overhead $OVER ms (target < 20 ms) $(awk -v o="$OVER" 'BEGIN { print (o < 20) ? "PASS" : "MISS" }')"
-echo "bench-bridge: idle RSS after registration   $(mib "$IDLE_RSS") MiB (anon $(mib "$IDLE_ANON"), file $(mib "$IDLE_FILE")); $THREADS threads; $(wc -l <"$BRIDGE_TMP/giomods") GIO module mappings"
+echo "bench-bridge: load average $LOAD0 (start), $LOAD1 (end); $(nproc) CPUs; $N pairs per hub"
+for hub in $HUBS; do
+  eval "rc=\$rc_$hub"
+  if [ "$hub" = jsamp ]; then what="JSAMP hub"; else what="listen's own hub"; fi
+  if [ "$rc" != 0 ]; then
+    echo "bench-bridge: [$what] FAILED"; sed 's/^/  /' "$BRIDGE_TMP/result-$hub"
+    tail -5 "$BRIDGE_TMP/listen-$hub.log"; exit 1
+  fi
+  grep -v '^OVER' "$BRIDGE_TMP/result-$hub" | sed "s/^/bench-bridge: [$what] /"
+  OVER=$(sed -n 's/^OVER //p' "$BRIDGE_TMP/result-$hub")
+  echo "bench-bridge: [$what] overhead $OVER ms (target < 20 ms)" \
+    "$(awk -v o="$OVER" 'BEGIN { print (o < 20) ? "PASS" : "MISS" }')"
+done
+case " $HUBS " in *" jsamp "*) ;; *) exit 0;; esac
+echo "bench-bridge: idle RSS after registration   $(mib "$IDLE_RSS") MiB (anon $(mib "$IDLE_ANON"), file $(mib "$IDLE_FILE")); $THREADS threads; $GIOMODS GIO module mappings"
 echo "bench-bridge:   floor: same libraries, pause() $FLOOR"
 echo "bench-bridge:   curl CLI peak RSS, same query $(mib "${CURL_HWM:-0}") MiB"
 echo "bench-bridge:   after the runs: RSS $(mib "$BUSY_RSS") MiB (anon $(mib "$BUSY_ANON")), peak $(mib "$BUSY_HWM") MiB"
