@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1030,20 +1031,34 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
 
 /* ======================== login, logout, whoami ======================== */
 
-/* Reads a password from the terminal without echo, or a line from stdin. */
+/* The terminal settings to restore if a signal ends the prompt. */
+static struct termios prompt_tty;
+
+static void
+restore_tty (int sig)
+{
+  tcsetattr (0, TCSAFLUSH, &prompt_tty);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* Reads a password from the terminal without echo (echo comes back even
+ * on ^C), or a line from stdin. */
 static char *
 read_password (const char *user)
 {
-  struct termios old, quiet;
-  gboolean tty = isatty (0);
-  GString *s = g_string_new (NULL);
+  struct termios quiet;
+  gboolean tty = isatty (0) && tcgetattr (0, &prompt_tty) == 0;
+  void (*old_int) (int) = SIG_DFL, (*old_term) (int) = SIG_DFL;
+  GString *s = g_string_sized_new (128);
   int ch;
 
   if (tty)
     {
       fprintf (stderr, "Password for %s: ", user);
-      tcgetattr (0, &old);
-      quiet = old;
+      old_int = signal (SIGINT, restore_tty);
+      old_term = signal (SIGTERM, restore_tty);
+      quiet = prompt_tty;
       quiet.c_lflag &= ~(tcflag_t) ECHO;
       tcsetattr (0, TCSAFLUSH, &quiet);
     }
@@ -1051,7 +1066,9 @@ read_password (const char *user)
     g_string_append_c (s, (char) ch);
   if (tty)
     {
-      tcsetattr (0, TCSAFLUSH, &old);
+      tcsetattr (0, TCSAFLUSH, &prompt_tty);
+      signal (SIGINT, old_int);
+      signal (SIGTERM, old_term);
       fprintf (stderr, "\n");
     }
   if (s->len > 0 && s->str[s->len - 1] == '\r')
@@ -1118,6 +1135,12 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
               return CS_EXIT_USAGE;
             }
           pw = read_password (user);
+          if (*pw == '\0')
+            {
+              g_free (pw);
+              cs_print_error ("login: no password given");
+              return CS_EXIT_AUTH;
+            }
         }
       req = vo_http_request_new (VO_HTTP_POST, url);
       vo_http_request_add_field (req, "username", user);

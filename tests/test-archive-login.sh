@@ -50,9 +50,9 @@ last_req() { "$PY" "$T/req.py" "$T/server.log" "$1" "$2"; }
 export -f last_req; export PY T
 Q="select owner from t"
 
-echo "1..24"
+echo "1..25"
 if [ -z "$PORT" ]; then
-  for i in $(seq 1 24); do echo "not ok $i - login server did not start"; done
+  for i in $(seq 1 25); do echo "not ok $i - login server did not start"; done
   sed 's/^/# /' "$T/server.err"; exit 0
 fi
 
@@ -72,7 +72,13 @@ check "anonymous query of the protected TAP: exit 6 (HTTP 401)" \
 echo "wrong" | cs login --user alice; rc=$?
 check "a bad password fails (exit 6) and saves nothing" bash -c "[ $rc = 6 ] && [ ! -e '$STATE' ]"
 
-# 3-5 password from stdin
+# 3 no password at all (stdin at EOF): refused before any request
+: >"$T/server.log"
+cs login --user alice </dev/null; rc=$?
+check "an empty password is refused without asking the server" \
+  bash -c "[ $rc = 6 ] && grep -q 'no password' '$T/err' && ! grep -q /ac/login '$T/server.log'"
+
+# 4-6 password from stdin
 cs -v login --user alice <"$T/pw"; rc=$?
 cp "$T/err" "$T/login-v.err"
 check "login with the password on stdin (registry and cookie domains from the config file)" [ $rc = 0 ]
