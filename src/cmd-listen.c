@@ -160,6 +160,19 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       return CS_EXIT_USAGE;
     }
 
+  if (image_o && !g_file_test (image_o, G_FILE_TEST_EXISTS) && g_str_has_suffix (image_o, "]")
+      && strchr (image_o, '['))
+    {
+      /* ds9's $filename names an extension as FILE[N]: the footprint is
+       * that of the file's first image HDU */
+      g_autofree char *file = g_strndup (image_o, strrchr (image_o, '[') - image_o);
+      if (g_file_test (file, G_FILE_TEST_IS_REGULAR))
+        {
+          g_message ("--image %s: using the first image HDU of %s", image_o, file);
+          g_free (image_o);
+          image_o = g_steal_pointer (&file);
+        }
+    }
   if (image_o)
     {
       double fra[4], fdec[4];

@@ -10,7 +10,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=12
+N=13
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 have_jsamp || skip_all "JSAMP (jsamp.jar + java) not installed"
@@ -35,6 +35,9 @@ printf '[listen]\nmax-selection=2\n' >"$XDG_CONFIG_HOME/cadc-samp/config"
 
 # 1. --registry only: TAP is discovered from the registry's argus entry
 bridge_listen listen --hub=never --registry "$REG" --radius 0.3deg --collection CFHT --no-cutouts
+for i in $(seq 50); do   # the line follows the registration by a moment
+  grep -q "listening; TAP $BASE/tap" "$BRIDGE_TMP/listen.log" && break; sleep 0.2
+done
 check "listen --registry (no --tap) registers; TAP discovered as $BASE/tap" \
   "grep -q 'listening; TAP $BASE/tap' '$BRIDGE_TMP/listen.log'" "$(cat "$BRIDGE_TMP/listen.log")"
 
@@ -127,6 +130,8 @@ from astropy.wcs import WCS
 w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [131.28, 54.3]
 w.wcs.crpix = [100.5, 100.5]; w.wcs.cdelt = [-0.002, 0.002]
 fits.PrimaryHDU(np.zeros((200, 200), dtype=np.float32), header=w.to_header()).writeto(sys.argv[1])
+fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(np.zeros((200, 200), dtype=np.float32),
+              header=w.to_header())]).writeto(sys.argv[1].replace("img", "mef"))
 PYEOF
 B=$(count_msgs "$REC" table.load.votable)
 timeout 90 "$CADC_SAMP" --registry "$REG" listen --once --hub=never --collection CFHT \
@@ -138,7 +143,18 @@ IROWS=$(grep -o 'image from the command line: [0-9]* rows' "$BRIDGE_TMP/image.lo
 check "listen --once --image img.fits -> exit $RC, '$INAME' with $IROWS rows (9)" \
   "[ $RC = 0 ] && [ \"\$INAME\" = 'CADC in img.fits' ] && [ '$IROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/image.log")"
 
-# 10. --image of a file that is no FITS image -> exit 5 before anything is sent
+# 10. ds9's $filename of an extension, FILE[1] -> the file's image HDU
+B=$(count_msgs "$REC" table.load.votable)
+timeout 90 "$CADC_SAMP" --registry "$REG" listen --once --hub=never --collection CFHT \
+  --image "$BRIDGE_TMP/mef.fits[1]" >"$BRIDGE_TMP/mef.log" 2>&1
+RC=$?
+wait_msgs "$REC" table.load.votable $((B+1)) 30
+MNAME=$(last_param "$REC" table.load.votable name)
+MROWS=$(grep -o 'image from the command line: [0-9]* rows' "$BRIDGE_TMP/mef.log" | awk '{print $6}')
+check "listen --once --image 'mef.fits[1]' -> exit $RC, '$MNAME' with $MROWS rows (9)" \
+  "[ $RC = 0 ] && [ \"\$MNAME\" = 'CADC in mef.fits' ] && [ '$MROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/mef.log")"
+
+# 11. --image of a file that is no FITS image -> exit 5 before anything is sent
 echo "not a FITS file" >"$BRIDGE_TMP/not.fits"
 timeout 30 "$CADC_SAMP" --registry "$REG" listen --once --hub=never --image "$BRIDGE_TMP/not.fits" \
   >"$BRIDGE_TMP/notfits.log" 2>&1
@@ -146,14 +162,14 @@ RC=$?
 check "listen --once --image not-a-FITS -> exit $RC (5) naming --image" \
   "[ $RC = 5 ] && grep -q -- '--image' '$BRIDGE_TMP/notfits.log'" "$(cat "$BRIDGE_TMP/notfits.log")"
 
-# 11. --once whose query fails -> exit 4, the failure logged
+# 12. --once whose query fails -> exit 4, the failure logged
 timeout 30 "$CADC_SAMP" --tap http://127.0.0.1:9/tap listen --once --hub=never 10 20 \
   >"$BRIDGE_TMP/fail.log" 2>&1
 RC=$?
 check "listen --once with the archive down -> exit $RC (4), 'query failed' logged" \
   "[ $RC = 4 ] && grep -q 'query failed' '$BRIDGE_TMP/fail.log'" "$(cat "$BRIDGE_TMP/fail.log")"
 
-# 12. SIGTERM -> exit 0, unregistered
+# 13. SIGTERM -> exit 0, unregistered
 kill -TERM "$BRIDGE_LISTEN_PID"
 for i in $(seq 100); do kill -0 "$BRIDGE_LISTEN_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$BRIDGE_LISTEN_PID"; RC=$?
