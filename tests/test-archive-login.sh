@@ -50,9 +50,9 @@ last_req() { "$PY" "$T/req.py" "$T/server.log" "$1" "$2"; }
 export -f last_req; export PY T
 Q="select owner from t"
 
-echo "1..25"
+echo "1..26"
 if [ -z "$PORT" ]; then
-  for i in $(seq 1 25); do echo "not ok $i - login server did not start"; done
+  for i in $(seq 1 26); do echo "not ok $i - login server did not start"; done
   sed 's/^/# /' "$T/server.err"; exit 0
 fi
 
@@ -130,9 +130,14 @@ check "query after logout is anonymous again (exit 6)" [ $rc = 6 ]
 # 16 password from a terminal prompt (no echo)
 "$PY" "$CS_HARNESS/login/drive-tty.py" "Password for alice:" "$T/pw" "$T/tty.out" -- \
   "$CADC_SAMP" login --user alice >/dev/null 2>&1; rc=$?
-check "login from a TTY prompt; the password is not echoed" \
-  bash -c "[ $rc = 0 ] && grep -q 'Password for alice:' '$T/tty.out' && ! grep -qF 's3cret' '$T/tty.out' && grep -q '^token=' '$STATE'"
+check "login from a TTY prompt; the password is not echoed; echo is back afterwards" \
+  bash -c "[ $rc = 0 ] && grep -q 'Password for alice:' '$T/tty.out' && ! grep -qF 's3cret' '$T/tty.out' && grep -q '^token=' '$STATE' && grep -q 'tty echo: on' '$T/tty.out'"
 cs logout
+printf '^C\n' >"$T/ctrl-c"
+"$PY" "$CS_HARNESS/login/drive-tty.py" "Password for alice:" "$T/ctrl-c" "$T/tty2.out" -- \
+  "$CADC_SAMP" login --user alice >/dev/null 2>&1; rc=$?
+check "^C at the password prompt: login ends, nothing saved, the terminal echoes again" \
+  bash -c "[ $rc != 0 ] && [ ! -e '$STATE' ] && grep -q 'tty echo: on' '$T/tty2.out'"
 
 # 17 password from ~/.netrc (the login host), no --user
 printf 'machine 127.0.0.1\n  login alice\n  password "%s"\n' "$PW" >"$NETRC"; chmod 600 "$NETRC"

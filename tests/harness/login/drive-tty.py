@@ -6,13 +6,17 @@ Waits (at most 30 s) for PROMPT on the terminal, types the first line of
 ANSWER-FILE and Enter, collects everything the command writes to the
 terminal until it exits, saves that to OUTPUT-FILE and exits with the
 command's status (124 on timeout, 125 when the prompt never came).
-The answer is read from a file so that it never appears in an argv.
+The answer is read from a file so that it never appears in an argv; an
+answer of "^C" types Ctrl-C instead.  A last line "[tty echo: on]" or
+"[tty echo: off]" records the terminal's echo setting after the command
+ended (a program must give echo back even when interrupted).
 """
 import os
 import pty
 import select
 import signal
 import sys
+import termios
 import time
 
 
@@ -40,7 +44,7 @@ def main():
             out += chunk
         if not sent and prompt in out:
             time.sleep(0.2)       # let the program switch echo off
-            os.write(fd, answer + b"\r")
+            os.write(fd, b"\x03" if answer == b"^C" else answer + b"\r")
             sent = True
         done, st = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -70,6 +74,11 @@ def main():
             os.waitpid(pid, 0)
         except OSError:
             pass
+    try:
+        echo = termios.tcgetattr(fd)[3] & termios.ECHO
+        out += b"\n[tty echo: %s]\n" % (b"on" if echo else b"off")
+    except termios.error:
+        out += b"\n[tty echo: unknown]\n"
     with open(out_file, "wb") as f:
         f.write(out)
     if not sent:
