@@ -29,6 +29,7 @@ typedef struct {
   GError *error;
   char *url;
   char *secret;
+  gint finished;            /* the hub thread is about to return */
 } Fixture;
 
 static gpointer
@@ -47,6 +48,7 @@ hub_thread (gpointer data)
       samp_hub_stop (f->hub);
     }
   g_main_context_pop_thread_default (f->ctx);
+  g_atomic_int_set (&f->finished, 1);
   return NULL;
 }
 
@@ -60,6 +62,7 @@ start_hub (Fixture *f, const char *lockfile, guint delivery_timeout)
   f->ctx = g_main_context_new ();
   f->loop = g_main_loop_new (f->ctx, FALSE);
   f->ready = FALSE;
+  g_atomic_int_set (&f->finished, 0);
   f->thread = g_thread_new ("hub", hub_thread, f);
   g_mutex_lock (&f->lock);
   while (!f->ready)
@@ -75,18 +78,31 @@ quit_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Stop the hub; @serve: keep this thread's default context running
+ * meanwhile (its SampClients answer the hub's shutdown event). */
 static void
-stop_hub (Fixture *f)
+stop_hub_full (Fixture *f, gboolean serve)
 {
   if (f->thread == NULL)
     return;
   g_main_context_invoke (f->ctx, quit_idle, f->loop);
+  while (serve && !g_atomic_int_get (&f->finished))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   g_thread_join (f->thread);
   f->thread = NULL;
   g_clear_pointer (&f->hub, samp_hub_free);
   g_clear_pointer (&f->loop, g_main_loop_unref);
   g_clear_pointer (&f->ctx, g_main_context_unref);
   g_clear_error (&f->error);
+}
+
+static void
+stop_hub (Fixture *f)
+{
+  stop_hub_full (f, FALSE);
 }
 
 static char *
@@ -470,6 +486,85 @@ test_typing_values (Fixture *f, gconstpointer data)
   g_clear_pointer (&got.params, g_variant_unref);
 }
 
+/* Serves the fixture's lockfile over http (404 while there is none). */
+static void
+serve_lockfile (SampHttpServer *srv, SampHttpRequest *req, gpointer data)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  (void) srv;
+  if (g_file_get_contents (data, &text, &len, NULL))
+    samp_http_request_respond (req, 200, "text/plain", text, (gssize) len);
+  else
+    samp_http_request_respond (req, 404, "text/plain", "no hub", -1);
+}
+
+static void
+count_signal (SampClient *c, gpointer data)
+{
+  (void) c;
+  (*(int *) data)++;
+}
+
+static void
+count_lost (SampClient *c, const char *reason, gpointer data)
+{
+  (void) c;
+  g_test_message ("hub-lost: %s", reason);
+  (*(int *) data)++;
+}
+
+static gboolean
+iterate_until (int *counter, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (*counter == 0 && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return *counter > 0;
+}
+
+/* A std-lockurl:http: lockfile cannot be monitored: auto-reconnect polls
+ * it, asynchronously (it is served from this very thread, so a blocking
+ * fetch could only time out), and follows the hub through a restart. */
+static void
+test_http_lockfile_poll (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SampHttpServer) srv = samp_http_server_new (serve_lockfile, f->lockfile, &error);
+  g_assert_no_error (error);
+  g_autofree char *lock_url = g_strconcat (samp_http_server_get_url (srv), "lock", NULL);
+  g_autoptr(SampClient) c = samp_client_new ("http-lock-client");
+  int lost = 0, connected = 0;
+
+  samp_client_set_lockfile_url (c, lock_url);
+  samp_client_set_watch_interval (c, 200);
+  g_signal_connect (c, "hub-lost", G_CALLBACK (count_lost), &lost);
+  g_signal_connect (c, "hub-connected", G_CALLBACK (count_signal), &connected);
+  g_assert_true (samp_client_connect (c, &error));
+  g_assert_no_error (error);
+  samp_client_set_auto_reconnect (c, TRUE);
+  g_assert_false (samp_client_is_monitoring_lockfile (c));
+  g_autofree char *first = g_strdup (samp_client_get_hub_url (c));
+  connected = 0;
+
+  stop_hub_full (f, TRUE);
+  g_assert_true (iterate_until (&lost, 10000));
+  g_assert_false (samp_client_is_connected (c));
+  g_assert_true (start_hub (f, f->lockfile, 2));
+  g_assert_true (iterate_until (&connected, 10000));
+  g_assert_true (samp_client_is_connected (c));
+  g_assert_cmpstr (samp_client_get_hub_url (c), !=, first);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+  samp_client_disconnect (c);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 0);
+}
+
 /* A callee that accepts TCP connections (kernel backlog) but never
  * answers: callAndWait times out with a fault, and after the delivery
  * timeout the callee is unregistered. */
@@ -541,6 +636,7 @@ main (int argc, char **argv)
   g_test_add ("/hub/lockfile", Fixture, NULL, setup, test_lockfile, teardown);
   g_test_add ("/hub/typing", Fixture, NULL, setup, test_typing, teardown);
   g_test_add ("/hub/typing-values", Fixture, NULL, setup, test_typing_values, teardown);
+  g_test_add ("/hub/http-lockfile-poll", Fixture, NULL, setup, test_http_lockfile_poll, teardown);
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
   return g_test_run ();
 }
