@@ -390,9 +390,22 @@ timer_cb (CURLM *multi, long timeout_ms, void *userp)
   return 0;
 }
 
+/* libcurl's global state (with libcurl4-openssl: OpenSSL's configuration,
+ * providers and error strings, about 2 MiB of touched pages) and the multi
+ * handle are made by the first request, not by vo_http_new(): a process
+ * that may never fetch anything (listen, idle) does not pay for them. */
 static void
 multi_setup (VoHttp *http)
 {
+  static gsize curl_ready;
+
+  if (http->multi != NULL)
+    return;
+  if (g_once_init_enter (&curl_ready))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&curl_ready, 1);
+    }
   http->multi = curl_multi_init ();
   curl_multi_setopt (http->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
   curl_multi_setopt (http->multi, CURLMOPT_SOCKETDATA, http);
@@ -412,8 +425,9 @@ multi_reset (VoHttp *http)
       g_source_unref (http->timer);
       http->timer = NULL;
     }
-  curl_multi_cleanup (http->multi);
-  multi_setup (http);
+  if (http->multi != NULL)
+    curl_multi_cleanup (http->multi);
+  http->multi = NULL;     /* made again by the next request */
   http->reset_pending = FALSE;
 }
 
@@ -421,20 +435,13 @@ VoHttp *
 vo_http_new (GMainContext *context)
 {
   VoHttp *http = g_new0 (VoHttp, 1);
-  const curl_version_info_data *v;
-  static gsize curl_ready;
+  /* reads libcurl's static version data; needs no global init */
+  const curl_version_info_data *v = curl_version_info (CURLVERSION_NOW);
 
-  if (g_once_init_enter (&curl_ready))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&curl_ready, 1);
-    }
-  v = curl_version_info (CURLVERSION_NOW);
   http->context = g_main_context_ref (context != NULL ? context
                                       : g_main_context_ref_thread_default ());
   if (context == NULL)
     g_main_context_unref (http->context);   /* ref_thread_default gave one */
-  multi_setup (http);
   if (g_getenv ("CURL_CA_BUNDLE") != NULL && *g_getenv ("CURL_CA_BUNDLE") != '\0')
     http->ca_file = g_strdup (g_getenv ("CURL_CA_BUNDLE"));
   http->max_retries = 3;
@@ -454,7 +461,8 @@ vo_http_free (VoHttp *http)
       g_source_destroy (http->timer);
       g_source_unref (http->timer);
     }
-  curl_multi_cleanup (http->multi);
+  if (http->multi != NULL)
+    curl_multi_cleanup (http->multi);
   if (http->creds_destroy != NULL)
     http->creds_destroy (http->creds_data);
   g_main_context_unref (http->context);
@@ -838,6 +846,7 @@ start_exchange (Transfer *t)
   g_autofree char *url = hop_url (t);
   CURLMcode mc;
 
+  multi_setup (t->http);
   t->easy = curl_easy_init ();
   curl_easy_setopt (t->easy, CURLOPT_URL, url);
   curl_easy_setopt (t->easy, CURLOPT_PRIVATE, t);
