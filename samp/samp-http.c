@@ -620,6 +620,11 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
     port = 80;
   if (j->timeout_ms)
     g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
+  /* SAMP endpoints are the hub and clients on this desktop: never through
+   * an HTTP proxy.  (GSocketClient would otherwise ask the default
+   * GProxyResolver, loading GIO modules such as glib-networking's libproxy
+   * into every SAMP process, and could route hub calls to a proxy.) */
+  g_socket_client_set_enable_proxy (sc, FALSE);
   conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
                                           cancellable, &local);
   if (conn == NULL)
