@@ -4,8 +4,9 @@
 #     through listen's own in-process hub) ->
 #     table.load.votable received, for the 1000-row region query of the DaCHS
 #     dense field BENCH_FIELD (250, -40, r=0.5 deg), minus the time of the
-#     very same TAP /sync request (same ADQL, same fields) made by curl
-#     (its own %{time_total}, so curl's process start is not counted).
+#     same TAP /sync request (same ADQL and fields; the circle's RA moved by
+#     0.0001 deg, so no side repeats a query the server has seen) made by
+#     curl (its own %{time_total}, so curl's process start is not counted).
 #     Bridge and direct runs alternate (ABBA order), BENCH_N pairs (21); the
 #     overhead is the median of the paired differences, with its IQR.  The
 #     server's own time (~1 s, Python serialising 1000 rows) varies by tens
@@ -75,6 +76,16 @@ def bridge(i):
         sys.exit("no 'region query' line in the listen log")
     return lat, float(d[-1][1]), rows
 
+def fresh(adql, i):
+    # the same query at a position of its own (west of the field centre;
+    # the bridge's are east): neither side ever repeats an ADQL text, so
+    # neither profits from a server-side cache of the other's query
+    ra = "%.5f" % (ra0 - 0.0001 * (i + 2))
+    new, k = re.subn(r"CIRCLE\('ICRS', [-+0-9.e]+,", "CIRCLE('ICRS', %s," % ra, adql, count=1)
+    if k != 1:
+        sys.exit("cannot find the CIRCLE in " + adql)
+    return new
+
 def direct(adql):
     out = subprocess.run(["curl", "-sS", "-f", "-o", tmp + "/direct.xml", "-w", "%{time_total}",
                           sync, "--data-urlencode", "REQUEST=doQuery",
@@ -88,7 +99,7 @@ try:
     bridge(-1)                           # warm-up: TAP connection, server caches
     time.sleep(0.3)
     adql = queries()[-1]
-    direct(adql)
+    direct(fresh(adql, -1))
     for i in range(n):
         order = ("b", "d") if i % 2 == 0 else ("d", "b")   # ABBA: no order bias
         for what in order:
@@ -97,7 +108,7 @@ try:
                 lat.append(l); qsec.append(q)
                 adql = queries()[-1]
             else:
-                dirt.append(direct(adql))
+                dirt.append(direct(fresh(adql, i + 1)))
             time.sleep(0.2)
 finally:
     c.disconnect()
