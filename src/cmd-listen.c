@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadc-auth.h"
 #include "cadc-config.h"
 #include "cs-bridge.h"
 #include "cs-commands.h"
@@ -189,7 +190,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   if (!cadc_config_load (conf, config_o ? config_o : default_path, config_o != NULL, &error))
     {
       cs_print_error ("%s", error->message);
-      return CS_EXIT_USAGE;
+      return CS_EXIT_ARCHIVE;   /* as the archive commands (doc/CONFIG.md) */
     }
   cadc_config_apply_overrides (conf, config->registry, config->tap, config->datalink, NULL);
   cadc_config_apply_env (conf);
@@ -211,7 +212,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   if (bridge == NULL)
     {
       cs_print_error ("%s", error->message);
-      return CS_EXIT_IO;
+      return error->domain == CADC_AUTH_ERROR ? CS_EXIT_AUTH : CS_EXIT_IO;
     }
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   if (!cs_bridge_start (bridge, loop, &error))

@@ -332,6 +332,26 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                */
 
+/* The saved certificate is validated once, before either client uses it
+ * (the archive commands' rule): expired or unusable -> the bridge does not
+ * start (CADC_AUTH_ERROR); 3 days or less left -> one warning. */
+static gboolean
+check_cert (const char *path, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiry = NULL;
+
+  if (!cadc_auth_check_cert (path, now, &expiry, error))
+    return FALSE;
+  if (g_date_time_difference (expiry, now) <= 3 * G_TIME_SPAN_DAY)
+    {
+      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
+      g_warning ("client certificate (%s) expires on %s; renew it with cadc-get-cert",
+                 path, date);
+    }
+  return TRUE;
+}
+
 CsBridge *
 cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **error)
 {
@@ -339,6 +359,8 @@ cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **er
   g_autoptr(CadcAuth) auth = cadc_auth_load (error);
   g_autoptr(CadcAuth) auth2 = auth ? cadc_auth_load (error) : NULL;
   if (auth2 == NULL)
+    return NULL;
+  if (cadc_auth_get_cert (auth) != NULL && !check_cert (cadc_auth_get_cert (auth), error))
     return NULL;
   g_autoptr(CsBridgeCache) cache = cs_bridge_cache_new (NULL, cfg->cache_max_bytes, error);
   if (cache == NULL)

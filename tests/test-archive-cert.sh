@@ -66,7 +66,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyou
 printf 'this is not a certificate\n' >garbage.pem
 head -c 300 valid.pem >truncated.pem; echo "-----END CERTIFICATE-----" >>truncated.pem; cat key.pem >>truncated.pem
 
-echo "1..15"
+echo "1..17"
 if [ ! -s expired.pem ] || [ ! -s far.pem ] || [ ! -s srv.crt ]; then
   for i in $(seq 1 15); do echo "not ok $i - could not make test certificates"; done
   sed 's/^/# /' openssl.log; exit 0
@@ -100,9 +100,15 @@ check "a saved certificate that expired since: query fails (exit 6) before any r
 cs whoami >"$T/out"; rc=$?
 check "whoami shows the saved certificate as expired (and still exits 0)" \
   bash -c "[ $rc = 0 ] && grep -q 'certificate.*expired on 2020-01-02' '$T/out'"
+cs listen --hub=never --tap "http://127.0.0.1:$DEAD/tap" >/dev/null; rc=$?
+check "listen refuses the expired saved certificate too (exit 6, before any request)" \
+  bash -c "[ $rc = 6 ] && grep -q 'expired on' '$T/err' && ! grep -q '$DEAD' '$T/err'"
 cp soon.pem valid.pem
 cs --tap "http://127.0.0.1:$DEAD/tap" query "select 1" >/dev/null
 check "a saved certificate near expiry: the command warns" grep -q 'warning: client certificate' "$T/err"
+cs listen --hub=never --tap "http://127.0.0.1:$DEAD/tap" >/dev/null; rc=$?
+check "listen warns of it too, once, then goes on (no hub here: exit 3)" \
+  bash -c "[ $rc = 3 ] && [ \$(grep -c 'client certificate.*expires on' '$T/err') = 1 ]"
 
 # --- TLS: the certificate only where the capabilities allow it
 cs logout
