@@ -5,4 +5,4 @@ libcadc_la_SOURCES += vo-vosi.c vo-vosi.h
 libcadc_la_SOURCES += vo-datalink.c vo-datalink.h vo-soda.c vo-soda.h
 libcadc_la_SOURCES += cadc-auth.c cadc-auth.h cadc-client.c cadc-client.h
 libcadc_la_SOURCES += cadc-config.c cadc-config.h
-cadc_samp_SOURCES += cmd-archive.c
+cadc_samp_SOURCES += cmd-archive.c cmd-archive-private.h cmd-meta.c cmd-query.c cmd-data.c cmd-login.c
