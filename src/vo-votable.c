@@ -623,6 +623,11 @@ handle_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
     }
   else if (strcmp (name, "FIELD") == 0 && r->in_table && !r->table_started)
     {
+      if (r->cur_param != NULL)
+        {
+          set_error (r, "FIELD inside PARAM");
+          return;
+        }
       VoField f = { 0 };
       g_array_append_val (r->fields, f);
       r->cur_field = &g_array_index (r->fields, VoField, r->fields->len - 1);

@@ -708,9 +708,23 @@ test_malformed (void)
     "value=\"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\"/></RESOURCE></VOTABLE>",
     "<VOTABLE><RESOURCE><PARAM name=\"x\" datatype=\"int\" value=\"1\">"
     "<PARAM name=\"y\" datatype=\"int\" value=\"2\"/></PARAM></RESOURCE></VOTABLE>",
+    /* a FIELD inside a PARAM of a TABLE (found by tests/fuzz: the PARAM
+     * was dropped without being freed) */
+    "<VOTABLE><RESOURCE><TABLE><PARAM name=\"p\" datatype=\"int\" value=\"1\">"
+    "<FIELD name=\"f\" datatype=\"int\"/></PARAM></TABLE></RESOURCE></VOTABLE>",
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     expect_parse_error (bad[i]);
+
+  /* the FIELD-in-PARAM error says what is wrong */
+  {
+    const char *doc = bad[G_N_ELEMENTS (bad) - 1];
+    g_autoptr (GError) ferr = NULL;
+    g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
+    g_assert_null (ft);
+    g_assert_error (ferr, VO_ERROR, VO_ERROR_PARSE);
+    g_assert_nonnull (strstr (ferr->message, "FIELD inside PARAM"));
+  }
 
   g_autofree char *path = data_path ("votable-malformed-truncated.xml");
   g_autoptr (GError) error = NULL;
