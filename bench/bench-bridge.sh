@@ -19,7 +19,8 @@
 #     than the target, so the same pairs are run once more against a canned
 #     TAP server (a Python HTTP server that answers every /sync POST with
 #     the same 1000-row VOTable DaCHS gave, from memory): there the server
-#     takes a few ms and the overhead is measured to about a millisecond.
+#     takes 10-20 ms with a few ms of spread, so the overhead's IQR drops
+#     from hundreds of ms to 10-25 ms.
 #     Target: overhead < 20 ms.
 #  2. memory: RSS of `cadc-samp listen` idle after registration, against
 #     the floor (a program that links the same libraries and only sleeps)
