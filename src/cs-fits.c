@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <fitsio.h>
@@ -80,12 +81,111 @@ fail (int status, const char *path, GError **error)
   return FALSE;
 }
 
+/* The integer value of a header card "KEY     = value", else FALSE. */
+static gboolean
+card_int (const char *card, char key[9], gint64 *value)
+{
+  memcpy (key, card, 8);
+  key[8] = '\0';
+  g_strchomp (key);
+  if (card[8] != '=' || card[9] != ' ')
+    return FALSE;
+  char text[71];
+  memcpy (text, card + 10, 70);
+  text[70] = '\0';
+  char *end = NULL;
+  *value = g_ascii_strtoll (g_strchug (text), &end, 10);
+  return end != text;
+}
+
+/* cfitsio allocates and initialises one column struct per TFIELDS as soon as
+ * it reads (or walks past) a table header, so a few-KB file announcing
+ * TFIELDS = 100000000 costs gigabytes.  Walk the extension headers first
+ * and refuse a TFIELDS outside the standard's 0..999.  Anything else odd
+ * (truncation, sizes that overflow) just ends the walk: cfitsio reports it. */
+static gboolean
+check_headers (const char *path, GError **error)
+{
+  FILE *fp = fopen (path, "rb");
+  char block[2880];
+  gboolean ok = TRUE;
+
+  if (fp == NULL)
+    return TRUE;
+  for (guint hdu = 1; ok; hdu++)
+    {
+      gint64 bitpix = 0, naxis = 0, pcount = 0, gcount = 1, tfields = 0;
+      guint64 axes = 1;
+      gboolean end = FALSE, first = TRUE;
+      while (!end && fread (block, 1, sizeof block, fp) == sizeof block)
+        for (guint i = 0; i < sizeof block / 80 && !end; i++)
+          {
+            const char *card = block + 80 * i;
+            char key[9];
+            gint64 v = 0;
+            if (first && hdu > 1 && strncmp (card, "XTENSION", 8) != 0)
+              goto out;
+            first = FALSE;
+            if (strncmp (card, "END     ", 8) == 0)
+              end = TRUE;
+            else if (!card_int (card, key, &v))
+              continue;
+            else if (strcmp (key, "BITPIX") == 0)
+              bitpix = v;
+            else if (strcmp (key, "NAXIS") == 0)
+              naxis = v;
+            else if (strcmp (key, "PCOUNT") == 0)
+              pcount = v;
+            else if (strcmp (key, "GCOUNT") == 0)
+              gcount = v;
+            else if (strcmp (key, "TFIELDS") == 0)
+              tfields = v;
+            else if (g_str_has_prefix (key, "NAXIS") && g_ascii_isdigit (key[5]))
+              {
+                gint64 k = g_ascii_strtoll (key + 5, NULL, 10);
+                if (k == 1 && v == 0 && naxis > 1)
+                  continue;  /* random groups: NAXIS1 = 0 is not an axis */
+                if (k >= 1 && k <= naxis
+                    && (v < 0 || !g_uint64_checked_mul (&axes, axes, v)))
+                  goto out;
+              }
+          }
+      if (!end)
+        break;
+      if (tfields < 0 || tfields > 999)
+        {
+          g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS,
+                       "%s: not a FITS file: HDU %u has TFIELDS = %" G_GINT64_FORMAT
+                       " (at most 999 columns)", path, hdu, tfields);
+          ok = FALSE;
+          break;
+        }
+      guint64 bits = 0;
+      if (naxis <= 0)
+        axes = 0;
+      if (pcount < 0 || gcount < 0
+          || !g_uint64_checked_add (&bits, axes, pcount)
+          || !g_uint64_checked_mul (&bits, bits, gcount)
+          || !g_uint64_checked_mul (&bits, bits, ABS (bitpix))
+          || bits / 8 / sizeof block > G_MAXINT64 / sizeof block - 1)
+        break;
+      guint64 blocks = (bits / 8 + sizeof block - 1) / sizeof block;
+      if (fseeko (fp, (off_t) (blocks * sizeof block), SEEK_CUR) != 0)
+        break;
+    }
+out:
+  fclose (fp);
+  return ok;
+}
+
 static fitsfile *
 open_file (const char *path, GError **error)
 {
   fitsfile *f = NULL;
   int status = 0;
 
+  if (!check_headers (path, error))
+    return NULL;
   if (fits_open_diskfile (&f, path, READONLY, &status))
     {
       fail (status, path, error);

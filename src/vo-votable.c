@@ -693,6 +693,12 @@ handle_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
   else if ((strcmp (name, "BINARY") == 0 || strcmp (name, "BINARY2") == 0)
            && r->table_started)
     {
+      /* a row without columns takes no bytes: it would never end */
+      if (r->fields->len == 0)
+        {
+          set_error (r, "%s data in a TABLE without FIELDs", name);
+          return;
+        }
       for (guint i = 0; i < r->fields->len; i++)
         {
           const VoField *f = &g_array_index (r->fields, VoField, i);

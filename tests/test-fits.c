@@ -127,6 +127,48 @@ test_image_size (void)
   g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NO_WCS);
 }
 
+/* A table header announcing 10^8 columns after a small image (found by
+ * tests/fuzz: cfitsio allocated and initialised a column struct for each,
+ * gigabytes for a 8640-byte file).  Refused before cfitsio reads it. */
+static void
+test_huge_tfields (void)
+{
+  GString *f = g_string_new (NULL);
+  card (f, "SIMPLE  =                    T");
+  card (f, "BITPIX  =                   16");
+  card (f, "NAXIS   =                    2");
+  card (f, "NAXIS1  =                   10");
+  card (f, "NAXIS2  =                   10");
+  card (f, "EXTEND  =                    T");
+  end_header (f);
+  guint8 data[200] = { 0 };
+  add_data (f, data, sizeof data);
+  card (f, "XTENSION= 'BINTABLE'");
+  card (f, "BITPIX  =                    8");
+  card (f, "NAXIS   =                    2");
+  card (f, "NAXIS1  =                    0");
+  card (f, "NAXIS2  =                    0");
+  card (f, "PCOUNT  =                    0");
+  card (f, "GCOUNT  =                    1");
+  card (f, "TFIELDS =            100000000");
+  end_header (f);
+  g_autofree char *path = write_file ("tfields.fits", f);
+
+  long n1, n2;
+  double ra[4], dec[4];
+  VoTableCallbacks cb = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cs_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_nonnull (strstr (error->message, "TFIELDS = 100000000"));
+  g_clear_error (&error);
+  g_assert_false (cs_fits_image_get_footprint (path, ra, dec, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_clear_error (&error);
+  g_assert_false (cs_fits_table_read (path, &cb, NULL, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+}
+
 static void
 test_not_fits (void)
 {
@@ -363,6 +405,7 @@ main (int argc, char **argv)
   g_assert_nonnull (tmpdir);
   g_test_add_func ("/fits/image/size", test_image_size);
   g_test_add_func ("/fits/image/not-fits", test_not_fits);
+  g_test_add_func ("/fits/huge-tfields", test_huge_tfields);
   g_test_add_func ("/fits/image/footprint", test_footprint);
   g_test_add_func ("/fits/table/read", test_table_read);
   g_test_add_func ("/fits/table/to-votable", test_table_to_votable);

@@ -712,18 +712,32 @@ test_malformed (void)
      * was dropped without being freed) */
     "<VOTABLE><RESOURCE><TABLE><PARAM name=\"p\" datatype=\"int\" value=\"1\">"
     "<FIELD name=\"f\" datatype=\"int\"/></PARAM></TABLE></RESOURCE></VOTABLE>",
+    /* BINARY2 rows of a TABLE without FIELDs (found by tests/fuzz: a row
+     * of no bytes looped for ever) */
+    "<VOTABLE><RESOURCE><TABLE><DATA><BINARY2><STREAM encoding=\"base64\">"
+    "AAAA</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>",
+    "<VOTABLE><RESOURCE><TABLE><DATA><BINARY><STREAM encoding=\"base64\">"
+    "AAAA</STREAM></BINARY></DATA></TABLE></RESOURCE></VOTABLE>",
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     expect_parse_error (bad[i]);
 
   /* the FIELD-in-PARAM error says what is wrong */
   {
-    const char *doc = bad[G_N_ELEMENTS (bad) - 1];
+    const char *doc = bad[G_N_ELEMENTS (bad) - 3];
     g_autoptr (GError) ferr = NULL;
     g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
     g_assert_null (ft);
     g_assert_error (ferr, VO_ERROR, VO_ERROR_PARSE);
     g_assert_nonnull (strstr (ferr->message, "FIELD inside PARAM"));
+  }
+  {
+    const char *doc = bad[G_N_ELEMENTS (bad) - 1];
+    g_autoptr (GError) ferr = NULL;
+    g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
+    g_assert_null (ft);
+    g_assert_error (ferr, VO_ERROR, VO_ERROR_PARSE);
+    g_assert_nonnull (strstr (ferr->message, "TABLE without FIELDs"));
   }
 
   g_autofree char *path = data_path ("votable-malformed-truncated.xml");
