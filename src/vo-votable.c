@@ -423,8 +423,15 @@ decode_binary_rows (VoTableReader *r)
     return;
   while (!r->stopped && r->error == NULL && pos < r->bin_len)
     {
+      gsize start = pos;
       if (!decode_binary_row (r, &pos, &need))
         break;
+      if (pos == start)
+        {
+          /* e.g. only arraysize="0" FIELDs: the rows would never end */
+          set_error (r, "a BINARY row of these FIELDs takes no bytes");
+          break;
+        }
       emit_row (r);
     }
   if (pos > 0)
@@ -794,8 +801,12 @@ handle_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
   else if (strcmp (name, "DESCRIPTION") == 0
            && r->capture == CAPTURE_DESCRIPTION)
     {
-      g_free (r->cur_field->description);
-      r->cur_field->description = g_strdup (g_strstrip (r->text->str));
+      /* NULL when a PARAM or FIELD inside the DESCRIPTION has ended */
+      if (r->cur_field != NULL)
+        {
+          g_free (r->cur_field->description);
+          r->cur_field->description = g_strdup (g_strstrip (r->text->str));
+        }
       r->capture = CAPTURE_NONE;
     }
   else if (strcmp (name, "GROUP") == 0 && r->groups->len > 0)

@@ -718,13 +718,17 @@ test_malformed (void)
     "AAAA</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>",
     "<VOTABLE><RESOURCE><TABLE><DATA><BINARY><STREAM encoding=\"base64\">"
     "AAAA</STREAM></BINARY></DATA></TABLE></RESOURCE></VOTABLE>",
+    /* BINARY rows of zero bytes (arraysize="0"): also looped for ever */
+    "<VOTABLE><RESOURCE><TABLE><FIELD name=\"b\" datatype=\"bit\" arraysize=\"0\"/>"
+    "<DATA><BINARY><STREAM encoding=\"base64\">AAAA</STREAM></BINARY></DATA></TABLE>"
+    "</RESOURCE></VOTABLE>",
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     expect_parse_error (bad[i]);
 
   /* the FIELD-in-PARAM error says what is wrong */
   {
-    const char *doc = bad[G_N_ELEMENTS (bad) - 3];
+    const char *doc = bad[G_N_ELEMENTS (bad) - 4];
     g_autoptr (GError) ferr = NULL;
     g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
     g_assert_null (ft);
@@ -732,12 +736,35 @@ test_malformed (void)
     g_assert_nonnull (strstr (ferr->message, "FIELD inside PARAM"));
   }
   {
-    const char *doc = bad[G_N_ELEMENTS (bad) - 1];
+    const char *doc = bad[G_N_ELEMENTS (bad) - 2];
     g_autoptr (GError) ferr = NULL;
     g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
     g_assert_null (ft);
     g_assert_error (ferr, VO_ERROR, VO_ERROR_PARSE);
     g_assert_nonnull (strstr (ferr->message, "TABLE without FIELDs"));
+  }
+  {
+    const char *doc = bad[G_N_ELEMENTS (bad) - 1];
+    g_autoptr (GError) ferr = NULL;
+    g_autoptr (VoTable) ft = vo_table_load_bytes (doc, strlen (doc), &ferr);
+    g_assert_null (ft);
+    g_assert_error (ferr, VO_ERROR, VO_ERROR_PARSE);
+    g_assert_nonnull (strstr (ferr->message, "takes no bytes"));
+  }
+
+  /* DESCRIPTION is mixed content: a PARAM inside a FIELD's DESCRIPTION is
+   * read, and the DESCRIPTION's end finds no current field any more (found
+   * by tests/fuzz: a NULL dereference).  Accepted, the row is intact. */
+  {
+    const char *doc =
+      "<VOTABLE><RESOURCE><TABLE><FIELD name=\"a\" datatype=\"int\"><DESCRIPTION>"
+      "x<PARAM name=\"p\" datatype=\"int\" value=\"1\"/>y</DESCRIPTION></FIELD>"
+      "<DATA><TABLEDATA><TR><TD>7</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>";
+    g_autoptr (GError) derr = NULL;
+    g_autoptr (VoTable) dt = vo_table_load_bytes (doc, strlen (doc), &derr);
+    g_assert_no_error (derr);
+    g_assert_cmpuint (vo_table_get_n_rows (dt), ==, 1);
+    g_assert_cmpstr (vo_table_get_string (dt, 0, 0), ==, "7");
   }
 
   g_autofree char *path = data_path ("votable-malformed-truncated.xml");
