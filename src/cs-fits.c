@@ -98,10 +98,22 @@ card_int (const char *card, char key[9], gint64 *value)
   return end != text;
 }
 
+/* TRUE when the value of @card (80 bytes, no NUL) is a quoted string or
+ * empty. */
+static gboolean
+card_is_quoted (const char *card)
+{
+  for (guint i = 10; i < 80; i++)
+    if (card[i] != ' ')
+      return card[i] == '\'';
+  return TRUE;
+}
+
 /* cfitsio allocates and initialises one column struct per TFIELDS as soon as
  * it reads (or walks past) a table header, so a few-KB file announcing
- * TFIELDS = 100000000 costs gigabytes.  Walk the extension headers first
- * and refuse a TFIELDS outside the standard's 0..999.  Anything else odd
+ * TFIELDS = 100000000 costs gigabytes; and it overflows a buffer on an
+ * unquoted 70-character TTYPEn.  Walk the headers first and refuse a
+ * TFIELDS outside the standard's 0..999 and an unquoted TTYPEn.  Anything else odd
  * (truncation, sizes that overflow) just ends the walk: cfitsio reports it. */
 static gboolean
 check_headers (const char *path, GError **error)
@@ -126,6 +138,19 @@ check_headers (const char *path, GError **error)
             if (first && hdu > 1 && strncmp (card, "XTENSION", 8) != 0)
               goto out;
             first = FALSE;
+            if (strncmp (card, "TTYPE", 5) == 0 && card[8] == '='
+                && !card_is_quoted (card))
+              {
+                /* cfitsio copies an unquoted 70-character TTYPEn value
+                 * into a 70-byte buffer with its NUL: a buffer overflow
+                 * (glibc aborts the program).  A TTYPEn is a string. */
+                g_autofree char *name = g_strchomp (g_strndup (card, 8));
+                g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS,
+                             "%s: not a FITS file: HDU %u: %s is not a "
+                             "quoted string", path, hdu, name);
+                ok = FALSE;
+                goto out;
+              }
             if (strncmp (card, "END     ", 8) == 0)
               end = TRUE;
             else if (!card_int (card, key, &v))

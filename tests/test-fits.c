@@ -169,6 +169,44 @@ test_huge_tfields (void)
   g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
 }
 
+/* An unquoted 70-character TTYPEn (found by tests/fuzz: cfitsio copies it
+ * with its NUL into a 70-byte buffer, and glibc aborts the program). */
+static void
+test_unquoted_ttype (void)
+{
+  GString *f = g_string_new (NULL);
+  card (f, "SIMPLE  =                    T");
+  card (f, "BITPIX  =                    8");
+  card (f, "NAXIS   =                    0");
+  card (f, "EXTEND  =                    T");
+  end_header (f);
+  card (f, "XTENSION= 'BINTABLE'");
+  card (f, "BITPIX  =                    8");
+  card (f, "NAXIS   =                    2");
+  card (f, "NAXIS1  =                    4");
+  card (f, "NAXIS2  =                    1");
+  card (f, "PCOUNT  =                    0");
+  card (f, "GCOUNT  =                    1");
+  card (f, "TFIELDS =                    1");
+  g_autofree char *name = g_strnfill (70, 'x');
+  card (f, "TTYPE1  = %s", name);
+  card (f, "TFORM1  = 'J'");
+  end_header (f);
+  guint8 row[4] = { 0, 0, 0, 7 };
+  add_data (f, row, sizeof row);
+  g_autofree char *path = write_file ("ttype.fits", f);
+
+  VoTableCallbacks cb = { 0 };
+  long n1, n2;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cs_fits_table_read (path, &cb, NULL, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_nonnull (strstr (error->message, "TTYPE1 is not a quoted string"));
+  g_clear_error (&error);
+  g_assert_false (cs_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+}
+
 static void
 test_not_fits (void)
 {
@@ -406,6 +444,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fits/image/size", test_image_size);
   g_test_add_func ("/fits/image/not-fits", test_not_fits);
   g_test_add_func ("/fits/huge-tfields", test_huge_tfields);
+  g_test_add_func ("/fits/unquoted-ttype", test_unquoted_ttype);
   g_test_add_func ("/fits/image/footprint", test_footprint);
   g_test_add_func ("/fits/table/read", test_table_read);
   g_test_add_func ("/fits/table/to-votable", test_table_to_votable);
