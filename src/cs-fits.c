@@ -305,11 +305,22 @@ describe_column (fitsfile *f, int c, VoField *field, Column *col, int *status)
   if (fits_read_key (f, TDOUBLE, key, &tzero, NULL, status) == KEY_NO_EXIST)
     *status = 0;
   g_snprintf (key, sizeof key, "TNULL%d", c);
-  if (fits_read_key (f, TLONGLONG, key, &col->tnull, NULL, status)
-      == KEY_NO_EXIST)
+  /* read as text and converted here: cfitsio's own conversion overflows a
+   * message buffer on a long non-integer value (glibc aborts) */
+  char tnull[FLEN_VALUE] = "";
+  if (fits_read_keyword (f, key, tnull, NULL, status) == KEY_NO_EXIST)
     *status = 0;
   else if (*status == 0)
-    col->has_tnull = TRUE;
+    {
+      gint64 v = 0;
+      if (g_ascii_string_to_signed (g_strstrip (tnull), 10, G_MININT64,
+                                    G_MAXINT64, &v, NULL))
+        {
+          col->tnull = v;
+          col->has_tnull = TRUE;
+        }
+      /* else not an integer (an ASCII table's string null): ignored */
+    }
   fits_clear_errmsg ();
   col->scaled = tscal != 1.0 || tzero != 0.0;
   if (fits_read_key (f, TLONGLONG, "PCOUNT", &col->heap_size, NULL, status))

@@ -207,6 +207,53 @@ test_unquoted_ttype (void)
   g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
 }
 
+static gboolean
+count_row (const VoCell *cells, guint n_cells, gpointer user_data)
+{
+  GString *out = user_data;
+  for (guint i = 0; i < n_cells; i++)
+    vo_cell_to_string (&cells[i], out);
+  return TRUE;
+}
+
+/* A TNULLn that is a long string (found by tests/fuzz: cfitsio's integer
+ * conversion overflowed its message buffer and glibc aborted).  Not an
+ * integer, so not a null value: the table reads normally. */
+static void
+test_long_tnull (void)
+{
+  GString *f = g_string_new (NULL);
+  card (f, "SIMPLE  =                    T");
+  card (f, "BITPIX  =                    8");
+  card (f, "NAXIS   =                    0");
+  card (f, "EXTEND  =                    T");
+  end_header (f);
+  card (f, "XTENSION= 'BINTABLE'");
+  card (f, "BITPIX  =                    8");
+  card (f, "NAXIS   =                    2");
+  card (f, "NAXIS1  =                    4");
+  card (f, "NAXIS2  =                    1");
+  card (f, "PCOUNT  =                    0");
+  card (f, "GCOUNT  =                    1");
+  card (f, "TFIELDS =                    1");
+  card (f, "TTYPE1  = 'n'");
+  card (f, "TFORM1  = 'J'");
+  g_autofree char *junk = g_strnfill (68, 'x');
+  card (f, "TNULL1  = '%s'", junk);
+  end_header (f);
+  guint8 row[4] = { 0, 0, 0, 7 };
+  add_data (f, row, sizeof row);
+  g_autofree char *path = write_file ("tnull.fits", f);
+
+  VoTableCallbacks cb = { 0 };
+  cb.row = count_row;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cs_fits_table_read (path, &cb, out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out->str, ==, "7");
+}
+
 static void
 test_not_fits (void)
 {
@@ -445,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fits/image/not-fits", test_not_fits);
   g_test_add_func ("/fits/huge-tfields", test_huge_tfields);
   g_test_add_func ("/fits/unquoted-ttype", test_unquoted_ttype);
+  g_test_add_func ("/fits/long-tnull", test_long_tnull);
   g_test_add_func ("/fits/image/footprint", test_footprint);
   g_test_add_func ("/fits/table/read", test_table_read);
   g_test_add_func ("/fits/table/to-votable", test_table_to_votable);
