@@ -2,8 +2,8 @@
  * The public API takes a path, so each input is written to one private
  * temporary file (made once per process) and read back by
  * cs_fits_image_get_size, cs_fits_image_get_footprint, cs_fits_table_read
- * and cs_fits_table_to_votable.  Seeds: tests/fuzz/seeds/fits (small files
- * made by astropy, see build.sh). */
+ * and cs_fits_table_to_votable.  Seeds: small files made by
+ * make-fits-seeds.py (astropy), see build.sh. */
 #include "fuzz-common.h"
 #include "cs-fits.h"
 #include <stdio.h>
