@@ -1,7 +1,6 @@
 /* fuzz-lockfile.c: SAMP lockfile text (samp_lockfile_parse), with explicit
  * length and, when the input has no NUL, as a NUL-terminated string. */
 #include "fuzz-common.h"
-#include <gio/gio.h> /* samp-lockfile.h uses GIO types without including gio.h */
 #include "samp-lockfile.h"
 #include <string.h>
 
