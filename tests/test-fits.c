@@ -130,8 +130,8 @@ test_image_size (void)
 /* A table header announcing 10^8 columns after a small image (found by
  * tests/fuzz: cfitsio allocated and initialised a column struct for each,
  * gigabytes for a 8640-byte file).  Refused before cfitsio reads it. */
-static void
-test_huge_tfields (void)
+static char *
+make_tfields_file (void)
 {
   GString *f = g_string_new (NULL);
   card (f, "SIMPLE  =                    T");
@@ -152,7 +152,13 @@ test_huge_tfields (void)
   card (f, "GCOUNT  =                    1");
   card (f, "TFIELDS =            100000000");
   end_header (f);
-  g_autofree char *path = write_file ("tfields.fits", f);
+  return write_file ("tfields.fits", f);
+}
+
+static void
+test_huge_tfields (void)
+{
+  g_autofree char *path = make_tfields_file ();
 
   long n1, n2;
   double ra[4], dec[4];
@@ -453,6 +459,103 @@ test_table_read (void)
   g_string_free (c.out, TRUE);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Compressed files: gzip is unpacked to a temporary file (never in memory,
+ * and the header checks apply to what is inside); other packers refused. */
+
+static char *
+gzip_copy (const char *path, const char *name)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_autoptr (GConverter) z = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9));
+  g_autoptr (GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr (GOutputStream) out = g_converter_output_stream_new (mem, z);
+  g_assert_true (g_output_stream_write_all (out, data, len, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  GMemoryOutputStream *m = G_MEMORY_OUTPUT_STREAM (mem);
+  GString *gz = g_string_new_len (g_memory_output_stream_get_data (m),
+                                  (gssize) g_memory_output_stream_get_data_size (m));
+  g_assert_cmpuint (gz->len, <, len);
+  return write_file (name, gz);
+}
+
+static guint
+count_temps (void)
+{
+  g_autoptr (GDir) d = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  const char *n;
+  guint count = 0;
+  while (d != NULL && (n = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (n, "cadc-samp-") && g_str_has_suffix (n, ".fits"))
+      count++;
+  return count;
+}
+
+static void
+test_gzip (void)
+{
+  guint temps = count_temps ();
+  g_autoptr (GError) error = NULL;
+
+  /* an image: the same footprint as the plain file */
+  g_autofree char *img = make_wcs_image ();
+  g_autofree char *img_gz = gzip_copy (img, "wcs.fits.gz");
+  double ra[4], dec[4], ra_gz[4], dec_gz[4];
+  g_assert_true (cs_fits_image_get_footprint (img, ra, dec, &error));
+  g_assert_true (cs_fits_image_get_footprint (img_gz, ra_gz, dec_gz, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 4; i++)
+    {
+      g_assert_cmpfloat (ra_gz[i], ==, ra[i]);
+      g_assert_cmpfloat (dec_gz[i], ==, dec[i]);
+    }
+
+  /* a table: the same rows */
+  g_autofree char *tab = make_table ();
+  g_autofree char *tab_gz = gzip_copy (tab, "table.fits.gz");
+  static const VoTableCallbacks cb = { .table_start = on_table_start,
+                                       .row = on_row,
+                                       .table_end = on_table_end };
+  Collect c = { g_string_new (NULL), 0, NULL, FALSE };
+  g_assert_true (cs_fits_table_read (tab_gz, &cb, &c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (c.out->str, ==, want_rows);
+  g_string_free (c.out, TRUE);
+
+  /* the header guards see the unpacked headers (cfitsio would have
+   * allocated gigabytes for these columns) */
+  g_autofree char *tf = make_tfields_file ();
+  g_autofree char *tf_gz = gzip_copy (tf, "tfields.fits.gz");
+  long n1, n2;
+  g_assert_false (cs_fits_image_get_size (tf_gz, &n1, &n2, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_nonnull (strstr (error->message, "TFIELDS = 100000000"));
+  g_assert_nonnull (strstr (error->message, tf_gz));   /* names the user's file */
+  g_clear_error (&error);
+
+  /* a damaged gzip stream, and a zip archive */
+  GString *bad = g_string_new_len ("\x1f\x8b\x08\x00garbage, not deflate data", 30);
+  g_autofree char *bad_gz = write_file ("bad.fits.gz", bad);
+  g_assert_false (cs_fits_image_get_size (bad_gz, &n1, &n2, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_nonnull (strstr (error->message, "gzip"));
+  g_clear_error (&error);
+  GString *zip = g_string_new_len ("PK\x03\x04\x14\x00\x00\x00", 8);
+  g_autofree char *zip_path = write_file ("img.zip", zip);
+  g_assert_false (cs_fits_image_get_size (zip_path, &n1, &n2, &error));
+  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_nonnull (strstr (error->message, "compressed with zip"));
+  g_clear_error (&error);
+
+  /* no temporary file is left behind, whatever happened */
+  g_assert_cmpuint (count_temps (), ==, temps);
+  const char *names[] = { img_gz, tab_gz, tf_gz, bad_gz, zip_path, tf };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_unlink (names[i]);
+}
+
 static void
 test_table_to_votable (void)
 {
@@ -496,6 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fits/image/footprint", test_footprint);
   g_test_add_func ("/fits/table/read", test_table_read);
   g_test_add_func ("/fits/table/to-votable", test_table_to_votable);
+  g_test_add_func ("/fits/gzip", test_gzip);
   int rc = g_test_run ();
   const char *names[] = { "wcs.fits", "ext.fits", "not.fits", "table.fits" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
