@@ -6,7 +6,7 @@
 #
 # Needs clang with libFuzzer (Debian 12: clang-14, whose libFuzzer runtime
 # ships in the clang package) and the -dev packages the project builds
-# with (pkg-config: glib-2.0 gio-2.0 libxml-2.0 cfitsio; xmlrpc-c-config).
+# with (pkg-config: glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 cfitsio; xmlrpc-c-config).
 # Each harness is compiled with -fsanitize=fuzzer,address,undefined from
 # the project's own .c files (src/, samp/), not from the libtool archives,
 # so the parser code is instrumented.  A minimal config.h is written to
@@ -29,7 +29,7 @@ cat > "$out/config.h" <<'H'
 #define PACKAGE_VERSION "fuzz"
 H
 
-pc() { pkg-config "$@" glib-2.0 gio-2.0 libxml-2.0 cfitsio; }
+pc() { pkg-config "$@" glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 cfitsio; }
 CFLAGS="-g -O1 -std=gnu11 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
  -fno-sanitize-recover=undefined -I$out -I$top/src -I$top/samp -I$here $(pc --cflags) \
  $(xmlrpc-c-config --cflags) -DG_LOG_DOMAIN=\"fuzz\""
