@@ -600,3 +600,21 @@ cadc_auth_check_cert (const char *path, GDateTime *now, GDateTime **not_after,
     *not_after = g_steal_pointer (&expiry);
   return TRUE;
 }
+
+gboolean
+cadc_auth_check_cert_for_use (const char *path, char **warning, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiry = NULL;
+
+  *warning = NULL;
+  if (!cadc_auth_check_cert (path, now, &expiry, error))
+    return FALSE;
+  if (g_date_time_difference (expiry, now) <= 3 * G_TIME_SPAN_DAY)
+    {
+      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
+      *warning = g_strdup_printf ("client certificate (%s) expires on %s; renew it with "
+                                  "cadc-get-cert", path, date);
+    }
+  return TRUE;
+}

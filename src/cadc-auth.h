@@ -126,4 +126,11 @@ GDateTime *cadc_x509_not_after (const guint8 *der, gsize len, GError **error);
 gboolean cadc_auth_check_cert (const char *path, GDateTime *now, GDateTime **not_after,
                                GError **error);
 
+/* cadc_auth_check_cert at the current time, as done before the saved
+ * certificate is used, with cadcutils' early warning: when it is valid but
+ * has 3 days or less left, @warning receives a sentence for the user
+ * ("client certificate (PATH) expires on DATE; renew it with
+ * cadc-get-cert"), otherwise NULL.  (transfer full) */
+gboolean cadc_auth_check_cert_for_use (const char *path, char **warning, GError **error);
+
 G_END_DECLS

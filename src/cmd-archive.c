@@ -164,17 +164,12 @@ cs_archive_fail (GError *e)
 gboolean
 cs_archive_check_cert (CsGlobalOptions *g, const char *path, GError **error)
 {
-  g_autoptr(GDateTime) expiry = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *warning = NULL;
 
-  if (!cadc_auth_check_cert (path, now, &expiry, error))
+  if (!cadc_auth_check_cert_for_use (path, &warning, error))
     return FALSE;
-  if (g_date_time_difference (expiry, now) <= 3 * G_TIME_SPAN_DAY && g->verbosity >= 0)
-    {
-      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
-      fprintf (stderr, "cadc-samp: warning: client certificate (%s) expires on %s; "
-               "renew it with cadc-get-cert\n", path, date);
-    }
+  if (warning != NULL && g->verbosity >= 0)
+    fprintf (stderr, "cadc-samp: warning: %s\n", warning);
   return TRUE;
 }
 

@@ -15,6 +15,16 @@
 #include "vo-error.h"
 #include "vo-vosi.h"
 
+/* A VOSI description as one tab-separated field: tabs and line breaks
+ * become spaces, ends trimmed; NULL gives "".  (transfer full) */
+static char *
+one_line (const char *description)
+{
+  char *d = g_strdup (description ? description : "");
+  g_strdelimit (d, "\t\r\n", ' ');
+  return g_strstrip (d);
+}
+
 static int
 cmd_collections (CsGlobalOptions *g, int argc, char **argv)
 {
@@ -154,9 +164,8 @@ cmd_tables (CsGlobalOptions *g, int argc, char **argv)
             printf ("%s\n", t->name);
           else
             {
-              g_autofree char *d = g_strdup (t->description ? t->description : "");
-              g_strdelimit (d, "\t\r\n", ' ');
-              printf ("%s\t%s\n", t->name, g_strstrip (d));
+              g_autofree char *d = one_line (t->description);
+              printf ("%s\t%s\n", t->name, d);
             }
         }
     }
@@ -186,12 +195,11 @@ cmd_table (CsGlobalOptions *g, int argc, char **argv)
   for (guint i = 0; i < t->columns->len; i++)
     {
       VoVosiColumn *col = t->columns->pdata[i];
-      g_autofree char *d = g_strdup (col->description ? col->description : "");
-      g_strdelimit (d, "\t\r\n", ' ');
+      g_autofree char *d = one_line (col->description);
       printf ("%s\t%s%s%s%s\t%s\t%s\t%s\n", col->name, col->datatype ? col->datatype : "",
               col->arraysize ? "[" : "", col->arraysize ? col->arraysize : "",
               col->arraysize ? "]" : "",
-              col->unit ? col->unit : "", col->ucd ? col->ucd : "", g_strstrip (d));
+              col->unit ? col->unit : "", col->ucd ? col->ucd : "", d);
     }
   return CS_EXIT_OK;
 }

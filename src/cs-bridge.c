@@ -338,17 +338,12 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
 static gboolean
 check_cert (const char *path, GError **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) expiry = NULL;
+  g_autofree char *warning = NULL;
 
-  if (!cadc_auth_check_cert (path, now, &expiry, error))
+  if (!cadc_auth_check_cert_for_use (path, &warning, error))
     return FALSE;
-  if (g_date_time_difference (expiry, now) <= 3 * G_TIME_SPAN_DAY)
-    {
-      g_autofree char *date = g_date_time_format (expiry, "%Y-%m-%d %H:%M:%S UTC");
-      g_warning ("client certificate (%s) expires on %s; renew it with cadc-get-cert",
-                 path, date);
-    }
+  if (warning != NULL)
+    g_warning ("%s", warning);
   return TRUE;
 }
 
