@@ -9,8 +9,8 @@
  * Registers briefly, sends, unregisters (also on SIGINT/SIGTERM).  By
  * default the message is a notification (to --to, else to all
  * subscribers); --call does callAndWait per recipient, in parallel, prints
- * each response and succeeds only if every one is samp.ok.  Local files
- * go out as absolute file:// URLs.
+ * each response and succeeds only if every one is samp.ok or samp.warning
+ * (acted on, with a caveat).  Local files go out as absolute file:// URLs.
  */
 #include "config.h"
 
@@ -43,8 +43,9 @@ static const char usage_text[] =
   "  --id ID         table-id / image-id (default: generated, printed)\n"
   "  --              end of options\n"
   "\n"
-  "Exit status: 0 if sent (with --call: every recipient answered samp.ok), 1 if a\n"
-  "recipient failed or nobody is subscribed, 2 usage, 3 no SAMP hub, 5 file not found.\n";
+  "Exit status: 0 if sent (with --call: every recipient answered samp.ok or\n"
+  "samp.warning), 1 if a recipient failed or nobody is subscribed, 2 usage,\n"
+  "3 no SAMP hub, 5 file not found.\n";
 
 typedef struct {
   char *to;
@@ -405,7 +406,10 @@ do_send (SampClient *c, SendOptions *o, const char *mtype, GVariant *params)
           g_autofree char *json = samp_value_to_json (slots[i].response);
           printf ("%s: %s\n", label, json);
         }
-        if (!samp_response_is_ok (slots[i].response))
+        /* samp.warning: the recipient acted on the message with a caveat
+         * (SAMP 1.3 §3.9), e.g. TOPCAT with no window that uses a position */
+        if (!samp_response_is_ok (slots[i].response)
+            && g_strcmp0 (samp_response_get_status (slots[i].response), "samp.warning") != 0)
           rc = CS_EXIT_FAILED;
         g_variant_unref (slots[i].response);
       }

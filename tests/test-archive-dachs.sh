@@ -86,11 +86,23 @@ JOB=$(grep -o 'async/[a-z0-9]*' "$T/err" | head -1 | cut -d/ -f2)
 cs $TAP job "$JOB" >"$T/job.out"; rc=$?
 check "the async job was deleted afterwards (job ID → error)" [ $rc != 0 ]
 
-# 12-13 job control by hand: create via query --async is covered; jobs lists
-cs $TAP jobs --last 5 >"$T/jobs.out"
-check "jobs lists jobs (ID<TAB>PHASE)" grep -qP '^\w+\t(COMPLETED|PENDING|EXECUTING|QUEUED|ERROR|ABORTED|ARCHIVED)' "$T/jobs.out"
+# 12-13 jobs lists the jobs this test makes itself: one left PENDING, one run
+# to COMPLETED (a new DaCHS has none, and the query --async job is deleted)
+mkjob() {  # POST a UWS job; prints its ID (curl does not follow the 303)
+  curl -s -o /dev/null -w '%{redirect_url}' --data-urlencode LANG=ADQL --data-urlencode \
+    "QUERY=select top 1 observationID from caom2.Observation" "$@" "$URL/tap/async" | sed 's|.*/||'
+}
+PENDING=$(mkjob)
+DONE=$(mkjob)
+curl -s -o /dev/null -d PHASE=RUN "$URL/tap/async/$DONE/phase"
+cs $TAP job "$DONE" --wait >/dev/null
+cs $TAP jobs --last 50 >"$T/jobs.out"
+check "jobs lists this test's PENDING job ($PENDING) as ID<TAB>PHASE" \
+  grep -qP "^$PENDING\tPENDING\t" "$T/jobs.out"
 cs $TAP jobs --phase COMPLETED >"$T/jobs2.out"
-check "jobs --phase COMPLETED lists only COMPLETED" bash -c "! grep -vP '\tCOMPLETED\t' '$T/jobs2.out'"
+check "jobs --phase COMPLETED lists the completed job ($DONE) and only COMPLETED" \
+  bash -c "grep -qP '^$DONE\tCOMPLETED\t' '$T/jobs2.out' && ! grep -vP '\tCOMPLETED\t' '$T/jobs2.out'"
+cs $TAP job "$PENDING" --delete >/dev/null; cs $TAP job "$DONE" --delete >/dev/null
 
 # 14 upload join returns the uploaded rows (a VOTable and a FITS table)
 cat >"$T/up.xml" <<'EOF'

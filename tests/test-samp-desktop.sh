@@ -89,8 +89,11 @@ check "ds9.get cmd=file names our image ($f)" bash -c "[[ '$f' == *img.fits* ]]"
 s=$(get "fits size")
 check "ds9.get fits size is 64 48 ($s)" [ "$(echo $s)" = "64 48" ]
 
-# point: both peers accept coord.pointAt.sky by call
+# point: both peers accept coord.pointAt.sky by call.  TOPCAT answers
+# samp.warning ("coordinate pair not used") when no window of its uses the
+# position, as on a fresh session; SAMP defines a warning as done, so either
+# answer passes, and an error or silence fails
 out=$(timeout 60 "$CADC_SAMP" send point 10.69 41.275 --call --timeout 30 2>&1); rc=$?
 echo "# $out" | tr '\n' ' '; echo
-check "send point --call: every subscriber (TOPCAT, ds9) answered samp.ok (rc=$rc)" \
-    bash -c "[ $rc -eq 0 ] && grep -q topcat <<<'$out' && grep -q SAOImageDS9 <<<'$out'"
+check "send point --call: TOPCAT and ds9 answered samp.ok or samp.warning (rc=$rc)" \
+    bash -c "[ $rc -eq 0 ] && grep -q topcat <<<'$out' && grep -q SAOImageDS9 <<<'$out' && ! grep -q samp.error <<<'$out'"
