@@ -3,37 +3,30 @@
 # --hub=never gives up with exit 3; the default (--hub=auto) starts an
 # in-process hub whose lockfile is private, a real peer (astropy) talks to
 # cadc-samp through it, JSAMP's hubtester passes against it, and SIGTERM
-# removes the lockfile.  Prints TAP.
-set -u
-. "$CS_HARNESS/samp/bridge-env.sh"
-bridge_setup
-N=0
-ok () { N=$((N+1)); if [ "$1" = 0 ]; then echo "ok $N - $2"; else echo "not ok $N - $2"; fi; }
-skip () { N=$((N+1)); echo "ok $N # SKIP $1"; }
-echo "1..7"
+# removes the lockfile.
+. "$(dirname "$0")/lib.sh"
+setup_samp
+plan 7
 
-timeout 30 "$CADC_SAMP" listen --hub=never --tap http://127.0.0.1:9/tap --no-cutouts \
-  >"$BRIDGE_TMP/never.log" 2>&1
+timeout 30 "$CADC_SAMP" listen --hub=never --tap http://127.0.0.1:9/tap --no-cutouts >"$T/never.log" 2>&1
 rc=$?
-[ $rc = 3 ] && grep -q "no SAMP hub" "$BRIDGE_TMP/never.log"
-ok $? "--hub=never without a hub exits 3 saying so (rc $rc)"
+DIAG_FILES=("$T/never.log")
+check "--hub=never without a hub exits 3 saying so (rc $rc)" \
+  eval '[ $rc = 3 ] && grep -q "no SAMP hub" "$T/never.log"'
 
-bridge_spawn listen "$CADC_SAMP" listen --tap http://127.0.0.1:9/tap --no-cutouts
-LPID=$BRIDGE_LAST_PID
-bridge_wait_file "$HOME/.samp" 20
-perms=$(stat -c %a "$HOME/.samp" 2>/dev/null)
-[ "$perms" = 600 ] && grep -q '^samp.profile.version=1.3' "$HOME/.samp"
-ok $? "--hub=auto starts a hub: lockfile $HOME/.samp mode $perms"
+DIAG_FILES=("$LOGS/listen.log")
+spawn listen "$CADC_SAMP" listen --tap http://127.0.0.1:9/tap --no-cutouts
+wait_file "$SAMP_LOCK" 20
+perms=$(stat -c %a "$SAMP_LOCK" 2>/dev/null)
+check "--hub=auto starts a hub: lockfile $SAMP_LOCK mode $perms" \
+  eval '[ "$perms" = 600 ] && grep -q "^samp.profile.version=1.3" "$SAMP_LOCK"'
 
-registered=1
-for _ in $(seq 100); do
-  if "$CADC_SAMP" status --json 2>/dev/null | grep -q '"name": "cadc-samp"'; then registered=0; break; fi
-  sleep 0.2
-done
-ok $registered "cadc-samp is registered with its own hub (status --json)"
+listed () { "$CADC_SAMP" status --json 2>/dev/null | grep -q '"name": "cadc-samp"'; }
+check "cadc-samp is registered with its own hub (status --json)" wait_until 20 listed
 
 if have_astropy; then
-  timeout 60 "$PY" - >"$BRIDGE_TMP/peer.log" 2>&1 <<'PYEOF'
+  DIAG_FILES=("$T/peer.log")
+  timeout 60 "$PY" - >"$T/peer.log" 2>&1 <<'PYEOF'
 import sys, warnings
 warnings.simplefilter("ignore")
 from astropy.samp import SAMPIntegratedClient
@@ -53,27 +46,22 @@ try:
 finally:
     c.disconnect()
 PYEOF
-  rc=$?
-  ok $rc "an astropy peer pings cadc-samp and gets samp.error for ra=abc through the in-process hub"
+  ok $? "an astropy peer pings cadc-samp and gets samp.error for ra=abc through the in-process hub"
 else
   skip "python3-astropy not installed"
 fi
 
 if have_jsamp; then
+  DIAG_FILES=("$T/hubtester.log")
   timeout 120 java -classpath /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp hubtester \
-    >"$BRIDGE_TMP/hubtester.log" 2>&1
-  rc=$?
-  ok $rc "jsamp hubtester passes against listen's in-process hub"
+    >"$T/hubtester.log" 2>&1
+  ok $? "jsamp hubtester passes against listen's in-process hub"
 else
   skip "jsamp not installed"
 fi
 
-kill -TERM "$LPID"
-rc=124
-for _ in $(seq 100); do
-  if ! kill -0 "$LPID" 2>/dev/null; then wait "$LPID"; rc=$?; break; fi
-  sleep 0.1
-done
-ok $([ $rc = 0 ]; echo $?) "SIGTERM: listen exits 0 (rc $rc)"
-[ ! -e "$HOME/.samp" ]
-ok $? "SIGTERM: the in-process hub removed its lockfile"
+DIAG_FILES=("$LOGS/listen.log")
+kill -TERM "$(pid_of listen)"
+wait_exit listen 10
+check "SIGTERM: listen exits 0 (rc $EXIT_RC)" test "$EXIT_RC" = 0
+check "SIGTERM: the in-process hub removed its lockfile" test ! -e "$SAMP_LOCK"
