@@ -1,75 +1,26 @@
-#!/bin/sh
+#!/bin/bash
 # test-hub-peers.sh: TOPCAT (-nohub), ds9 and Aladin register with
 # `cadc-samp hub` under a private Xvfb and exchange table.load.votable,
 # image.load.fits and coord.pointAt.sky through it.  Loads are proven the
 # way the harness README describes (TOPCAT table.get.stil, ds9.get
 # cmd=file, Aladin script.aladin.send status), pointAt both into the
 # peers and out of them (Aladin and ds9 emit it, an astropy client here
-# receives it through our hub).  Private HOME/user.home/lockfile/XPA.
-
-PY=${PYTHON_ASTROPY:-/usr/bin/python3}
-CADC_SAMP=${CADC_SAMP:-../src/cadc-samp}
+# receives it through our hub).  A peer that is not installed is skipped.
+. "$(dirname "$0")/lib.sh"
 ALADIN_JAR=${ALADIN_JAR:-/usr/share/java/aladin.jar}
+need_cmds Xvfb; need_astropy
+HAVE_TOPCAT=0; have topcat && HAVE_TOPCAT=1
+HAVE_DS9=0; have ds9 xpans && HAVE_DS9=1
+HAVE_ALADIN=0; have java && [ -r "$ALADIN_JAR" ] && HAVE_ALADIN=1
+setup_samp                              # Aladin reads $user.home/.samp: the same lockfile
+mkdir -p "$HOME/.aladin" "$T/data"
+export DS9_TITLE=ds9hub$$
+plan 11
+start_xvfb || bail "Xvfb did not start"
+spawn hub "$CADC_SAMP" hub
+wait_file "$SAMP_LOCK" 10 || bail "cadc-samp hub wrote no lockfile"
 
-if ! command -v Xvfb >/dev/null 2>&1; then
-    echo "1..0 # SKIP Xvfb not installed"; exit 0
-fi
-if ! "$PY" -c 'import astropy.samp, astropy.io.fits' 2>/dev/null; then
-    echo "1..0 # SKIP astropy (python3-astropy) not installed"; exit 0
-fi
-HAVE_TOPCAT=0; command -v topcat >/dev/null 2>&1 && HAVE_TOPCAT=1
-HAVE_DS9=0; command -v ds9 >/dev/null 2>&1 && command -v xpans >/dev/null 2>&1 && HAVE_DS9=1
-HAVE_ALADIN=0; command -v java >/dev/null 2>&1 && [ -r "$ALADIN_JAR" ] && HAVE_ALADIN=1
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-hub-peers.XXXXXX") || exit 1
-PGIDS=""
-launch() {   # name cmd... : own session, so the whole group can be killed
-    name=$1; shift
-    setsid "$@" </dev/null >"$T/$name.log" 2>&1 &
-    PGIDS="$PGIDS $!"
-    eval "PID_$name=$!"
-}
-cleanup() {
-    for p in $PGIDS; do kill -TERM -"$p" 2>/dev/null; done
-    i=0
-    while [ $i -lt 30 ]; do
-        alive=0
-        for p in $PGIDS; do kill -0 -"$p" 2>/dev/null && alive=1; done
-        [ $alive = 0 ] && break
-        sleep 0.2; i=$((i + 1))
-    done
-    for p in $PGIDS; do kill -KILL -"$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-mkdir -p "$T/home/.aladin" "$T/tmp" "$T/xpa" "$T/data"
-HOME=$T/home
-SAMP_HUB=std-lockurl:file://$T/home/.samp      # Aladin reads $user.home/.samp: same file
-JAVA_TOOL_OPTIONS="-Duser.home=$T/home -Djava.io.tmpdir=$T/tmp"
-XPA_METHOD=local
-XPA_TMPDIR=$T/xpa
-TMPDIR=$T/tmp
-DS9_TITLE=ds9hub$$
-export HOME SAMP_HUB JAVA_TOOL_OPTIONS XPA_METHOD XPA_TMPDIR TMPDIR DS9_TITLE
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
-
-# Xvfb picks a free display itself and reports it on fd 3
-launch xvfb sh -c 'exec Xvfb -displayfd 3 -screen 0 1600x1200x24 -nolisten tcp -noreset 3>"$0"' "$T/display"
-i=0
-while [ ! -s "$T/display" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if [ ! -s "$T/display" ]; then
-    echo "1..1"; echo "not ok 1 - Xvfb did not start"; exit 1
-fi
-DISPLAY=:$(head -n1 "$T/display")
-export DISPLAY
-
-launch hub "$CADC_SAMP" hub
-i=0
-while [ ! -s "$T/home/.samp" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-
-"$PY" - "$T/data" <<'EOF'
+"$PY" - "$T/data" <<'PYEOF'
 import sys, numpy as np
 from astropy.io import fits
 d = sys.argv[1]
@@ -86,17 +37,18 @@ open(d + "/hubtab.vot", "w").write("""<?xml version="1.0"?>
 <FIELD name="dec" datatype="double" unit="deg" ucd="pos.eq.dec;meta.main"/>
 <DATA><TABLEDATA>%s</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
 """ % rows)
-EOF
+PYEOF
 
-[ $HAVE_TOPCAT = 1 ] && launch topcat topcat -nohub
+[ $HAVE_TOPCAT = 1 ] && spawn topcat topcat -nohub
 if [ $HAVE_DS9 = 1 ]; then
-    launch xpans xpans -f "$XPA_TMPDIR/xpans_unix" -l "$XPA_TMPDIR/xpans.log"
-    launch ds9 ds9 -title "$DS9_TITLE" -geometry 800x800+0+0
+  start_xpans
+  spawn ds9 ds9 -title "$DS9_TITLE" -geometry 800x800+0+0
 fi
-[ $HAVE_ALADIN = 1 ] && launch aladin java -Xmx1024m -jar "$ALADIN_JAR" \
-    -local -noreleasetest -nolog -noplugin -location=300,100,1250,900
+[ $HAVE_ALADIN = 1 ] && spawn aladin java -Xmx1024m -jar "$ALADIN_JAR" \
+  -local -noreleasetest -nolog -noplugin -location=300,100,1250,900
 
-cat >"$T/drive.py" <<'EOF'
+# The driver (one astropy client) reports "RC DESCRIPTION" or "SKIP REASON" lines.
+cat >"$T/drive.py" <<'PYEOF'
 import os, re, subprocess, sys, time, urllib.request, warnings
 warnings.simplefilter("ignore")
 from astropy.samp import SAMPIntegratedClient
@@ -104,13 +56,13 @@ from astropy.samp import SAMPIntegratedClient
 data, have_topcat, have_ds9, have_aladin = sys.argv[1], *(a == "1" for a in sys.argv[2:5])
 n = 0
 failed = 0
-def ok(cond, what, skip=None):
+def ok(cond, what, skip=None):    # one result line for the shell: "RC|SKIP DESCRIPTION"
     global n, failed
     n += 1
     if skip:
-        print("ok %d # SKIP %s" % (n, skip), flush=True)
+        print("SKIP %s" % skip, flush=True)
         return
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, what), flush=True)
+    print("%d %s" % (0 if cond else 1, what), flush=True)
     failed += 0 if cond else 1
 
 def wait_for(pred, timeout, step=0.2):
@@ -125,7 +77,6 @@ def wait_for(pred, timeout, step=0.2):
         time.sleep(step)
     return None
 
-print("1..11", flush=True)
 me = SAMPIntegratedClient(name="hub-peers-test")
 me.connect()
 got = []
@@ -260,12 +211,9 @@ else:
     ok(False, "", "ds9 not available")
 me.disconnect()
 sys.exit(1 if failed else 0)
-EOF
+PYEOF
 
-timeout 240 "$PY" "$T/drive.py" "$T/data" $HAVE_TOPCAT $HAVE_DS9 $HAVE_ALADIN 2>"$T/drive.err"
-rc=$?
-if [ $rc -ne 0 ]; then
-    sed 's/^/# drive: /' "$T/drive.err" | tail -20
-    sed 's/^/# hub: /' "$T/hub.log" | tail -20
-fi
-exit $rc
+DIAG_FILES=("$T/drive.err" "$LOGS/hub.log")
+while read -r rc desc; do
+  if [ "$rc" = SKIP ]; then skip "$desc"; else ok "$rc" "$desc"; fi
+done < <(timeout 240 "$PY" "$T/drive.py" "$T/data" $HAVE_TOPCAT $HAVE_DS9 $HAVE_ALADIN 2>"$T/drive.err")
