@@ -7,7 +7,9 @@
 #  - login refuses a plain-http login URL unless --insecure;
 #  - ~/.netrc machines match the host exactly;
 #  - a use="full" DataLink interface called with ?ID=... gets only what it
-#    lists.
+#    lists;
+#  - `listen` asked by a SAMP peer to load an http:// image elsewhere fetches
+#    it anonymously.
 # No network: tests/harness/login/login-server.py is the services and, named
 # by http_proxy, the recording stand-in proxy that sees what would have
 # crossed the network to http://archive.example.org.
@@ -19,11 +21,13 @@ PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-archive-creds.XXXXXX")
 cleanup() {
   exec 7>&- 2>/dev/null
+  [ -n "${LISTEN_PID:-}" ] && kill -TERM -- "-$LISTEN_PID" 2>/dev/null
   [ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config NETRC=$T/netrc
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_CACHE_HOME=$T/home/.cache NETRC=$T/netrc
+unset SAMP_HUB
 mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
 unset CADC_REGISTRY_URL CADC_SAMP_COOKIE_DOMAINS CADC_SAMP_REGISTRY_FALLBACKS
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
@@ -59,9 +63,9 @@ reset_log() { cat "$T/server.log" >>"$T/all.log" 2>/dev/null; : >"$T/server.log"
 export -f reqs; export PY T
 Q="select owner from t"
 
-echo "1..14"
+echo "1..16"
 if [ -z "$PORT" ]; then
-  for i in $(seq 1 14); do echo "not ok $i - login server did not start"; done
+  for i in $(seq 1 16); do echo "not ok $i - login server did not start"; done
   sed 's/^/# /' "$T/server.err"; exit 0
 fi
 
@@ -149,7 +153,24 @@ for v in "dl:anonymous only:none" "dlc:the certificate only:none" "dlk:the cooki
     bash -c "[ $rc = 0 ] && grep -q '/files/0.fits' '$T/out' && reqs 'any(x[\"path\"].startswith(\"/$svc/links?ID=\") and $cond for x in r)' && reqs 'all($cond for x in r if x[\"path\"].startswith(\"/$svc/links\"))'"
 done
 
-# 14 over the whole run: what went through the proxy never held a secret
+# --- listen: a SAMP peer names an http image URL ----------------------------
+# 14-15 (own hub in this HOME; the peer is `cadc-samp send`)
+cs login --user alice <"$T/pw" >/dev/null
+http_proxy=$PROXY setsid timeout 120 "$CADC_SAMP" listen --hub=always --tap "$B/tap" --no-cutouts \
+  >"$T/listen.out" 2>"$T/listen.err" </dev/null &
+LISTEN_PID=$!
+for _ in $(seq 1 100); do grep -q 'listening;' "$T/listen.err" && break; sleep 0.2; done
+reset_log
+cs send image "$FAR/img.fits" --call --timeout 30 >"$T/out"
+cs send image "$B/img.fits" --call --timeout 30 >>"$T/out"
+sleep 0.5
+check "listen fetches a peer's http image elsewhere without cookie (proxy record), warning in its log" \
+  bash -c "reqs 'any(x[\"proxied\"] and x[\"path\"] == \"$FAR/img.fits\" and x[\"cookie\"] is None and x[\"authorization\"] is None for x in r)' && [ \$(grep -c 'warning: not sending credentials to $FAR' '$T/listen.err') = 1 ]"
+check "listen fetches a peer's http image on 127.0.0.1 with the cookie, not via the proxy" \
+  bash -c "reqs 'any(not x[\"proxied\"] and x[\"path\"] == \"/img.fits\" and (x[\"cookie\"] or \"\").startswith(\"CADC_SSO=\") for x in r)'"
+kill -TERM -- "-$LISTEN_PID" 2>/dev/null; wait "$LISTEN_PID" 2>/dev/null; LISTEN_PID=
+
+# 16 over the whole run: what went through the proxy never held a secret
 reset_log
 check "no Cookie, Authorization, token or password in anything the proxy saw" \
   bash -c "grep -qF '\"proxied\": true' '$T/all.log' && ! grep -F '\"proxied\": true' '$T/all.log' | grep -qE 'CADC_SSO|Basic |Bearer |tok-|s3cret'"
