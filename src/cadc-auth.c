@@ -542,7 +542,7 @@ warn_withheld (CadcAuth *auth, const char *host)
   g_autofree char *origin = NULL;
   g_autofree char *msg = NULL;
 
-  origin = g_strdup_printf ("http://%s", host);
+  origin = g_strdup_printf (strchr (host, ':') != NULL ? "http://[%s]" : "http://%s", host);
   if (g_hash_table_contains (auth->warned, origin))
     return;
   msg = g_strdup_printf ("not sending credentials to %s: plain http (they go over https "
