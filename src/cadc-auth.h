@@ -74,7 +74,9 @@ gboolean cadc_auth_host_in_domains (CadcAuth *auth, const char *host);
  * (token, cookie, Basic password, login password): TRUE for any https://
  * URL and for http:// URLs whose host is a loopback origin -- the name
  * "localhost", an IPv4 address 127.x.y.z in plain dotted-decimal form, or
- * the IPv6 address ::1 in brackets -- which never leave the machine.
+ * the IPv6 address ::1 in brackets -- which never leave the machine
+ * (libcurl >= 7.78 resolves "localhost" to loopback itself, never via DNS
+ * or /etc/hosts).
  * Everything else is FALSE: other schemes, other hosts, user information
  * ("http://127.0.0.1@evil.example"), percent-encoded or backslashed
  * authorities, "localhost.example", "127.0.0.1.evil.example".  Pure. */
