@@ -5,7 +5,9 @@
  * crash never leaves a half-written or world-readable secret.  The token
  * is only ever placed into a Cookie (or Bearer) header for hosts inside
  * the configured domains; the netrc password only into curl's Basic auth
- * for the exact host it names.  See cadc-auth.h.
+ * for the exact host it names; neither to a URL that
+ * cadc_auth_url_trustworthy() refuses (plain http off loopback).  See
+ * cadc-auth.h.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,6 +32,9 @@ struct _CadcAuth {
   char *token;
   char *cert;
   char **domains;
+  CadcAuthWarnFunc warn;
+  gpointer warn_data;
+  GHashTable *warned;         /* "scheme://host" already warned about */
 };
 
 static void
@@ -60,7 +66,15 @@ cadc_auth_new_anonymous (void)
   CadcAuth *auth = g_new0 (CadcAuth, 1);
 
   auth->domains = configured_domains ();
+  auth->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return auth;
+}
+
+void
+cadc_auth_set_warn_func (CadcAuth *auth, CadcAuthWarnFunc func, gpointer user_data)
+{
+  auth->warn = func;
+  auth->warn_data = user_data;
 }
 
 void
@@ -107,6 +121,7 @@ cadc_auth_free (CadcAuth *auth)
   wipe_free (auth->token);
   g_free (auth->cert);
   g_strfreev (auth->domains);
+  g_hash_table_unref (auth->warned);
   g_free (auth);
 }
 
@@ -237,116 +252,250 @@ cadc_auth_host_in_domains (CadcAuth *auth, const char *host)
   return FALSE;
 }
 
-/* netrc tokens: whitespace separated, "quoted strings" allowed; macdef
- * bodies run to the next blank line and are skipped. */
-gboolean
-cadc_netrc_lookup (const char *path, const char *machine, gboolean substring, char **login,
-                   char **password, GError **error)
+/* One netrc token at *p (after whitespace and comments), or NULL at the
+ * end.  Quoted tokens may hold whitespace and escapes, as curl reads them. */
+static char *
+netrc_token (const char **pp, const char *path, GError **error)
 {
-  g_autofree char *def = NULL;
+  const char *p = *pp;
+  GString *tok;
+
+  for (;;)
+    {
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '#')
+        break;
+      while (*p != '\0' && *p != '\n')
+        p++;
+    }
+  if (*p == '\0')
+    {
+      *pp = p;
+      return NULL;
+    }
+  tok = g_string_new (NULL);
+  if (*p == '"')
+    {
+      for (p++; *p != '\0' && *p != '"'; p++)
+        {
+          char ch = *p;
+          if (ch == '\\' && p[1] != '\0')
+            {
+              ch = *++p;
+              ch = ch == 'n' ? '\n' : ch == 'r' ? '\r' : ch == 't' ? '\t' : ch;
+            }
+          g_string_append_c (tok, ch);
+        }
+      if (*p != '"')
+        {
+          memset (tok->str, 0, tok->len);
+          g_string_free (tok, TRUE);
+          g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_FILE,
+                       "netrc %s: unterminated quoted string", path);
+          *pp = p;
+          return NULL;
+        }
+      p++;
+    }
+  else
+    while (*p != '\0' && !g_ascii_isspace (*p))
+      g_string_append_c (tok, *p++);
+  *pp = p;
+  return g_string_free (tok, FALSE);
+}
+
+/* A macro definition: the rest of the "macdef NAME" line, then lines up to
+ * and including the first empty one. */
+static const char *
+netrc_skip_macdef (const char *p)
+{
+  p += strcspn (p, "\n");
+  while (*p == '\n')
+    {
+      p++;
+      if (*p == '\n' || (*p == '\r' && p[1] == '\n'))
+        return p + (*p == '\r' ? 2 : 1);
+      p += strcspn (p, "\n");
+    }
+  return p;
+}
+
+gboolean
+cadc_netrc_lookup (const char *path, const char *machine, char **login, char **password,
+                   GError **error)
+{
+  enum { NONE, MATCH, DEFAULT, OTHER } entry = NONE;
+  g_autofree char *def_path = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GPtrArray) toks = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) local = NULL;
+  char *m_login = NULL, *m_pw = NULL, *d_login = NULL, *d_pw = NULL;
+  gboolean matched = FALSE, have_default = FALSE, ok = FALSE;
   const char *p;
-  gboolean in_match = FALSE, found = FALSE;
+  gsize len = 0;
 
   *login = NULL;
   *password = NULL;
   if (path == NULL)
     path = g_getenv ("NETRC");
   if (path == NULL)
-    path = def = g_build_filename (g_get_home_dir (), ".netrc", NULL);
-  if (!g_file_get_contents (path, &text, NULL, &local))
+    path = def_path = g_build_filename (g_get_home_dir (), ".netrc", NULL);
+  if (!g_file_get_contents (path, &text, &len, &local))
     {
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return FALSE;
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "netrc %s: ", path);
       return FALSE;
     }
-  for (p = text; *p != '\0';)
+  for (p = text;;)
     {
-      GString *tok;
-      while (g_ascii_isspace (*p))
-        p++;
-      if (*p == '\0')
+      g_autofree char *tok = netrc_token (&p, path, &local);
+      char **slot = NULL;
+
+      if (tok == NULL)
         break;
-      if (*p == '#')
+      if (strcmp (tok, "machine") == 0 || strcmp (tok, "default") == 0)
         {
-          while (*p != '\0' && *p != '\n')
-            p++;
+          if (entry == MATCH)
+            break;                      /* the first matching machine wins */
+          entry = OTHER;
+          if (strcmp (tok, "default") == 0)
+            {
+              if (!have_default)
+                entry = DEFAULT;
+              have_default = TRUE;
+            }
+          else
+            {
+              g_autofree char *name = netrc_token (&p, path, &local);
+              if (name != NULL && machine != NULL && g_ascii_strcasecmp (name, machine) == 0)
+                {
+                  entry = MATCH;
+                  matched = TRUE;
+                }
+              if (name == NULL)
+                break;
+            }
           continue;
         }
-      tok = g_string_new (NULL);
-      if (*p == '"')
+      if (strcmp (tok, "macdef") == 0)
         {
-          for (p++; *p != '\0' && *p != '"'; p++)
-            {
-              if (*p == '\\' && p[1] != '\0')
-                p++;
-              g_string_append_c (tok, *p);
-            }
-          if (*p != '"')
-            {
-              g_string_free (tok, TRUE);
-              g_set_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_FILE,
-                           "netrc %s: unterminated quoted string", path);
-              return FALSE;
-            }
-          p++;
-        }
-      else
-        while (*p != '\0' && !g_ascii_isspace (*p))
-          g_string_append_c (tok, *p++);
-      if (strcmp (tok->str, "macdef") == 0)
-        {
-          const char *end = strstr (p, "\n\n");
-          p = end != NULL ? end + 2 : p + strlen (p);
-          g_string_free (tok, TRUE);
+          p = netrc_skip_macdef (p);
           continue;
         }
-      g_ptr_array_add (toks, g_string_free (tok, FALSE));
+      if (strcmp (tok, "login") == 0)
+        slot = entry == MATCH ? &m_login : entry == DEFAULT ? &d_login : NULL;
+      else if (strcmp (tok, "password") == 0)
+        slot = entry == MATCH ? &m_pw : entry == DEFAULT ? &d_pw : NULL;
+      else if (strcmp (tok, "account") != 0)
+        continue;                       /* unknown token: ignored, as curl does */
+      {
+        char *value = netrc_token (&p, path, &local);
+        if (value == NULL)
+          break;
+        if (slot != NULL && *slot == NULL)
+          *slot = value;
+        else
+          wipe_free (value);
+      }
     }
-  for (guint i = 0; i < toks->len && !found; i++)
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (matched && m_login != NULL && m_pw != NULL)
     {
-      const char *t = toks->pdata[i];
-      if (strcmp (t, "machine") == 0 || strcmp (t, "default") == 0)
-        {
-          if (in_match && (*login != NULL || *password != NULL))
-            found = TRUE;
-          if (found)
-            break;
-          if (strcmp (t, "default") == 0)
-            in_match = TRUE;
-          else if (i + 1 < toks->len)
-            {
-              const char *m = toks->pdata[++i];
-              in_match = substring ? strstr (m, machine) != NULL
-                                   : g_ascii_strcasecmp (m, machine) == 0;
-            }
-          continue;
-        }
-      if (!in_match || i + 1 >= toks->len)
-        continue;
-      if (strcmp (t, "login") == 0)
-        {
-          g_free (*login);
-          *login = g_strdup (toks->pdata[++i]);
-        }
-      else if (strcmp (t, "password") == 0)
-        {
-          wipe_free (*password);
-          *password = g_strdup (toks->pdata[++i]);
-        }
-      else if (strcmp (t, "account") == 0)
-        i++;
+      *login = g_steal_pointer (&m_login);
+      *password = g_steal_pointer (&m_pw);
+      ok = TRUE;
     }
-  for (guint i = 0; i < toks->len; i++)
-    memset (toks->pdata[i], 0, strlen (toks->pdata[i]));
-  if (*login != NULL && *password != NULL)
+  else if (!matched && d_login != NULL && d_pw != NULL)
+    {
+      *login = g_steal_pointer (&d_login);
+      *password = g_steal_pointer (&d_pw);
+      ok = TRUE;
+    }
+  g_free (m_login);
+  wipe_free (m_pw);
+  g_free (d_login);
+  wipe_free (d_pw);
+  memset (text, 0, len);
+  return ok;
+}
+
+/* ======================== which URLs may carry credentials ============== */
+
+/* "127.x.y.z": four dot-separated decimal numbers 0..255 without leading
+ * zeros (no "127.1", no octal, no hex, no trailing dot), the first 127. */
+static gboolean
+is_loopback_ipv4 (const char *h)
+{
+  int parts = 0;
+
+  for (const char *p = h;; p++)
+    {
+      const char *start = p;
+      unsigned v = 0;
+      while (g_ascii_isdigit (*p) && p - start < 3)
+        v = v * 10 + (unsigned) (*p++ - '0');
+      if (p == start || v > 255 || (*start == '0' && p - start > 1))
+        return FALSE;
+      if (parts == 0 && v != 127)
+        return FALSE;
+      parts++;
+      if (*p == '\0')
+        return parts == 4;
+      if (*p != '.' || parts == 4)
+        return FALSE;
+    }
+}
+
+gboolean
+cadc_auth_url_trustworthy (const char *url)
+{
+  g_autofree char *authority = NULL;
+  const char *host, *port = NULL, *a;
+  char *close;
+
+  if (url == NULL)
+    return FALSE;
+  if (g_ascii_strncasecmp (url, "https://", 8) == 0)
     return TRUE;
-  g_clear_pointer (login, g_free);
-  g_clear_pointer (password, wipe_free);
-  return FALSE;
+  if (g_ascii_strncasecmp (url, "http://", 7) != 0)
+    return FALSE;
+  a = url + 7;
+  authority = g_strndup (a, strcspn (a, "/?#"));
+  /* user information, escapes or odd characters: not a plain host[:port] */
+  if (strpbrk (authority, "@%\\ \t\r\n") != NULL)
+    return FALSE;
+  host = authority;
+  if (*authority == '[')
+    {
+      g_autoptr(GInetAddress) addr = NULL;
+      close = strchr (authority, ']');
+      if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+        return FALSE;
+      *close = '\0';
+      port = close[1] == ':' ? close + 2 : NULL;
+      host = authority + 1;
+      addr = g_inet_address_new_from_string (host);
+      if (addr == NULL || g_inet_address_get_family (addr) != G_SOCKET_FAMILY_IPV6
+          || !g_inet_address_get_is_loopback (addr))
+        return FALSE;
+    }
+  else
+    {
+      char *colon = strchr (authority, ':');
+      if (colon != NULL)
+        {
+          *colon = '\0';
+          port = colon + 1;
+        }
+      if (g_ascii_strcasecmp (host, "localhost") != 0 && !is_loopback_ipv4 (host))
+        return FALSE;
+    }
+  for (const char *d = port; d != NULL && *d != '\0'; d++)
+    if (!g_ascii_isdigit (*d))
+      return FALSE;
+  return TRUE;
 }
 
 /* ======================== per-URL choice ================================ */
@@ -358,7 +507,8 @@ allows (const char *const *allowed, const char *method)
 }
 
 guint
-cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains, gboolean https)
+cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains, gboolean https,
+                  gboolean trustworthy)
 {
   static const struct { guint kind; const char *method; } order[] = {
     { CADC_CRED_CERT, VO_SECURITY_CERT },
@@ -366,7 +516,7 @@ cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains, g
     { CADC_CRED_BASIC, VO_SECURITY_BASIC },
     { CADC_CRED_TOKEN, VO_SECURITY_TOKEN },
   };
-  guint usable = held;
+  guint usable = trustworthy ? held : 0;
 
   if (!in_domains)
     usable &= ~(guint) (CADC_CRED_COOKIE | CADC_CRED_TOKEN);
@@ -385,12 +535,33 @@ cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains, g
   return CADC_CRED_NONE;
 }
 
+/* Tells the user, once per scheme+host, that an http URL got nothing. */
+static void
+warn_withheld (CadcAuth *auth, const char *host)
+{
+  g_autofree char *origin = NULL;
+  g_autofree char *msg = NULL;
+
+  origin = g_strdup_printf (strchr (host, ':') != NULL ? "http://[%s]" : "http://%s", host);
+  if (g_hash_table_contains (auth->warned, origin))
+    return;
+  msg = g_strdup_printf ("not sending credentials to %s: plain http (they go over https "
+                         "only, or http to this machine); the request is anonymous", origin);
+  g_hash_table_add (auth->warned, g_steal_pointer (&origin));
+  if (auth->warn != NULL)
+    auth->warn (msg, auth->warn_data);
+  else
+    fprintf (stderr, "cadc-samp: warning: %s\n", msg);
+}
+
 VoHttpCredentials *
 cadc_auth_credentials_for (CadcAuth *auth, const char *url, const char *const *allowed)
 {
   g_autofree char *host = vo_http_url_host (url);
   VoHttpCredentials *c = g_new0 (VoHttpCredentials, 1);
   gboolean in_domains = cadc_auth_host_in_domains (auth, host);
+  gboolean https = g_ascii_strncasecmp (url, "https:", 6) == 0;
+  gboolean trustworthy = cadc_auth_url_trustworthy (url);
   char *user = NULL, *pw = NULL;
   guint held = 0, chosen;
 
@@ -398,10 +569,13 @@ cadc_auth_credentials_for (CadcAuth *auth, const char *url, const char *const *a
     held |= CADC_CRED_COOKIE | CADC_CRED_TOKEN;
   if (auth->cert != NULL)
     held |= CADC_CRED_CERT;
-  if (host != NULL && cadc_netrc_lookup (NULL, host, FALSE, &user, &pw, NULL))
+  if (host != NULL && cadc_netrc_lookup (NULL, host, &user, &pw, NULL))
     held |= CADC_CRED_BASIC;
-  chosen = cadc_auth_choose (allowed, held, in_domains,
-                             g_ascii_strncasecmp (url, "https:", 6) == 0);
+  chosen = cadc_auth_choose (allowed, held, in_domains, https, trustworthy);
+  /* held back only because of plain http: say so */
+  if (!trustworthy && host != NULL
+      && cadc_auth_choose (allowed, held, in_domains, https, TRUE) != CADC_CRED_NONE)
+    warn_withheld (auth, host);
   if (chosen & CADC_CRED_COOKIE)
     c->cookie = g_strdup_printf ("CADC_SSO=\"%s\"", auth->token);
   if (chosen & CADC_CRED_TOKEN)
@@ -413,6 +587,7 @@ cadc_auth_credentials_for (CadcAuth *auth, const char *url, const char *const *a
       c->basic_user = g_steal_pointer (&user);
       c->basic_password = g_steal_pointer (&pw);
     }
+  c->direct = chosen != CADC_CRED_NONE && !https;
   g_free (user);
   wipe_free (pw);
   return c;

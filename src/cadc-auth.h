@@ -11,6 +11,10 @@
  *  - HTTP Basic credentials from ~/.netrc ($NETRC overrides the path) for
  *    the machine that equals the request's host, sent only when the server
  *    answers 401 (DaCHS protects embargoed files that way).
+ * Token, cookie and Basic go only to potentially trustworthy URLs
+ * (cadc_auth_url_trustworthy: https, or http to a loopback host), like a
+ * browser's Secure cookie; any other http URL is served anonymously, with
+ * a one-line warning per host when something was held back.
  * Which of these goes with a request follows the services' capabilities
  * (reference/cadc-protocol.md §6.3), see cadc_auth_choose().
  * Login state lives in $XDG_CONFIG_HOME/cadc-samp/auth.ini, mode 0600,
@@ -65,13 +69,36 @@ void cadc_auth_set_cookie_domains (CadcAuth *auth, const char *const *domains);
  * inside ".b.c" and "b.c"; "xb.c" is not). */
 gboolean cadc_auth_host_in_domains (CadcAuth *auth, const char *host);
 
-/* Looks up @machine (exact, case-insensitive) in the netrc file at @path
- * (NULL = $NETRC or ~/.netrc), or, when @substring, the first machine whose
- * name contains @machine (cadctap's rule for the login host).  The
- * "default" entry matches anything.  Returns FALSE without error when not
- * found; FALSE with @error when the file cannot be parsed. */
-gboolean cadc_netrc_lookup (const char *path, const char *machine, gboolean substring,
-                            char **login, char **password, GError **error);
+/* The W3C Secure Contexts rule that browsers apply to Secure cookies, and
+ * the only place cadc-samp decides whether a URL may carry a credential
+ * (token, cookie, Basic password, login password): TRUE for any https://
+ * URL and for http:// URLs whose host is a loopback origin -- the name
+ * "localhost", an IPv4 address 127.x.y.z in plain dotted-decimal form, or
+ * the IPv6 address ::1 in brackets -- which never leave the machine
+ * (libcurl >= 7.78 resolves "localhost" to loopback itself, never via DNS
+ * or /etc/hosts).
+ * Everything else is FALSE: other schemes, other hosts, user information
+ * ("http://127.0.0.1@evil.example"), percent-encoded or backslashed
+ * authorities, "localhost.example", "127.0.0.1.evil.example".  Pure. */
+gboolean cadc_auth_url_trustworthy (const char *url);
+
+/* Called with a one-line message when credentials are held back from a
+ * URL (once per scheme+host per CadcAuth).  The default writes
+ * "cadc-samp: warning: MESSAGE" to stderr. */
+typedef void (*CadcAuthWarnFunc) (const char *message, gpointer user_data);
+void cadc_auth_set_warn_func (CadcAuth *auth, CadcAuthWarnFunc func, gpointer user_data);
+
+/* Looks up @machine in the netrc file at @path (NULL = $NETRC or
+ * ~/.netrc) as curl does: the first "machine" entry whose name equals
+ * @machine (case-insensitive; never a substring), else the "default"
+ * entry, else nothing.  Tokens are whitespace separated, "quoted" values
+ * may hold spaces and \" \\ \n \r \t escapes, "account" values are
+ * skipped, "macdef NAME" skips its body up to the next empty line, '#'
+ * starts a comment.  The entry must have both login and password.
+ * Returns FALSE without error when not found; FALSE with @error when the
+ * file cannot be read or parsed. */
+gboolean cadc_netrc_lookup (const char *path, const char *machine, char **login,
+                            char **password, GError **error);
 
 /* --- per-URL choice (§6.3) ---------------------------------------------- */
 
@@ -88,7 +115,8 @@ typedef enum {
  * loaded capability describes it.  @held: what we hold (COOKIE|TOKEN for
  * a token, CERT, BASIC for a netrc entry naming the URL's host).
  * @in_domains: the host is inside the cookie domains.  @https: the URL is
- * https.
+ * https.  @trustworthy: cadc_auth_url_trustworthy (URL).
+ *  - Nothing goes to an untrustworthy URL (plain http off loopback).
  *  - The token (COOKIE/TOKEN) never leaves the cookie domains; the
  *    certificate is used for https only.
  *  - Described URL: the held credentials the capability allows; of these
@@ -99,10 +127,13 @@ typedef enum {
  *    answering a 401 from the netrc host.
  * Returns: a CadcCredKind mask. */
 guint cadc_auth_choose (const char *const *allowed, guint held, gboolean in_domains,
-                        gboolean https);
+                        gboolean https, gboolean trustworthy);
 
 /* The credentials for @url given the capabilities' @allowed methods (as
- * for cadc_auth_choose).  Returns: (transfer full). */
+ * for cadc_auth_choose).  When the URL is not trustworthy but something
+ * would have been sent over https, the warn function is told (once per
+ * host).  Credentials for http on loopback come with direct = TRUE (no
+ * proxy may see them).  Returns: (transfer full). */
 VoHttpCredentials *cadc_auth_credentials_for (CadcAuth *auth, const char *url,
                                               const char *const *allowed);
 

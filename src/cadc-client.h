@@ -32,11 +32,12 @@ G_BEGIN_DECLS
 
 #define CADC_DEFAULT_REGISTRY "https://cadc-west-01.canfar.net/reg/resource-caps"
 /* Registries tried in order when none is configured (§1.1): the next one
- * only after a connection failure or a 5xx answer. */
+ * only after a connection failure or a 5xx answer.  https only: whoever
+ * answers the registry chooses every service URL, so an http fallback
+ * would let anyone who blocks the https ones pick where the token goes. */
 #define CADC_REGISTRY_FALLBACKS \
   CADC_DEFAULT_REGISTRY, \
-  "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps", \
-  "http://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps"
+  "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps"
 
 typedef struct _CadcClient CadcClient;
 

@@ -2,7 +2,8 @@
  *
  * login (a PEM proxy certificate remembered with --cert, or a password
  * from ~/.netrc, the terminal without echo, or one line of stdin, POSTed
- * to the login service for a CADC_SSO token), logout (forget both) and
+ * to the login service for a CADC_SSO token; only to an https login URL
+ * or http on loopback unless --insecure), logout (forget both) and
  * whoami (the saved state, never the secrets).  Storage is cadc-auth's;
  * the password is wiped after use and the terminal's echo comes back
  * even when a signal ends the prompt.  Shared plumbing: cmd-archive.c.
@@ -67,22 +68,27 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   const char *user = NULL, *cert = NULL, *login_url = NULL;
+  gboolean insecure = FALSE;
   int rc;
   CsOpt opts[] = {
     { "--user", TRUE, &user, NULL, NULL },
     { "--cert", TRUE, &cert, NULL, NULL },
     { "--login-url", TRUE, &login_url, NULL, NULL },
+    { "--insecure", FALSE, NULL, &insecure, NULL },
     { NULL, FALSE, NULL, NULL, NULL },
   };
   GError *error = NULL;
   g_autoptr(CadcAuth) auth = NULL;
 
   if (!cs_archive_parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL]\n\n"
+                                 "Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL] [--insecure]\n\n"
                                  "Log in to CADC: with --cert, remember a PEM proxy certificate (with\n"
                                  "its key) for TLS; otherwise ask for U's password (from the terminal\n"
                                  "without echo, or one line of stdin; or from ~/.netrc for the login\n"
-                                 "host) and keep the CADC_SSO token in a 0600 file until logout.\n"))
+                                 "host) and keep the CADC_SSO token in a 0600 file until logout.\n"
+                                 "The password goes only to an https login URL (or http on this\n"
+                                 "machine: localhost, 127.x.y.z, [::1]); --insecure sends it to a\n"
+                                 "plain-http login URL anyway, readable by anyone on the way.\n"))
     return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
@@ -107,8 +113,19 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
 
       if (c == NULL || (url = cadc_client_get_login_url (c, &error)) == NULL)
         return cs_archive_fail (error);
+      if (!cadc_auth_url_trustworthy (url))
+        {
+          if (!insecure)
+            {
+              cs_print_error ("login: refusing to send a password over plain http to %s "
+                              "(use an https login URL, or --insecure to send it anyway)", url);
+              return CS_EXIT_USAGE;
+            }
+          fprintf (stderr, "cadc-samp: warning: --insecure: the password goes over plain "
+                   "http to %s, readable by anyone on the way\n", url);
+        }
       host = vo_http_url_host (url);
-      if (host != NULL && cadc_netrc_lookup (NULL, host, TRUE, &nuser, &pw, NULL)
+      if (host != NULL && cadc_netrc_lookup (NULL, host, &nuser, &pw, NULL)
           && (user == NULL || strcmp (user, nuser) == 0))
         user = nuser;
       else

@@ -341,18 +341,44 @@ add_methods (GPtrArray *out, const VoInterface *iface)
     }
 }
 
+/* @url split for matching: "scheme://host[:port]" lower-cased and the
+ * path without query, fragment, duplicate or trailing slashes.  FALSE for
+ * a URL without "scheme://". */
+static gboolean
+url_parts (const char *url, char **origin, char **path)
+{
+  g_autofree char *norm = vo_url_normalize (url);
+  const char *sep = strstr (norm, "://");
+  gsize ol, pl;
+
+  if (sep == NULL)
+    return FALSE;
+  ol = (gsize) (sep + 3 - norm) + strcspn (sep + 3, "/?#");
+  pl = strcspn (norm + ol, "?#");
+  while (pl > 0 && norm[ol + pl - 1] == '/')
+    pl--;
+  *origin = g_ascii_strdown (norm, (gssize) ol);
+  *path = g_strndup (norm + ol, pl);
+  return TRUE;
+}
+
 char **
 vo_caps_security_methods_match (const VoCapabilities *caps, const char *standard_id,
                                 const char *url, gsize *rank)
 {
   g_return_val_if_fail (caps != NULL && url != NULL, NULL);
 
-  g_autofree char *norm = vo_url_normalize (url);
+  g_autofree char *origin = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GPtrArray) exact = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) prefix = g_ptr_array_new_with_free_func (g_free);
   gboolean any_prefix = FALSE;
   gsize best_len = 0;
 
+  if (rank != NULL)
+    *rank = 0;
+  if (!url_parts (url, &origin, &path))
+    return NULL;
   for (guint c = 0; c < caps->capabilities->len; c++)
     {
       const VoCapability *cap = caps->capabilities->pdata[c];
@@ -361,19 +387,25 @@ vo_caps_security_methods_match (const VoCapabilities *caps, const char *standard
       for (guint i = 0; i < cap->interfaces->len; i++)
         {
           const VoInterface *iface = cap->interfaces->pdata[i];
-          g_autofree char *au = vo_url_normalize (iface->access_url);
+          g_autofree char *ao = NULL;
+          g_autofree char *ap = NULL;
+          gsize l;
+
+          if (!url_parts (iface->access_url, &ao, &ap) || strcmp (ao, origin) != 0)
+            continue;
+          /* full: this very endpoint, whatever the query (DataLink's ?ID=) */
           if (g_strcmp0 (iface->use, "full") == 0)
             {
-              if (strcmp (au, norm) == 0)
+              if (strcmp (ap, path) == 0)
                 add_methods (exact, iface);
               continue;
             }
-          gsize l = strlen (au);
-          while (l > 0 && au[l - 1] == '/')
-            l--;
-          if (strncmp (norm, au, l) != 0
-              || (norm[l] != '\0' && norm[l] != '/' && norm[l] != '?'))
+          /* base (or no use): the endpoint and anything below it; dir: a
+           * directory and the files in it -- both whole path segments */
+          l = strlen (ap);
+          if (strncmp (path, ap, l) != 0 || (path[l] != '\0' && path[l] != '/'))
             continue;
+          l += strlen (ao);
           if (!any_prefix || l > best_len)
             {
               g_ptr_array_set_size (prefix, 0);

@@ -110,11 +110,15 @@ char *vo_caps_access_url_for_methods (const VoCapabilities *caps,
  * rule inside each).  Returns: (transfer full) (nullable). */
 char *vo_caps_datalink_url (const VoCapabilities *caps, GError **error);
 
-/* §6.3: the security methods allowed for a request to @url: interfaces
- * with use="full" match exactly, others ("base" or none) by prefix and the
- * longest prefix wins; an interface without securityMethod allows
- * anonymous.  No match: just anonymous.  URLs are compared after
- * vo_url_normalize.  Returns: (transfer full) NULL-terminated list. */
+/* §6.3: the security methods allowed for a request to @url, matched per
+ * the accessURL's use attribute on scheme, host and port (case-
+ * insensitive) and path (query, fragment, duplicate and trailing slashes
+ * ignored on both sides): use="full" -> the same path (so DataLink's
+ * ?ID=... still matches its endpoint); "base", "dir" or none -> the path
+ * or anything below it, by whole segments, the longest such prefix
+ * winning.  An exact (full) match beats any prefix.  An interface without
+ * securityMethod allows anonymous.  No match: just anonymous.
+ * Returns: (transfer full) NULL-terminated list. */
 char **vo_caps_security_methods_for_url (const VoCapabilities *caps,
                                          const char *url);
 
@@ -122,8 +126,8 @@ char **vo_caps_security_methods_for_url (const VoCapabilities *caps,
  * all), but NULL when no interface covers @url (so that the caller can
  * tell "anonymous only" from "not described here").  @rank (nullable)
  * receives G_MAXSIZE for an exact (use="full") match, else the length of
- * the matching prefix, so matches from several documents can be compared
- * (higher wins).  Returns: (transfer full) (nullable) NULL-terminated. */
+ * the matching "scheme://host" + path prefix, so matches from several
+ * documents can be compared (higher wins).  Returns: (transfer full) (nullable) NULL-terminated. */
 char **vo_caps_security_methods_match (const VoCapabilities *caps,
                                        const char *standard_id,
                                        const char *url, gsize *rank);

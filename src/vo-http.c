@@ -812,6 +812,8 @@ apply_credentials (Transfer *t, const char *url)
   c = t->http->creds_func (url, t->http->creds_data);
   if (c == NULL)
     return;
+  if (c->direct)
+    curl_easy_setopt (t->easy, CURLOPT_PROXY, "");   /* "" = no proxy, env or not */
   if (c->cookie != NULL)
     {
       g_autofree char *h = g_strdup_printf ("Cookie: %s", c->cookie);

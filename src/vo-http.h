@@ -55,6 +55,8 @@ typedef struct {
   char *basic_user;       /* HTTP Basic, sent only when the server asks (401) */
   char *basic_password;
   char *cert_file;        /* PEM with certificate chain and private key */
+  gboolean direct;        /* never through a proxy (credentials over plain
+                           * http to loopback must not reach one) */
 } VoHttpCredentials;
 
 void vo_http_credentials_free (VoHttpCredentials *creds);

@@ -20,3 +20,5 @@ TESTS += test-archive-cert.sh
 dist_check_SCRIPTS += test-archive-cert.sh
 check_PROGRAMS += test-cadc-client
 TESTS += test-cadc-client
+TESTS += test-archive-creds.sh
+dist_check_SCRIPTS += test-archive-creds.sh

@@ -68,44 +68,94 @@ test_domains_env (void)
   g_assert_true (cadc_auth_host_in_domains (auth, "example.org"));
   g_assert_false (cadc_auth_host_in_domains (auth, "ws.canfar.net"));
   cadc_auth_set_token (auth, "t");
-  a = cadc_auth_credentials_for_url ("http://example.org/", auth);
+  a = cadc_auth_credentials_for_url ("https://example.org/", auth);
   g_assert_cmpstr (a->cookie, ==, "CADC_SSO=\"t\"");
+}
+
+/* lookup PATH MACHINE: "login password", or NULL when not found */
+static char *
+netrc_pair (const char *path, const char *machine)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *pw = NULL;
+  gboolean found = cadc_netrc_lookup (path, machine, &login, &pw, &error);
+
+  g_assert_no_error (error);
+  if (!found)
+    {
+      g_assert_null (login);
+      g_assert_null (pw);
+      return NULL;
+    }
+  return g_strdup_printf ("%s %s", login, pw);
 }
 
 static void
 test_netrc (void)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-  char *login = NULL, *pw = NULL;
+  g_autofree char *p = NULL;
 
   write_file ("netrc",
               "# comment\n"
               "machine other.org login a password b\n"
-              "macdef init\ncd /pub\nls\n\n"
-              "machine ws-cadc.canfar.net\n  login alice\n  password \"p w\\\"x\"\n"
-              "machine 127.0.0.1 login cadcauthtest password test-password account z\n",
+              "macdef init\ncd /pub\nmachine 127.0.0.1 login macro password leaked\n\n"
+              "machine ws-cadc.canfar.net\n  login alice\n  password \"p w\\\"x\\t\"\n"
+              "machine 127.0.0.1 login cadcauthtest password test-password account z\n"
+              "machine 127.0.0.1 login second password not-the-first\n",
               &path);
-  g_assert_true (cadc_netrc_lookup (path, "127.0.0.1", FALSE, &login, &pw, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (login, ==, "cadcauthtest");
-  g_assert_cmpstr (pw, ==, "test-password");
-  g_clear_pointer (&login, g_free);
-  g_clear_pointer (&pw, g_free);
-
-  g_assert_true (cadc_netrc_lookup (path, "canfar.net", TRUE, &login, &pw, &error));
-  g_assert_cmpstr (login, ==, "alice");
-  g_assert_cmpstr (pw, ==, "p w\"x");
-  g_clear_pointer (&login, g_free);
-  g_clear_pointer (&pw, g_free);
-
-  /* exact match does not accept substrings */
-  g_assert_false (cadc_netrc_lookup (path, "canfar.net", FALSE, &login, &pw, &error));
-  g_assert_no_error (error);
-  g_assert_null (login);
+  p = netrc_pair (path, "127.0.0.1");
+  g_assert_cmpstr (p, ==, "cadcauthtest test-password");
+  g_clear_pointer (&p, g_free);
+  /* quoted values keep spaces and escapes; host names are case-insensitive */
+  p = netrc_pair (path, "WS-CADC.canfar.net");
+  g_assert_cmpstr (p, ==, "alice p w\"x\t");
+  g_clear_pointer (&p, g_free);
+  /* exact: a machine name that contains the host, or the other way, is not it */
+  g_assert_null (netrc_pair (path, "canfar.net"));
+  g_assert_null (netrc_pair (path, "127.0.0"));
+  g_assert_null (netrc_pair (path, NULL));
   /* missing file: not found, no error */
-  g_assert_false (cadc_netrc_lookup ("/nonexistent/netrc", "x", FALSE, &login, &pw, &error));
-  g_assert_no_error (error);
+  g_assert_null (netrc_pair ("/nonexistent/netrc", "x"));
+}
+
+/* Issue #10: "machine my-127.0.0.1-host.example" matched 127.0.0.1 */
+static void
+test_netrc_no_substring (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *p = NULL;
+
+  write_file ("netrc-sub", "machine my-127.0.0.1-host.example login alice password pw\n", &path);
+  g_assert_null (netrc_pair (path, "127.0.0.1"));
+  g_assert_null (netrc_pair (path, "host.example"));
+  p = netrc_pair (path, "my-127.0.0.1-host.example");
+  g_assert_cmpstr (p, ==, "alice pw");
+}
+
+/* "default" serves only hosts no machine entry names, wherever it stands */
+static void
+test_netrc_default (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *path2 = NULL;
+  g_autofree char *p = NULL;
+
+  write_file ("netrc-def",
+              "default login anon password guest\n"
+              "machine a.example login u password p\n"
+              "machine b.example login only-login\n", &path);
+  p = netrc_pair (path, "a.example");
+  g_assert_cmpstr (p, ==, "u p");
+  g_clear_pointer (&p, g_free);
+  p = netrc_pair (path, "elsewhere.example");
+  g_assert_cmpstr (p, ==, "anon guest");
+  g_clear_pointer (&p, g_free);
+  /* the matching entry decides even when incomplete: no fall-back to default */
+  g_assert_null (netrc_pair (path, "b.example"));
+  write_file ("netrc-nodef", "machine a.example login u password p\n", &path2);
+  g_assert_null (netrc_pair (path2, "elsewhere.example"));
 }
 
 static void
@@ -116,7 +166,7 @@ test_netrc_bad (void)
   char *login = NULL, *pw = NULL;
 
   write_file ("netrc-bad", "machine h login \"unterminated\n", &path);
-  g_assert_false (cadc_netrc_lookup (path, "h", FALSE, &login, &pw, &error));
+  g_assert_false (cadc_netrc_lookup (path, "h", &login, &pw, &error));
   g_assert_error (error, CADC_AUTH_ERROR, CADC_AUTH_ERROR_BAD_FILE);
 }
 
@@ -189,6 +239,7 @@ test_state_file_corrupt (void)
 }
 
 /* §6.3 decision table: (allowed, held, in_domains, https) -> sent */
+/* §6.3 decision table: (allowed, held, in_domains, https, trustworthy) -> sent */
 static void
 test_choose (void)
 {
@@ -203,35 +254,43 @@ test_choose (void)
   struct {
     const char *const *allowed;
     guint held;
-    gboolean in_domains, https;
+    gboolean in_domains, https, trustworthy;
     guint expect;
   } t[] = {
     /* anonymous-only URL: nothing, whatever we hold */
-    { anon, ALL, TRUE, TRUE, CADC_CRED_NONE },
+    { anon, ALL, TRUE, TRUE, TRUE, CADC_CRED_NONE },
     /* argus: cert preferred over cookie (cadcutils order) */
-    { argus, ALL, TRUE, TRUE, CADC_CRED_CERT },
-    { argus, TOK, TRUE, TRUE, CADC_CRED_COOKIE },
+    { argus, ALL, TRUE, TRUE, TRUE, CADC_CRED_CERT },
+    { argus, TOK, TRUE, TRUE, TRUE, CADC_CRED_COOKIE },
     /* cert over http is useless: the cookie then */
-    { argus, TOK | CADC_CRED_CERT, TRUE, FALSE, CADC_CRED_COOKIE },
+    { argus, TOK | CADC_CRED_CERT, TRUE, FALSE, TRUE, CADC_CRED_COOKIE },
     /* the token never leaves the cookie domains, even where allowed */
-    { argus, TOK, FALSE, TRUE, CADC_CRED_NONE },
-    { cookie_only, TOK, FALSE, TRUE, CADC_CRED_NONE },
-    { cookie_only, CADC_CRED_CERT, TRUE, TRUE, CADC_CRED_NONE },
+    { argus, TOK, FALSE, TRUE, TRUE, CADC_CRED_NONE },
+    { cookie_only, TOK, FALSE, TRUE, TRUE, CADC_CRED_NONE },
+    { cookie_only, CADC_CRED_CERT, TRUE, TRUE, TRUE, CADC_CRED_NONE },
     /* bearer only where the capability says token */
-    { token_only, TOK, TRUE, TRUE, CADC_CRED_TOKEN },
-    { tok_cookie, TOK, TRUE, TRUE, CADC_CRED_COOKIE },
-    { basic, ALL, TRUE, TRUE, CADC_CRED_BASIC },
-    { basic, TOK, TRUE, TRUE, CADC_CRED_NONE },
+    { token_only, TOK, TRUE, TRUE, TRUE, CADC_CRED_TOKEN },
+    { tok_cookie, TOK, TRUE, TRUE, TRUE, CADC_CRED_COOKIE },
+    { basic, ALL, TRUE, TRUE, TRUE, CADC_CRED_BASIC },
+    { basic, TOK, TRUE, TRUE, TRUE, CADC_CRED_NONE },
     /* undescribed URL: cookie (+cert on https) inside the domains, Basic on 401 */
-    { NULL, ALL, TRUE, TRUE, CADC_CRED_COOKIE | CADC_CRED_CERT | CADC_CRED_BASIC },
-    { NULL, ALL, FALSE, TRUE, CADC_CRED_BASIC },
-    { NULL, ALL, TRUE, FALSE, CADC_CRED_COOKIE | CADC_CRED_BASIC },
-    { NULL, CADC_CRED_NONE, TRUE, TRUE, CADC_CRED_NONE },
+    { NULL, ALL, TRUE, TRUE, TRUE, CADC_CRED_COOKIE | CADC_CRED_CERT | CADC_CRED_BASIC },
+    { NULL, ALL, FALSE, TRUE, TRUE, CADC_CRED_BASIC },
+    { NULL, ALL, TRUE, FALSE, TRUE, CADC_CRED_COOKIE | CADC_CRED_BASIC },
+    { NULL, CADC_CRED_NONE, TRUE, TRUE, TRUE, CADC_CRED_NONE },
+    /* plain http off loopback (not trustworthy): nothing at all, ever */
+    { NULL, ALL, TRUE, FALSE, FALSE, CADC_CRED_NONE },
+    { NULL, CADC_CRED_BASIC, FALSE, FALSE, FALSE, CADC_CRED_NONE },
+    { argus, TOK, TRUE, FALSE, FALSE, CADC_CRED_NONE },
+    { cookie_only, TOK, TRUE, FALSE, FALSE, CADC_CRED_NONE },
+    { token_only, TOK, TRUE, FALSE, FALSE, CADC_CRED_NONE },
+    { basic, ALL, TRUE, FALSE, FALSE, CADC_CRED_NONE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (t); i++)
     {
-      guint got = cadc_auth_choose (t[i].allowed, t[i].held, t[i].in_domains, t[i].https);
+      guint got = cadc_auth_choose (t[i].allowed, t[i].held, t[i].in_domains, t[i].https,
+                                    t[i].trustworthy);
       if (got != t[i].expect)
         g_error ("case %" G_GSIZE_FORMAT ": got %#x, expected %#x", i, got, t[i].expect);
     }
@@ -264,6 +323,104 @@ test_credentials_for (void)
   cadc_auth_set_cookie_domains (auth, NULL);
   g_assert_false (cadc_auth_host_in_domains (auth, "127.0.0.1"));
   g_assert_true (cadc_auth_host_in_domains (auth, "ws-cadc.canfar.net"));
+}
+
+/* The Secure Contexts rule (cadc_auth_url_trustworthy) */
+static void
+test_url_trustworthy (void)
+{
+  const char *yes[] = {
+    "https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/tap", "HTTPS://evil.example/",
+    "https://127.0.0.1@evil.example/",   /* encrypted: fine (the token has its domains) */
+    "http://127.0.0.1", "http://127.0.0.1:18080/tap/sync?x=1", "http://127.255.3.4/",
+    "http://localhost", "http://LocalHost:8080/x", "http://[::1]", "http://[::1]:9/x#f",
+    "http://[0:0:0:0:0:0:0:1]/", "HTTP://127.0.0.1/",
+  };
+  const char *no[] = {
+    "http://127.0.0.1.evil.example/", "http://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/tap",
+    "http://localhost.example/", "http://127.0.0.1@evil.example/",
+    "http://user:pw@127.0.0.1/", "http://127.0.0.1:80@evil.example/",
+    "http://evil.example#@127.0.0.1/", "http://evil.example\\@127.0.0.1/",
+    "http://127.1/", "http://0x7f.0.0.1/", "http://0177.0.0.1/", "http://127.0.0.1./",
+    "http://127.0.0.256/", "http://127.0.0.1.1/", "http://128.0.0.1/", "http://10.0.0.1/",
+    "http://localhost./", "http://sub.localhost/", "http://[::2]/", "http://[::1/",
+    "http://[::ffff:127.0.0.1]/", "http://[::1]x/", "http://127.0.0.1:8o/",
+    "http://%31%32%37.0.0.1/", "http://", "ftp://127.0.0.1/", "127.0.0.1", "", NULL,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (!cadc_auth_url_trustworthy (yes[i]))
+      g_error ("%s should be trustworthy", yes[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (no); i++)
+    if (cadc_auth_url_trustworthy (no[i]))
+      g_error ("%s should not be trustworthy", no[i]);
+}
+
+static void
+record_warning (const char *message, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (message));
+}
+
+/* Issue #10: the cookie went over plain http inside the cookie domains */
+static void
+test_http_withheld (void)
+{
+  g_autoptr(CadcAuth) auth = cadc_auth_new_anonymous ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = NULL;
+  const char *cookie[] = { VO_SECURITY_COOKIE, NULL };
+  const char *token[] = { VO_SECURITY_TOKEN, NULL };
+  const char *domains[] = { ".cadc-ccda.hia-iha.nrc-cnrc.gc.ca", "127.0.0.1", NULL };
+  VoHttpCredentials *c;
+
+  cadc_auth_set_cookie_domains (auth, domains);
+  cadc_auth_set_token (auth, "tk");
+  cadc_auth_set_warn_func (auth, record_warning, warnings);
+  write_file ("netrc-http", "machine www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca login u password p\n"
+              "machine 127.0.0.1 login u password p\n", &path);
+  g_setenv ("NETRC", path, TRUE);
+
+  /* the old http registry fallback, undescribed and described URLs: nothing */
+  c = cadc_auth_credentials_for_url ("http://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps", auth);
+  g_assert_true (c->cookie == NULL && c->bearer == NULL && c->basic_user == NULL
+                 && c->basic_password == NULL && c->cert_file == NULL && !c->direct);
+  vo_http_credentials_free (c);
+  c = cadc_auth_credentials_for (auth, "http://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/tap/sync", cookie);
+  g_assert_true (c->cookie == NULL && c->bearer == NULL && c->basic_user == NULL);
+  vo_http_credentials_free (c);
+  c = cadc_auth_credentials_for (auth, "http://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/x", token);
+  g_assert_true (c->cookie == NULL && c->bearer == NULL);
+  vo_http_credentials_free (c);
+  /* one line per host, naming it, never the token */
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_assert_nonnull (strstr (warnings->pdata[0], "http://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca"));
+  g_assert_nonnull (strstr (warnings->pdata[1], "http://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca"));
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      g_assert_null (strchr (warnings->pdata[i], '\n'));
+      g_assert_null (strstr (warnings->pdata[i], "tk"));
+    }
+
+  /* the same over https: sent, no warning */
+  c = cadc_auth_credentials_for_url ("https://www.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg/resource-caps", auth);
+  g_assert_cmpstr (c->cookie, ==, "CADC_SSO=\"tk\"");
+  g_assert_cmpstr (c->basic_user, ==, "u");
+  g_assert_false (c->direct);
+  vo_http_credentials_free (c);
+  /* http on loopback: sent, directly (no proxy), no warning */
+  c = cadc_auth_credentials_for_url ("http://127.0.0.1:18080/x", auth);
+  g_assert_cmpstr (c->cookie, ==, "CADC_SSO=\"tk\"");
+  g_assert_cmpstr (c->basic_password, ==, "p");
+  g_assert_true (c->direct);
+  vo_http_credentials_free (c);
+  g_assert_cmpuint (warnings->len, ==, 2);
+  /* nothing held for an http host: no warning either */
+  c = cadc_auth_credentials_for_url ("http://example.org/x", auth);
+  g_assert_null (c->cookie);
+  vo_http_credentials_free (c);
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_unsetenv ("NETRC");
 }
 
 /* DER builders for the certificate walker (no openssl needed here). */
@@ -429,6 +586,10 @@ main (int argc, char **argv)
   g_test_add_func ("/auth/domains-env", test_domains_env);
   g_test_add_func ("/auth/netrc", test_netrc);
   g_test_add_func ("/auth/netrc-bad", test_netrc_bad);
+  g_test_add_func ("/auth/netrc-no-substring", test_netrc_no_substring);
+  g_test_add_func ("/auth/netrc-default", test_netrc_default);
+  g_test_add_func ("/auth/url-trustworthy", test_url_trustworthy);
+  g_test_add_func ("/auth/http-withheld", test_http_withheld);
   g_test_add_func ("/auth/basic-from-netrc", test_basic_from_netrc);
   g_test_add_func ("/auth/state-file", test_state_file);
   g_test_add_func ("/auth/state-file-corrupt", test_state_file_corrupt);

@@ -256,6 +256,63 @@ test_methods_match (void)
   g_strfreev (m);
 }
 
+/* Issue #10: a use="full" DataLink endpoint called with ?ID=... did not
+ * match, so the URL counted as undescribed and got the cookie although
+ * the interface allowed only a certificate or anonymous access. */
+static void
+test_methods_per_use (void)
+{
+  static const char doc[] =
+    "<capabilities>"
+    "<capability standardID='ivo://ivoa.net/std/DataLink#links-1.1'>"
+    " <interface><accessURL use='full'>https://dl.test/caom2ops/auth-links</accessURL>"
+    "  <securityMethod standardID='ivo://ivoa.net/sso#tls-with-certificate'/></interface>"
+    " <interface><accessURL use='full'>https://dl.test/caom2ops/links</accessURL>"
+    "  <securityMethod/></interface>"
+    " <interface><accessURL use='full'>https://dl.test/q?FORMAT=x</accessURL>"
+    "  <securityMethod standardID='ivo://ivoa.net/sso#cookie'/></interface>"
+    "</capability>"
+    "<capability standardID='ivo://example.test/std/Files'>"
+    " <interface><accessURL use='dir'>https://dl.test/files/</accessURL>"
+    "  <securityMethod standardID='ivo://ivoa.net/sso#cookie'/></interface>"
+    " <interface><accessURL use='base'>https://dl.test/api</accessURL>"
+    "  <securityMethod standardID='ivo://ivoa.net/sso#token'/></interface>"
+    "</capability></capabilities>";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoCapabilities) caps = vo_caps_parse (doc, strlen (doc), &error);
+  gsize rank = 0;
+  char **m;
+
+  g_assert_no_error (error);
+  /* full: same scheme, host and path; the query does not matter */
+  assert_methods (caps, "https://dl.test/caom2ops/auth-links?ID=ivo%3A%2F%2Fx%3Fy",
+                  "ivo://ivoa.net/sso#tls-with-certificate");
+  assert_methods (caps, "https://dl.test/caom2ops/links?ID=a&RESPONSEFORMAT=x", "anonymous");
+  assert_methods (caps, "https://DL.TEST/caom2ops//links#frag", "anonymous");
+  assert_methods (caps, "https://dl.test/q?ID=1", "ivo://ivoa.net/sso#cookie");
+  assert_methods (caps, "https://dl.test/q", "ivo://ivoa.net/sso#cookie");
+  m = vo_caps_security_methods_match (caps, NULL, "https://dl.test/caom2ops/links?ID=a", &rank);
+  g_assert_nonnull (m);
+  g_assert_cmpuint (rank, ==, G_MAXSIZE);
+  g_strfreev (m);
+  /* full is never a prefix, and another scheme, host or port is another URL */
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test/caom2ops/links/x", NULL));
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test/caom2ops/linksX?ID=a", NULL));
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "http://dl.test/caom2ops/links?ID=a", NULL));
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test:8443/caom2ops/links", NULL));
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test.evil/caom2ops/links", NULL));
+  /* dir: the directory and what is in it, by whole segments */
+  assert_methods (caps, "https://dl.test/files/a/b.fits", "ivo://ivoa.net/sso#cookie");
+  assert_methods (caps, "https://dl.test/files", "ivo://ivoa.net/sso#cookie");
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test/filesX/a", NULL));
+  /* base: the endpoint and below, whatever the query */
+  assert_methods (caps, "https://dl.test/api/sync?x=1", "ivo://ivoa.net/sso#token");
+  assert_methods (caps, "https://dl.test/api?x=1", "ivo://ivoa.net/sso#token");
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "https://dl.test/apix", NULL));
+  /* not a URL */
+  g_assert_null (vo_caps_security_methods_match (caps, NULL, "dl.test/api", NULL));
+}
+
 static void
 test_urls (void)
 {
@@ -322,6 +379,7 @@ main (int argc, char **argv)
   g_test_add_func ("/caps/access-url/datalink", test_datalink);
   g_test_add_func ("/caps/methods-for-url", test_methods_for_url);
   g_test_add_func ("/caps/methods-match", test_methods_match);
+  g_test_add_func ("/caps/methods-per-use", test_methods_per_use);
   g_test_add_func ("/caps/urls", test_urls);
   g_test_add_func ("/caps/bad-documents", test_bad_documents);
   return g_test_run ();

@@ -19,15 +19,28 @@ and a service that needs the token:
                             ivo://ivoa.net/sso#tls-with-certificate; sync
                             answers only when a client certificate signed
                             by --client-ca was presented (user = its CN)
+  GET  /basic/reg/resource-caps   the registry, behind HTTP Basic (401 with
+                            WWW-Authenticate until alice's password comes)
+  DataLink (caom2ops): /reg, /regc and /regk name /dl, /dlc and /dlk, whose
+                            links-1.1 interface is use="full" and allows
+                            anonymous only, the certificate only, or the
+                            cookie; GET /dl*/links?ID=... answers a #this
+                            link per ID
+As a proxy: a request in absolute form ("GET http://host/path", what curl
+sends to the proxy named by http_proxy) is served as if this server were
+that host, and logged with "proxied": true -- so a test can see what a
+client would have sent across the network to any http host.
 Every request is appended as one JSON line to the --log file (method,
-path with query, Host, Cookie, Authorization, form field names) so a test
-can assert where credentials went (and, with --tls, the CN of the client
-certificate presented, if any).  The password itself is never logged.
+path with query, Host, Cookie, Authorization, form field names, proxied)
+so a test can assert where credentials went (and, with --tls, the CN of
+the client certificate presented, if any).  The password itself is never
+logged.
 
 Listens on 127.0.0.1 (port 0 unless --port), prints the port on stdout,
 then serves until stdin closes, so it never outlives its test.
 """
 import argparse
+import base64
 import http.server
 import json
 import secrets
@@ -60,6 +73,22 @@ def caps(*caps_list):
                    % (std, use, url, "".join(SEC[m] for m in methods)))
     out.append("</vosi:capabilities>")
     return "\n".join(out).encode()
+
+
+def datalink(ids, base):
+    rows = "".join("<TR><TD>%s</TD><TD>%s/files/%d.fits</TD><TD/><TD/><TD>#this</TD></TR>"
+                   % (i.replace("&", "&amp;").replace("<", "&lt;"), base, n)
+                   for n, i in enumerate(ids))
+    return ("""<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE type="results"><INFO name="QUERY_STATUS" value="OK"/>
+<TABLE><FIELD name="ID" datatype="char" arraysize="*"/>
+<FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="service_def" datatype="char" arraysize="*"/>
+<FIELD name="error_message" datatype="char" arraysize="*"/>
+<FIELD name="semantics" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA>%s</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
+""" % rows).encode()
 
 
 def votable(user):
@@ -96,7 +125,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def proxied(self):
+        return self.path.startswith("http://")
+
     def base(self):
+        if self.proxied():
+            return "http://" + urllib.parse.urlsplit(self.path).netloc
         scheme = "https" if self.server.tls else "http"
         return "%s://%s:%d" % ((scheme,) + self.server.server_address[:2])
 
@@ -131,15 +165,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "authorization": self.headers.get("Authorization"),
                 "client_cert": self.client_cn(),
                 "fields": sorted(form.keys()),
+                "proxied": self.proxied(),
             }) + "\n")
             LOG.flush()
         p = u.path.rstrip("/")
         b = self.base()
-        if p == "/reg/resource-caps":
+        dl = {"/reg": "/dl", "/regc": "/dlc", "/regk": "/dlk", "/basic/reg": "/dl"}
+        if p.endswith("/resource-caps") and p[:-len("/resource-caps")] in dl:
+            if p.startswith("/basic/"):
+                want = "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
+                if self.headers.get("Authorization") != want:
+                    return self.reply(401, b"who are you?",
+                                      headers=[("WWW-Authenticate", 'Basic realm="reg"')])
             return self.reply(200, ("ivo://cadc.nrc.ca/gms = %s/ac/capabilities\n"
                                     "ivo://cadc.nrc.ca/argus = %s/tap/capabilities\n"
                                     "ivo://cadc.nrc.ca/tapb = %s/tapb/capabilities\n"
-                                    % (b, b, b)).encode())
+                                    "ivo://cadc.nrc.ca/caom2ops = %s%s/capabilities\n"
+                                    % (b, b, b, b, dl[p[:-len("/resource-caps")]])).encode())
+        for svc, methods in (("/dl", ["anon"]), ("/dlc", ["cert"]), ("/dlk", ["cookie"])):
+            if p == svc + "/capabilities":
+                return self.reply(200, caps(("ivo://ivoa.net/std/DataLink#links-1.1", "full",
+                                             b + svc + "/links", methods)), "text/xml")
+            if p == svc + "/links":
+                ids = urllib.parse.parse_qs(u.query).get("ID", [])
+                return self.reply(200, datalink(ids, b), "application/x-votable+xml")
         if p == "/reg500":
             return self.reply(500, b"registry down")
         if p == "/ac/capabilities":
