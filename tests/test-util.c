@@ -3,6 +3,8 @@
 
 #include "test-util.h"
 
+#include <glib/gstdio.h>
+
 struct CsTestServer
 {
   GSubprocess *proc;
@@ -90,6 +92,23 @@ cs_test_load_data (const char *name, gsize *len)
   if (len != NULL)
     *len = n;
   return data;
+}
+
+void
+cs_test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        cs_test_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
 }
 
 gboolean

@@ -3,7 +3,8 @@
  * - the local HTTP stand-in server (tests/http-test-server.py): started on
  *   127.0.0.1 port 0, stopped by closing its stdin, so it never outlives
  *   the test program;
- * - test data files (tests/data/), found through G_TEST_DIST;
+ * - test data files (tests/data/), found through G_TEST_DIST; removing a
+ *   test's temp dir with whatever a test left in it;
  * - waiting for a condition with a bound, while the thread-default main
  *   context runs (callbacks keep arriving meanwhile).
  *
@@ -33,6 +34,9 @@ char *cs_test_dead_url (const char *path);
 char *cs_test_data_path (const char *name);
 /* The contents of tests/data/@name; its length in @len (may be NULL). */
 char *cs_test_load_data (const char *name, gsize *len);
+
+/* Removes @dir and everything below it (symlinks are not followed). */
+void cs_test_remove_tree (const char *dir);
 
 typedef gboolean (*CsTestCondition) (gpointer data);
 /* Iterates the thread-default main context and polls @cond (every few ms:
