@@ -31,18 +31,19 @@
 set -u
 CS_HARNESS=${CS_HARNESS:-$CS_SRCDIR/tests/harness}
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-. "$CS_HARNESS/samp/bridge-env.sh"
+. "$CS_HARNESS/../lib.sh"        # the test kit: private SAMP world, spawn/stop, DaCHS
 . "$BENCH_DIR/memfloor.sh"
 have_jsamp && have_astropy || { echo "bench-bridge: SKIP (JSAMP or astropy missing)"; exit 0; }
-bridge_setup
-BASE=$(bridge_dachs) || true
-[ -n "$BASE" ] || { echo "bench-bridge: SKIP (DaCHS not available)"; exit 0; }
+have_dachs || { echo "bench-bridge: SKIP (DaCHS not installed)"; exit 0; }
+setup_samp
+start_dachs
+BASE=$DACHS_URL
 N=${BENCH_N:-15}
 SERIES=${BENCH_SERIES:-dachs:jsamp dachs:listen canned:jsamp canned:listen}
 RA=250.0 DEC=-40.0 RADIUS=0.5 MAXREC=2000
 export G_MESSAGES_DEBUG=cadc-samp
 LARGS=(--radius ${RADIUS}deg --max-rows $MAXREC --no-cutouts)
-cat >"$BRIDGE_TMP/bench.py" <<'PYEOF'
+cat >"$T/bench.py" <<'PYEOF'
 import re, subprocess, sys, threading, time
 from astropy.samp import SAMPIntegratedClient
 n, log, sync, tmp = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -140,7 +141,7 @@ print("OVER %.1f" % (q(over, .5) * 1e3))
 PYEOF
 
 # canned TAP: every POST answers the file argv[1] from memory; port -> argv[2]
-cat >"$BRIDGE_TMP/canned.py" <<'PYEOF'
+cat >"$T/canned.py" <<'PYEOF'
 import http.server, sys
 body = open(sys.argv[1], "rb").read()
 class H(http.server.BaseHTTPRequestHandler):
@@ -161,49 +162,48 @@ s.serve_forever()
 PYEOF
 
 # run_series SERVER:HUB (dachs|canned : jsamp|listen): BENCH_N pairs;
-# output in $BRIDGE_TMP/result-SERVER-HUB
+# output in $T/result-SERVER-HUB
 run_series () {
   local server=${1%%:*} hub=${1##*:} name=${1/:/-} tap
-  local log=$BRIDGE_TMP/listen-$name.log out=$BRIDGE_TMP/result-$name
+  local log=$LOGS/listen-$name.log out=$T/result-$name
   if [ "$server" = dachs ]; then
     tap=$BASE/tap
   else
     if [ -z "${CANNED_PID:-}" ]; then
-      [ -s "$BRIDGE_TMP/direct.xml" ] || { echo "no DaCHS result to can (run a dachs series first)" >"$out"; return 1; }
-      cp "$BRIDGE_TMP/direct.xml" "$BRIDGE_TMP/canned.xml"
-      bridge_spawn canned "$PY" "$BRIDGE_TMP/canned.py" "$BRIDGE_TMP/canned.xml" "$BRIDGE_TMP/canned.port"
-      CANNED_PID=$BRIDGE_LAST_PID
-      bridge_wait_file "$BRIDGE_TMP/canned.port" 10 || { echo "canned server did not start" >"$out"; return 1; }
+      [ -s "$T/direct.xml" ] || { echo "no DaCHS result to can (run a dachs series first)" >"$out"; return 1; }
+      cp "$T/direct.xml" "$T/canned.xml"
+      spawn canned "$PY" "$T/canned.py" "$T/canned.xml" "$T/canned.port"
+      CANNED_PID=$LAST_PID
+      wait_file "$T/canned.port" 10 || { echo "canned server did not start" >"$out"; return 1; }
     fi
-    tap=http://127.0.0.1:$(cat "$BRIDGE_TMP/canned.port")/tap
+    tap=http://127.0.0.1:$(cat "$T/canned.port")/tap
   fi
   if [ "$hub" = jsamp ]; then
-    bridge_start_hub jsamp || { echo "hub did not start" >"$out"; return 1; }
-    bridge_listen "listen-$name" --hub=never --tap "$tap" "${LARGS[@]}" \
+    start_hub jsamp || { echo "hub did not start" >"$out"; return 1; }
+    start_listen "listen-$name" --hub=never --tap "$tap" "${LARGS[@]}" \
       || { echo "listen did not register" >"$out"; return 1; }
   else
     rm -f "$HOME/.samp"
-    bridge_spawn "listen-$name" "$CADC_SAMP" listen --hub=always --tap "$tap" "${LARGS[@]}"
-    BRIDGE_LISTEN_PID=$BRIDGE_LAST_PID
-    bridge_wait_file "$HOME/.samp" 20 && "$PY" "$CS_HARNESS/samp/bridge-peer.py" wait-client cadc-samp 20 \
+    spawn "listen-$name" "$CADC_SAMP" listen --hub=always --tap "$tap" "${LARGS[@]}"
+    wait_file "$HOME/.samp" 20 && wait_client cadc-samp 20 \
       || { echo "listen (own hub) did not register" >"$out"; return 1; }
   fi
-  LPID=$(pgrep -P "$BRIDGE_LISTEN_PID" -x cadc-samp || echo "$BRIDGE_LISTEN_PID")
+  LPID=$(pgrep -P "$(pid_of "listen-$name")" -x cadc-samp || pid_of "listen-$name")
   if [ "$name" = dachs-jsamp ]; then
     sleep 1
     read -r IDLE_RSS IDLE_ANON IDLE_FILE _ < <(rss_of "$LPID")
     GIOMODS=$(grep -c '/gio/modules/' "/proc/$LPID/maps" 2>/dev/null)
     THREADS=$(ls "/proc/$LPID/task" 2>/dev/null | wc -l)
   fi
-  "$PY" "$BRIDGE_TMP/bench.py" "$N" "$log" "$tap/sync" "$BRIDGE_TMP" "$RA" "$DEC" \
+  "$PY" "$T/bench.py" "$N" "$log" "$tap/sync" "$T" "$RA" "$DEC" \
     "$MAXREC" >"$out" 2>&1
   local rc=$?
   if [ "$name" = dachs-jsamp ]; then
     read -r BUSY_RSS BUSY_ANON BUSY_FILE BUSY_HWM < <(rss_of "$LPID")
     ADQL=$(sed -n 's/.*query [0-9]*: //p' "$log" | tail -1)
   fi
-  bridge_stop "$BRIDGE_LISTEN_PID"
-  [ "$hub" = jsamp ] && bridge_stop "$BRIDGE_HUB_PID"
+  stop "listen-$name"
+  [ "$hub" = jsamp ] && stop_hub
   return $rc
 }
 
@@ -216,10 +216,10 @@ done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # floors: the same libraries doing nothing; curl's CLI on the same query
-mkdir -p "$BRIDGE_TMP/floor"
+mkdir -p "$T/floor"
 FLOOR="n/a"
-if memfloor_build "$CADC_SAMP" "$BRIDGE_TMP/floor"; then
-  read -r F_RSS F_ANON F_FILE < <(memfloor_rss "$BRIDGE_TMP/floor")
+if memfloor_build "$CADC_SAMP" "$T/floor"; then
+  read -r F_RSS F_ANON F_FILE < <(memfloor_rss "$T/floor")
   FLOOR="$(mib "$F_RSS") MiB (anon $(mib "$F_ANON"), file $(mib "$F_FILE"))"
 fi
 CURL_HWM=0
@@ -235,11 +235,11 @@ for series in $SERIES; do
   case $series in
     *:jsamp) what="$what, JSAMP hub";; *) what="$what, listen's own hub";; esac
   if [ "$rc" != 0 ]; then
-    echo "bench-bridge: [$what] FAILED"; sed 's/^/  /' "$BRIDGE_TMP/result-${series/:/-}"
-    tail -5 "$BRIDGE_TMP/listen-${series/:/-}.log"; exit 1
+    echo "bench-bridge: [$what] FAILED"; sed 's/^/  /' "$T/result-${series/:/-}"
+    tail -5 "$LOGS/listen-${series/:/-}.log"; exit 1
   fi
-  grep -v '^OVER' "$BRIDGE_TMP/result-${series/:/-}" | sed "s/^/bench-bridge: [$what] /"
-  OVER=$(sed -n 's/^OVER //p' "$BRIDGE_TMP/result-${series/:/-}")
+  grep -v '^OVER' "$T/result-${series/:/-}" | sed "s/^/bench-bridge: [$what] /"
+  OVER=$(sed -n 's/^OVER //p' "$T/result-${series/:/-}")
   echo "bench-bridge: [$what] overhead $OVER ms (target < 20 ms)" \
     "$(awk -v o="$OVER" 'BEGIN { print (o < 20) ? "PASS" : "MISS" }')"
 done

@@ -26,6 +26,7 @@
 # The hub is run by harness/samp/hub.sh (also used by the C tests), in $T's
 # layout: $T/home/.samp, $T/pids/hub.pid, $LOGS/hub.log.
 
+set -u        # a mistyped variable is an error, not an empty string
 CS_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CS_HARNESS=${CS_HARNESS:-$CS_TESTS_DIR/harness}
 CS_TESTDATA=${CS_TESTDATA:-$CS_TESTS_DIR/data}
@@ -200,6 +201,7 @@ _kit_cleanup () {
   [ -s "$T/pids/hub.pid" ] && "$SAMP_TOOLS/hub.sh" stop "$T"
   stop xvfb
   wait 2>/dev/null
+  cd /
   [ "${KEEP_TMP:-0}" = 1 ] && echo "# kept $T" || rm -rf "$T"
   if [ -z "${TAP_SKIPPED_ALL:-}${TAP_BAILED:-}" ] && [ -n "$TAP_PLAN" ]; then
     rc=0
@@ -297,6 +299,37 @@ start_dachs () {
   curl -sf -m 10 "$DACHS_URL/tap/availability" >/dev/null 2>&1 && return 0
   DACHS_URL=$( (trap - EXIT; timeout 300 "$CS_HARNESS/dachs/start.sh" 2>"$LOGS/dachs-start.log" | tail -1) )
   [ -n "$DACHS_URL" ] || bail "DaCHS did not start"
+}
+
+# ---------------------------------------------------------------- stand-in servers
+
+# start_login_server LOG [ARGS...]: harness/login/login-server.py (the
+# stand-in CADC login + protected TAP), each request recorded as a JSON
+# line in LOG; sets LOGIN_PORT and LOGIN_LOG.  It serves until its stdin (fd 7 here)
+# closes, so it never outlives the test.
+start_login_server () {
+  local log=$1; shift
+  LOGIN_LOG=$log
+  rm -f "$T/login.in" "$T/login.port"; mkfifo "$T/login.in"
+  setsid "$PY" "$CS_HARNESS/login/login-server.py" --log "$log" "$@" \
+    <"$T/login.in" >"$T/login.port" 2>"$LOGS/login-server.log" &
+  echo $! >"$T/pids/login-server.pid"
+  KIT_SPAWNED+=(login-server)
+  exec 7>"$T/login.in"
+  at_exit 'exec 7>&-'
+  wait_file "$T/login.port" 10 || return 1
+  LOGIN_PORT=$(head -1 "$T/login.port")
+}
+
+# last_req PATH EXPR: EXPR (python, on r) holds for the login server's
+# record of the last request to PATH
+last_req () {
+  "$PY" - "$LOGIN_LOG" "$@" <<'PYEOF'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+hits = [r for r in reqs if r["path"].split("?")[0] == sys.argv[2]]
+sys.exit(0 if hits and eval(sys.argv[3], {}, {"r": hits[-1]}) else 1)
+PYEOF
 }
 
 # ---------------------------------------------------------------- small tools

@@ -3,58 +3,21 @@
 # URL (§6.3), the [archive] config file and the registry fallbacks, against
 # the stand-in login + protected TAP service tests/harness/login/login-server.py.
 # Needs only python3 (no network beyond 127.0.0.1).
-set -u
-: "${CADC_SAMP:?}" "${CS_HARNESS:?}"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-archive-login.XXXXXX")
-cleanup() {
-  exec 7>&- 2>/dev/null
-  [ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config NETRC=$T/netrc
+. "$(dirname "$0")/lib.sh"
+setup_tmp
+plan 26
 mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
-unset CADC_REGISTRY_URL CADC_SAMP_COOKIE_DOMAINS CADC_SAMP_REGISTRY_FALLBACKS
 STATE=$XDG_CONFIG_HOME/cadc-samp/auth.ini
 CONF=$XDG_CONFIG_HOME/cadc-samp/config
 PW='s3cret pw&=%+x'
 printf '%s\n' "$PW" >"$T/pw"
-
-# the server lives while fd 7 (its stdin) is open
-mkfifo "$T/srv-in"
-setsid "$PY" "$CS_HARNESS/login/login-server.py" --log "$T/server.log" <"$T/srv-in" >"$T/port" 2>"$T/server.err" &
-SRV_PID=$!
-exec 7>"$T/srv-in"
-for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(head -1 "$T/port")
+start_login_server "$T/server.log" || bail "login server did not start"
+PORT=$LOGIN_PORT
 B=http://127.0.0.1:$PORT
-DEAD=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-
-n=0
-ok() { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); echo "not ok $n - $1"; shift; for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -20; done; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name" "$T/err" "$T/out"; fi; }
-cs() { timeout 60 "$CADC_SAMP" "$@" 2>"$T/err"; }
-# last_req PATH EXPR: EXPR (python, on r) holds for the server's record of
-# the last request to PATH
-cat >"$T/req.py" <<'EOF'
-import json, sys
-reqs = [json.loads(l) for l in open(sys.argv[1])]
-hits = [r for r in reqs if r["path"].split("?")[0] == sys.argv[2]]
-sys.exit(0 if hits and eval(sys.argv[3], {}, {"r": hits[-1]}) else 1)
-EOF
-last_req() { "$PY" "$T/req.py" "$T/server.log" "$1" "$2"; }
-export -f last_req; export PY T
+DEAD=$(free_port)
+DIAG_FILES=("$T/err" "$T/out")
+cs () { timeout 60 "$CADC_SAMP" "$@" 2>"$T/err"; }
 Q="select owner from t"
-
-echo "1..26"
-if [ -z "$PORT" ]; then
-  for i in $(seq 1 26); do echo "not ok $i - login server did not start"; done
-  sed 's/^/# /' "$T/server.err"; exit 0
-fi
 
 # config file: endpoints and cookie domains (no flags, no environment)
 cat >"$CONF" <<EOF
@@ -66,102 +29,102 @@ EOF
 # 1 the protected TAP refuses anonymous queries
 cs query "$Q" --format csv >"$T/out"; rc=$?
 check "anonymous query of the protected TAP: exit 6 (HTTP 401)" \
-  bash -c "[ $rc = 6 ] && grep -q 401 '$T/err'"
+  eval "[ $rc = 6 ] && grep -q 401 '$T/err'"
 
 # 2 bad password: exit 6, nothing saved
 echo "wrong" | cs login --user alice; rc=$?
-check "a bad password fails (exit 6) and saves nothing" bash -c "[ $rc = 6 ] && [ ! -e '$STATE' ]"
+check "a bad password fails (exit 6) and saves nothing" eval "[ $rc = 6 ] && [ ! -e '$STATE' ]"
 
 # 3 no password at all (stdin at EOF): refused before any request
 : >"$T/server.log"
 cs login --user alice </dev/null; rc=$?
 check "an empty password is refused without asking the server" \
-  bash -c "[ $rc = 6 ] && grep -q 'no password' '$T/err' && ! grep -q /ac/login '$T/server.log'"
+  eval "[ $rc = 6 ] && grep -q 'no password' '$T/err' && ! grep -q /ac/login '$T/server.log'"
 
 # 4-6 password from stdin
 cs -v login --user alice <"$T/pw"; rc=$?
 cp "$T/err" "$T/login-v.err"
-check "login with the password on stdin (registry and cookie domains from the config file)" [ $rc = 0 ]
+check "login with the password on stdin (registry and cookie domains from the config file)" test $rc = 0
 check "state file is mode 0600 and holds the token, not the password" \
-  bash -c "[ \"\$(stat -c %a '$STATE')\" = 600 ] && grep -q '^token=tok-' '$STATE' && ! grep -qF -- '$PW' '$STATE'"
+  eval "[ \"\$(stat -c %a '$STATE')\" = 600 ] && grep -q '^token=tok-' '$STATE' && ! grep -qF -- '$PW' '$STATE'"
 check "the login POST sent username and password as form fields, not in the URL" \
   last_req /ac/login 'r["method"] == "POST" and r["fields"] == ["password", "username"] and "?" not in r["path"]'
 
 # 6 whoami
 cs whoami >"$T/out"
 check "whoami reports user alice and the saved cookie" \
-  bash -c "grep -qP '^user\talice' '$T/out' && grep -q CADC_SSO '$T/out' && ! grep -q 'tok-' '$T/out'"
+  eval "grep -qP '^user\talice' '$T/out' && grep -q CADC_SSO '$T/out' && ! grep -q 'tok-' '$T/out'"
 
 # 7-8 query sends the cookie where the capabilities allow it
 cs -v query "$Q" --format csv >"$T/out"; rc=$?
 cp "$T/err" "$T/query-v.err"
-check "query after login returns the user's row" bash -c "[ $rc = 0 ] && grep -qx alice '$T/out'"
+check "query after login returns the user's row" eval "[ $rc = 0 ] && grep -qx alice '$T/out'"
 check "the /tap/sync request carried Cookie: CADC_SSO=\"token\" and no bearer" \
   last_req /tap/sync 'r["cookie"] and r["cookie"].startswith("CADC_SSO=\"tok-") and r["authorization"] is None'
 
 # 9 anonymous-only URL (VOSI tables): no cookie
 cs tables --names >"$T/out"; rc=$?
 check "tables (capabilities: anonymous only) succeeds without any credential" \
-  bash -c "[ $rc = 0 ] && grep -qix caom2.plane '$T/out' && last_req /tap/tables 'r[\"cookie\"] is None and r[\"authorization\"] is None'"
+  eval "[ $rc = 0 ] && grep -qix caom2.plane '$T/out' && last_req /tap/tables 'r[\"cookie\"] is None and r[\"authorization\"] is None'"
 
 # 10 another host name, not in the cookie domains: no cookie, so 401
 : >"$T/server.log"
 cs --tap "http://localhost:$PORT/tap" query "$Q" >"$T/out"; rc=$?
 check "TAP named by a host outside the cookie domains gets no cookie (exit 6)" \
-  bash -c "[ $rc = 6 ] && grep -q 401 '$T/err' && grep -q '\"path\": \"/tap/sync\"' '$T/server.log' && ! grep -q CADC_SSO '$T/server.log'"
+  eval "[ $rc = 6 ] && grep -q 401 '$T/err' && grep -q '\"path\": \"/tap/sync\"' '$T/server.log' && ! grep -q CADC_SSO '$T/server.log'"
 
 # 11 a TAP whose capabilities allow only ivo://ivoa.net/sso#token: bearer, no cookie
 cs --tap "$B/tapb" query "$Q" --format csv >"$T/out"; rc=$?
 check "token-only TAP gets Authorization: Bearer and no cookie" \
-  bash -c "[ $rc = 0 ] && grep -qx alice '$T/out' && last_req /tapb/sync 'r[\"authorization\"].startswith(\"Bearer tok-\") and r[\"cookie\"] is None'"
+  eval "[ $rc = 0 ] && grep -qx alice '$T/out' && last_req /tapb/sync 'r[\"authorization\"].startswith(\"Bearer tok-\") and r[\"cookie\"] is None'"
 
 # 12 the password never shows up: server-side paths, -v logs, argv
 check "the password is in no URL, no -v log, no state file" \
-  bash -c "! grep -qF -- '$PW' '$T/login-v.err' '$T/query-v.err' '$STATE' && ! grep -F '\"path\"' '$T/server.log' | grep -qF 's3cret'"
+  eval "! grep -qF -- '$PW' '$T/login-v.err' '$T/query-v.err' '$STATE' && ! grep -F '\"path\"' '$T/server.log' | grep -qF 's3cret'"
 
 # 13-15 logout
 cs logout; rc=$?
-check "logout removes the state file" bash -c "[ $rc = 0 ] && [ ! -e '$STATE' ]"
+check "logout removes the state file" eval "[ $rc = 0 ] && [ ! -e '$STATE' ]"
 cs whoami >"$T/out"
 check "whoami after logout: anonymous" grep -qx anonymous "$T/out"
 cs query "$Q" >"$T/out"; rc=$?
-check "query after logout is anonymous again (exit 6)" [ $rc = 6 ]
+check "query after logout is anonymous again (exit 6)" test $rc = 6
 
 # 16 password from a terminal prompt (no echo)
 "$PY" "$CS_HARNESS/login/drive-tty.py" "Password for alice:" "$T/pw" "$T/tty.out" -- \
   "$CADC_SAMP" login --user alice >/dev/null 2>&1; rc=$?
 check "login from a TTY prompt; the password is not echoed; echo is back afterwards" \
-  bash -c "[ $rc = 0 ] && grep -q 'Password for alice:' '$T/tty.out' && ! grep -qF 's3cret' '$T/tty.out' && grep -q '^token=' '$STATE' && grep -q 'tty echo: on' '$T/tty.out'"
+  eval "[ $rc = 0 ] && grep -q 'Password for alice:' '$T/tty.out' && ! grep -qF 's3cret' '$T/tty.out' && grep -q '^token=' '$STATE' && grep -q 'tty echo: on' '$T/tty.out'"
 cs logout
 printf '^C\n' >"$T/ctrl-c"
 "$PY" "$CS_HARNESS/login/drive-tty.py" "Password for alice:" "$T/ctrl-c" "$T/tty2.out" -- \
   "$CADC_SAMP" login --user alice >/dev/null 2>&1; rc=$?
 check "^C at the password prompt: login ends, nothing saved, the terminal echoes again" \
-  bash -c "[ $rc != 0 ] && [ ! -e '$STATE' ] && grep -q 'tty echo: on' '$T/tty2.out'"
+  eval "[ $rc != 0 ] && [ ! -e '$STATE' ] && grep -q 'tty echo: on' '$T/tty2.out'"
 
 # 17 password from ~/.netrc (the login host), no --user
 printf 'machine 127.0.0.1\n  login alice\n  password "%s"\n' "$PW" >"$NETRC"; chmod 600 "$NETRC"
 cs login </dev/null; rc=$?
 cs whoami >"$T/out"
-check "login with user and password from .netrc" bash -c "[ $rc = 0 ] && grep -qP '^user\talice' '$T/out'"
+check "login with user and password from .netrc" eval "[ $rc = 0 ] && grep -qP '^user\talice' '$T/out'"
 rm -f "$NETRC"
 
 # 18-19 precedence: env over the config file, --registry over env
 CADC_REGISTRY_URL=http://127.0.0.1:$DEAD/reg cs query "$Q" >"$T/out"; rc=$?
 check "CADC_REGISTRY_URL overrides the config file's registry" \
-  bash -c "[ $rc != 0 ] && grep -q '$DEAD' '$T/err'"
+  eval "[ $rc != 0 ] && grep -q '$DEAD' '$T/err'"
 CADC_REGISTRY_URL=http://127.0.0.1:$DEAD/reg cs --registry "$B/reg/resource-caps" query "$Q" --format csv >"$T/out"; rc=$?
-check "--registry overrides CADC_REGISTRY_URL" bash -c "[ $rc = 0 ] && grep -qx alice '$T/out'"
+check "--registry overrides CADC_REGISTRY_URL" eval "[ $rc = 0 ] && grep -qx alice '$T/out'"
 
 # 20 tap= in the config file
 printf '[archive]\ntap=%s/tapb\ncookie-domains=127.0.0.1\n' "$B" >"$CONF"
 cs query "$Q" --format csv >"$T/out"; rc=$?
-check "tap= from the config file (no registry)" bash -c "[ $rc = 0 ] && grep -qx alice '$T/out'"
+check "tap= from the config file (no registry)" eval "[ $rc = 0 ] && grep -qx alice '$T/out'"
 
 # 21 default cookie domains (CADC's realms): 127.0.0.1 gets nothing
 printf '[archive]\nregistry=%s/reg/resource-caps\n' "$B" >"$CONF"
 cs query "$Q" >"$T/out"; rc=$?
-check "without cookie-domains the token stays inside CADC's domains (exit 6)" [ $rc = 6 ]
+check "without cookie-domains the token stays inside CADC's domains (exit 6)" test $rc = 6
 cs logout
 
 # 22-23 registry fallbacks: dead port, then a 500, then a working registry
@@ -169,12 +132,12 @@ printf '[archive]\ncookie-domains=127.0.0.1\n' >"$CONF"
 CADC_SAMP_REGISTRY_FALLBACKS="http://127.0.0.1:$DEAD/reg/resource-caps,$B/reg500,$B/reg/resource-caps" \
   cs -v tables --names >"$T/out"; rc=$?
 check "registry fallbacks: a dead port and a 500 are skipped" \
-  bash -c "[ $rc = 0 ] && grep -qix caom2.plane '$T/out' && [ \$(grep -c 'trying the next one' '$T/err') = 2 ]"
+  eval "[ $rc = 0 ] && grep -qix caom2.plane '$T/out' && [ \$(grep -c 'trying the next one' '$T/err') = 2 ]"
 CADC_SAMP_REGISTRY_FALLBACKS="$B/nope,$B/reg/resource-caps" cs tables --names >"$T/out"; rc=$?
 check "registry fallbacks stop at a 404 (only outages move on)" \
-  bash -c "[ $rc != 0 ] && grep -q 404 '$T/err'"
+  eval "[ $rc != 0 ] && grep -q 404 '$T/err'"
 
 # 24 a malformed config file is a clear error
 printf '[archive\nregistry=x\n' >"$CONF"
 cs tables >"$T/out"; rc=$?
-check "a malformed config file names the file" bash -c "[ $rc != 0 ] && grep -q 'config' '$T/err'"
+check "a malformed config file names the file" eval "[ $rc != 0 ] && grep -q 'config' '$T/err'"

@@ -8,16 +8,17 @@
 #include <string.h>
 
 #include "cadc-client.h"
+#include "test-util.h"
 #include "vo-caps.h"
 
-static GSubprocess *server;
-static char *base;
+static CsTestServer *server;
+static const char *base;
 static char *dead;     /* a URL on a port nobody listens on */
 
 static char *
 url (const char *path)
 {
-  return g_strconcat (base, path, NULL);
+  return cs_test_server_url (server, path);
 }
 
 /* GET @path with the client's session: "cookie=… auth=… peer=PORT". */
@@ -145,15 +146,6 @@ test_set_auth (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  const char *py = g_getenv ("PYTHON3");
-  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
-  g_autofree char *script = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GSocket) sock = NULL;
-  g_autoptr(GInetSocketAddress) any = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  GDataInputStream *in;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -161,25 +153,9 @@ main (int argc, char **argv)
   g_unsetenv ("CADC_SAMP_REGISTRY_FALLBACKS");
   g_unsetenv ("CADC_SAMP_COOKIE_DOMAINS");
   g_setenv ("NETRC", "/nonexistent/netrc", TRUE);
-  script = g_build_filename (srcdir != NULL ? srcdir : ".", "http-test-server.py", NULL);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                             &error, py != NULL ? py : "python3", script, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  base = g_strdup_printf ("http://127.0.0.1:%s", g_strstrip (line));
-
-  /* a port that was free a moment ago: connection refused */
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  any = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
-  g_assert_true (g_socket_bind (sock, G_SOCKET_ADDRESS (any), FALSE, &error));
-  bound = g_socket_get_local_address (sock, &error);
-  dead = g_strdup_printf ("http://127.0.0.1:%u/reg",
-                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_socket_close (sock, NULL);
+  server = cs_test_server_start ();
+  base = cs_test_server_base (server);
+  dead = cs_test_dead_url ("/reg");
 
   g_test_add_func ("/client/registry-fallbacks", test_fallbacks);
   g_test_add_func ("/client/registry-fallbacks-stop", test_fallbacks_stop);
@@ -187,11 +163,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client/set-auth", test_set_auth);
   ret = g_test_run ();
 
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
-  g_subprocess_wait (server, NULL, NULL);
-  g_object_unref (in);
-  g_object_unref (server);
-  g_free (base);
+  cs_test_server_stop (server);
   g_free (dead);
   return ret;
 }

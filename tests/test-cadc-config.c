@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "test-util.h"
+
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,11 +180,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/precedence", test_precedence);
   g_test_add_func ("/config/split-list", test_split_list);
   ret = g_test_run ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-  }
+  cs_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

@@ -2,25 +2,16 @@
 #include "config.h"
 
 #include <string.h>
+#include "test-util.h"
 #include "vo-caps.h"
 #include "vo-error.h"
 
-static char *
-load (const char *name, gsize *len)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
-  char *data = NULL;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_file_get_contents (path, &data, len, &error));
-  g_assert_no_error (error);
-  return data;
-}
 
 static VoCapabilities *
 load_caps (const char *name)
 {
   gsize len;
-  g_autofree char *data = load (name, &len);
+  g_autofree char *data = cs_test_load_data (name, &len);
   g_autoptr (GError) error = NULL;
   VoCapabilities *caps = vo_caps_parse (data, len, &error);
   g_assert_no_error (error);
@@ -32,7 +23,7 @@ static void
 test_registry (void)
 {
   gsize len;
-  g_autofree char *text = load ("registry-cadc.txt", &len);
+  g_autofree char *text = cs_test_load_data ("registry-cadc.txt", &len);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoRegistry) reg = vo_registry_parse (text, len, &error);
   g_assert_no_error (error);
@@ -71,7 +62,7 @@ test_registry_bad (void)
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
       gsize len;
-      g_autofree char *text = load (files[i], &len);
+      g_autofree char *text = cs_test_load_data (files[i], &len);
       g_autoptr (GError) error = NULL;
       g_assert_null (vo_registry_parse (text, len, &error));
       g_assert_error (error, VO_ERROR, VO_ERROR_PARSE);
@@ -360,7 +351,7 @@ test_bad_documents (void)
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
       gsize len;
-      g_autofree char *data = load (files[i], &len);
+      g_autofree char *data = cs_test_load_data (files[i], &len);
       g_autoptr (GError) error = NULL;
       g_assert_null (vo_caps_parse (data, len, &error));
       g_assert_error (error, VO_ERROR, VO_ERROR_PARSE);

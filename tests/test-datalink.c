@@ -2,16 +2,15 @@
 #include "config.h"
 
 #include <string.h>
+#include "test-util.h"
 #include "vo-datalink.h"
 #include "vo-error.h"
 
 static VoDatalink *
 load_dl (const char *name, GError **error)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
-  g_autofree char *data = NULL;
   gsize len;
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_autofree char *data = cs_test_load_data (name, &len);
   return vo_datalink_parse (data, len, error);
 }
 
@@ -179,7 +178,7 @@ test_errors (void)
 static void
 test_tap_descriptor (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "datalink-tapresult.xml", NULL);
+  g_autofree char *path = cs_test_data_path ("datalink-tapresult.xml");
   g_autoptr (GError) error = NULL;
   g_autoptr (VoTable) t = vo_table_load_file (path, &error);
   g_assert_no_error (error);

@@ -3,6 +3,8 @@
  * an image in an extension, a binary table, a file that is not FITS. */
 #include "config.h"
 
+#include "test-util.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -601,13 +603,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fits/table/to-votable", test_table_to_votable);
   g_test_add_func ("/fits/gzip", test_gzip);
   int rc = g_test_run ();
-  const char *names[] = { "wcs.fits", "ext.fits", "not.fits", "table.fits" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (tmpdir);
+  cs_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "samp/samp.h"
 #include "samp/samp-hub.h"
+#include "test-util.h"
 
 typedef struct {
   char *dir;
@@ -438,9 +439,7 @@ test_typing_values (Fixture *f, gconstpointer data)
       if (is_fault (r))
         g_test_message ("fault: %s", r);
       g_assert_false (is_fault (r));
-      gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-      while (got.count == 0 && g_get_monotonic_time () < end)
-        g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+      cs_test_wait_for_count (&got.count, 10000);
       g_assert_cmpint (got.count, ==, 1);
       g_assert_cmpstr (got.mtype, ==, "test.adql");
       g_assert_cmpstr (samp_map_lookup_string (got.params, "query"), ==, cases[i][1]);
@@ -515,19 +514,6 @@ count_lost (SampClient *c, const char *reason, gpointer data)
   (*(int *) data)++;
 }
 
-static gboolean
-iterate_until (int *counter, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (*counter == 0 && g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return *counter > 0;
-}
-
 /* A std-lockurl:http: lockfile cannot be monitored: auto-reconnect polls
  * it, asynchronously (it is served from this very thread, so a blocking
  * fetch could only time out), and follows the hub through a restart. */
@@ -554,15 +540,21 @@ test_http_lockfile_poll (Fixture *f, gconstpointer data)
   connected = 0;
 
   stop_hub_full (f, TRUE);
-  g_assert_true (iterate_until (&lost, 10000));
+  g_assert_true (cs_test_wait_for_count (&lost, 10000));
   g_assert_false (samp_client_is_connected (c));
   g_assert_true (start_hub (f, f->lockfile, 2));
-  g_assert_true (iterate_until (&connected, 10000));
+  g_assert_true (cs_test_wait_for_count (&connected, 10000));
   g_assert_true (samp_client_is_connected (c));
   g_assert_cmpstr (samp_client_get_hub_url (c), !=, first);
   g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
   samp_client_disconnect (c);
   g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 0);
+}
+
+static gboolean
+at_most_one_client (gpointer data)
+{
+  return samp_hub_get_n_clients (((Fixture *) data)->hub) <= 1;
 }
 
 /* A callee that accepts TCP connections (kernel backlog) but never
@@ -617,9 +609,7 @@ test_call_timeout (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (dt, <, 5.0);
 
   /* delivery timeout (2 s in this fixture): B is dropped */
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (samp_hub_get_n_clients (f->hub) > 1 && g_get_monotonic_time () < end)
-    g_usleep (50000);
+  cs_test_wait_until (at_most_one_client, f, 10000);
   g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
   g_autofree char *p5 = g_strdup_printf (S ("%s"), ka);
   g_autofree char *r5 = call (f, "samp.hub.getRegisteredClients", p5);

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "samp/samp.h"
+#include "test-util.h"
 
 typedef struct {
   const char *kind;         /* "jsamp" or "astropy" */
@@ -39,22 +40,6 @@ new_client (Fixture *f, const char *name)
 }
 
 /* ------------------------------------------------------------ helpers */
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      /* poll: some conditions depend on files, not on main-loop events */
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (20000);
-    }
-  return TRUE;
-}
 
 static gboolean
 run_cmd (char **argv, char **envp, char **out, int *status)
@@ -255,7 +240,7 @@ test_register (Fixture *f, gconstpointer data)
   /* a's live table learns about b from samp.hub.event.* */
   fd.c = a;
   fd.name = "test-b";
-  g_assert_true (wait_until (known_by_name, &fd, 10000));
+  g_assert_true (cs_test_wait_until (known_by_name, &fd, 10000));
 
   /* metadata change after connect reaches the others */
   samp_client_set_metadata (a, "x-test.key", "value 2");
@@ -325,7 +310,7 @@ test_messaging (Fixture *f, gconstpointer data)
   g_assert_true (samp_client_notify (b, aid, "test.note", samp_map_new_strings ("x", "1", NULL),
                                      &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (inbox_has, &in, 10000));
+  g_assert_true (cs_test_wait_until (inbox_has, &in, 10000));
   g_assert_cmpstr (in.mtype, ==, "test.note");
   g_assert_cmpstr (in.sender, ==, samp_client_get_self_id (b));
   g_assert_cmpstr (samp_map_lookup_string (in.params, "x"), ==, "1");
@@ -341,7 +326,7 @@ test_messaging (Fixture *f, gconstpointer data)
   /* call with our msg-tag, answered through receiveResponse */
   samp_client_call_async (b, aid, "test.echo", samp_map_new_strings ("x", "tagged", NULL), 10,
                           NULL, call_cb, &async_resp);
-  g_assert_true (wait_until (ptr_set, &async_resp, 15000));
+  g_assert_true (cs_test_wait_until (ptr_set, &async_resp, 15000));
   g_assert_true (samp_response_is_ok (async_resp));
   {
     g_autoptr(GVariant) r = samp_response_get_result (async_resp);
@@ -364,7 +349,7 @@ test_messaging (Fixture *f, gconstpointer data)
   notified = samp_client_notify_all (b, "test.broadcast", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char *const *) notified, aid));
-  g_assert_true (wait_until (inbox_has, &in, 10000));
+  g_assert_true (cs_test_wait_until (inbox_has, &in, 10000));
   g_assert_cmpstr (in.mtype, ==, "test.broadcast");
 
   /* MType nobody subscribes to: JSAMP faults, astropy may not; never a crash */
@@ -413,7 +398,7 @@ test_timeout (Fixture *f, gconstpointer data)
   /* our own call(): times out by itself */
   samp_client_call_async (a, samp_client_get_self_id (b), "test.slow", NULL, 1, NULL, call_cb,
                           &async_resp);
-  g_assert_true (wait_until (ptr_set, &async_resp, 10000));
+  g_assert_true (cs_test_wait_until (ptr_set, &async_resp, 10000));
   g_assert_false (samp_response_is_ok (async_resp));
   g_assert_cmpstr (samp_response_get_errortxt (async_resp), ==, "no response in time");
   inbox_clear (&in);
@@ -453,7 +438,7 @@ test_wrong_key (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   samp_http_post_async (samp_client_get_callback_url (a), "text/xml", doc, 5000, NULL, post_cb,
                         &body);
-  g_assert_true (wait_until (ptr_set, &body, 10000));
+  g_assert_true (cs_test_wait_until (ptr_set, &body, 10000));
   v = samp_xmlrpc_parse_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   g_assert_null (v);
   g_assert_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT);
@@ -466,7 +451,7 @@ test_wrong_key (Fixture *f, gconstpointer data)
     g_autoptr(GBytes) junk = g_bytes_new_static ("<methodCall><oops", 17);
     samp_http_post_async (samp_client_get_callback_url (a), "text/xml", junk, 5000, NULL, post_cb,
                           &body);
-    g_assert_true (wait_until (ptr_set, &body, 10000));
+    g_assert_true (cs_test_wait_until (ptr_set, &body, 10000));
     v = samp_xmlrpc_parse_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
     g_assert_null (v);
     g_assert_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT);
@@ -550,10 +535,10 @@ test_astropy_peers (Fixture *f, gconstpointer data)
   a = new_client (f, "test-a");
   samp_client_subscribe (a, "test.ping.*", on_message, &in);
   g_assert_true (samp_client_connect (a, &error));
-  g_assert_true (wait_until (file_nonempty, ready, 60000));
+  g_assert_true (cs_test_wait_until (file_nonempty, ready, 60000));
   fd.c = a;
   fd.name = "pylisten";
-  g_assert_true (wait_until (known_by_name, &fd, 15000));
+  g_assert_true (cs_test_wait_until (known_by_name, &fd, 15000));
   pyid = samp_client_find_client (a, "pylisten");
 
   /* we → astropy peer: notify and callAndWait */
@@ -566,7 +551,7 @@ test_astropy_peers (Fixture *f, gconstpointer data)
   g_assert_true (samp_response_is_ok (resp));
   /* a hub may deliver the notification after the call (JSAMP delivers on
    * separate threads): wait for both lines */
-  g_assert_true (wait_until (file_has_notify, out, 10000));
+  g_assert_true (cs_test_wait_until (file_has_notify, out, 10000));
   g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"kind\": \"notify\""));
   g_assert_nonnull (strstr (text, "\"kind\": \"call\""));
@@ -621,7 +606,7 @@ test_astropy_peers (Fixture *f, gconstpointer data)
           g_file_get_contents (jlog, &jout, NULL, NULL);
           g_test_message ("messagesender -mode %s: %s", modes[m], jout);
           g_assert_true (g_spawn_check_wait_status (status, &e));
-          g_assert_true (wait_until (inbox_has, &in, 10000));
+          g_assert_true (cs_test_wait_until (inbox_has, &in, 10000));
           g_assert_cmpstr (in.mtype, ==, "test.ping.js");
           g_assert_cmpstr (samp_map_lookup_string (in.params, "x"), ==, modes[m]);
         }
@@ -647,12 +632,6 @@ on_connected (SampClient *c, gpointer data)
   (*(int *) data)++;
 }
 
-static gboolean
-int_at_least_1 (gpointer data)
-{
-  return *(int *) data >= 1;
-}
-
 static void
 test_reconnect (Fixture *f, gconstpointer data)
 {
@@ -674,24 +653,24 @@ test_reconnect (Fixture *f, gconstpointer data)
 
   /* clean shutdown (samp.hub.event.shutdown), then a new hub */
   g_assert_true (hub_ctl (f, "stop"));
-  g_assert_true (wait_until (int_at_least_1, &lost, 15000));
+  g_assert_true (cs_test_wait_for_count (&lost, 15000));
   g_assert_false (samp_client_is_connected (a));
   g_assert_true (hub_ctl (f, "start"));
-  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_true (cs_test_wait_for_count (&connected, 20000));
   g_assert_true (samp_client_is_connected (a));
   g_assert_cmpstr (samp_client_get_hub_url (a), !=, first_url);
 
   /* hub killed outright (no event, stale lockfile): found by the ping */
   lost = connected = 0;
   g_assert_true (hub_ctl (f, "kill"));
-  g_assert_true (wait_until (int_at_least_1, &lost, 15000));
+  g_assert_true (cs_test_wait_for_count (&lost, 15000));
   g_assert_true (hub_ctl (f, "start"));
-  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_true (cs_test_wait_for_count (&connected, 20000));
   {
     g_autoptr(SampClient) b = new_connected (f, "test-observer");
     g_autofree char *id = NULL;
     FindData fd = { b, "test-reconnect" };
-    g_assert_true (wait_until (known_by_name, &fd, 5000));
+    g_assert_true (cs_test_wait_until (known_by_name, &fd, 5000));
     id = samp_client_find_client (b, "test-reconnect");
     g_assert_cmpstr (id, ==, samp_client_get_self_id (a));
   }
@@ -736,9 +715,9 @@ test_reconnect_monitor (Fixture *f, gconstpointer data)
 
   /* clean shutdown, lockfile removed, a new hub writes a new one */
   g_assert_true (hub_ctl (f, "stop"));
-  g_assert_true (wait_until (int_at_least_1, &lost, 15000));
+  g_assert_true (cs_test_wait_for_count (&lost, 15000));
   g_assert_true (hub_ctl (f, "start"));
-  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_true (cs_test_wait_for_count (&connected, 20000));
   g_assert_true (samp_client_is_connected (a));
   second_url = g_strdup (samp_client_get_hub_url (a));
   g_assert_cmpstr (second_url, !=, first_url);
@@ -748,7 +727,7 @@ test_reconnect_monitor (Fixture *f, gconstpointer data)
   lost = connected = 0;
   g_assert_true (hub_ctl (f, "kill"));
   g_assert_true (hub_ctl (f, "start"));
-  g_assert_true (wait_until (int_at_least_1, &connected, 20000));
+  g_assert_true (cs_test_wait_for_count (&connected, 20000));
   g_assert_cmpint (lost, ==, 1);
   g_assert_true (samp_client_is_connected (a));
   g_assert_cmpstr (samp_client_get_hub_url (a), !=, second_url);
@@ -756,7 +735,7 @@ test_reconnect_monitor (Fixture *f, gconstpointer data)
     g_autoptr(SampClient) b = new_connected (f, "test-observer");
     g_autofree char *id = NULL;
     FindData fd = { b, "test-monitor" };
-    g_assert_true (wait_until (known_by_name, &fd, 5000));
+    g_assert_true (cs_test_wait_until (known_by_name, &fd, 5000));
     id = samp_client_find_client (b, "test-monitor");
     g_assert_cmpstr (id, ==, samp_client_get_self_id (a));
   }

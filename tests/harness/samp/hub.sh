@@ -6,7 +6,7 @@
 #   hub.sh kill RUNDIR                               # SIGKILL: no shutdown event, lockfile left stale
 #
 # The hub writes RUNDIR/home/.samp; callers export HOME=RUNDIR/home and
-# SAMP_HUB=std-lockurl:file://RUNDIR/home/.samp (lib.sh's samph_init does).
+# SAMP_HUB=std-lockurl:file://RUNDIR/home/.samp (tests/lib.sh's setup_samp does).
 # JVMs get -Duser.home=RUNDIR/home (Java ignores $HOME).  The hub runs in its own
 # session (setsid); its pid (= process group) is in RUNDIR/pids/hub.pid.  With
 # PARENT_PID, a watchdog kills the hub when that process dies, so a crashed
