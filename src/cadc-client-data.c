@@ -39,7 +39,7 @@ cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
     }
   else
     url = g_strconcat (tap, "/tables", NULL);
-  return cadc_client_fetch (c, url, error);
+  return cadc_client_fetch (c, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document", error);
 }
 
 char **
@@ -95,7 +95,8 @@ datalink_batches (CadcClient *c, const char *const *ids, gboolean downloads_only
                                  downloads_only);
   for (guint i = 0; urls[i] != NULL; i++)
     {
-      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], error);
+      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], VO_LIMIT_DATALINK,
+                                                  "a DataLink document", error);
       g_autoptr(VoDatalink) dl = NULL;
       gsize n;
       const char *d;

@@ -295,10 +295,11 @@ void
 cs_archive_report_result (CsGlobalOptions *g, CadcQueryResult *r)
 {
   if (r->status == VO_QUERY_STATUS_OVERFLOW)
-    fprintf (stderr, "cadc-samp: warning: result truncated at %" G_GUINT64_FORMAT
-             " rows (QUERY_STATUS=OVERFLOW%s%s)\n", r->n_rows,
-             r->status_text && *r->status_text ? ": " : "",
-             r->status_text ? r->status_text : "");
+    {
+      g_autofree char *text = cs_safe (r->status_text);
+      fprintf (stderr, "cadc-samp: warning: result truncated at %" G_GUINT64_FORMAT
+               " rows (QUERY_STATUS=OVERFLOW%s%s)\n", r->n_rows, *text ? ": " : "", text);
+    }
   if (g->verbosity > 0)
     fprintf (stderr, "cadc-samp: %" G_GUINT64_FORMAT " rows\n", r->n_rows);
 }

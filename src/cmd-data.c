@@ -38,7 +38,10 @@ static void
 print_list (char **urls)
 {
   for (guint i = 0; urls[i] != NULL; i++)
-    printf ("%s\n", urls[i]);
+    {
+      g_autofree char *u = cs_safe (urls[i]);
+      printf ("%s\n", u);
+    }
 }
 
 static int

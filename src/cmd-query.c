@@ -64,7 +64,10 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
     if (job == NULL)
       return cs_archive_fail (error);
     if (g->verbosity >= 0)
-      fprintf (stderr, "cadc-samp: job %s\n", job);
+      {
+        g_autofree char *safe = cs_safe (job);
+        fprintf (stderr, "cadc-samp: job %s\n", safe);
+      }
     j = cadc_client_job_get (c, job, TRUE, 3600, &error);
     if (j == NULL || !cs_output_open (&out, g->output, &error))
       return cs_archive_fail (error);
@@ -80,30 +83,42 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   }
 }
 
+/* One NAME<TAB>VALUE line; VALUE came from the server. */
+static void
+print_field (const char *name, const char *value)
+{
+  g_autofree char *v = cs_safe (value);
+  printf ("%s\t%s\n", name, v);
+}
+
 static void
 print_job (const VoUwsJob *j)
 {
-  printf ("jobId\t%s\nphase\t%s\n", j->job_id, j->phase_text ? j->phase_text : "");
+  print_field ("jobId", j->job_id);
+  print_field ("phase", j->phase_text);
   if (j->owner_id)
-    printf ("owner\t%s\n", j->owner_id);
+    print_field ("owner", j->owner_id);
   if (j->creation_time)
-    printf ("created\t%s\n", j->creation_time);
+    print_field ("created", j->creation_time);
   if (j->start_time)
-    printf ("started\t%s\n", j->start_time);
+    print_field ("started", j->start_time);
   if (j->end_time)
-    printf ("ended\t%s\n", j->end_time);
+    print_field ("ended", j->end_time);
   for (guint i = 0; i < j->parameters->len; i++)
     {
       VoUwsParameter *p = j->parameters->pdata[i];
-      printf ("param\t%s=%s\n", p->id, p->value ? p->value : "");
+      g_autofree char *pv = g_strdup_printf ("%s=%s", p->id, p->value ? p->value : "");
+      print_field ("param", pv);
     }
   for (guint i = 0; i < j->results->len; i++)
     {
       VoUwsResult *r = j->results->pdata[i];
-      printf ("result\t%s\t%s\n", r->id, r->href ? r->href : "");
+      g_autofree char *id = cs_safe (r->id);
+      g_autofree char *href = cs_safe (r->href);
+      printf ("result\t%s\t%s\n", id, href);
     }
   if (j->error_message)
-    printf ("error\t%s\n", j->error_message);
+    print_field ("error", j->error_message);
 }
 
 static int
@@ -198,8 +213,9 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
   for (guint i = 0; i < list->len; i++)
     {
       VoUwsJobRef *r = list->pdata[i];
-      printf ("%s\t%s\t%s\n", r->job_id, vo_uws_phase_to_string (r->phase),
-              r->creation_time ? r->creation_time : "");
+      g_autofree char *id = cs_safe (r->job_id);
+      g_autofree char *created = cs_safe (r->creation_time);
+      printf ("%s\t%s\t%s\n", id, vo_uws_phase_to_string (r->phase), created);
     }
   return CS_EXIT_OK;
 }

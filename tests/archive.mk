@@ -1,6 +1,8 @@
 # archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
 check_PROGRAMS += test-http
 TESTS += test-http
+check_PROGRAMS += test-text test-http-limits
+TESTS += test-text test-http-limits
 EXTRA_DIST += http-test-server.py
 check_PROGRAMS += test-coords test-adql test-caps test-uws
 TESTS += test-coords test-adql test-caps test-uws
