@@ -14,6 +14,7 @@
 
 #include "cs-commands.h"
 #include "vo-text.h"
+#include "vo-votable-writer.h"
 
 extern const CsCommand cs_command_listen;
 extern const CsCommand cs_command_hub;
@@ -253,6 +254,17 @@ main (int argc, char **argv)
 
   if (!extract_global_options (&global, &argc, argv))
     return CS_EXIT_USAGE;
+  if (global.format != NULL)
+    {
+      /* a usage error, found before any command starts or connects */
+      g_autoptr(GError) error = NULL;
+      VoFormat fmt;
+      if (!vo_format_from_string (global.format, &fmt, &error))
+        {
+          cs_print_error ("--format: %s", error->message);
+          return CS_EXIT_USAGE;
+        }
+    }
   if (global.registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     global.registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
   setup_logging (global.verbosity);
