@@ -22,3 +22,5 @@ TESTS += test-archive-cert.sh
 dist_check_SCRIPTS += test-archive-cert.sh
 check_PROGRAMS += test-cadc-client
 TESTS += test-cadc-client
+TESTS += test-cli-exitcodes.sh
+dist_check_SCRIPTS += test-cli-exitcodes.sh

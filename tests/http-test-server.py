@@ -165,6 +165,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p == "/peer":
             # the client's port: the same on a reused connection
             return self.reply(200, str(self.client_address[1]).encode())
+        if p.startswith("/forbidden/"):
+            return self.reply(403, b"permission denied")
+        if p.startswith("/unauth/"):
+            return self.reply(401, b"login first")
         if p.startswith("/hostile/"):
             return self.hostile(p[len("/hostile"):], data)
         if p.startswith("/huge"):
