@@ -24,3 +24,5 @@ check_PROGRAMS += test-cadc-client
 TESTS += test-cadc-client
 TESTS += test-cli-exitcodes.sh
 dist_check_SCRIPTS += test-cli-exitcodes.sh
+TESTS += test-cli-terminal.sh
+dist_check_SCRIPTS += test-cli-terminal.sh
