@@ -26,3 +26,5 @@ TESTS += test-cli-exitcodes.sh
 dist_check_SCRIPTS += test-cli-exitcodes.sh
 TESTS += test-cli-terminal.sh
 dist_check_SCRIPTS += test-cli-terminal.sh
+TESTS += test-cli-output.sh
+dist_check_SCRIPTS += test-cli-output.sh

@@ -76,6 +76,30 @@ HOSTILE_JOBS = ('<?xml version="1.0" encoding="UTF-8"?>\n<uws:jobs '
                 % (C1, C1)).encode()
 
 
+SLOWCUT_RESULT = b"""<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="publisherID" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://cadc.nrc.ca/TEST?1/1p</TD></TR></TABLEDATA></DATA></TABLE>
+</RESOURCE></VOTABLE>
+"""
+SLOWCUT_LINKS = """<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="ID" datatype="char" arraysize="*"/><FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="service_def" datatype="char" arraysize="*"/><FIELD name="error_message" datatype="char" arraysize="*"/>
+<FIELD name="semantics" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://cadc.nrc.ca/TEST?1/1p</TD><TD/><TD>soda</TD><TD/><TD>#cutout</TD></TR>
+</TABLEDATA></DATA></TABLE></RESOURCE>
+<RESOURCE ID="soda" type="meta" utype="adhoc:service">
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/SODA#sync-1.0"/>
+<PARAM name="accessURL" datatype="char" arraysize="*" value="%s/trickle"/>
+<GROUP name="inputParams"><PARAM name="ID" datatype="char" arraysize="*" value="ad:TEST/1p.fits"/>
+<PARAM name="CIRCLE" datatype="double" arraysize="3" xtype="circle" unit="deg" value=""/></GROUP>
+</RESOURCE></VOTABLE>
+"""
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -184,6 +208,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(404, b"no such transfer")
         if p == "/trickle" or p.endswith("/trickle/sync"):
             return self.trickle()
+        if p.startswith("/trickle-job/async/"):
+            # a COMPLETED job whose result trickles
+            base = "http://%s" % self.headers.get("Host")
+            job = ('<?xml version="1.0"?><uws:job xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" '
+                   'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1">'
+                   '<uws:jobId>j1</uws:jobId><uws:phase>COMPLETED</uws:phase><uws:results>'
+                   '<uws:result id="result" xlink:href="%s/trickle"/></uws:results></uws:job>'
+                   % base)
+            return self.reply(200, job.encode(), ctype="text/xml")
+        if p == "/slowcut/sync":
+            # one image plane, whose SODA cutout trickles (cutouts command)
+            return self.reply(200, SLOWCUT_RESULT, ctype="application/x-votable+xml")
+        if p == "/slowcut/links":
+            base = "http://%s" % self.headers.get("Host")
+            return self.reply(200, (SLOWCUT_LINKS % base).encode(),
+                              ctype="application/x-votable+xml")
         if p == "/slow":
             time.sleep(5)
             return self.reply(200, b"late")
