@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cs-commands.h"
+#include "cs-limits.h"
 #include "vo-text.h"
 #include "vo-votable-writer.h"
 
@@ -268,6 +269,7 @@ main (int argc, char **argv)
   if (global.registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     global.registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
   setup_logging (global.verbosity);
+  cs_limits_load (NULL);        /* [limits] of the config file */
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

@@ -28,3 +28,5 @@ TESTS += test-cli-terminal.sh
 dist_check_SCRIPTS += test-cli-terminal.sh
 TESTS += test-cli-output.sh
 dist_check_SCRIPTS += test-cli-output.sh
+check_PROGRAMS += test-fits-limits
+TESTS += test-fits-limits
