@@ -30,3 +30,7 @@ TESTS += test-cli-output.sh
 dist_check_SCRIPTS += test-cli-output.sh
 check_PROGRAMS += test-fits-limits
 TESTS += test-fits-limits
+check_PROGRAMS += test-bridge-cache-stale
+TESTS += test-bridge-cache-stale
+TESTS += test-listen-stale.sh
+dist_check_SCRIPTS += test-listen-stale.sh
