@@ -22,8 +22,8 @@
  * far smaller queries than this).  doc/EXITCODES.md, doc/SECURITY.md. */
 #define MAX_STDIN_QUERY ((gsize) 16 << 20)
 
-/* Reads the ADQL of `query -`.  Too long -> FALSE with *@usage set (exit
- * 2); a read error -> FALSE, I/O (exit 5). */
+/* Reads the ADQL of `query -`.  Too long: NULL with *@usage set (exit 2);
+ * a read error: NULL, an I/O error (exit 5).  Returns: (transfer full). */
 static char *
 read_stdin_query (gboolean *usage, GError **error)
 {

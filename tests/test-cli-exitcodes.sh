@@ -49,6 +49,9 @@ CASES=$(cat <<EOF
 2|jobs --last 0|$NONET jobs --last 0
 2|cutout-urls with a bad POSITION|$NONET cutout-urls noids.xml nowhere 1arcmin
 2|cutouts with a bad RADIUS|$NONET cutouts 10 10 wide
+2|login with an unknown option|login --bogus
+2|whoami takes no arguments|whoami extra
+2|logout takes no arguments|logout extra
 2|send with an unknown kind|send nothing
 2|listen with an unknown option|listen --bogus
 2|hub with a negative --delivery-timeout|hub --delivery-timeout -1
@@ -71,6 +74,7 @@ CASES=$(cat <<EOF
 5|send table of a missing file|send table missing.xml
 6|jobs: HTTP 403|--tap $S/forbidden jobs
 6|query: HTTP 401|--tap $S/unauth query select_1
+6|login --cert of a file that is no certificate|login --cert afile
 0|query - with ADQL on stdin|--tap $S/hostile --format csv query -
 0|job shows a job in ERROR without --wait|--tap $S/hostile job j1
 EOF
