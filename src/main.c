@@ -88,6 +88,15 @@ safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
 
   if (log_quiet && (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG)))
     return G_LOG_WRITER_HANDLED;
+  if (level & G_LOG_LEVEL_DEBUG)
+    {
+      const char *domain = NULL;
+      for (gsize i = 0; i < n_fields; i++)
+        if (strcmp (fields[i].key, "GLIB_DOMAIN") == 0)
+          domain = fields[i].value;
+      if (g_log_writer_default_would_drop (level, domain))
+        return G_LOG_WRITER_HANDLED;    /* not shown: not worth sanitizing */
+    }
   copy = g_newa (GLogField, n_fields);
   memcpy (copy, fields, n_fields * sizeof *fields);
   for (gsize i = 0; i < n_fields; i++)
