@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cs-cleanup.h"
 #include "vo-datalink.h"
 #include "vo-error.h"
 #include "vo-soda.h"
@@ -39,7 +40,7 @@ cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
     }
   else
     url = g_strconcat (tap, "/tables", NULL);
-  return cadc_client_fetch (c, url, error);
+  return cadc_client_fetch (c, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document", error);
 }
 
 char **
@@ -95,7 +96,8 @@ datalink_batches (CadcClient *c, const char *const *ids, gboolean downloads_only
                                  downloads_only);
   for (guint i = 0; urls[i] != NULL; i++)
     {
-      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], error);
+      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], VO_LIMIT_DATALINK,
+                                                  "a DataLink document", error);
       g_autoptr(VoDatalink) dl = NULL;
       gsize n;
       const char *d;
@@ -183,7 +185,10 @@ download_free (Download *d)
   if (d->fd >= 0)
     close (d->fd);
   if (d->tmp != NULL)
-    g_unlink (d->tmp);
+    {
+      g_unlink (d->tmp);
+      cs_cleanup_remove (d->tmp);
+    }
   g_free (d->path);
   g_free (d->tmp);
   g_free (d);
@@ -241,7 +246,10 @@ download_done (GObject *src, GAsyncResult *res, gpointer data)
                            d->path, g_strerror (e));
     }
   else if (error == NULL)
-    g_clear_pointer (&d->tmp, g_free);
+    {
+      cs_cleanup_remove (d->tmp);
+      g_clear_pointer (&d->tmp, g_free);
+    }
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -275,6 +283,7 @@ cadc_client_download_async (CadcClient *c, const char *url, const char *path,
       g_object_unref (task);
       return;
     }
+  cs_cleanup_add (d->tmp);      /* removed if a signal ends the process */
   req = vo_http_request_new (VO_HTTP_GET, url);
   vo_http_request_set_sink (req, download_sink, d);
   vo_http_send_async (c->http, req, cancellable, download_done, task);

@@ -11,6 +11,7 @@
 
 #include "cadc-client.h"
 #include "vo-caps.h"
+#include "vo-limits.h"
 
 G_BEGIN_DECLS
 
@@ -30,8 +31,11 @@ struct _CadcClient {
   gboolean verbose;
 };
 
-/* GET @url and return the body.  Returns: (transfer full) (nullable). */
-GBytes *cadc_client_fetch (CadcClient *c, const char *url, GError **error);
+/* GET @url and return the body, a document held whole: the transfer is
+ * aborted past @max bytes (a cap of vo-limits.h; @what names the
+ * document in the error).  Returns: (transfer full) (nullable). */
+GBytes *cadc_client_fetch (CadcClient *c, const char *url, gsize max, const char *what,
+                           GError **error);
 
 /* Loads the TAP capabilities for the credential choice, once, and only
  * when a token or certificate is held.  Cannot fail: an unreadable

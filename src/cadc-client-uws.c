@@ -41,6 +41,7 @@ post_phase (CadcClient *c, const char *job_url, const char *phase, GError **erro
   g_autoptr(VoHttpResponse) resp = NULL;
 
   vo_http_request_add_field (req, "PHASE", phase);
+  vo_http_request_set_max_body (req, VO_LIMIT_UWS_JOB, "a UWS job document");
   resp = vo_http_send (c->http, req, NULL, error);
   return resp != NULL;
 }
@@ -102,6 +103,7 @@ cadc_client_job_get (CadcClient *c, const char *job_url, gboolean wait, guint ti
 
       if (wait)
         vo_http_request_add_field (req, "WAIT", "30");
+      vo_http_request_set_max_body (req, VO_LIMIT_UWS_JOB, "a UWS job document");
       resp = vo_http_send (c->http, req, NULL, error);
       if (resp == NULL)
         return NULL;
@@ -208,6 +210,7 @@ cadc_client_job_list (CadcClient *c, const char *const *phases, gint last, const
     }
   if (after != NULL)
     vo_http_request_add_field (req, "AFTER", after);
+  vo_http_request_set_max_body (req, VO_LIMIT_UWS_JOB_LIST, "the UWS job list");
   resp = vo_http_send (c->http, req, NULL, error);
   if (resp == NULL)
     return NULL;

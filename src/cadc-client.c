@@ -166,11 +166,13 @@ cadc_client_set_auth (CadcClient *c, CadcAuth *auth)
 }
 
 GBytes *
-cadc_client_fetch (CadcClient *c, const char *url, GError **error)
+cadc_client_fetch (CadcClient *c, const char *url, gsize max, const char *what, GError **error)
 {
-  g_autoptr(VoHttpResponse) resp =
-    vo_http_send (c->http, vo_http_request_new (VO_HTTP_GET, url), NULL, error);
+  VoHttpRequest *req = vo_http_request_new (VO_HTTP_GET, url);
+  g_autoptr(VoHttpResponse) resp = NULL;
 
+  vo_http_request_set_max_body (req, max, what);
+  resp = vo_http_send (c->http, req, NULL, error);
   if (resp == NULL)
     return NULL;
   return g_bytes_ref (vo_http_response_get_body (resp));
@@ -197,7 +199,8 @@ ensure_registry (CadcClient *c, GError **error)
   if (c->registry_url != NULL)
     {
       used = c->registry_url;
-      text = cadc_client_fetch (c, used, error);
+      text = cadc_client_fetch (c, used, VO_LIMIT_REGISTRY, "the registry (resource-caps)",
+                                error);
       if (text == NULL)
         {
           g_prefix_error (error, "registry: ");
@@ -208,7 +211,8 @@ ensure_registry (CadcClient *c, GError **error)
     {
       g_autoptr(GError) e = NULL;
       used = g_strstrip (*u);
-      text = cadc_client_fetch (c, used, &e);
+      text = cadc_client_fetch (c, used, VO_LIMIT_REGISTRY, "the registry (resource-caps)",
+                                &e);
       if (text != NULL)
         break;
       if (!registry_unreachable (e))
@@ -245,7 +249,8 @@ ensure_registry (CadcClient *c, GError **error)
 static VoCapabilities *
 fetch_caps (CadcClient *c, const char *caps_url, GError **error)
 {
-  g_autoptr(GBytes) body = cadc_client_fetch (c, caps_url, error);
+  g_autoptr(GBytes) body = cadc_client_fetch (c, caps_url, VO_LIMIT_CAPABILITIES,
+                                              "a VOSI capabilities document", error);
   const char *d;
   gsize n;
 

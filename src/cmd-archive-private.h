@@ -72,8 +72,11 @@ gboolean cs_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **err
  * read the result themselves).  Returns: (transfer full) (nullable). */
 VoTable *cs_archive_query_table (CadcClient *c, const char *adql, GError **error);
 
-/* An output: stdout, or a temporary file next to the target that is
- * renamed onto it only by cs_output_commit. */
+/* An output: stdout; for -o FILE naming a regular file or a new path
+ * (through symlinks: the link's target), a temporary file next to it
+ * with its permissions, renamed onto it only by cs_output_commit and
+ * removed if a signal ends the process; for a FIFO, a device or
+ * /dev/stdout, the file itself, written straight through. */
 typedef struct {
   GOutputStream *stream;
   char *path;

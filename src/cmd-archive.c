@@ -6,8 +6,10 @@
  * ends the options), the CadcClient built from the global options (a
  * saved certificate checked first), errors printed once through
  * cs_print_error with an exit code from their domain, and the output:
- * stdout or, with -o FILE, a temporary file in FILE's directory that is
- * renamed only on success.
+ * stdout or, with -o FILE, a temporary file next to FILE (or next to the
+ * target of a symlink FILE) that is renamed only on success; a FIFO or a
+ * device is written straight through.  Every archive command removes its
+ * partial files when SIGINT/SIGTERM/SIGHUP ends it (cs-cleanup.h).
  */
 #include "config.h"
 
@@ -16,11 +18,14 @@
 #include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cadc-config.h"
 #include "cmd-archive-private.h"
+#include "cs-cleanup.h"
 #include "vo-error.h"
 
 /* Parses argv[1..]: options from @opts, the rest into @pos.  A lone "-" and
@@ -115,6 +120,8 @@ cs_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos, gu
       return FALSE;
     }
   *rc = CS_EXIT_OK;
+  /* an interrupted command leaves no partial file (cs-cleanup.h) */
+  cs_cleanup_on_signals ();
   return TRUE;
 }
 
@@ -233,27 +240,134 @@ cs_archive_query_table (CadcClient *c, const char *adql, GError **error)
   return vo_table_load_bytes (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
 }
 
+/* The fd that /dev/stdout, /dev/fd/N or /proc/self/fd/N names, else -1:
+ * such a path is the shell's redirection, written through as it is. */
+static int
+magic_fd (const char *path)
+{
+  static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/" };
+
+  if (strcmp (path, "/dev/stdout") == 0)
+    return 1;
+  if (strcmp (path, "/dev/stderr") == 0)
+    return 2;
+  for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (path, prefixes[i]))
+      {
+        const char *n = path + strlen (prefixes[i]);
+        char *end;
+        guint64 fd = g_ascii_strtoull (n, &end, 10);
+        if (end != n && *end == '\0' && fd < G_MAXINT)
+          return (int) fd;
+      }
+  return -1;
+}
+
+/* Where a new file for @path goes: @path itself, or, for a symlink whose
+ * target does not exist yet, that target (the link is never replaced).
+ * Returns: (transfer full). */
+static char *
+dangling_target (const char *path)
+{
+  g_autofree char *cur = g_strdup (path);
+
+  for (int hops = 0; hops < 40; hops++)
+    {
+      g_autofree char *link = g_file_read_link (cur, NULL);
+      g_autofree char *dir = NULL;
+      if (link == NULL)
+        return g_steal_pointer (&cur);
+      if (g_path_is_absolute (link))
+        {
+          g_free (cur);
+          cur = g_steal_pointer (&link);
+          continue;
+        }
+      dir = g_path_get_dirname (cur);
+      g_free (cur);
+      cur = g_build_filename (dir, link, NULL);
+    }
+  return g_steal_pointer (&cur);
+}
+
+/* -o FILE: a regular file (through any symlinks) or a new path is
+ * replaced atomically (a temporary file next to the final target, with
+ * the target's permissions, renamed on commit; a symlink stays a link);
+ * anything else (a FIFO, a device such as /dev/null, /dev/stdout) is
+ * written straight through. */
 gboolean
 cs_output_open (CsOutput *o, const char *path, GError **error)
 {
+  GStatBuf st;
+  g_autofree char *target = NULL;
+  gboolean exists;
+  int fd;
+
   memset (o, 0, sizeof *o);
   if (path == NULL || strcmp (path, "-") == 0)
     {
       o->stream = g_unix_output_stream_new (1, FALSE);
       return TRUE;
     }
+  if ((fd = magic_fd (path)) >= 0)
+    {
+      int dupfd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+      if (dupfd < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot write to %s: %s",
+                       path, g_strerror (e));
+          return FALSE;
+        }
+      o->stream = g_unix_output_stream_new (dupfd, TRUE);
+      return TRUE;
+    }
+  exists = g_stat (path, &st) == 0;
+  if (exists && !S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "cannot write to %s: %s", path,
+                       g_strerror (EISDIR));
+          return FALSE;
+        }
+      fd = g_open (path, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+      if (fd < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot write to %s: %s",
+                       path, g_strerror (e));
+          return FALSE;
+        }
+      o->stream = g_unix_output_stream_new (fd, TRUE);
+      return TRUE;
+    }
+  if (exists)
+    target = realpath (path, NULL);
+  if (target == NULL)
+    target = dangling_target (path);
   {
-    g_autofree char *tmpl = g_strconcat (path, ".part-XXXXXX", NULL);
-    int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
+    g_autofree char *tmpl = g_strconcat (target, ".part-XXXXXX", NULL);
+    fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0)
       {
         int e = errno;
         g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
-                     "cannot create a file next to %s: %s", path, g_strerror (e));
+                     "cannot create a file next to %s: %s", target, g_strerror (e));
         return FALSE;
       }
+    cs_cleanup_add (tmpl);
+    if (exists)
+      {
+        /* the replaced file keeps its permissions (and, where allowed, owner) */
+        if (fchmod (fd, st.st_mode & 07777) != 0)
+          g_debug ("fchmod %s: %s", tmpl, g_strerror (errno));
+        if ((st.st_uid != geteuid () || st.st_gid != getegid ())
+            && fchown (fd, st.st_uid, st.st_gid) != 0)
+          g_debug ("fchown %s: %s", tmpl, g_strerror (errno));
+      }
     o->stream = g_unix_output_stream_new (fd, TRUE);
-    o->path = g_strdup (path);
+    o->path = g_steal_pointer (&target);
     o->tmp = g_steal_pointer (&tmpl);
   }
   return TRUE;
@@ -274,6 +388,8 @@ cs_output_commit (CsOutput *o, GError **error)
     }
   if (!ok && o->tmp != NULL)
     g_unlink (o->tmp);
+  if (o->tmp != NULL)
+    cs_cleanup_remove (o->tmp);
   g_clear_pointer (&o->tmp, g_free);
   g_clear_pointer (&o->path, g_free);
   return ok;
@@ -286,7 +402,10 @@ cs_output_abort (CsOutput *o)
     g_output_stream_close (o->stream, NULL, NULL);
   g_clear_object (&o->stream);
   if (o->tmp != NULL)
-    g_unlink (o->tmp);
+    {
+      g_unlink (o->tmp);
+      cs_cleanup_remove (o->tmp);
+    }
   g_clear_pointer (&o->tmp, g_free);
   g_clear_pointer (&o->path, g_free);
 }
@@ -295,10 +414,11 @@ void
 cs_archive_report_result (CsGlobalOptions *g, CadcQueryResult *r)
 {
   if (r->status == VO_QUERY_STATUS_OVERFLOW)
-    fprintf (stderr, "cadc-samp: warning: result truncated at %" G_GUINT64_FORMAT
-             " rows (QUERY_STATUS=OVERFLOW%s%s)\n", r->n_rows,
-             r->status_text && *r->status_text ? ": " : "",
-             r->status_text ? r->status_text : "");
+    {
+      g_autofree char *text = cs_safe (r->status_text);
+      fprintf (stderr, "cadc-samp: warning: result truncated at %" G_GUINT64_FORMAT
+               " rows (QUERY_STATUS=OVERFLOW%s%s)\n", r->n_rows, *text ? ": " : "", text);
+    }
   if (g->verbosity > 0)
     fprintf (stderr, "cadc-samp: %" G_GUINT64_FORMAT " rows\n", r->n_rows);
 }

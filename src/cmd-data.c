@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -38,7 +39,10 @@ static void
 print_list (char **urls)
 {
   for (guint i = 0; urls[i] != NULL; i++)
-    printf ("%s\n", urls[i]);
+    {
+      g_autofree char *u = cs_safe (urls[i]);
+      printf ("%s\n", u);
+    }
 }
 
 static int
@@ -104,6 +108,7 @@ typedef struct {
   char **urls;
   char *dir;
   guint next, running, done, failed, total;
+  guint io_failed;        /* failed writing here, not in the archive */
   guint64 bytes;
   gboolean tty;
   GPtrArray *paths;
@@ -146,6 +151,8 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
   if (!cadc_client_download_finish (d->client, res, &error))
     {
       d->failed++;
+      if (error->domain == G_FILE_ERROR)
+        d->io_failed++;
       if (d->tty)
         fprintf (stderr, "\n");
       cs_print_error ("%s", error->message);
@@ -199,6 +206,35 @@ check_fits (const char *path, GError **error)
   return TRUE;
 }
 
+/* The download directory, made and checked writable before any request
+ * (a file is made and removed): a directory that cannot take the files is
+ * a local I/O error (exit 5), found before the archive is asked. */
+static gboolean
+prepare_dir (const char *dir, GError **error)
+{
+  g_autofree char *probe = g_build_filename (dir, ".cadc-samp-probe-XXXXXX", NULL);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot create %s: %s",
+                   dir, g_strerror (e));
+      return FALSE;
+    }
+  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "cannot write into %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
 static int
 cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
 {
@@ -233,6 +269,8 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   ptext = cs_archive_join_args (pos, 0, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cs_archive_usage_error ("cutouts", error);
+  if (!urls_only && !prepare_dir (dir, &error))
+    return cs_archive_fail (error);
   c = cs_archive_make_client (g, &error);
   if (c == NULL)
     return cs_archive_fail (error);
@@ -264,11 +302,8 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
       print_list (urls);
       return CS_EXIT_OK;
     }
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    return cs_archive_fail (g_error_new (G_FILE_ERROR, g_file_error_from_errno (errno),
-                                         "cannot create %s: %s", dir, g_strerror (errno)));
   {
-    Downloads d = { c, urls, (char *) dir, 0, 0, 0, 0, g_strv_length (urls), 0, isatty (2),
+    Downloads d = { c, urls, (char *) dir, 0, 0, 0, 0, g_strv_length (urls), 0, 0, isatty (2),
                     g_ptr_array_new_with_free_func (g_free) };
     start_next (&d);
     while (d.done < d.total)
@@ -296,7 +331,9 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
     if (bad > 0)
       {
         cs_print_error ("%u of %u cutouts failed", bad, d.total);
-        return bad == d.total ? CS_EXIT_ARCHIVE : CS_EXIT_FAILED;
+        if (bad < d.total)
+          return CS_EXIT_FAILED;
+        return d.io_failed == bad ? CS_EXIT_IO : CS_EXIT_ARCHIVE;
       }
   }
   return CS_EXIT_OK;

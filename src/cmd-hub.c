@@ -15,16 +15,6 @@
 #include "cs-commands.h"
 #include "samp/samp-hub.h"
 
-/* -q: warnings and errors only. */
-static GLogWriterOutput
-quiet_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-              gpointer user_data)
-{
-  if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG))
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 /* A foreground hub shows who registers and leaves (g_info in the "samp"
  * domain), unless the user chose G_MESSAGES_DEBUG. */
 static void
@@ -84,7 +74,7 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
       return CS_EXIT_USAGE;
     }
   if (global->verbosity < 0)
-    g_log_set_writer_func (quiet_writer, NULL, NULL);
+    cs_log_set_quiet (TRUE);     /* -q: warnings and errors only */
   else
     show_hub_info ();
 

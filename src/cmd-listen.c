@@ -23,6 +23,7 @@
 #include "cadc-config.h"
 #include "cs-bridge.h"
 #include "cs-commands.h"
+#include "cs-limits.h"
 #include "cs-fits.h"
 #include "samp/samp-error.h"
 #include "vo-coords.h"
@@ -192,6 +193,8 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       cs_print_error ("%s", error->message);
       return CS_EXIT_ARCHIVE;   /* as the archive commands (doc/CONFIG.md) */
     }
+  if (config_o != NULL)
+    cs_limits_load (config_o);  /* main.c read the default file's [limits] */
   cadc_config_apply_overrides (conf, config->registry, config->tap, config->datalink, NULL);
   cadc_config_apply_env (conf);
   cadc_config_apply_overrides (conf, global->registry, global->tap, global->datalink, NULL);

@@ -16,13 +16,12 @@
 #include "vo-vosi.h"
 
 /* A VOSI description as one tab-separated field: tabs and line breaks
- * become spaces, ends trimmed; NULL gives "".  (transfer full) */
+ * become spaces, control characters go (cs_safe), ends trimmed; NULL
+ * gives "".  (transfer full) */
 static char *
 one_line (const char *description)
 {
-  char *d = g_strdup (description ? description : "");
-  g_strdelimit (d, "\t\r\n", ' ');
-  return g_strstrip (d);
+  return g_strstrip (cs_safe (description));
 }
 
 static int
@@ -76,9 +75,13 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
   for (guint i = 0; i < order->len; i++)
     {
       GPtrArray *b = g_hash_table_lookup (bands, order->pdata[i]);
-      printf ("%s\t", (char *) order->pdata[i]);
+      g_autofree char *coll = cs_safe (order->pdata[i]);
+      printf ("%s\t", coll);
       for (guint k = 0; k < b->len; k++)
-        printf ("%s%s", k ? "," : "", (char *) b->pdata[k]);
+        {
+          g_autofree char *band = cs_safe (b->pdata[k]);
+          printf ("%s%s", k ? "," : "", band);
+        }
       printf ("\n");
     }
   return CS_EXIT_OK;
@@ -160,12 +163,13 @@ cmd_tables (CsGlobalOptions *g, int argc, char **argv)
       for (guint i = 0; i < sc->tables->len; i++)
         {
           VoVosiTable *t = sc->tables->pdata[i];
+          g_autofree char *name = cs_safe (t->name);
           if (names)
-            printf ("%s\n", t->name);
+            printf ("%s\n", name);
           else
             {
               g_autofree char *d = one_line (t->description);
-              printf ("%s\t%s\n", t->name, d);
+              printf ("%s\t%s\n", name, d);
             }
         }
     }
@@ -196,10 +200,15 @@ cmd_table (CsGlobalOptions *g, int argc, char **argv)
     {
       VoVosiColumn *col = t->columns->pdata[i];
       g_autofree char *d = one_line (col->description);
-      printf ("%s\t%s%s%s%s\t%s\t%s\t%s\n", col->name, col->datatype ? col->datatype : "",
-              col->arraysize ? "[" : "", col->arraysize ? col->arraysize : "",
-              col->arraysize ? "]" : "",
-              col->unit ? col->unit : "", col->ucd ? col->ucd : "", d);
+      g_autofree char *type = g_strdup_printf ("%s%s%s%s", col->datatype ? col->datatype : "",
+                                               col->arraysize ? "[" : "",
+                                               col->arraysize ? col->arraysize : "",
+                                               col->arraysize ? "]" : "");
+      g_autofree char *name = cs_safe (col->name);
+      g_autofree char *stype = cs_safe (type);
+      g_autofree char *unit = cs_safe (col->unit);
+      g_autofree char *ucd = cs_safe (col->ucd);
+      printf ("%s\t%s\t%s\t%s\t%s\n", name, stype, unit, ucd, d);
     }
   return CS_EXIT_OK;
 }

@@ -8,11 +8,66 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd-archive-private.h"
 #include "vo-uws.h"
+
+/* `query -`: the ADQL from standard input, at most this many bytes (a
+ * command-line argument stops at 128 KiB on Linux; TAP services refuse
+ * far smaller queries than this).  doc/EXITCODES.md, doc/SECURITY.md. */
+#define MAX_STDIN_QUERY ((gsize) 16 << 20)
+
+/* Reads the ADQL of `query -`.  Too long: NULL with *@usage set (exit 2);
+ * a read error: NULL, an I/O error (exit 5).  Returns: (transfer full). */
+static char *
+read_stdin_query (gboolean *usage, GError **error)
+{
+  GString *q = g_string_new (NULL);
+  char buf[65536];
+
+  *usage = FALSE;
+  for (;;)
+    {
+      ssize_t n = read (0, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                       "cannot read the ADQL from standard input: %s", g_strerror (e));
+          g_string_free (q, TRUE);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (q->len + (gsize) n > MAX_STDIN_QUERY)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                       "the ADQL on standard input is longer than %" G_GSIZE_FORMAT
+                       " MiB (nothing was sent)", MAX_STDIN_QUERY >> 20);
+          *usage = TRUE;
+          g_string_free (q, TRUE);
+          return NULL;
+        }
+      g_string_append_len (q, buf, n);
+    }
+  return g_string_free (q, FALSE);
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
 
 static int
 cmd_query (CsGlobalOptions *g, int argc, char **argv)
@@ -31,12 +86,29 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   gint64 maxrec = -1;
   GError *error = NULL;
 
+  g_autofree char *adql = NULL;
+
   if (!cs_archive_parse_command (argc, argv, opts, pos, 1, 1, "give exactly one ADQL string", &rc,
-                                 "Usage: cadc-samp query ADQL [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
+                                 "Usage: cadc-samp query ADQL|- [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
                                  "Run ADQL on the TAP service (sync; --async: a UWS job, waited for,\n"
-                                 "its result fetched and the job deleted).  Uploaded tables are\n"
+                                 "its result fetched and the job deleted).  ADQL '-' reads the query\n"
+                                 "from standard input (at most 16 MiB).  Uploaded tables are\n"
                                  "TAP_UPLOAD.NAME.  A truncated result (MAXREC) is reported on stderr.\n"))
     return rc;
+  if (strcmp (pos->pdata[0], "-") == 0)
+    {
+      gboolean usage;
+      adql = read_stdin_query (&usage, &error);
+      if (adql == NULL)
+        return usage ? cs_archive_usage_error ("query", error) : cs_archive_fail (error);
+    }
+  else
+    adql = g_strdup (pos->pdata[0]);
+  if (is_blank (adql))
+    {
+      cs_print_error ("query: the ADQL is empty (nothing was sent)");
+      return CS_EXIT_USAGE;
+    }
   if (maxrec_s != NULL)
     {
       char *end;
@@ -49,7 +121,7 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
     }
   g_ptr_array_add (uploads, NULL);
   if (!async)
-    return cs_archive_run_query (g, pos->pdata[0], maxrec, (const char *const *) uploads->pdata);
+    return cs_archive_run_query (g, adql, maxrec, (const char *const *) uploads->pdata);
   {
     g_autoptr(CadcClient) c = cs_archive_make_client (g, &error);
     CadcQueryOptions o = { maxrec, (const char *const *) uploads->pdata, VO_FORMAT_VOTABLE };
@@ -60,11 +132,14 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
 
     if (c == NULL || !cs_archive_pick_format (g, &o.format, &error))
       return cs_archive_fail (error);
-    job = cadc_client_job_create (c, pos->pdata[0], &o, TRUE, &error);
+    job = cadc_client_job_create (c, adql, &o, TRUE, &error);
     if (job == NULL)
       return cs_archive_fail (error);
     if (g->verbosity >= 0)
-      fprintf (stderr, "cadc-samp: job %s\n", job);
+      {
+        g_autofree char *safe = cs_safe (job);
+        fprintf (stderr, "cadc-samp: job %s\n", safe);
+      }
     j = cadc_client_job_get (c, job, TRUE, 3600, &error);
     if (j == NULL || !cs_output_open (&out, g->output, &error))
       return cs_archive_fail (error);
@@ -80,30 +155,42 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
   }
 }
 
+/* One NAME<TAB>VALUE line; VALUE came from the server. */
+static void
+print_field (const char *name, const char *value)
+{
+  g_autofree char *v = cs_safe (value);
+  printf ("%s\t%s\n", name, v);
+}
+
 static void
 print_job (const VoUwsJob *j)
 {
-  printf ("jobId\t%s\nphase\t%s\n", j->job_id, j->phase_text ? j->phase_text : "");
+  print_field ("jobId", j->job_id);
+  print_field ("phase", j->phase_text);
   if (j->owner_id)
-    printf ("owner\t%s\n", j->owner_id);
+    print_field ("owner", j->owner_id);
   if (j->creation_time)
-    printf ("created\t%s\n", j->creation_time);
+    print_field ("created", j->creation_time);
   if (j->start_time)
-    printf ("started\t%s\n", j->start_time);
+    print_field ("started", j->start_time);
   if (j->end_time)
-    printf ("ended\t%s\n", j->end_time);
+    print_field ("ended", j->end_time);
   for (guint i = 0; i < j->parameters->len; i++)
     {
       VoUwsParameter *p = j->parameters->pdata[i];
-      printf ("param\t%s=%s\n", p->id, p->value ? p->value : "");
+      g_autofree char *pv = g_strdup_printf ("%s=%s", p->id, p->value ? p->value : "");
+      print_field ("param", pv);
     }
   for (guint i = 0; i < j->results->len; i++)
     {
       VoUwsResult *r = j->results->pdata[i];
-      printf ("result\t%s\t%s\n", r->id, r->href ? r->href : "");
+      g_autofree char *id = cs_safe (r->id);
+      g_autofree char *href = cs_safe (r->href);
+      printf ("result\t%s\t%s\n", id, href);
     }
   if (j->error_message)
-    printf ("error\t%s\n", j->error_message);
+    print_field ("error", j->error_message);
 }
 
 static int
@@ -198,8 +285,9 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
   for (guint i = 0; i < list->len; i++)
     {
       VoUwsJobRef *r = list->pdata[i];
-      printf ("%s\t%s\t%s\n", r->job_id, vo_uws_phase_to_string (r->phase),
-              r->creation_time ? r->creation_time : "");
+      g_autofree char *id = cs_safe (r->job_id);
+      g_autofree char *created = cs_safe (r->creation_time);
+      printf ("%s\t%s\t%s\n", id, vo_uws_phase_to_string (r->phase), created);
     }
   return CS_EXIT_OK;
 }

@@ -298,8 +298,9 @@ client_label (SampClient *c, const char *id, char **buf)
 {
   g_autoptr(GVariant) md = samp_client_dup_known_metadata (c, id);
   const char *name = samp_map_lookup_string (md, "samp.name");
+  g_autofree char *raw = name ? g_strdup_printf ("%s (%s)", id, name) : g_strdup (id);
 
-  *buf = name ? g_strdup_printf ("%s (%s)", id, name) : g_strdup (id);
+  *buf = cs_safe (raw);     /* the hub's id and the peer's name: their text */
   return *buf;
 }
 
@@ -397,14 +398,16 @@ do_send (SampClient *c, SendOptions *o, const char *mtype, GVariant *params)
         const char *label = client_label (c, slots[i].id, &buf);
         if (slots[i].response == NULL)
           {
-            printf ("%s: failed: %s\n", label, slots[i].error->message);
+            g_autofree char *msg = cs_safe (slots[i].error->message);
+            printf ("%s: failed: %s\n", label, msg);
             rc = CS_EXIT_FAILED;
             g_clear_error (&slots[i].error);
             continue;
           }
         {
           g_autofree char *json = samp_value_to_json (slots[i].response);
-          printf ("%s: %s\n", label, json);
+          g_autofree char *safe = cs_safe (json);
+          printf ("%s: %s\n", label, safe);
         }
         /* samp.warning: the recipient acted on the message with a caveat
          * (SAMP 1.3 §3.9), e.g. TOPCAT with no window that uses a position */

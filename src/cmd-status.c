@@ -104,7 +104,8 @@ print_table (SampClient *c, char **ids)
   for (guint i = 0; ids[i]; i++)
     {
       g_autoptr(GVariant) md = samp_client_dup_known_metadata (c, ids[i]);
-      const char *name = samp_map_lookup_string (md, "samp.name");
+      const char *raw = samp_map_lookup_string (md, "samp.name");
+      g_autofree char *name = raw ? cs_safe (raw) : NULL;   /* a peer's text */
       wid = MAX (wid, (int) strlen (ids[i]));
       wname = MAX (wname, name ? (int) g_utf8_strlen (name, -1) : 1);
     }
@@ -115,7 +116,8 @@ print_table (SampClient *c, char **ids)
       g_autoptr(GVariant) subs = samp_client_dup_known_subscriptions (c, ids[i]);
       g_auto(GStrv) keys = subscription_keys (subs);
       g_autofree char *joined = g_strjoinv (" ", keys);
-      const char *name = samp_map_lookup_string (md, "samp.name");
+      const char *raw = samp_map_lookup_string (md, "samp.name");
+      g_autofree char *name = raw ? cs_safe (raw) : NULL;
       int pad = wname - (name ? (int) g_utf8_strlen (name, -1) : 1);
       printf ("%-*s  %s%*s  %s\n", wid, ids[i], name ? name : "-", pad, "", joined);
     }

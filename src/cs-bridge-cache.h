@@ -17,7 +17,9 @@ typedef struct _CsBridgeCache CsBridgeCache;
 
 /* @parent: (nullable): where to create the run directory; NULL =
  * $XDG_CACHE_HOME/cadc-samp.  @max_bytes: size cap (0 = no cap).
- * Stale run directories of dead daemons are not touched.
+ * The run directory records its owner (.owner: pid, host, boot id,
+ * process start time); run-* directories next to it whose owner process
+ * is gone (a crashed listen) are removed.
  * Returns: (transfer full) (nullable). */
 CsBridgeCache *cs_bridge_cache_new (const char *parent, guint64 max_bytes,
                                     GError **error);

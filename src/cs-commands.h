@@ -40,6 +40,16 @@ typedef struct {
 /* Print "cadc-samp: MESSAGE" on stderr (the one place errors are shown). */
 void cs_print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* Text a server or peer supplied, made safe for one field of a line on a
+ * terminal (vo_text_sanitize: no control characters or escape sequences;
+ * tab and newline become a space).  @s: (nullable): NULL gives "".
+ * Returns: (transfer full). */
+char *cs_safe (const char *s);
+
+/* Drop message/info/debug log output (errors and warnings stay); for
+ * `hub -q`.  Every log line is sanitized (main.c, vo-text.h). */
+void cs_log_set_quiet (gboolean quiet);
+
 /* The help text of the global options, for each command's --help. */
 const char *cs_global_options_help (void);
 

@@ -28,6 +28,7 @@
 #include <fitsio.h>
 
 #include "cs-fits.h"
+#include "cs-cleanup.h"
 #include "vo-votable-private.h"
 #include "vo-votable-writer.h"
 
@@ -218,6 +219,9 @@ out:
  * compressed bytes.  So a gzip file is unpacked here as a stream into a
  * 0600 temporary file, which cfitsio then reads from disk; the other
  * compressions cfitsio would accept are refused with a clear error. */
+#define UNPACK_CHUNK (256 * 1024)
+static guint64 max_unpacked = CS_FITS_DEFAULT_MAX_UNPACKED;
+
 static const char *
 compression_of (const char *path)
 {
@@ -260,21 +264,71 @@ gunzip_to_temp (const char *path, GError **error)
                    "%s: cannot unpack it: %s", path, local->message);
       return NULL;
     }
+  cs_cleanup_add (tmp);         /* removed if a signal ends the process */
   g_autoptr (GInputStream) raw = g_unix_input_stream_new (in_fd, TRUE);
   g_autoptr (GConverter) gz = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
   g_autoptr (GInputStream) in = g_converter_input_stream_new (raw, gz);
   g_autoptr (GOutputStream) out = g_unix_output_stream_new (out_fd, TRUE);
-  gboolean ok = g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
-                                        | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                        NULL, &local) >= 0;
+  g_autofree char *buf = g_malloc (UNPACK_CHUNK);
+  guint64 total = 0;
+  gboolean ok = TRUE, too_large = FALSE;
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, buf, UNPACK_CHUNK, NULL, &local);
+      if (n <= 0)
+        {
+          ok = n == 0;
+          break;
+        }
+      if ((guint64) n > max_unpacked - MIN (total, max_unpacked))
+        {
+          /* a gzip bomb (1000:1 is easy) must not fill $TMPDIR */
+          ok = FALSE;
+          too_large = TRUE;
+          break;
+        }
+      total += (guint64) n;
+      if (!g_output_stream_write_all (out, buf, (gsize) n, NULL, NULL, &local))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  if (ok)
+    ok = g_output_stream_close (out, NULL, &local);
   if (!ok)
     {
       g_unlink (tmp);
-      g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS,
-                   "%s: not a readable gzip file: %s", path, local->message);
+      cs_cleanup_remove (tmp);
+      if (too_large)
+        g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_TOO_LARGE,
+                     "%s: unpacks to more than %" G_GUINT64_FORMAT " bytes, the limit "
+                     "(max-unpacked-fits in [limits] of the config file); not read",
+                     path, max_unpacked);
+      else if (local->domain == G_IO_ERROR && local->code != G_IO_ERROR_INVALID_DATA
+               && local->code != G_IO_ERROR_PARTIAL_INPUT)
+        g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_OPEN,
+                     "%s: cannot unpack it: %s", path, local->message);
+      else
+        g_set_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS,
+                     "%s: not a readable gzip file: %s", path, local->message);
       return NULL;
     }
+  cs_cleanup_remove (tmp);      /* the caller unlinks it at once after opening */
   return g_steal_pointer (&tmp);
+}
+
+void
+cs_fits_set_max_unpacked (guint64 max_bytes)
+{
+  max_unpacked = max_bytes;
+}
+
+guint64
+cs_fits_get_max_unpacked (void)
+{
+  return max_unpacked;
 }
 
 static fitsfile *

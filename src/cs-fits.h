@@ -25,9 +25,23 @@ typedef enum {
   CS_FITS_ERROR_NO_IMAGE,  /* no HDU with an image of at least 1 axis */
   CS_FITS_ERROR_NO_WCS,    /* the image has no celestial WCS */
   CS_FITS_ERROR_FAILED,    /* any other cfitsio failure */
+  CS_FITS_ERROR_TOO_LARGE, /* a .fits.gz unpacks to more than the cap */
 } CsFitsError;
 
 GQuark cs_fits_error_quark (void);
+
+/* A gzip-compressed FITS file (a peer's .fits.gz, a downloaded cutout) is
+ * unpacked into a 0600 temporary file in $TMPDIR before cfitsio reads it.
+ * The unpacked size is capped: past the cap the unpacking stops, the
+ * partial file is removed and the call fails with CS_FITS_ERROR_TOO_LARGE.
+ * Default 2 GiB: a CFHT MegaCam mosaic (36 CCDs of 2048x4612 32-bit
+ * pixels), among the largest single images CADC serves, is about 1.4 GB
+ * unpacked, while gzip reaches 1000:1 on a crafted file (a 2 MB .fits.gz
+ * can fill 2 GB of $TMPDIR).  Configurable: [limits] max-unpacked-fits
+ * (doc/CONFIG.md, cs-limits.h).  Set once at start-up. */
+#define CS_FITS_DEFAULT_MAX_UNPACKED ((guint64) 2 << 30)
+void cs_fits_set_max_unpacked (guint64 max_bytes);
+guint64 cs_fits_get_max_unpacked (void);
 
 /**
  * cs_fits_table_read:

@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "cs-commands.h"
+#include "cs-limits.h"
+#include "vo-text.h"
+#include "vo-votable-writer.h"
 
 extern const CsCommand cs_command_listen;
 extern const CsCommand cs_command_hub;
@@ -43,16 +46,68 @@ static const CsCommand *const commands[] = {
   &cs_command_whoami,
 };
 
+/* Errors quote servers (HTTP error bodies, QUERY_STATUS, UWS error
+ * summaries): the whole message goes through vo_text_sanitize. */
 void
 cs_print_error (const char *format, ...)
 {
   va_list ap;
   g_autofree char *msg = NULL;
+  g_autofree char *safe = NULL;
 
   va_start (ap, format);
   msg = g_strdup_vprintf (format, ap);
   va_end (ap);
-  fprintf (stderr, "cadc-samp: %s\n", msg);
+  safe = vo_text_sanitize (msg, -1, VO_TEXT_KEEP_TAB | VO_TEXT_KEEP_NEWLINE);
+  fprintf (stderr, "cadc-samp: %s\n", safe);
+}
+
+char *
+cs_safe (const char *s)
+{
+  return vo_text_sanitize (s, -1, VO_TEXT_ONE_LINE);
+}
+
+static gboolean log_quiet;
+
+void
+cs_log_set_quiet (gboolean quiet)
+{
+  log_quiet = quiet;
+}
+
+/* The process's one log writer: every message (they quote peers' names,
+ * servers' errors) is made one safe line by vo_text_sanitize before
+ * GLib's default writer prints it or sends it to the journal. */
+static GLogWriterOutput
+safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                 gpointer user_data)
+{
+  GLogField *copy;
+  g_autofree char *safe = NULL;
+
+  if (log_quiet && (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG)))
+    return G_LOG_WRITER_HANDLED;
+  if (level & G_LOG_LEVEL_DEBUG)
+    {
+      const char *domain = NULL;
+      for (gsize i = 0; i < n_fields; i++)
+        if (strcmp (fields[i].key, "GLIB_DOMAIN") == 0)
+          domain = fields[i].value;
+      if (g_log_writer_default_would_drop (level, domain))
+        return G_LOG_WRITER_HANDLED;    /* not shown: not worth sanitizing */
+    }
+  copy = g_newa (GLogField, n_fields);
+  memcpy (copy, fields, n_fields * sizeof *fields);
+  for (gsize i = 0; i < n_fields; i++)
+    if (strcmp (copy[i].key, "MESSAGE") == 0 && copy[i].value != NULL)
+      {
+        safe = vo_text_sanitize (copy[i].value, copy[i].length, VO_TEXT_KEEP_TAB);
+        copy[i].value = safe;
+        copy[i].length = -1;
+        break;
+      }
+  return g_log_writer_default (level, copy, n_fields, user_data);
 }
 
 const char *
@@ -205,12 +260,25 @@ main (int argc, char **argv)
    * the user's locale says. */
   setlocale (LC_NUMERIC, "C");
   signal (SIGPIPE, SIG_IGN);
+  g_log_set_writer_func (safe_log_writer, NULL, NULL);
 
   if (!extract_global_options (&global, &argc, argv))
     return CS_EXIT_USAGE;
+  if (global.format != NULL)
+    {
+      /* a usage error, found before any command starts or connects */
+      g_autoptr(GError) error = NULL;
+      VoFormat fmt;
+      if (!vo_format_from_string (global.format, &fmt, &error))
+        {
+          cs_print_error ("--format: %s", error->message);
+          return CS_EXIT_USAGE;
+        }
+    }
   if (global.registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     global.registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
   setup_logging (global.verbosity);
+  cs_limits_load (NULL);        /* [limits] of the config file */
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "vo-http.h"
+#include "vo-text.h"
 
 #include <curl/curl.h>
 #include <glib-unix.h>
@@ -28,6 +29,7 @@ G_DEFINE_QUARK (vo-curl-error-quark, vo_curl_error)
 
 #define MAX_REDIRECTS 20
 #define STALL_SECONDS 120
+#define MAX_DETAIL_CHARS 500    /* of an error body's first line, in a message */
 
 struct _VoHttp {
   CURLM *multi;
@@ -63,6 +65,8 @@ struct _VoHttpRequest {
   gpointer sink_data;
   guint timeout;
   GArray *accepted;
+  gsize max_body;
+  char *max_body_what;
 };
 
 struct _VoHttpResponse {
@@ -92,6 +96,7 @@ typedef struct {
   guint hops;
   guint retries;
   gboolean attached;      /* easy is in the multi handle */
+  gboolean error_body_cut;  /* an error body reached its cap: receiving stopped */
   GError *sink_error;
   GSource *retry_source;
   GSource *cancel_source;
@@ -100,6 +105,7 @@ typedef struct {
 static VoHttpErrorBodyFunc error_body_func;
 
 static void start_exchange (Transfer *t);
+static char *hop_url (Transfer *t);
 
 static void
 set_str (char **field, const char *value)
@@ -261,21 +267,22 @@ error_detail (GByteArray *body, const char *content_type)
   const char *s = (const char *) body->data;
   gsize len = body->len;
   const char *nl;
+  g_autofree char *line = NULL;
 
   if (len == 0)
     return NULL;
   if (error_body_func != NULL)
     {
       g_autoptr(GBytes) b = g_bytes_new (body->data, body->len);
-      char *msg = error_body_func (b, content_type);
+      g_autofree char *msg = error_body_func (b, content_type);
       if (msg != NULL)
-        return msg;
+        return vo_text_sanitize (msg, -1, VO_TEXT_ONE_LINE);
     }
   if (memmem (s, len, "QUERY_STATUS", 12) != NULL)
     {
-      char *msg = votable_query_status_text (s, len);
+      g_autofree char *msg = votable_query_status_text (s, len);
       if (msg != NULL)
-        return msg;
+        return vo_text_sanitize (msg, -1, VO_TEXT_ONE_LINE);
     }
   if (content_type != NULL && g_str_has_prefix (content_type, "text/html"))
     return NULL;
@@ -284,7 +291,16 @@ error_detail (GByteArray *body, const char *content_type)
   while (len > 0 && g_ascii_isspace (*s))
     s++, len--;
   nl = memchr (s, '\n', len);
-  return g_strstrip (g_strndup (s, nl != NULL ? (gsize) (nl - s) : len));
+  line = g_strstrip (vo_text_sanitize (s, nl != NULL ? (gssize) (nl - s) : (gssize) len,
+                                       VO_TEXT_ONE_LINE));
+  if (g_utf8_strlen (line, -1) > MAX_DETAIL_CHARS)
+    {
+      /* a message, not a document */
+      char *cut = g_utf8_offset_to_pointer (line, MAX_DETAIL_CHARS);
+      *cut = '\0';
+      return g_strconcat (line, "...", NULL);
+    }
+  return g_steal_pointer (&line);
 }
 
 /* Seconds to wait according to a Retry-After value, or -1. */
@@ -531,6 +547,7 @@ vo_http_request_new (VoHttpMethod method, const char *url)
   req->follow = TRUE;
   req->retry = TRUE;
   req->accepted = g_array_new (FALSE, FALSE, sizeof (guint));
+  req->max_body = VO_HTTP_DEFAULT_MAX_BODY;
   return req;
 }
 
@@ -554,6 +571,7 @@ vo_http_request_free (VoHttpRequest *req)
   g_ptr_array_unref (req->files);
   g_ptr_array_unref (req->headers);
   g_array_unref (req->accepted);
+  g_free (req->max_body_what);
   g_free (req);
 }
 
@@ -593,6 +611,13 @@ vo_http_request_set_sink (VoHttpRequest *req, VoHttpDataFunc func, gpointer user
 {
   req->sink = func;
   req->sink_data = user_data;
+}
+
+void
+vo_http_request_set_max_body (VoHttpRequest *req, gsize max_bytes, const char *what)
+{
+  req->max_body = max_bytes;
+  set_str (&req->max_body_what, what);
 }
 
 void
@@ -687,6 +712,7 @@ transfer_reset_exchange (Transfer *t)
   g_clear_pointer (&t->location, g_free);
   g_clear_pointer (&t->retry_after, g_free);
   t->errbuf[0] = '\0';
+  t->error_body_cut = FALSE;
 }
 
 static void
@@ -743,6 +769,7 @@ header_cb (char *buffer, size_t size, size_t nitems, void *userdata)
       g_clear_pointer (&t->location, g_free);
       g_clear_pointer (&t->retry_after, g_free);
       g_byte_array_set_size (t->body, 0);
+      t->error_body_cut = FALSE;
       if (sp != NULL && (sp = strchr (sp + 1, ' ')) != NULL)
         t->reason = g_strdup (sp + 1);
       return len;
@@ -778,6 +805,33 @@ write_cb (char *ptr, size_t size, size_t nmemb, void *userdata)
           return CURL_WRITEFUNC_ERROR;
         }
       return len;
+    }
+  if (status >= 200 && status < 300)
+    {
+      if (len > t->req->max_body - MIN (t->body->len, t->req->max_body))
+        {
+          /* held whole in memory: abort instead of growing without bound */
+          g_autofree char *url = hop_url (t);
+          gsize max = t->req->max_body;
+          g_autofree char *cap =
+            max % (1 << 20) == 0 ? g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", max >> 20)
+            : max % 1024 == 0 ? g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", max >> 10)
+            : g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max);
+          t->sink_error = g_error_new (VO_HTTP_ERROR, VO_HTTP_ERROR_TOO_LARGE,
+                                       "%s %s: %s is larger than the limit of %s; transfer aborted",
+                                       method_name (t->method), url,
+                                       t->req->max_body_what != NULL ? t->req->max_body_what
+                                                                     : "the answer", cap);
+          return CURL_WRITEFUNC_ERROR;
+        }
+    }
+  else if (len > VO_HTTP_MAX_ERROR_BODY - MIN (t->body->len, VO_HTTP_MAX_ERROR_BODY))
+    {
+      /* an error (or redirect) body: its start is enough for the message */
+      g_byte_array_append (t->body, (const guint8 *) ptr,
+                           VO_HTTP_MAX_ERROR_BODY - MIN (t->body->len, VO_HTTP_MAX_ERROR_BODY));
+      t->error_body_cut = TRUE;
+      return CURL_WRITEFUNC_ERROR;
     }
   g_byte_array_append (t->body, (const guint8 *) ptr, len);
   return len;
@@ -973,7 +1027,7 @@ exchange_done (Transfer *t, CURLcode result)
       transfer_finish (t, NULL, e);
       return;
     }
-  if (result != CURLE_OK)
+  if (result != CURLE_OK && !(result == CURLE_WRITE_ERROR && t->error_body_cut))
     {
       GError *e = g_error_new (VO_CURL_ERROR, result, "%s %s: %s%s%s", m, url,
                                curl_easy_strerror (result),

@@ -28,6 +28,13 @@
  *    or the file named by $CURL_CA_BUNDLE (as the curl tool does).
  *  - Success bodies go either to a data callback as they arrive (streaming;
  *    for VOTable parsing and downloads) or into the response's GBytes.
+ *  - A collected body is capped while it arrives: past the request's cap
+ *    (vo_http_request_set_max_body; default VO_HTTP_DEFAULT_MAX_BODY) the
+ *    transfer is aborted with VO_HTTP_ERROR_TOO_LARGE naming the URL, what
+ *    was expected and the cap.  An error body (status >= 300) keeps its
+ *    first VO_HTTP_MAX_ERROR_BODY bytes; the rest is not received.
+ *  - Text quoted from an error body is passed through vo_text_sanitize
+ *    (no terminal control sequences reach a message).
  *
  * This is the only file of the project that includes curl.h.
  */
@@ -41,6 +48,15 @@ G_BEGIN_DECLS
 #define VO_CURL_ERROR (vo_curl_error_quark ())
 GQuark vo_http_error_quark (void);
 GQuark vo_curl_error_quark (void);
+
+/* VO_HTTP_ERROR codes are HTTP statuses, except this one: a collected
+ * body went past its cap (the transfer was aborted). */
+#define VO_HTTP_ERROR_TOO_LARGE 1
+
+/* Cap of a collected 2xx body when the request sets none (the per-document
+ * caps are in vo-limits.h), and what is kept of an error body. */
+#define VO_HTTP_DEFAULT_MAX_BODY ((gsize) 16 << 20)
+#define VO_HTTP_MAX_ERROR_BODY ((gsize) 64 << 10)
 
 typedef enum {
   VO_HTTP_GET,
@@ -118,6 +134,10 @@ void vo_http_request_add_header (VoHttpRequest *req, const char *header);
 void vo_http_request_set_follow (VoHttpRequest *req, gboolean follow);
 /* Stream 2xx bodies to @func instead of collecting them. */
 void vo_http_request_set_sink (VoHttpRequest *req, VoHttpDataFunc func, gpointer user_data);
+/* Cap the collected (not streamed) 2xx body at @max_bytes; @what names
+ * the document in the error ("a UWS job document").  Streamed bodies
+ * (set_sink) are not capped here. */
+void vo_http_request_set_max_body (VoHttpRequest *req, gsize max_bytes, const char *what);
 /* Whole-exchange timeout in seconds (0 = none; the default aborts only a
  * transfer stalled for 120 s). */
 void vo_http_request_set_timeout (VoHttpRequest *req, guint seconds);

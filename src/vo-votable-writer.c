@@ -11,6 +11,7 @@
 
 #include "vo-votable-writer.h"
 #include "vo-votable-private.h"
+#include "vo-text.h"
 
 #define FLUSH_AT (64 * 1024)
 
@@ -383,8 +384,9 @@ vo_table_writer_write_row (VoTableWriter *w, const char *const *values,
     default:
       {
         char **row = g_new0 (char *, MAX (w->n_fields, 1));
+        /* a terminal format: no server-supplied control sequences */
         for (guint i = 0; i < w->n_fields; i++)
-          row[i] = g_strdup (values[i]);
+          row[i] = values[i] != NULL ? vo_text_sanitize (values[i], -1, VO_TEXT_ONE_LINE) : NULL;
         g_ptr_array_add (w->rows, row);
         return TRUE;
       }
@@ -449,11 +451,13 @@ write_text_table (VoTableWriter *w, GError **error)
 {
   guint n = w->n_fields;
   g_autofree glong *width = g_new0 (glong, MAX (n, 1));
+  g_auto(GStrv) names = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
     {
-      const char *name = g_array_index (w->fields, VoField, i).name;
-      width[i] = MAX (2, g_utf8_strlen (name ? name : "", -1));
+      names[i] = vo_text_sanitize (g_array_index (w->fields, VoField, i).name, -1,
+                                   VO_TEXT_ONE_LINE);
+      width[i] = MAX (2, g_utf8_strlen (names[i], -1));
     }
   for (guint r = 0; r < w->rows->len; r++)
     {
@@ -471,7 +475,7 @@ write_text_table (VoTableWriter *w, GError **error)
       const VoField *f = &g_array_index (w->fields, VoField, i);
       if (i > 0)
         g_string_append_c (w->buf, ' ');
-      pad (w->buf, f->name ? f->name : "", width[i], is_numeric (f));
+      pad (w->buf, names[i], width[i], is_numeric (f));
     }
   g_string_append_c (w->buf, '\n');
   for (guint i = 0; i < n; i++)

@@ -1,6 +1,8 @@
 # archive tests: append to check_PROGRAMS, TESTS, dist_check_SCRIPTS
 check_PROGRAMS += test-http
 TESTS += test-http
+check_PROGRAMS += test-text test-http-limits
+TESTS += test-text test-http-limits
 EXTRA_DIST += http-test-server.py
 check_PROGRAMS += test-coords test-adql test-caps test-uws
 TESTS += test-coords test-adql test-caps test-uws
@@ -22,3 +24,15 @@ check_PROGRAMS += test-cadc-client
 TESTS += test-cadc-client
 TESTS += test-archive-creds.sh
 dist_check_SCRIPTS += test-archive-creds.sh
+TESTS += test-cli-exitcodes.sh
+dist_check_SCRIPTS += test-cli-exitcodes.sh
+TESTS += test-cli-terminal.sh
+dist_check_SCRIPTS += test-cli-terminal.sh
+TESTS += test-cli-output.sh
+dist_check_SCRIPTS += test-cli-output.sh
+check_PROGRAMS += test-fits-limits
+TESTS += test-fits-limits
+check_PROGRAMS += test-bridge-cache-stale
+TESTS += test-bridge-cache-stale
+TESTS += test-listen-stale.sh
+dist_check_SCRIPTS += test-listen-stale.sh

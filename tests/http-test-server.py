@@ -3,6 +3,12 @@
 
 Listens on 127.0.0.1 port 0, prints the port on stdout, then serves until
 stdin closes (the test's pipe), so it never outlives the test.
+
+It is also the hostile archive of test-cli-hostile.sh and
+test-cli-signals.sh: /hostile/... is a TAP service whose every text holds
+terminal control sequences, /huge... sends documents bigger than
+cadc-samp's caps (counting what it could send), /trickle sends a result
+slowly so a download can be interrupted.
 """
 import base64
 import http.server
@@ -20,6 +26,77 @@ ERROR_VOTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <INFO name="QUERY_STATUS" value="ERROR">IllegalArgumentException: bad &lt;query&gt; at line 1</INFO>
 </RESOURCE>
 </VOTABLE>
+"""
+
+
+# A terminal attack: retitle the window, clear the screen, colour, move the
+# cursor with an 8-bit CSI (U+009B), hide text with a bare CR.
+ESC_TEXT = ("\x1b]0;pwned\x07\x1b[2J\x1b[31mbad query\x1b[0m near \u009b1;1H'x'\r"
+            "FAKE OK\x7f\n second line").encode()
+# XML 1.0 cannot carry ESC, but C1 controls, DEL and bidi overrides are legal.
+C1 = "\u009b2J\u009d0;pwned\u009c\x7f\u202e"
+
+
+def hostile_votable(status_error):
+    if status_error:
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<VOTABLE version="1.4" '
+                'xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">'
+                '<INFO name="QUERY_STATUS" value="ERROR">bad %s query</INFO></RESOURCE></VOTABLE>\n'
+                % C1).encode()
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<VOTABLE version="1.4" '
+            'xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">'
+            '<INFO name="QUERY_STATUS" value="OK"/><TABLE>'
+            '<FIELD name="col%s" datatype="char" arraysize="*"/>'
+            '<DATA><TABLEDATA><TR><TD>val%s</TD></TR></TABLEDATA></DATA></TABLE>'
+            '</RESOURCE></VOTABLE>\n' % (C1, C1)).encode()
+
+
+def hostile_job(job_id, extra=""):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<uws:job xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" version="1.1">'
+            '<uws:jobId>%s</uws:jobId><uws:ownerId>own%s</uws:ownerId>'
+            '<uws:phase>ERROR</uws:phase><uws:parameters>'
+            '<uws:parameter id="QUERY">select%s %s</uws:parameter></uws:parameters>'
+            '<uws:results/><uws:errorSummary type="fatal"><uws:message>failed%s</uws:message>'
+            '</uws:errorSummary></uws:job>\n' % (job_id, C1, C1, extra, C1)).encode()
+
+
+HOSTILE_TABLESET = ('<?xml version="1.0" encoding="UTF-8"?>\n<vosi:tableset '
+                    'xmlns:vosi="http://www.ivoa.net/xml/VOSITables/v1.0"><schema><name>s</name>'
+                    '<table><name>s.t%s</name><description>desc%s</description></table>'
+                    '</schema></vosi:tableset>\n' % (C1, C1)).encode()
+HOSTILE_TABLE = ('<?xml version="1.0" encoding="UTF-8"?>\n<vosi:table '
+                 'xmlns:vosi="http://www.ivoa.net/xml/VOSITables/v1.0"><name>s.t</name>'
+                 '<column><name>c%s</name><description>d%s</description><unit>u%s</unit>'
+                 '<dataType>char</dataType></column></vosi:table>\n' % (C1, C1, C1)).encode()
+HOSTILE_JOBS = ('<?xml version="1.0" encoding="UTF-8"?>\n<uws:jobs '
+                'xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" version="1.1">'
+                '<uws:jobref id="j%s1"><uws:phase>ERROR</uws:phase>'
+                '<uws:creationTime>2030%s</uws:creationTime></uws:jobref></uws:jobs>\n'
+                % (C1, C1)).encode()
+
+
+SLOWCUT_RESULT = b"""<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="publisherID" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://cadc.nrc.ca/TEST?1/1p</TD></TR></TABLEDATA></DATA></TABLE>
+</RESOURCE></VOTABLE>
+"""
+SLOWCUT_LINKS = """<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="ID" datatype="char" arraysize="*"/><FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="service_def" datatype="char" arraysize="*"/><FIELD name="error_message" datatype="char" arraysize="*"/>
+<FIELD name="semantics" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://cadc.nrc.ca/TEST?1/1p</TD><TD/><TD>soda</TD><TD/><TD>#cutout</TD></TR>
+</TABLEDATA></DATA></TABLE></RESOURCE>
+<RESOURCE ID="soda" type="meta" utype="adhoc:service">
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/SODA#sync-1.0"/>
+<PARAM name="accessURL" datatype="char" arraysize="*" value="%s/trickle"/>
+<GROUP name="inputParams"><PARAM name="ID" datatype="char" arraysize="*" value="ad:TEST/1p.fits"/>
+<PARAM name="CIRCLE" datatype="double" arraysize="3" xtype="circle" unit="deg" value=""/></GROUP>
+</RESOURCE></VOTABLE>
 """
 
 
@@ -112,10 +189,119 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p == "/peer":
             # the client's port: the same on a reused connection
             return self.reply(200, str(self.client_address[1]).encode())
+        if p.startswith("/forbidden/"):
+            return self.reply(403, b"permission denied")
+        if p.startswith("/unauth/"):
+            return self.reply(401, b"login first")
+        if p.startswith("/hostile/"):
+            return self.hostile(p[len("/hostile"):], data)
+        if p.startswith("/huge"):
+            return self.huge(p, q)
+        if p == "/sent":
+            # bytes /huge could send under KEY before the client hung up
+            key = q.get("key", ["huge"])[0]
+            for _ in range(100):
+                with LOCK:
+                    if key in COUNTS:
+                        return self.reply(200, str(COUNTS[key]).encode())
+                time.sleep(0.1)
+            return self.reply(404, b"no such transfer")
+        if p == "/trickle" or p.endswith("/trickle/sync"):
+            return self.trickle()
+        if p.startswith("/trickle-job/async/"):
+            # a COMPLETED job whose result trickles
+            base = "http://%s" % self.headers.get("Host")
+            job = ('<?xml version="1.0"?><uws:job xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" '
+                   'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1">'
+                   '<uws:jobId>j1</uws:jobId><uws:phase>COMPLETED</uws:phase><uws:results>'
+                   '<uws:result id="result" xlink:href="%s/trickle"/></uws:results></uws:job>'
+                   % base)
+            return self.reply(200, job.encode(), ctype="text/xml")
+        if p == "/slowcut/sync":
+            # one image plane, whose SODA cutout trickles (cutouts command)
+            return self.reply(200, SLOWCUT_RESULT, ctype="application/x-votable+xml")
+        if p == "/slowcut/links":
+            base = "http://%s" % self.headers.get("Host")
+            return self.reply(200, (SLOWCUT_LINKS % base).encode(),
+                              ctype="application/x-votable+xml")
         if p == "/slow":
             time.sleep(5)
             return self.reply(200, b"late")
         return self.reply(404, b"unknown path")
+
+    def hostile(self, p, data):
+        form = urllib.parse.parse_qs(data.decode("utf-8", "replace"))
+        query = form.get("QUERY", [""])[0]
+        if p == "/sync" and "status" in query:
+            return self.reply(200, hostile_votable(True), ctype="application/x-votable+xml")
+        if p == "/sync" and "table" in query:
+            return self.reply(200, hostile_votable(False), ctype="application/x-votable+xml")
+        if p == "/sync":
+            return self.reply(400, ESC_TEXT)
+        if p == "/tables":
+            return self.reply(200, HOSTILE_TABLESET, ctype="text/xml")
+        if p.startswith("/tables/"):
+            return self.reply(200, HOSTILE_TABLE, ctype="text/xml")
+        if p == "/async":
+            return self.reply(200, HOSTILE_JOBS, ctype="text/xml")
+        if p.startswith("/async/"):
+            return self.reply(200, hostile_job("j1"), ctype="text/xml")
+        return self.reply(404, ESC_TEXT)
+
+    def huge(self, p, q):
+        """/huge?n=BYTES[&status=S][&key=K]: BYTES of XML-ish filler;
+        /huge/async/JOB: a UWS job document of 64 MiB; /huge/tables: a
+        64 MiB tableset.  What could be sent is recorded under K."""
+        n = int(q.get("n", [str(64 << 20)])[0])
+        status = int(q.get("status", ["200"])[0])
+        key = q.get("key", [p])[0]
+        if p.startswith("/huge/async/"):
+            head, filler, tail = hostile_job("big").split(b"select", 1)[0] + b"select ", b"x", \
+                b"</uws:parameter></uws:parameters><uws:results/></uws:job>\n"
+        elif p == "/huge/tables":
+            head, filler, tail = (b'<?xml version="1.0"?><vosi:tableset xmlns:vosi='
+                                  b'"http://www.ivoa.net/xml/VOSITables/v1.0"><schema><name>s</name>',
+                                  b"<table><name>s.t</name></table>", b"</schema></vosi:tableset>")
+        else:
+            head, filler, tail = b"", b"x", b""
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        sent = 0
+        chunk = (filler * (65536 // len(filler) + 1))[:65536]
+        try:
+            self.wfile.write(head)
+            sent = len(head)
+            while sent < n - len(tail):
+                k = min(len(chunk), n - len(tail) - sent)
+                self.wfile.write(chunk[:k])
+                sent += k
+            self.wfile.write(tail)
+            sent += len(tail)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+        with LOCK:
+            COUNTS[key] = sent
+
+    def trickle(self):
+        """A VOTable result that never ends: a row every 0.2 s."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-votable+xml")
+        self.send_header("Content-Length", str(1 << 30))
+        self.end_headers()
+        try:
+            self.wfile.write(b'<?xml version="1.0"?>\n<VOTABLE version="1.4" '
+                             b'xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">'
+                             b'<TABLE><FIELD name="a" datatype="int"/><DATA><TABLEDATA>\n')
+            for i in range(3000):
+                self.wfile.write(b"<TR><TD>%d</TD></TR>\n" % i)
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     do_GET = route
     do_POST = route

@@ -56,7 +56,7 @@ build caps     $XMLUTIL src/vo-caps.c
 build coords   src/vo-error.c src/vo-coords.c
 build xmlrpc   $SAMP samp/samp-xmlrpc.c
 build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c
-build fits     $VOTABLE src/vo-votable-writer.c src/cs-fits.c
+build fits     $VOTABLE src/vo-votable-writer.c src/vo-text.c src/cs-cleanup.c src/cs-fits.c
 
 # Seed corpora (copies, so that libFuzzer never writes into tests/data).
 d="$top/tests/data"
