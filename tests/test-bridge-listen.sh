@@ -23,9 +23,9 @@ URL=$(last_param "$REC" table.load.votable url)
 NAME=$(last_param "$REC" table.load.votable name)
 ROWS=$(vot_rows "$URL")
 check "pointAt 131.28125 54.3 r=0.3 CFHT -> table of 9 rows (got $ROWS) named '$NAME'" \
-  eval "[ '$ROWS' = 9 ] && [ \"\$NAME\" = \"CADC 131.2812 +54.3000 r=18' CFHT\" ]"
+  eval '[ "$ROWS" = 9 ] && [ "$NAME" = "CADC 131.2812 +54.3000 r=18'"'"' CFHT" ]'
 check "result is a private file:// URL in a 0700 cache dir" \
-  eval "[ \"\$(stat -c %a \"\$(dirname \"\${URL#file://}\")\")\" = 700 ]"
+  test "$(stat -c %a "$(dirname "${URL#file://}")")" = 700
 TID=$(last_param "$REC" table.load.votable table-id)
 
 # 4. burst of 20 positions -> one or two queries; the last position's table arrives
@@ -38,21 +38,23 @@ AFTER=$(count_msgs "$REC" table.load.votable)
 LASTNAME=$(last_param "$REC" table.load.votable name)
 QUERIES=$(( $(grep -c 'region query\|, superseded\|query cancelled' "$LOGS/listen.log") - Q0 ))
 check "burst of 20 pointAts -> 1 table ($((AFTER-BEFORE))), of the last position ($LASTNAME), $QUERIES queries" \
-  eval "[ $((AFTER-BEFORE)) = 1 ] && [ \"\$LASTNAME\" = \"CADC 131.1900 +54.3000 r=18' CFHT\" ] && [ $QUERIES -le 2 ]"
+  eval '[ $((AFTER-BEFORE)) = 1 ] && [ "$LASTNAME" = "CADC 131.1900 +54.3000 r=18'"'"' CFHT" ] && [ $QUERIES -le 2 ]'
 
-# 5-8. custom MTypes
+# 5-8. custom MTypes: the reply's status and row count
+status_rows () { json 'd["samp.status"] + " " + d["samp.result"]["rows"]' <<<"$R"; }
+status () { json 'd["samp.status"]' <<<"$R"; }
 R=$(peer send cadc.query.region ra=131.28125 dec=54.3 radius=0.3deg collection=CFHT)
-why="$R" check "cadc.query.region -> samp.ok rows=9" \
-  eval "[ \"\$(echo '$R' | json 'd[\"samp.status\"]+\" \"+d[\"samp.result\"][\"rows\"]')\" = 'samp.ok 9' ]"
+why=$R check "cadc.query.region -> samp.ok rows=9" test "$(status_rows)" = "samp.ok 9"
 R=$(peer send cadc.query.name name=Nr3491_1)
-why="$R" check "cadc.query.name Nr3491_1 -> samp.ok rows=2" \
-  eval "[ \"\$(echo '$R' | json 'd[\"samp.status\"]+\" \"+d[\"samp.result\"][\"rows\"]')\" = 'samp.ok 2' ]"
+why=$R check "cadc.query.name Nr3491_1 -> samp.ok rows=2" test "$(status_rows)" = "samp.ok 2"
 R=$(peer send cadc.query.adql "adql=SELECT TOP 3 obsID FROM caom2.Observation" maxrec=10)
-why="$R" check "cadc.query.adql -> samp.ok rows=3" \
-  eval "[ \"\$(echo '$R' | json 'd[\"samp.status\"]+\" \"+d[\"samp.result\"][\"rows\"]')\" = 'samp.ok 3' ]"
+why=$R check "cadc.query.adql -> samp.ok rows=3" test "$(status_rows)" = "samp.ok 3"
 R=$(peer send cadc.cutouts ra=131.2812 dec=54.3 radius=0.01deg collection=CFHT --timeout 60)
-why="$R" check "cadc.cutouts -> samp.ok with SODA cutout URLs" \
-  eval "echo '$R' | json 'd[\"samp.status\"]==\"samp.ok\" and len(d[\"samp.result\"][\"urls\"])>0 and all(\"dlget\" in u or \"CIRCLE\" in u for u in d[\"samp.result\"][\"urls\"])' | grep -q True"
+soda_urls () {
+  json 'd["samp.status"] == "samp.ok" and len(d["samp.result"]["urls"]) > 0
+        and all("dlget" in u or "CIRCLE" in u for u in d["samp.result"]["urls"])' <<<"$R" | grep -q True
+}
+why=$R check "cadc.cutouts -> samp.ok with SODA cutout URLs" soda_urls
 
 # 9. bad parameters -> samp.error with a useful text, never a crash
 BAD=0; TXT=""
@@ -65,11 +67,9 @@ for args in "coord.pointAt.sky ra=abc dec=10" "coord.pointAt.sky ra=10 dec=95" \
   S=$(echo "$R" | json 'd["samp.status"]+"|"+d.get("samp.error",{}).get("samp.errortxt","")')
   case "$S" in samp.error\|?*) ;; *) BAD=$((BAD+1)); TXT="$TXT [$args => $R]";; esac
 done
-why="$TXT" check "9 bad calls -> samp.error with errortxt" \
-  eval "[ $BAD = 0 ]"
+why=$TXT check "9 bad calls -> samp.error with errortxt" test $BAD = 0
 R=$(peer send samp.app.ping)
-why="$R" check "daemon still answers ping after bad input" \
-  eval "[ \"\$(echo '$R' | json 'd[\"samp.status\"]')\" = samp.ok ]"
+why=$R check "daemon still answers ping after bad input" test "$(status)" = samp.ok
 
 # 11. a peer's VOTable with UCD'd positions -> crossmatch table arrives
 cat > "$T/peer.xml" <<'VOT'
@@ -87,15 +87,15 @@ wait_msgs "$REC" table.load.votable $((BEFORE+1)) 90
 XNAME=$(last_param "$REC" table.load.votable name)
 XURL=$(last_param "$REC" table.load.votable url)
 XROWS=$(vot_rows "$XURL")
-why="$R" check "peer table.load.votable -> crossmatch table '$XNAME' with $XROWS rows" \
-  eval "[ \"\$XNAME\" = 'CADC crossmatch of mine' ] && [ $XROWS -ge 1 ]"
+why=$R check "peer table.load.votable -> crossmatch table '$XNAME' with $XROWS rows" \
+  eval '[ "$XNAME" = "CADC crossmatch of mine" ] && [ $XROWS -ge 1 ]'
 
 # 12. highlight of a row of our table -> pointAt and image.load.fits arrive
 B1=$(count_msgs "$REC" coord.pointAt.sky); B2=$(count_msgs "$REC" image.load.fits)
 R=$(peer send table.highlight.row table-id=$TID row=0)
 wait_msgs "$REC" image.load.fits $((B2+1)) 30
-why="$R" check "highlight row 0 of our table -> coord.pointAt.sky + image.load.fits" \
-  eval "[ \$(count_msgs '$REC' coord.pointAt.sky) -gt $B1 ] && [ \$(count_msgs '$REC' image.load.fits) -gt $B2 ]"
+why=$R check "highlight row 0 of our table -> coord.pointAt.sky + image.load.fits" \
+  eval '[ $(count_msgs "$REC" coord.pointAt.sky) -gt $B1 ] && [ $(count_msgs "$REC" image.load.fits) -gt $B2 ]'
 
 # 13-16. FITS from peers (written here with astropy)
 "$PY" - "$T" <<'PYEOF'
@@ -130,8 +130,8 @@ FNAME=$(last_param "$REC" table.load.votable name)
 FURL=$(last_param "$REC" table.load.votable url)
 FROWS=$(vot_rows "$FURL")
 FSTATUS=$(echo "$R" | json 'd["samp.status"]')
-why="$R" check "peer table.load.fits -> $FSTATUS, crossmatch '$FNAME' with $FROWS rows (VOTable: $XROWS)" \
-  eval "[ '$FSTATUS' = samp.ok ] && [ \"\$FNAME\" = 'CADC crossmatch of minefits' ] && [ $FROWS = 9 ] && [ $FROWS = $XROWS ]"
+why=$R check "peer table.load.fits -> $FSTATUS, crossmatch '$FNAME' with $FROWS rows (VOTable: $XROWS)" \
+  eval '[ "$FSTATUS" = samp.ok ] && [ "$FNAME" = "CADC crossmatch of minefits" ] && [ $FROWS = 9 ] && [ $FROWS = $XROWS ]'
 
 # 14. a 0.4 deg TAN image centred on 131.28 54.3 -> the observations overlapping it
 BEFORE=$(count_msgs "$REC" table.load.votable)
@@ -141,8 +141,8 @@ INAME=$(last_param "$REC" table.load.votable name)
 IURL=$(last_param "$REC" table.load.votable url)
 IROWS=$(vot_rows "$IURL")
 ISTATUS=$(echo "$R" | json 'd["samp.status"]')
-why="$R" check "peer image.load.fits -> $ISTATUS, '$INAME' with $IROWS rows" \
-  eval "[ '$ISTATUS' = samp.ok ] && [ \"\$INAME\" = 'CADC in img.fits' ] && [ $IROWS = 9 ]"
+why=$R check "peer image.load.fits -> $ISTATUS, '$INAME' with $IROWS rows" \
+  eval '[ "$ISTATUS" = samp.ok ] && [ "$INAME" = "CADC in img.fits" ] && [ $IROWS = 9 ]'
 
 # 15. corrupt or unusable FITS -> samp.error with a text; the daemon lives on
 BAD=0; TXT=""
@@ -158,7 +158,7 @@ for args in "table.load.fits url=file://$T/corrupt.fits" \
 done
 R=$(peer send samp.app.ping)
 why="$TXT $R" check "5 unusable FITS calls -> samp.error with errortxt, daemon answers ping" \
-  eval "[ $BAD = 0 ] && [ \"\$(echo '$R' | json 'd[\"samp.status\"]')\" = samp.ok ]"
+  eval '[ $BAD = 0 ] && [ "$(status)" = samp.ok ]'
 
 # 16. the same image by http:// -> downloaded into the cache, same answer
 mkdir -p "$T/www" && cp "$T/img.fits" "$T/www/"
@@ -180,7 +180,7 @@ HSTATUS=$(echo "$R" | json 'd["samp.status"]')
 R404=$(peer send image.load.fits url=http://127.0.0.1:$(cat "$T/www.port")/missing.fits)
 S404=$(echo "$R404" | json 'd["samp.status"]')
 why="$R $R404" check "image.load.fits by http -> $HSTATUS, '$HNAME' with $HROWS rows; 404 -> $S404" \
-  eval "[ '$HSTATUS' = samp.ok ] && [ \"\$HNAME\" = 'CADC in webimg' ] && [ $HROWS = 9 ] && [ '$S404' = samp.error ]"
+  eval '[ "$HSTATUS" = samp.ok ] && [ "$HNAME" = "CADC in webimg" ] && [ $HROWS = 9 ] && [ "$S404" = samp.error ]'
 stop www
 
 # 17. archive down -> samp.error, and the daemon still answers ping
@@ -209,7 +209,7 @@ finally:
 PYEOF
 )
 why="$R2" check "archive down -> samp.error naming the failure, daemon answers ping" \
-  eval "echo '$R2' | json 'any(s==\"samp.error\" and \"failed\" in t and pg==\"samp.ok\" for s,t,pg in d)' | grep -q True"
+  eval 'json "any(s == \"samp.error\" and \"failed\" in t and pg == \"samp.ok\" for s, t, pg in d)" <<<"$R2" | grep -q True'
 stop listen2
 
 # 18. SIGTERM: unregisters, removes the cache, exits 0
@@ -218,4 +218,4 @@ kill -TERM "$(pid_of listen)"
 wait_exit listen 10; RC=$EXIT_RC
 GONE=$(registered cadc-samp && echo still-registered || echo gone)
 check "SIGTERM -> exit 0 ($RC), cache removed, unregistered ($GONE)" \
-  eval "[ $RC = 0 ] && [ ! -e '$CACHE' ] && [ $GONE = gone ]"
+  eval '[ $RC = 0 ] && [ ! -e "$CACHE" ] && [ $GONE = gone ]'
