@@ -141,7 +141,7 @@ wait_msgs "$REC" table.load.votable $((B+1)) 30
 INAME=$(last_param "$REC" table.load.votable name)
 IROWS=$(grep -o 'image from the command line: [0-9]* rows' "$BRIDGE_TMP/image.log" | awk '{print $6}')
 check "listen --once --image img.fits -> exit $RC, '$INAME' with $IROWS rows (9)" \
-  "[ $RC = 0 ] && [ \"\$INAME\" = 'CADC in img.fits' ] && [ '$IROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/image.log")"
+  "[ $RC = 0 ] && [[ \"\$INAME\" == 'CADC in img.fits 9 rows #'[0-9]* ]] && [ '$IROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/image.log")"
 
 # 10. ds9's $filename of an extension, FILE[1] -> the file's image HDU
 B=$(count_msgs "$REC" table.load.votable)
@@ -152,7 +152,7 @@ wait_msgs "$REC" table.load.votable $((B+1)) 30
 MNAME=$(last_param "$REC" table.load.votable name)
 MROWS=$(grep -o 'image from the command line: [0-9]* rows' "$BRIDGE_TMP/mef.log" | awk '{print $6}')
 check "listen --once --image 'mef.fits[1]' -> exit $RC, '$MNAME' with $MROWS rows (9)" \
-  "[ $RC = 0 ] && [ \"\$MNAME\" = 'CADC in mef.fits' ] && [ '$MROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/mef.log")"
+  "[ $RC = 0 ] && [[ \"\$MNAME\" == 'CADC in mef.fits 9 rows #'[0-9]* ]] && [ '$MROWS' = 9 ]" "$(tail -5 "$BRIDGE_TMP/mef.log")"
 
 # 11. --image of a file that is no FITS image -> exit 5 before anything is sent
 echo "not a FITS file" >"$BRIDGE_TMP/not.fits"
