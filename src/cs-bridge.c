@@ -397,6 +397,39 @@ cs_bridge_point_at (CsBridge *b, double ra, double dec)
     start_pending_position (b);                  /* idle: no added latency */
 }
 
+/* The name of our newest tables (the latest two) with a row at exactly
+ * (@ra, @dec) (1e-6 deg: our printed precision, not an astronomical
+ * tolerance: a target that happens to be an observation's centre is still
+ * queried), or NULL.  Such a position is a row the user activated in
+ * TOPCAT ("Send Sky Coordinates" sends the row's ra/dec as they are):
+ * querying it would replace the table being browsed. */
+static const char *
+our_row_at (CsBridge *b, double ra, double dec)
+{
+  for (guint k = 0; k < 2 && k < b->n_tables; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (),
+                                             b->n_tables - k);
+      CsBridgeTable *t = g_hash_table_lookup (b->tables, id);
+      int rc, dc;
+      if (t == NULL
+          || (t->table == NULL && (t->table = vo_table_load_file (t->path, NULL)) == NULL)
+          || !cs_bridge_table_find_position (t->table, &rc, &dc, NULL))
+        continue;   /* pruned from the cache, or no position */
+      for (guint r = 0; r < vo_table_get_n_rows (t->table); r++)
+        {
+          double tra, tdec;
+          if (!vo_table_get_double (t->table, r, (guint) rc, &tra)
+              || !vo_table_get_double (t->table, r, (guint) dc, &tdec))
+            continue;
+          double dra = fabs (fmod (tra - ra + 540, 360) - 180) * cos (dec * G_PI / 180);
+          if (dra < 1e-6 && fabs (tdec - dec) < 1e-6)
+            return t->name;
+        }
+    }
+  return NULL;
+}
+
 static void
 on_point_at (SampClient *client, const char *sender, const char *msg_id,
              const char *mtype, GVariant *params, gpointer user_data)
@@ -413,7 +446,13 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
     }
   g_message ("%s from %s: ra=%.6f dec=%+.6f", mtype, sender, ra, dec);
   cs_bridge_reply_ok (b, msg_id, NULL);
-  if (b->config->on_pointat)
+  if (!b->config->on_pointat)
+    return;
+  const char *row_of = our_row_at (b, ra, dec);
+  if (row_of)
+    g_message ("position %.5f %+.5f is a row of \"%s\": viewers follow it, not queried", ra,
+               dec, row_of);
+  else
     cs_bridge_point_at (b, ra, dec);
 }
 

@@ -9,9 +9,13 @@
 #  - TOPCAT holds the table with RA/Dec columns it can use (UCD
 #    pos.eq.ra;meta.main / pos.eq.dec;meta.main, deg; read back with
 #    table.get.stil) equal to the footprint centres, plus s_region (STC-S);
-#  - a row highlighted in our table (what TOPCAT's default activation sends)
-#    points every tool at that row's RA/Dec: an astropy peer receives
+#  - a row highlighted in our table (table.highlight.row) points every tool
+#    at that row's RA/Dec: an astropy peer receives
 #    coord.pointAt.sky with TOPCAT's values and Aladin moves there;
+#  - a row activated in TOPCAT (its "Send Sky Coordinates" action ticked
+#    and invoked through its Activation Actions window, by xdotool clicks)
+#    makes TOPCAT send coord.pointAt.sky with the row's ra/dec; listen
+#    recognises a row of its own table and does not query it again;
 #  - names are unique and descriptive, listen logs who loaded each table,
 #    `cadc-samp status` shows listen's last activity, `cadc-samp send`
 #    registers under its own name.
@@ -19,10 +23,10 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 ALADIN_JAR=${ALADIN_JAR:-/usr/share/java/aladin.jar}
-N=9
+N=10
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
-for p in Xvfb topcat java import; do
+for p in Xvfb topcat java import xdotool; do
   command -v $p >/dev/null || skip_all "$p not installed"
 done
 [ -r "$ALADIN_JAR" ] || skip_all "Aladin ($ALADIN_JAR) not installed"
@@ -225,8 +229,9 @@ h = wait_for(highlighted, 30, 1)
 tc2 = wait_for(stil, 40, 1)
 ok(h and tc2 is not None, "TOPCAT accepts table.highlight.row for %s (row 3)" % tid2, last[0])
 
-# 6. that row highlighted (as TOPCAT's default activation sends it to us)
-#    -> every tool is pointed at TOPCAT's ra/dec of the row; Aladin moves there
+# 6. that row highlighted in our table (table.highlight.row, as a table tool
+#    sends it) -> every tool is pointed at TOPCAT's ra/dec of the row;
+#    Aladin moves there
 points.clear()
 want = (float(tc2.array["ra"][3]), float(tc2.array["dec"][3])) if tc2 is not None else (0, 0)
 call(bridge, msg("table.highlight.row", row="3", **{"table-id": tid2}), "20")
@@ -240,19 +245,58 @@ ok(pos and abs(pos[0] - want[0]) < 1e-6 and abs(pos[1] - want[1]) < 1e-6 and mov
    "highlight row 3 -> coord.pointAt.sky %s = TOPCAT's ra/dec %s; Aladin moved there (%s)"
    % (pos, want, bool(moved)), log())
 
-# 7. status shows what listen did last
+# 7. a user activates a row in TOPCAT with "Send Sky Coordinates" ticked
+#    (Views > Activation Actions; select it; tick it; "Invoke now on row
+#    N", N being the row last activated: row 3, highlighted in step 5):
+#    TOPCAT sends coord.pointAt.sky with that row's ra/dec, and listen
+#    does not query a row of its own table again
+def geometry(title):
+    out = subprocess.run(["xdotool", "search", "--name", title], capture_output=True,
+                         text=True).stdout.split()
+    if not out:
+        return None
+    g = subprocess.run(["xdotool", "getwindowgeometry", out[-1]], capture_output=True,
+                       text=True).stdout
+    m = re.search(r"Position: (-?\d+),(-?\d+)", g)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+def click(x, y):
+    subprocess.run(["xdotool", "mousemove", str(x), str(y)])
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "click", "1"])
+    time.sleep(1)
+points.clear()
+cx, cy = geometry("^TOPCAT$") or (0, 0)
+click(cx + 63, cy + 9)       # Views
+click(cx + 130, cy + 181)    # Activation Actions
+act = wait_for(lambda: geometry("Activation Actions"), 15)
+if act:
+    ax, ay = act
+    click(ax + 120, ay + 186)   # select "Send Sky Coordinates"
+    click(ax + 40, ay + 186)    # tick it
+    click(ax + 265, ay + 388)   # Invoke now on row (3 + 1)
+want0 = (float(tc2.array["ra"][3]), float(tc2.array["dec"][3])) if tc2 is not None else (0, 0)
+got = wait_for(lambda: [p for s, p in points if s == topcat], 20)
+pos = (float(got[0]["ra"]), float(got[0]["dec"])) if got else None
+quiet = wait_for(lambda: "is a row of \"%s\": viewers follow it, not queried" % name2 in log(), 10)
+shot7 = os.path.join(shots, "test-bridge-tables-topcat.png")
+subprocess.run(["import", "-window", "root", shot7], timeout=60)
+ok(pos and abs(pos[0] - want0[0]) < 1e-6 and abs(pos[1] - want0[1]) < 1e-6 and quiet,
+   "TOPCAT row 3 activated (Send Sky Coordinates) -> TOPCAT sent coord.pointAt.sky %s = the row's "
+   "ra/dec %s; listen did not query it again" % (pos, want0), "%s\n%s" % (act, log()))
+
+# 8. status shows what listen did last
 st = subprocess.run([cadc_samp, "status"], capture_output=True, text=True, timeout=60).stdout
 ok(re.search(r'last activity: \S+Z table %s "%s": loaded by' % (re.escape(tid2), re.escape(name2)), st)
    is not None, "cadc-samp status shows listen's last activity", st)
 
-# 8. cadc-samp send registers as "cadc-samp send", not as the bridge
+# 9. cadc-samp send registers as "cadc-samp send", not as the bridge
 senders.clear()
 me_id = me.get_public_id()
 subprocess.run([cadc_samp, "send", "mtype", "samp.app.ping", "--to", me_id, "--call"],
                capture_output=True, timeout=60)
 ok(senders == ["cadc-samp send"], "cadc-samp send registers as 'cadc-samp send' (%s)" % senders)
 
-# 9. the screenshot exists; and no table was sent but the two positions'
+# 10. the screenshot exists; and no table was sent but the two positions'
 #    (the highlight's pointAt did not come back as a query)
 time.sleep(2)
 sent = re.findall(r'sent table (\S+)', log())
