@@ -5,5 +5,6 @@ cadc_samp_SOURCES += cmd-listen.c cs-bridge.c cs-bridge.h cs-bridge-private.h \
 	cs-bridge-datalink.c cs-bridge-datalink.h
 # Pure helpers (no SAMP) go into libcadc so tests can link them.
 libcadc_la_SOURCES += cs-bridge-config.c cs-bridge-config.h cs-bridge-cache.c \
-	cs-bridge-cache.h cs-bridge-table.c cs-bridge-table.h
+	cs-bridge-cache.h cs-bridge-table.c cs-bridge-table.h \
+	cs-bridge-sky.c cs-bridge-sky.h
 dist_pkgdata_DATA += ds9-cadc.ds9

@@ -436,7 +436,9 @@ run_send (CsGlobalOptions *global, int argc, char **argv)
   if (!parse_options (argc, argv, &o, &rc) || !build_message (&o, &mtype, &params, &rc))
     goto out;
 
-  c = samp_client_new ("cadc-samp");
+  /* not "cadc-samp": that name is the bridge's (listen), which peers and
+   * users look for */
+  c = samp_client_new ("cadc-samp send");
   samp_client_set_metadata (c, "samp.description.text", "cadc-samp send (command line)");
   signal_client = c;
   g_unix_signal_add (SIGINT, on_signal, NULL);

@@ -2,8 +2,10 @@
  *
  * Registers briefly as a SAMP client, prints the hub URL, our own id and
  * every other registered client with its samp.name and subscriptions
- * (an aligned table, or JSON with --json), then unregisters.  The hub
- * secret and our private key are never printed.
+ * (an aligned table, or JSON with --json), then unregisters; a running
+ * `cadc-samp listen` also gets a line with its last activity (its
+ * cadc-samp.last-activity metadata).  The hub secret and our private key
+ * are never printed.
  */
 #include "config.h"
 
@@ -22,7 +24,9 @@ static const char usage_text[] =
   "Usage: cadc-samp status [--json]\n"
   "\n"
   "Show the SAMP hub in use (SAMP_HUB=std-lockurl:URL or ~/.samp), our client id\n"
-  "while connected, and every registered client with its name and subscriptions.\n"
+  "while connected, and every registered client with its name and subscriptions;\n"
+  "for a running `cadc-samp listen`, what it did last (its last table sent and\n"
+  "who loaded it, or its last failure).\n"
   "\n"
   "  --json     print one JSON object instead of a table\n";
 
@@ -120,6 +124,14 @@ print_table (SampClient *c, char **ids)
       g_autofree char *name = raw ? cs_safe (raw) : NULL;
       int pad = wname - (name ? (int) g_utf8_strlen (name, -1) : 1);
       printf ("%-*s  %s%*s  %s\n", wid, ids[i], name ? name : "-", pad, "", joined);
+    }
+  /* what a running `cadc-samp listen` did last (cs_bridge_note_activity) */
+  for (guint i = 0; ids[i]; i++)
+    {
+      g_autoptr(GVariant) md = samp_client_dup_known_metadata (c, ids[i]);
+      const char *last = samp_map_lookup_string (md, "cadc-samp.last-activity");
+      if (last)
+        printf ("\n%s last activity: %s\n", ids[i], last);
     }
 }
 

@@ -29,6 +29,7 @@ cs_bridge_config_new (void)
   c->on_table = TRUE;
   c->on_image = TRUE;
   c->on_highlight = TRUE;
+  c->viewer_frames_reuse = TRUE;
   c->cache_max_bytes = 200 * 1024 * 1024;
   c->hub_mode = CS_BRIDGE_HUB_AUTO;
   return c;
@@ -120,7 +121,9 @@ get_string (GKeyFile *kf, const char *key, char **out)
 static const char *const known_keys[] = {
   "radius", "collection", "cutouts", "max-cutouts", "max-rows", "max-selection",
   "on-pointat", "on-table", "on-image", "on-highlight", "cache-max-mb", "hub",
-  "tap", "registry", "datalink", "log-level", NULL
+  "tap", "registry", "datalink", "log-level",
+  "viewer-frames",
+  NULL
 };
 
 gboolean
@@ -131,6 +134,7 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
   g_autoptr(GError) local = NULL;
   g_autofree char *radius = NULL;
   g_autofree char *hub = NULL;
+  g_autofree char *frames = NULL;
   g_auto(GStrv) keys = NULL;
   guint64 v;
 
@@ -182,6 +186,18 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
   hub = g_key_file_get_string (kf, "listen", "hub", NULL);
   if (hub && !cs_bridge_config_parse_hub_mode (g_strstrip (hub), &c->hub_mode, error))
     goto fail;
+  /* viewer-frames = reuse|new: a new result replaces the previous one in
+   * the viewers that can (reuse), or is added (new) */
+  frames = g_key_file_get_string (kf, "listen", "viewer-frames", NULL);
+  if (frames && g_strcmp0 (g_strstrip (frames), "reuse") != 0
+      && g_strcmp0 (frames, "new") != 0)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
+                   "viewer-frames=\"%s\" is neither reuse nor new", frames);
+      goto fail;
+    }
+  if (frames)
+    c->viewer_frames_reuse = g_str_equal (frames, "reuse");
   return TRUE;
 
 fail:

@@ -34,6 +34,7 @@ typedef struct {
   char *registry;
   char *datalink;
   char *log_level;          /* "quiet", "info", "debug" or NULL */
+  gboolean viewer_frames_reuse; /* viewer-frames=reuse (default): replace results */
 } CsBridgeConfig;
 
 /* Returns: (transfer full): the built-in defaults. */

@@ -88,7 +88,7 @@ call_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
       g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
       cs_bridge_reply_ok (b, j->msg_id, samp_map_new_strings ("url", r->url, "rows", rows,
                                                               NULL));
-      cs_bridge_broadcast_table (b, r, j->name);
+      cs_bridge_broadcast_table (b, r, j->name, FALSE);
     }
   call_job_free (j);
   cs_bridge_check_once (b);

@@ -37,6 +37,7 @@ struct _CsBridge {
   GCancellable *cancel;       /* cancelled at stop: every query but positions */
   GHashTable *tables;         /* table-id → CsBridgeTable */
   guint n_tables;
+  char *last_position_name;   /* the latest position result (viewer-frames=reuse) */
   guint n_queries;
   guint n_inflight;           /* queries whose callback has not run yet */
   guint n_cutout_jobs;        /* cutout resolutions under way */
@@ -49,8 +50,15 @@ struct _CsBridge {
 };
 
 CsBridgeTable *cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url);
-/* Record @r as one of our tables and send table.load.votable to all. */
-void cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name);
+/* Record @r as one of our tables and send table.load.votable to all, as a
+ * call whose replies are logged (who loaded it, who failed), named @base
+ * plus its row count and sequence number.  @position: a pointAt result,
+ * which replaces the previous one where a viewer can (viewer-frames). */
+void cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base,
+                                gboolean position);
+/* Set the cadc-samp.last-activity metadata ("<UTC time> @what"), which
+ * `cadc-samp status` shows. */
+void cs_bridge_note_activity (CsBridge *b, const char *what);
 /* @result: (nullable) (transfer floating/full). */
 void cs_bridge_reply_ok (CsBridge *b, const char *msg_id, GVariant *result);
 void cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,

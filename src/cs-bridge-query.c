@@ -3,7 +3,8 @@
  * The body is never held in memory: cadc_client_query_async streams the
  * VOTable to the ".part" file while counting rows and keeping the last
  * QUERY_STATUS.  A malformed answer or an ERROR status fails the query and
- * the partial file is discarded; a complete one is renamed into place.
+ * the partial file is discarded; a complete one is given RA/Dec and
+ * STC-S columns (cs-bridge-sky) and renamed into place.
  */
 #include "config.h"
 
@@ -13,7 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+#include <stdio.h>
+
 #include "cs-bridge-query.h"
+#include "cs-bridge-sky.h"
+#include "vo-error.h"
 
 typedef struct {
   CadcClient *client;
@@ -45,6 +51,26 @@ query_data_free (QueryData *q)
   g_free (q);
 }
 
+/* Give a CAOM result RA/Dec and STC-S columns (cs-bridge-sky) in place of
+ * its ".part" file; any other table (cadc.query.adql without
+ * position_bounds) is left as it came. */
+static void
+drawable (const char *final_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *part = cs_bridge_cache_part_path (final_path);
+  g_autofree char *sky = g_strconcat (part, ".sky", NULL);
+
+  if (cs_bridge_sky_rewrite (part, sky, &error))
+    {
+      if (rename (sky, part) != 0)
+        g_warning ("cannot rename %s: %s", sky, g_strerror (errno));
+    }
+  else if (!g_error_matches (error, VO_ERROR, VO_ERROR_NOT_FOUND))
+    g_warning ("result %s sent without RA/Dec columns: %s", final_path, error->message);
+  g_unlink (sky);
+}
+
 static void
 on_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -67,6 +93,7 @@ on_done (GObject *source, GAsyncResult *res, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
+  drawable (q->final_path);
   if (!cs_bridge_cache_commit (q->cache, q->final_path, &error))
     {
       g_task_return_error (task, error);

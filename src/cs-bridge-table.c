@@ -170,9 +170,16 @@ cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
   char rbuf[G_ASCII_DTOSTR_BUF_SIZE], rabuf[G_ASCII_DTOSTR_BUF_SIZE],
     decbuf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (rbuf, sizeof rbuf, "%g", arcmin >= 1 ? arcmin : arcmin * 60);
-  g_autofree char *r = g_strconcat (rbuf, arcmin >= 1 ? "'" : "\"", NULL);
-  g_ascii_formatd (rabuf, sizeof rabuf, "%.4f", ra);
-  g_ascii_formatd (decbuf, sizeof decbuf, "%+.4f", dec);
-  return g_strdup_printf ("CADC %s %s r=%s%s%s", rabuf, decbuf, r,
-                          collection ? " " : "", collection ? collection : "");
+  g_ascii_formatd (rabuf, sizeof rabuf, "%.2f", ra);
+  g_ascii_formatd (decbuf, sizeof decbuf, "%+.2f", dec);
+  return g_strdup_printf ("CADC %s%s%s%s r%s%s", collection ? collection : "",
+                          collection ? " " : "", rabuf, decbuf, rbuf,
+                          arcmin >= 1 ? "'" : "\"");
+}
+
+char *
+cs_bridge_table_name_finish (const char *base, guint64 rows, gboolean overflow, guint seq)
+{
+  return g_strdup_printf ("%s %" G_GUINT64_FORMAT "%s row%s #%u", base, rows,
+                          overflow ? "+" : "", rows == 1 && !overflow ? "" : "s", seq);
 }

@@ -31,9 +31,17 @@ gboolean cs_bridge_table_write_upload (const VoTable *table, int ra_col, int dec
  * FALSE if @text is not such a polygon. */
 gboolean cs_bridge_polygon_center (const char *text, double *ra, double *dec);
 
-/* "CADC 131.2813 +54.3000 r=1'" (radius in arcmin, or arcsec below 1'),
- * with " CFHT" appended when @collection is set.  Returns: (transfer full). */
+/* "CADC 131.28+54.30 r1'" (radius in arcmin, or arcsec below 1'), or
+ * "CADC CFHT 131.28+54.30 r18'" when @collection is set.
+ * Returns: (transfer full). */
 char *cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
                                          const char *collection);
+
+/* The name a result is sent under: @base, its row count ("2000+ rows"
+ * when truncated at MAXREC) and the bridge's sequence number, e.g.
+ * "CADC CFHT 131.28+54.30 r1' 9 rows #3": unique within a run, and it says
+ * what the table is.  Returns: (transfer full). */
+char *cs_bridge_table_name_finish (const char *base, guint64 rows, gboolean overflow,
+                                   guint seq);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cs-bridge-private.h"
@@ -55,63 +56,148 @@ cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url)
   return NULL;
 }
 
-/* How long --once waits for the recipients of its table to load it. */
-#define ONCE_LOAD_TIMEOUT_S 60
+/* How long a broadcast waits for its recipients to load the table (--once
+ * exits after that at the latest). */
+#define LOAD_TIMEOUT_S 60
 
-static void
-once_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+void
+cs_bridge_note_activity (CsBridge *b, const char *what)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = g_strdup_printf ("%s %s", stamp, what);
+  /* a SAMP string is printable ASCII (JSAMP refuses anything else, and
+   * names or peers' error texts may not be) */
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
+      *p = '?';
+  if (b->client)
+    samp_client_set_metadata (b->client, "cadc-samp.last-activity", text);
+}
+
+typedef struct {
+  CsBridge *bridge;
+  char *table_id;
+  char *name;
+} LoadJob;
+
+/* The samp.name of @id, or @id. */
+static char *
+client_label (CsBridge *b, const char *id)
+{
+  g_autoptr(GVariant) meta = samp_client_dup_known_metadata (b->client, id);
+  const char *name = meta ? samp_map_lookup_string (meta, "samp.name") : NULL;
+  return g_strdup (name && *name ? name : id);
+}
+
+/* The replies of the table.load.votable call: who loaded it, who failed. */
+static void
+table_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  LoadJob *j = user_data;
+  CsBridge *b = j->bridge;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) replies = samp_client_call_all_finish (SAMP_CLIENT (source), res, &error);
-  CsBridge *b = user_data;
 
   b->n_inflight--;   /* also when cancelled: cs_bridge_free waits for it */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (replies == NULL)
-    g_warning ("table.load.votable: %s", error->message);
+    ;
+  else if (replies == NULL)
+    g_warning ("table.load.votable %s: %s", j->table_id, error->message);
   else
-    g_message ("table.load.votable: %" G_GSIZE_FORMAT " recipient(s) answered",
-               g_variant_n_children (replies));
+    {
+      g_autoptr(GString) ok = g_string_new (NULL), bad = g_string_new (NULL);
+      GVariantIter it;
+      const char *id;
+      GVariant *resp;
+      g_variant_iter_init (&it, replies);
+      while (g_variant_iter_next (&it, "{&sv}", &id, &resp))
+        {
+          g_autoptr(GVariant) r = resp;
+          g_autofree char *who = client_label (b, id);
+          const char *status = samp_map_lookup_string (r, "samp.status");
+          g_autoptr(GVariant) err = samp_map_lookup (r, "samp.error");
+          const char *txt = err ? samp_map_lookup_string (err, "samp.errortxt") : NULL;
+          if (g_strcmp0 (status, "samp.error") != 0)
+            g_string_append_printf (ok, "%s%s", ok->len ? ", " : "", who);
+          else
+            g_string_append_printf (bad, "%s%s (%s)", bad->len ? ", " : "", who,
+                                    txt ? txt : "no reason given");
+        }
+      g_autofree char *line = g_strdup_printf ("table %s \"%s\": loaded by %s%s%s", j->table_id,
+                                               j->name, ok->len ? ok->str : "nobody",
+                                               bad->len ? "; failed: " : "", bad->str);
+      g_message ("%s", line);
+      cs_bridge_note_activity (b, line);
+    }
+  g_free (j->table_id);
+  g_free (j->name);
+  g_free (j);
   cs_bridge_check_once (b);
 }
 
+/* viewer-frames=reuse: a new position result replaces the previous one in
+ * Aladin (script "rm PLANE"; Aladin keeps a plane per load, a second load
+ * of the same name becomes "NAME~1").  TOPCAT cannot replace a table over
+ * SAMP: it refuses a table-id it has seen ("Duplicate table-id"), so every
+ * table gets a fresh id and a unique name instead (doc/MTYPES.md). */
+static void
+replace_in_aladin (CsBridge *b, const char *old_name)
+{
+  if (old_name == NULL || strchr (old_name, '"') != NULL)
+    return;
+  g_auto(GStrv) ids = samp_client_list_known_clients (b->client);
+  g_autofree char *script = g_strdup_printf ("rm \"%s\"", old_name);
+  for (guint i = 0; ids && ids[i]; i++)
+    {
+      g_autoptr(GVariant) subs = samp_client_dup_known_subscriptions (b->client, ids[i]);
+      g_autoptr(GVariant) has = subs ? samp_map_lookup (subs, "script.aladin.send") : NULL;
+      g_autoptr(GError) error = NULL;
+      if (has == NULL)
+        continue;
+      if (!samp_client_notify (b->client, ids[i], "script.aladin.send",
+                               samp_map_new_strings ("script", script, NULL), &error))
+        g_message ("could not remove \"%s\" from %s: %s", old_name, ids[i], error->message);
+    }
+}
+
 void
-cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *name)
+cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base, gboolean position)
 {
   CsBridgeTable *t = g_new0 (CsBridgeTable, 1);
-  /* unique across bridges: another cadc-samp's tables are not ours */
+  /* unique across bridges: another cadc-samp's tables are not ours; and
+   * never reused (TOPCAT refuses a table-id twice) */
   t->table_id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (), ++b->n_tables);
   t->url = g_strdup (r->url);
   t->path = g_strdup (r->path);
-  t->name = g_strdup (name);
+  t->name = cs_bridge_table_name_finish (base, r->rows, r->overflow, b->n_tables);
   g_hash_table_replace (b->tables, t->table_id, t);
+  const char *name = t->name;
 
   if (b->client == NULL || !samp_client_is_connected (b->client))
     return;
-  if (b->config->once)
+  if (position && b->config->viewer_frames_reuse)
+    replace_in_aladin (b, b->last_position_name);
+  if (position)
     {
-      /* The file goes with us when we exit: call, and exit once every
-       * recipient has answered (they answer once they have loaded it). */
-      b->n_inflight++;
-      samp_client_call_all_async (
-        b->client, "table.load.votable",
-        samp_map_new_strings ("url", r->url, "table-id", t->table_id, "name", name, NULL),
-        ONCE_LOAD_TIMEOUT_S, b->cancel, once_loaded, b);
-      g_message ("sent table.load.votable %s \"%s\" (%" G_GUINT64_FORMAT " rows) as a call;"
-                 " waiting for the recipients to load it", t->table_id, name, r->rows);
-      return;
+      g_free (b->last_position_name);
+      b->last_position_name = g_strdup (name);
     }
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) ids = samp_client_notify_all (
+  /* A call, so the replies say who loaded it (and --once exits only once
+   * every recipient has: the file goes with us). */
+  LoadJob *j = g_new0 (LoadJob, 1);
+  j->bridge = b;
+  j->table_id = g_strdup (t->table_id);
+  j->name = g_strdup (name);
+  b->n_inflight++;
+  samp_client_call_all_async (
     b->client, "table.load.votable",
     samp_map_new_strings ("url", r->url, "table-id", t->table_id, "name", name, NULL),
-    &error);
-  if (ids == NULL)
-    g_warning ("table.load.votable %s: %s", t->table_id, error->message);
-  else
-    g_message ("sent table.load.votable %s \"%s\" (%" G_GUINT64_FORMAT " rows) to %u peers",
-               t->table_id, name, r->rows, g_strv_length (ids));
+    LOAD_TIMEOUT_S, b->cancel, table_loaded, j);
+  g_autofree char *line = g_strdup_printf ("sent table %s \"%s\"", t->table_id, name);
+  g_message ("%s (%" G_GUINT64_FORMAT " rows) as a call; waiting for the recipients to load it",
+             line, r->rows);
+  cs_bridge_note_activity (b, line);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -241,8 +327,10 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
       else
         {
           b->n_failures++;
-          g_warning ("position %.5f %+.5f: query failed: %s", job->ra, job->dec,
-                     error->message);
+          g_autofree char *line = g_strdup_printf ("position %.5f %+.5f: query failed: %s",
+                                                   job->ra, job->dec, error->message);
+          g_warning ("%s", line);
+          cs_bridge_note_activity (b, line);
         }
     }
   else if (b->have_pending)
@@ -255,7 +343,7 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
       g_message ("position %.5f %+.5f: region query r=%g deg: %" G_GUINT64_FORMAT
                  " rows%s in %.3f s", job->ra, job->dec, b->config->radius_deg, r->rows,
                  r->overflow ? " (truncated)" : "", r->seconds);
-      cs_bridge_broadcast_table (b, r, name);
+      cs_bridge_broadcast_table (b, r, name, TRUE);
       if (b->config->cutouts && b->config->max_cutouts > 0)
         cs_bridge_send_cutouts (b, r, job->ra, job->dec, b->config->radius_deg);
     }
@@ -309,6 +397,39 @@ cs_bridge_point_at (CsBridge *b, double ra, double dec)
     start_pending_position (b);                  /* idle: no added latency */
 }
 
+/* The name of our newest tables (the latest two) with a row at exactly
+ * (@ra, @dec) (1e-6 deg: our printed precision, not an astronomical
+ * tolerance: a target that happens to be an observation's centre is still
+ * queried), or NULL.  Such a position is a row the user activated in
+ * TOPCAT ("Send Sky Coordinates" sends the row's ra/dec as they are):
+ * querying it would replace the table being browsed. */
+static const char *
+our_row_at (CsBridge *b, double ra, double dec)
+{
+  for (guint k = 0; k < 2 && k < b->n_tables; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (),
+                                             b->n_tables - k);
+      CsBridgeTable *t = g_hash_table_lookup (b->tables, id);
+      int rc, dc;
+      if (t == NULL
+          || (t->table == NULL && (t->table = vo_table_load_file (t->path, NULL)) == NULL)
+          || !cs_bridge_table_find_position (t->table, &rc, &dc, NULL))
+        continue;   /* pruned from the cache, or no position */
+      for (guint r = 0; r < vo_table_get_n_rows (t->table); r++)
+        {
+          double tra, tdec;
+          if (!vo_table_get_double (t->table, r, (guint) rc, &tra)
+              || !vo_table_get_double (t->table, r, (guint) dc, &tdec))
+            continue;
+          double dra = fabs (fmod (tra - ra + 540, 360) - 180) * cos (dec * G_PI / 180);
+          if (dra < 1e-6 && fabs (tdec - dec) < 1e-6)
+            return t->name;
+        }
+    }
+  return NULL;
+}
+
 static void
 on_point_at (SampClient *client, const char *sender, const char *msg_id,
              const char *mtype, GVariant *params, gpointer user_data)
@@ -325,7 +446,13 @@ on_point_at (SampClient *client, const char *sender, const char *msg_id,
     }
   g_message ("%s from %s: ra=%.6f dec=%+.6f", mtype, sender, ra, dec);
   cs_bridge_reply_ok (b, msg_id, NULL);
-  if (b->config->on_pointat)
+  if (!b->config->on_pointat)
+    return;
+  const char *row_of = our_row_at (b, ra, dec);
+  if (row_of)
+    g_message ("position %.5f %+.5f is a row of \"%s\": viewers follow it, not queried", ra,
+               dec, row_of);
+  else
     cs_bridge_point_at (b, ra, dec);
 }
 
@@ -487,6 +614,7 @@ cs_bridge_free (CsBridge *b)
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
   g_clear_pointer (&b->tables, g_hash_table_unref);
+  g_free (b->last_position_name);
   g_clear_pointer (&b->cadc, cadc_client_free);
   g_clear_pointer (&b->datalink, cs_bridge_datalink_unref);
   g_clear_pointer (&b->cache, cs_bridge_cache_free);

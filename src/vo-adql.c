@@ -89,8 +89,9 @@ vo_adql_collections (void)
 }
 
 static const char plane_columns[] =
-  "o.collection, o.observationID, o.target_name, p.productID, "
-  "p.publisherID, p.dataProductType, p.calibrationLevel";
+  "o.collection, o.observationID, o.target_name, o.instrument_name, "
+  "p.energy_bandpassName, p.time_bounds_lower, p.productID, "
+  "p.publisherID, p.dataProductType, p.calibrationLevel, p.position_bounds";
 
 char *
 vo_adql_crossmatch (const char *upload_name, const char *ra_column,

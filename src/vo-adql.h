@@ -34,7 +34,8 @@ const char *vo_adql_collections (void);
 /* Crossmatch of an uploaded table: every CADC plane whose position_bounds
  * intersects a circle of @radius_deg around (u.@ra_column, u.@dec_column)
  * of tap_upload.@upload_name.  Selects u.* plus the identifying Plane and
- * Observation columns (publisherID among them).  @collection optional.
+ * Observation columns people scan (instrument, band, start time) and the
+ * footprint (position_bounds), publisherID among them.  @collection optional.
  * Names must be ADQL regular identifiers (else VO_ERROR_QUERY).
  * Returns: (transfer full) (nullable). */
 char *vo_adql_crossmatch (const char *upload_name,

@@ -100,8 +100,9 @@ test_crossmatch (void)
   g_autofree char *q = vo_adql_crossmatch ("sources", "ra", "dec", 0.01, "CFHT", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (q, ==,
-      "SELECT u.*, o.collection, o.observationID, o.target_name, p.productID, "
-      "p.publisherID, p.dataProductType, p.calibrationLevel "
+      "SELECT u.*, o.collection, o.observationID, o.target_name, o.instrument_name, "
+      "p.energy_bandpassName, p.time_bounds_lower, p.productID, "
+      "p.publisherID, p.dataProductType, p.calibrationLevel, p.position_bounds "
       "FROM tap_upload.sources AS u "
       "JOIN caom2.Plane AS p ON INTERSECTS(CIRCLE('ICRS', u.ra, u.dec, 0.01), p.position_bounds) = 1 "
       "JOIN caom2.Observation AS o ON o.obsID = p.obsID "
@@ -133,8 +134,9 @@ test_footprint (void)
   g_autofree char *q = vo_adql_footprint (v, 4, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (q, ==,
-      "SELECT o.collection, o.observationID, o.target_name, p.productID, "
-      "p.publisherID, p.dataProductType, p.calibrationLevel "
+      "SELECT o.collection, o.observationID, o.target_name, o.instrument_name, "
+      "p.energy_bandpassName, p.time_bounds_lower, p.productID, "
+      "p.publisherID, p.dataProductType, p.calibrationLevel, p.position_bounds "
       "FROM caom2.Observation AS o JOIN caom2.Plane AS p ON o.obsID = p.obsID "
       "WHERE INTERSECTS(POLYGON('ICRS', 10.0, 20.0, 11.0, 20.0, 11.0, 21.5, 10.0, 21.5), "
       "p.position_bounds) = 1 AND (p.quality_flag IS NULL OR p.quality_flag != 'junk')");

@@ -80,7 +80,7 @@ xpaset -p ds9b analysis task "{Observations at the current position}"
 wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
 NAME=$(last_param "$REC" table.load.votable name)
 check "Analysis > CADC > Observations at the current position -> table '$NAME'" \
-  test "$NAME" = "CADC 131.2800 +54.3100 r=1'"
+  eval '[[ "$NAME" == "CADC 131.28+54.31 r1'"'"' "*" rows #"[0-9]* ]]'
 
 # Analysis > CADC > Observations in this image: the footprint of the
 # frame's file (read by cadc-samp through cfitsio) -> exactly the
@@ -110,7 +110,7 @@ for pid in sorted(str(x) for x in parse_single_table(sys.argv[1]).to_table()["pu
     print(pid)
 PYEOF
 why="want: $(cat "$T/fp.want" "$T/fp.err" | head -5) got: $(head -5 "$T/fp.got")" check "Analysis > CADC > Observations in this image -> '$NAME' with the $(wc -l <"$T/fp.got") observations of its footprint ($(wc -l <"$T/fp.want") expected)" \
-  eval '[ "$NAME" = "CADC in img.fits" ] && [ -s "$T/fp.want" ] && cmp -s "$T/fp.want" "$T/fp.got"'
+  eval '[[ "$NAME" == "CADC in img.fits "*" rows #"[0-9]* ]] && [ -s "$T/fp.want" ] && cmp -s "$T/fp.want" "$T/fp.got"'
 
 # Aladin (when installed): a position typed through script.aladin.send makes
 # Aladin send coord.pointAt.sky; the CADC table for it arrives
@@ -125,7 +125,7 @@ if [ -r /usr/share/java/aladin.jar ]; then
     ANAME=$(last_param "$REC" table.load.votable name)
     AROWS=$(vot_rows "$(last_param "$REC" table.load.votable url)")
     check "Aladin script position -> CADC table '$ANAME' with 9 rows ($AROWS)" \
-      eval '[ "$ANAME" = "CADC 131.2812 +54.2999 r='"18'"' CFHT" ] && [ "$AROWS" = 9 ]'
+      eval '[[ "$ANAME" == "CADC CFHT 131.28+54.30 r18'"'"' 9 rows #"[0-9]* ]] && [ "$AROWS" = 9 ]'
   else
     why="$(tail -3 "$LOGS/aladin.log")" ok 1 "Aladin registered"
   fi

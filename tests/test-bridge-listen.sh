@@ -23,7 +23,7 @@ URL=$(last_param "$REC" table.load.votable url)
 NAME=$(last_param "$REC" table.load.votable name)
 ROWS=$(vot_rows "$URL")
 check "pointAt 131.28125 54.3 r=0.3 CFHT -> table of 9 rows (got $ROWS) named '$NAME'" \
-  eval '[ "$ROWS" = 9 ] && [ "$NAME" = "CADC 131.2812 +54.3000 r=18'"'"' CFHT" ]'
+  eval '[ "$ROWS" = 9 ] && [[ "$NAME" == "CADC CFHT 131.28+54.30 r18'"'"' 9 rows #"[0-9]* ]]'
 check "result is a private file:// URL in a 0700 cache dir" \
   test "$(stat -c %a "$(dirname "${URL#file://}")")" = 700
 TID=$(last_param "$REC" table.load.votable table-id)
@@ -38,7 +38,7 @@ AFTER=$(count_msgs "$REC" table.load.votable)
 LASTNAME=$(last_param "$REC" table.load.votable name)
 QUERIES=$(( $(grep -c 'region query\|, superseded\|query cancelled' "$LOGS/listen.log") - Q0 ))
 check "burst of 20 pointAts -> 1 table ($((AFTER-BEFORE))), of the last position ($LASTNAME), $QUERIES queries" \
-  eval '[ $((AFTER-BEFORE)) = 1 ] && [ "$LASTNAME" = "CADC 131.1900 +54.3000 r=18'"'"' CFHT" ] && [ $QUERIES -le 2 ]'
+  eval '[ $((AFTER-BEFORE)) = 1 ] && [[ "$LASTNAME" == "CADC CFHT 131.19+54.30 r18'"'"' "*" rows #"[0-9]* ]] && [ $QUERIES -le 2 ]'
 
 # 5-8. custom MTypes: the reply's status and row count
 status_rows () { json 'd["samp.status"] + " " + d["samp.result"]["rows"]' <<<"$R"; }
@@ -88,7 +88,7 @@ XNAME=$(last_param "$REC" table.load.votable name)
 XURL=$(last_param "$REC" table.load.votable url)
 XROWS=$(vot_rows "$XURL")
 why=$R check "peer table.load.votable -> crossmatch table '$XNAME' with $XROWS rows" \
-  eval '[ "$XNAME" = "CADC crossmatch of mine" ] && [ $XROWS -ge 1 ]'
+  eval '[[ "$XNAME" == "CADC crossmatch of mine "*" rows #"[0-9]* ]] && [ $XROWS -ge 1 ]'
 
 # 12. highlight of a row of our table -> pointAt and image.load.fits arrive
 B1=$(count_msgs "$REC" coord.pointAt.sky); B2=$(count_msgs "$REC" image.load.fits)
@@ -131,7 +131,7 @@ FURL=$(last_param "$REC" table.load.votable url)
 FROWS=$(vot_rows "$FURL")
 FSTATUS=$(echo "$R" | json 'd["samp.status"]')
 why=$R check "peer table.load.fits -> $FSTATUS, crossmatch '$FNAME' with $FROWS rows (VOTable: $XROWS)" \
-  eval '[ "$FSTATUS" = samp.ok ] && [ "$FNAME" = "CADC crossmatch of minefits" ] && [ $FROWS = 9 ] && [ $FROWS = $XROWS ]'
+  eval '[ "$FSTATUS" = samp.ok ] && [[ "$FNAME" == "CADC crossmatch of minefits 9 rows #"[0-9]* ]] && [ $FROWS = 9 ] && [ $FROWS = $XROWS ]'
 
 # 14. a 0.4 deg TAN image centred on 131.28 54.3 -> the observations overlapping it
 BEFORE=$(count_msgs "$REC" table.load.votable)
@@ -142,7 +142,7 @@ IURL=$(last_param "$REC" table.load.votable url)
 IROWS=$(vot_rows "$IURL")
 ISTATUS=$(echo "$R" | json 'd["samp.status"]')
 why=$R check "peer image.load.fits -> $ISTATUS, '$INAME' with $IROWS rows" \
-  eval '[ "$ISTATUS" = samp.ok ] && [ "$INAME" = "CADC in img.fits" ] && [ $IROWS = 9 ]'
+  eval '[ "$ISTATUS" = samp.ok ] && [[ "$INAME" == "CADC in img.fits 9 rows #"[0-9]* ]] && [ $IROWS = 9 ]'
 
 # 15. corrupt or unusable FITS -> samp.error with a text; the daemon lives on
 BAD=0; TXT=""
@@ -180,7 +180,7 @@ HSTATUS=$(echo "$R" | json 'd["samp.status"]')
 R404=$(peer send image.load.fits url=http://127.0.0.1:$(cat "$T/www.port")/missing.fits)
 S404=$(echo "$R404" | json 'd["samp.status"]')
 why="$R $R404" check "image.load.fits by http -> $HSTATUS, '$HNAME' with $HROWS rows; 404 -> $S404" \
-  eval '[ "$HSTATUS" = samp.ok ] && [ "$HNAME" = "CADC in webimg" ] && [ $HROWS = 9 ] && [ "$S404" = samp.error ]'
+  eval '[ "$HSTATUS" = samp.ok ] && [[ "$HNAME" == "CADC in webimg 9 rows #"[0-9]* ]] && [ $HROWS = 9 ] && [ "$S404" = samp.error ]'
 stop www
 
 # 17. archive down -> samp.error, and the daemon still answers ping

@@ -11,6 +11,7 @@
 #include "cs-bridge-cache.h"
 #include "cs-bridge-config.h"
 #include "cs-bridge-table.h"
+#include "vo-error.h"
 
 static char *
 write_tmp (const char *dir, const char *name, const char *text)
@@ -209,11 +210,44 @@ static void
 test_table_name (void)
 {
   g_autofree char *a = cs_bridge_table_name_for_position (131.2813, 54.3, 1.0 / 60, NULL);
-  g_assert_cmpstr (a, ==, "CADC 131.2813 +54.3000 r=1'");
+  g_assert_cmpstr (a, ==, "CADC 131.28+54.30 r1'");
   g_autofree char *b = cs_bridge_table_name_for_position (10, -30.5, 0.3, "CFHT");
-  g_assert_cmpstr (b, ==, "CADC 10.0000 -30.5000 r=18' CFHT");
+  g_assert_cmpstr (b, ==, "CADC CFHT 10.00-30.50 r18'");
   g_autofree char *c = cs_bridge_table_name_for_position (10, 0, 5.0 / 3600, NULL);
-  g_assert_cmpstr (c, ==, "CADC 10.0000 +0.0000 r=5\"");
+  g_assert_cmpstr (c, ==, "CADC 10.00+0.00 r5\"");
+  /* what is sent: row count and sequence number make it unique */
+  g_autofree char *d = cs_bridge_table_name_finish (b, 9, FALSE, 3);
+  g_assert_cmpstr (d, ==, "CADC CFHT 10.00-30.50 r18' 9 rows #3");
+  g_autofree char *e = cs_bridge_table_name_finish ("CADC in img.fits", 1, FALSE, 12);
+  g_assert_cmpstr (e, ==, "CADC in img.fits 1 row #12");
+  g_autofree char *f = cs_bridge_table_name_finish ("CADC target M31", 2000, TRUE, 1);
+  g_assert_cmpstr (f, ==, "CADC target M31 2000+ rows #1");
+}
+
+/* viewer-frames = reuse|new: reuse by default, anything else is an error */
+static void
+test_config_viewer_frames (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bridge-cfg-XXXXXX", NULL);
+  g_autoptr(CsBridgeConfig) c = cs_bridge_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (c->viewer_frames_reuse);
+  g_autofree char *p = write_tmp (dir, "config", "[listen]\nviewer-frames = new\n");
+  g_assert_true (cs_bridge_config_load (c, p, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (c->viewer_frames_reuse);
+  g_autofree char *q = write_tmp (dir, "config2", "[listen]\nviewer-frames=reuse\n");
+  g_assert_true (cs_bridge_config_load (c, q, TRUE, &error));
+  g_assert_true (c->viewer_frames_reuse);
+  g_autofree char *r = write_tmp (dir, "config3", "[listen]\nviewer-frames=sometimes\n");
+  g_assert_false (cs_bridge_config_load (c, r, TRUE, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "viewer-frames"));
+  g_unlink (p);
+  g_unlink (q);
+  g_unlink (r);
+  g_rmdir (dir);
 }
 
 int
@@ -224,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/cache", test_cache);
   g_test_add_func ("/bridge/table/position-upload", test_table_position_and_upload);
   g_test_add_func ("/bridge/table/polygon-center", test_polygon_center);
+  g_test_add_func ("/bridge/config/viewer-frames", test_config_viewer_frames);
   g_test_add_func ("/bridge/table/name", test_table_name);
   return g_test_run ();
 }
