@@ -4,9 +4,11 @@
 Listens on 127.0.0.1 port 0, prints the port on stdout, then serves until
 stdin closes (the test's pipe), so it never outlives the test.
 
-It is also the hostile archive of test-cli-hostile.sh and
-test-cli-signals.sh: /hostile/... is a TAP service whose every text holds
-terminal control sequences, /huge... sends documents bigger than
+It is also the hostile archive of the shell tests (tests/lib.sh's
+start_http_server: test-cli-terminal.sh, test-cli-output.sh,
+test-cli-exitcodes.sh) and of test-http-limits (test-util.h):
+/hostile/... is a TAP service whose every text holds terminal control
+sequences, /huge... sends documents bigger than
 cadc-samp's caps (counting what it could send), /trickle sends a result
 slowly so a download can be interrupted.
 """

@@ -12,8 +12,8 @@
 # A test's exit status is 1 when a check failed or the count is not the plan.
 #
 # Isolation: setup_tmp makes $T (removed on EXIT unless KEEP_TMP=1) with a
-# private HOME, XDG dirs, TMPDIR, NETRC; no proxy and no CADC_* setting from
-# the caller's environment leaks in.  setup_samp adds the SAMP world:
+# private HOME, XDG dirs, TMPDIR, NETRC; no proxy, no SAMP_HUB and no CADC_*
+# setting from the caller's environment leaks in.  setup_samp adds the SAMP world:
 # SAMP_HUB=std-lockurl:file://$SAMP_LOCK, JVMs' user.home and tmpdir,
 # XPA_METHOD=local with a private XPA_TMPDIR.
 #
@@ -22,6 +22,10 @@
 # stop NAME sends SIGTERM to the group, waits up to 10 s, then SIGKILL.
 # On EXIT everything still running is stopped (newest first), then the
 # hub, then Xvfb, then $T is removed.  Nothing is left behind.
+#
+# Stand-in servers (serve NAME SCRIPT, start_http_server, start_login_server)
+# print their port and serve until their stdin, a FIFO the test holds open
+# until EXIT, closes; they are stopped like spawned processes too.
 #
 # The hub is run by harness/samp/hub.sh (also used by the C tests), in $T's
 # layout: $T/home/.samp, $T/pids/hub.pid, $LOGS/hub.log.
@@ -126,7 +130,7 @@ need_dachs () { have_dachs || skip_all "DaCHS (gavodachs2-server) not installed:
 # ---------------------------------------------------------------- temp dir, environment
 
 # setup_tmp: $T (private temp dir), $LOGS; HOME, XDG_*, TMPDIR, NETRC inside
-# it; proxies and CADC_* settings unset; EXIT removes it all.
+# it; proxies, SAMP_HUB and CADC_* settings unset; EXIT removes it all.
 setup_tmp () {
   local name; name=$(basename "$0" .sh)
   T=$(mktemp -d "${TMPDIR:-/tmp}/cs-$name.XXXXXX") || bail "mktemp failed"
@@ -136,6 +140,7 @@ setup_tmp () {
   export NETRC=$T/netrc TMPDIR=$T/tmp TMP=$T/tmp TEMP=$T/tmp
   unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
   unset CADC_REGISTRY_URL CADC_SAMP_COOKIE_DOMAINS CADC_SAMP_REGISTRY_FALLBACKS CURL_CA_BUNDLE
+  unset SAMP_HUB   # no hub of the caller's session (setup_samp names a private one)
   trap _kit_cleanup EXIT
   trap 'exit 1' INT TERM HUP
 }
@@ -228,7 +233,8 @@ wait_file () { wait_until "${2:-20}" test -s "$1"; }
 
 # ---------------------------------------------------------------- SAMP world
 
-# start_hub jsamp|astropy: a private hub (waits for its lockfile)
+# start_hub jsamp|astropy|cadc: a private hub (waits for its lockfile);
+# cadc is `cadc-samp hub`
 start_hub () {
   rm -f "$T/pids/hub.pid"
   "$SAMP_TOOLS/hub.sh" start "$1" "$T" $$ || return 1
@@ -303,22 +309,38 @@ start_dachs () {
 
 # ---------------------------------------------------------------- stand-in servers
 
+# serve NAME SCRIPT [ARGS...]: a stand-in server, python SCRIPT (under $PY)
+# that prints its port as its first line and serves until its stdin
+# closes.  Its stdin is a FIFO this shell holds open until EXIT, so it never
+# outlives the test; own session, stderr in $LOGS/NAME.log, stopped like a
+# spawned NAME; sets SERVED_PORT.
+serve () {
+  local name=$1 script=$2 fd; shift 2
+  rm -f "$T/$name.in" "$T/$name.port"; mkfifo "$T/$name.in"
+  setsid "$PY" "$script" "$@" <"$T/$name.in" >"$T/$name.port" 2>"$LOGS/$name.log" &
+  echo $! >"$T/pids/$name.pid"
+  KIT_SPAWNED+=("$name")
+  exec {fd}>"$T/$name.in"
+  at_exit "exec $fd>&-"
+  wait_file "$T/$name.port" 10 || return 1
+  SERVED_PORT=$(head -1 "$T/$name.port")
+}
+
+# start_http_server: tests/http-test-server.py (the stand-in archive of
+# vo-http's behaviours: /hostile, /huge, /trickle, /forbidden, /unauth ...,
+# see its header); sets HTTP_PORT and HTTP_URL (http://127.0.0.1:PORT).
+start_http_server () {
+  serve http-server "$CS_TESTS_DIR/http-test-server.py" || return 1
+  HTTP_PORT=$SERVED_PORT HTTP_URL=http://127.0.0.1:$SERVED_PORT
+}
+
 # start_login_server LOG [ARGS...]: harness/login/login-server.py (the
-# stand-in CADC login + protected TAP), each request recorded as a JSON
-# line in LOG; sets LOGIN_PORT and LOGIN_LOG.  It serves until its stdin (fd 7 here)
-# closes, so it never outlives the test.
+# stand-in CADC login + protected TAP, and the recording http_proxy), each
+# request recorded as a JSON line in LOG; sets LOGIN_PORT and LOGIN_LOG.
 start_login_server () {
-  local log=$1; shift
-  LOGIN_LOG=$log
-  rm -f "$T/login.in" "$T/login.port"; mkfifo "$T/login.in"
-  setsid "$PY" "$CS_HARNESS/login/login-server.py" --log "$log" "$@" \
-    <"$T/login.in" >"$T/login.port" 2>"$LOGS/login-server.log" &
-  echo $! >"$T/pids/login-server.pid"
-  KIT_SPAWNED+=(login-server)
-  exec 7>"$T/login.in"
-  at_exit 'exec 7>&-'
-  wait_file "$T/login.port" 10 || return 1
-  LOGIN_PORT=$(head -1 "$T/login.port")
+  LOGIN_LOG=$1; shift
+  serve login-server "$CS_HARNESS/login/login-server.py" --log "$LOGIN_LOG" "$@" || return 1
+  LOGIN_PORT=$SERVED_PORT
 }
 
 # last_req PATH EXPR: EXPR (python, on r) holds for the login server's
@@ -330,6 +352,14 @@ reqs = [json.loads(l) for l in open(sys.argv[1])]
 hits = [r for r in reqs if r["path"].split("?")[0] == sys.argv[2]]
 sys.exit(0 if hits and eval(sys.argv[3], {}, {"r": hits[-1]}) else 1)
 PYEOF
+}
+
+# reqs EXPR: EXPR (python, on r = the list of every request the login
+# server recorded, oldest first) holds
+reqs () {
+  "$PY" -c 'import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if eval(sys.argv[2], {}, {"r": r}) else 1)' "$LOGIN_LOG" "$1"
 }
 
 # ---------------------------------------------------------------- small tools

@@ -8,25 +8,11 @@
 # /hostile (errors, a job in ERROR), /huge (documents over their caps),
 # /forbidden (403), /unauth (401).  SAMP cases run with a private HOME and
 # no hub, so they never see the user's session.
-set -u
-: "${CADC_SAMP:?}"
-PY=${PYTHON3:-python3}
-SRCDIR=${G_TEST_SRCDIR:-$(dirname "$0")}
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-cli-exitcodes.XXXXXX")
-coproc SRV { exec "$PY" "$SRCDIR/http-test-server.py"; }
-SRV_IN=${SRV[1]}
-read -r PORT <&"${SRV[0]}"
-cleanup() { exec {SRV_IN}>&-; wait 2>/dev/null; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_CACHE_HOME=$T/home/.cache NETRC=$T/netrc
-mkdir -p "$HOME"
-unset CADC_REGISTRY_URL SAMP_HUB
-cd "$T" || exit 1
-
-S=http://127.0.0.1:$PORT
-DEAD=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-NONET="--tap http://127.0.0.1:$DEAD/tap --registry http://127.0.0.1:$DEAD/reg"
+. "$(dirname "$0")/lib.sh"
+setup_tmp; cd "$T" || bail "no temp dir"
+start_http_server || bail "http-test-server.py did not start"
+S=$HTTP_URL
+NONET="--tap http://127.0.0.1:$(free_port)/tap --registry http://127.0.0.1:$(free_port)/reg"
 touch "$T/afile"
 printf '<?xml version="1.0"?><VOTABLE version="1.4"><RESOURCE><TABLE><FIELD name="x" datatype="int"/><DATA><TABLEDATA><TR><TD>1</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>\n' >"$T/noids.xml"
 
@@ -83,11 +69,10 @@ EOF
 # ADQL words: select_1 -> "select 1" (the table has one field per column)
 adql() { local a; for a in "$@"; do case $a in select_*) printf '%s\n' "select ${a#select_}";; *) printf '%s\n' "$a";; esac; done; }
 
-n=0
-echo "1..$(printf '%s\n' "$CASES" | grep -c .)"
+plan "$(grep -c . <<<"$CASES")"
+DIAG_FILES=("$T/err")
 while IFS='|' read -r want what args; do
   [ -n "$want" ] || continue
-  n=$((n+1))
   # shellcheck disable=SC2086
   mapfile -t argv < <(adql $args)
   if [ "$what" = "query - with ADQL on stdin" ]; then
@@ -96,10 +81,5 @@ while IFS='|' read -r want what args; do
     timeout 60 "$CADC_SAMP" "${argv[@]}" </dev/null >"$T/out" 2>"$T/err"
   fi
   got=$?
-  if [ "$got" = "$want" ]; then
-    echo "ok $n - exit $want: $what"
-  else
-    echo "not ok $n - exit $want: $what (got $got)"
-    sed 's/^/# /' "$T/err" | head -5
-  fi
+  why="got $got" check "exit $want: $what" test "$got" = "$want"
 done <<<"$CASES"

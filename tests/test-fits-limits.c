@@ -13,6 +13,7 @@
 
 #include "cs-fits.h"
 #include "cs-limits.h"
+#include "test-util.h"
 
 static char *tmpdir;    /* $TMPDIR of this process, checked to stay empty */
 static char *workdir;   /* the test's own files */
@@ -176,8 +177,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fits/limits/config", test_config);
   g_test_add_func ("/fits/limits/config-bad", test_config_bad);
   ret = g_test_run ();
-  g_rmdir (tmpdir);
-  g_rmdir (workdir);
+  cs_test_remove_tree (tmpdir);
+  cs_test_remove_tree (workdir);
   g_free (tmpdir);
   g_free (workdir);
   return ret;

@@ -11,15 +11,16 @@
 
 #include <string.h>
 
+#include "test-util.h"
 #include "vo-http.h"
 
-static GSubprocess *server;
-static char *base;
+static CsTestServer *server;
+static const char *base;
 
 static char *
 url (const char *path)
 {
-  return g_strconcat (base, path, NULL);
+  return cs_test_server_url (server, path);
 }
 
 /* What /huge could send under @key before the client hung up. */
@@ -155,24 +156,11 @@ test_error_body_escapes (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  const char *py = g_getenv ("PYTHON3");
-  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
-  g_autofree char *script = NULL;
-  g_autofree char *line = NULL;
-  GDataInputStream *in;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  script = g_build_filename (srcdir != NULL ? srcdir : ".", "http-test-server.py", NULL);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                             &error, py != NULL ? py : "python3", script, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  base = g_strdup_printf ("http://127.0.0.1:%s", g_strstrip (line));
+  server = cs_test_server_start ();
+  base = cs_test_server_base (server);
 
   g_test_add_func ("/http/limits/body-cap", test_body_cap);
   g_test_add_func ("/http/limits/default-cap", test_default_cap);
@@ -180,12 +168,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http/limits/error-body-cap", test_error_body_cap);
   g_test_add_func ("/http/limits/error-body-escapes", test_error_body_escapes);
   ret = g_test_run ();
-
-  /* closing stdin ends the server */
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
-  g_subprocess_wait (server, NULL, NULL);
-  g_object_unref (in);
-  g_object_unref (server);
-  g_free (base);
+  cs_test_server_stop (server);
   return ret;
 }

@@ -4,45 +4,30 @@
 # removes it when it starts, and a clean exit leaves nothing.  Runs a
 # private hub (cadc-samp hub) and listen with a private HOME; the TAP URL
 # is never contacted (no positions are sent).
-set -u
-: "${CADC_SAMP:?}"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-listen-stale.XXXXXX")
-PIDS=""
-cleanup() { for p in $PIDS; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_CACHE_HOME=$T/home/.cache NETRC=$T/netrc
-mkdir -p "$HOME"
-unset CADC_REGISTRY_URL SAMP_HUB
+. "$(dirname "$0")/lib.sh"
+setup_samp; start_hub cadc || bail "cadc-samp hub did not start"
 CACHE=$XDG_CACHE_HOME/cadc-samp
+plan 5
 
-n=0
-ok() { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); echo "not ok $n - $1"; shift; for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -8; done; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name" "$T"/*.log; ls -la "$CACHE" 2>&1 | sed 's/^/# /'; fi; }
-# start_listen LOG: starts listen (pid in LPID), waits for its run
-# directory and puts it in RUN
-start_listen() {
-  "$CADC_SAMP" --tap http://127.0.0.1:9/tap listen --hub=never >"$1" 2>&1 &
-  LPID=$!
-  PIDS="$LPID $PIDS"
-  for _ in $(seq 100); do grep -q "results in" "$1" && break; sleep 0.1; done
-  RUN=$(sed -n 's/.*results in \(.*\)$/\1/p' "$1" | head -1)
+# listen NAME: a listen spawned as NAME; RUN is the result directory it logs
+listen () {
+  spawn "$1" "$CADC_SAMP" --tap http://127.0.0.1:9/tap listen --hub=never
+  wait_until 10 grep -q "results in" "$LOGS/$1.log"
+  RUN=$(sed -n 's/.*results in \(.*\)$/\1/p' "$LOGS/$1.log" | head -1)
 }
+runs_left () { ls -d "$CACHE"/run-* >/dev/null 2>&1; }
+why_cache () { why="$(ls -la "$CACHE" 2>&1)"; }
 
-echo "1..4"
-timeout 120 "$CADC_SAMP" hub >"$T/hub.log" 2>&1 &
-PIDS="$! $PIDS"
-for _ in $(seq 50); do [ -f "$HOME/.samp" ] && break; sleep 0.1; done
+listen first; first=$RUN
+kill -KILL "$(pid_of first)"; wait_exit first
+DIAG_FILES=("$LOGS/first.log"); why_cache
+check "a listen killed with SIGKILL leaves its run directory" eval '[ -n "$first" ] && [ -d "$first" ]'
 
-start_listen "$T/first.log"; first=$RUN
-kill -KILL "$LPID"; wait "$LPID" 2>/dev/null
-check "a listen killed with SIGKILL leaves its run directory" [ -n "$first" ] && [ -d "$first" ]
+listen second; second=$RUN
+DIAG_FILES=("$LOGS/second.log"); why_cache
+check "the next listen removes it when it starts" eval '[ -n "$second" ] && [ -d "$second" ] && [ ! -e "$first" ]'
+check "... and says so in its log" grep -q "removed the cache directory $first" "$LOGS/second.log"
 
-start_listen "$T/second.log"; second=$RUN
-check "the next listen removes it when it starts" bash -c "[ -n '$second' ] && [ -d '$second' ] && [ ! -e '$first' ]"
-check "... and says so in its log" grep -q "removed the cache directory $first" "$T/second.log"
-
-kill -TERM "$LPID"; wait "$LPID" 2>/dev/null
-check "a listen that exits normally leaves no run directory" \
-  bash -c "! ls -d '$CACHE'/run-* >/dev/null 2>&1"
+kill -TERM "$(pid_of second)"; wait_exit second; why_cache
+check "SIGTERM: listen exits 0 (rc $EXIT_RC)" test "$EXIT_RC" = 0
+check "a listen that exits normally leaves no run directory" eval '! runs_left'

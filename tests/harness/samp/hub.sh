@@ -1,11 +1,12 @@
 #!/bin/bash
 # Start/stop a private SAMP hub for one test.
 #
-#   hub.sh start jsamp|astropy RUNDIR [PARENT_PID]   # prints nothing; rc 0 once the lockfile exists
+#   hub.sh start jsamp|astropy|cadc RUNDIR [PARENT_PID]   # prints nothing; rc 0 once the lockfile exists
 #   hub.sh stop RUNDIR                               # SIGTERM the hub's process group (≤10 s, then KILL)
 #   hub.sh kill RUNDIR                               # SIGKILL: no shutdown event, lockfile left stale
 #
-# The hub writes RUNDIR/home/.samp; callers export HOME=RUNDIR/home and
+# cadc is `$CADC_SAMP hub` (cadc-samp's own hub).  The hub writes
+# RUNDIR/home/.samp; callers export HOME=RUNDIR/home and
 # SAMP_HUB=std-lockurl:file://RUNDIR/home/.samp (tests/lib.sh's setup_samp does).
 # JVMs get -Duser.home=RUNDIR/home (Java ignores $HOME).  The hub runs in its own
 # session (setsid); its pid (= process group) is in RUNDIR/pids/hub.pid.  With
@@ -42,6 +43,7 @@ start)
     jsamp)   setsid java -classpath /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp \
                  hub -mode no-gui -profiles std </dev/null >"$run/logs/hub.log" 2>&1 & ;;
     astropy) setsid "$PY" "$HERE/astropy_hub.py" "$lock" </dev/null >"$run/logs/hub.log" 2>&1 & ;;
+    cadc)    setsid "${CADC_SAMP:?}" hub </dev/null >"$run/logs/hub.log" 2>&1 & ;;
     *) echo "hub.sh: unknown hub kind $kind" >&2; exit 2;;
     esac
     hubpid=$!
