@@ -6,9 +6,11 @@
 #   plan 3
 #   check "status lists the listener" grep -q pylisten "$T/out"
 #
-# TAP: plan N, ok RC DESC, check DESC CMD..., skip REASON, skip_all REASON,
-# bail REASON, diag TEXT...  A failed check prints the command, $why (set it
-# before the call: why="..." check ...) and the tail of each file in DIAG_FILES.
+# TAP: plan N, ok RC DESC, check DESC CMD..., results_of CMD..., skip REASON,
+# skip_all REASON, bail REASON, diag TEXT...  A failed check prints the
+# command, $why (set it before the call: why="..." check ...) and the tail of
+# each file in DIAG_FILES.  results_of counts the "ok DESC"/"not ok DESC"
+# lines of a driver that must keep state across steps (a SAMP peer).
 # A test's exit status is 1 when a check failed or the count is not the plan.
 #
 # Isolation: setup_tmp makes $T (removed on EXIT unless KEEP_TMP=1) with a
@@ -82,6 +84,23 @@ check () {
   diag "command (exit $_k_rc): $*" | head -5
   _tap_why
   return 1
+}
+
+# results_of CMD...: results stated by a driver CMD (say a python SAMP peer
+# that must stay registered across several steps): each line it prints as
+# "ok DESC" or "not ok DESC" (no number) becomes a result counted like
+# ok's; "Bail out! REASON" bails; other lines ("# diag") pass through.
+# CMD gets the caller's stdin (a heredoc).  Fewer results than planned fail.
+results_of () {
+  local _k_line
+  while IFS= read -r _k_line; do
+    case $_k_line in
+      "not ok "*) ok 1 "${_k_line#not ok }";;
+      "ok "*) ok 0 "${_k_line#ok }";;
+      "Bail out! "*) bail "${_k_line#Bail out! }";;
+      *) echo "$_k_line";;
+    esac
+  done < <("$@")
 }
 
 # skip REASON: one test skipped (its peer is not installed)

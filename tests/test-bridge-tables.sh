@@ -17,37 +17,26 @@
 #    makes TOPCAT send coord.pointAt.sky with the row's ra/dec; listen
 #    recognises a row of its own table and does not query it again;
 #  - names are unique and descriptive, listen logs who loaded each table,
-#    `cadc-samp status` shows listen's last activity, `cadc-samp send`
-#    registers under its own name.
+#    `cadc-samp send` registers under its own name, `cadc-samp status`
+#    shows listen's last activity, and no table is sent but the two
+#    positions'.
 # Skips only when Xvfb, TOPCAT, Aladin, JSAMP, astropy or DaCHS is missing.
-set -u
-. "$CS_HARNESS/samp/bridge-env.sh"
+. "$(dirname "$0")/lib.sh"
 ALADIN_JAR=${ALADIN_JAR:-/usr/share/java/aladin.jar}
-N=10
-echo "1..$N"
-skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
-for p in Xvfb topcat java import xdotool; do
-  command -v $p >/dev/null || skip_all "$p not installed"
-done
+need_cmds Xvfb topcat java import xdotool; need_jsamp; need_astropy
 [ -r "$ALADIN_JAR" ] || skip_all "Aladin ($ALADIN_JAR) not installed"
-have_jsamp || skip_all "JSAMP not installed"
-have_astropy || skip_all "astropy not installed for $PY"
-bridge_setup
-BASE=$(bridge_dachs) || true
-[ -n "$BASE" ] || skip_all "DaCHS not available"
+setup_samp
+start_dachs
+plan 10
 SHOTS=${G_TEST_BUILDDIR:-$PWD}/screenshots
 mkdir -p "$SHOTS" "$HOME/.aladin"
-
-exec 8>"$BRIDGE_TMP/display"
-bridge_spawn xvfb Xvfb -displayfd 8 -screen 0 1600x1200x24 -nolisten tcp -noreset
-bridge_wait_file "$BRIDGE_TMP/display" 20 || { echo "Bail out! Xvfb did not start"; exit 1; }
-export DISPLAY=:$(head -1 "$BRIDGE_TMP/display") TMPDIR=$BRIDGE_TMP
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
-bridge_start_hub jsamp || { echo "Bail out! hub"; exit 1; }
+rm -f "$SHOTS"/test-bridge-tables*.png   # the screenshots asserted on are this run's
+start_xvfb || bail "Xvfb did not start"
+start_hub jsamp || bail "JSAMP hub did not start"
 # a sky image under the tables, so Aladin shows a small field (its status
 # text then stays ASCII: an all-sky view reports its size with a degree
 # sign, which the JSAMP hub rejects as a SAMP string)
-"$PY" - "$BRIDGE_TMP/sky.fits" <<'PYEOF'
+"$PY" - "$T/sky.fits" <<'PYEOF'
 import sys, numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
@@ -57,24 +46,26 @@ y, x = np.mgrid[0:200, 0:200]
 fits.PrimaryHDU((np.sin(x / 7.0) * np.cos(y / 9.0) + 2).astype("float32"),
                 header=w.to_header()).writeto(sys.argv[1])
 PYEOF
-bridge_spawn topcat topcat -nohub
-bridge_spawn aladin java -Xmx1024m -jar "$ALADIN_JAR" -local -noreleasetest -nolog -noplugin \
+spawn topcat topcat -nohub
+spawn aladin java -Xmx1024m -jar "$ALADIN_JAR" -local -noreleasetest -nolog -noplugin \
   -location=300,100,1250,900
-bridge_listen listen --hub=never --tap "$BASE/tap" --datalink "$BASE/caom2ops/q/sync/dlmeta" \
-  --radius 0.3deg --collection CFHT --no-cutouts
+start_listen listen --hub=never --tap "$DACHS_URL/tap" --datalink "$DACHS_URL/caom2ops/q/sync/dlmeta" \
+  --radius 0.3deg --collection CFHT --no-cutouts || bail "listen did not register"
+DIAG_FILES=("$LOGS/listen.log")
+SHOT=$SHOTS/test-bridge-tables.png
 
-timeout 400 "$PY" - "$BRIDGE_TMP" "$CADC_SAMP" "$SHOTS" <<'PYEOF'
+# 1-8: an astropy peer ("tables-test") that receives what the tools send
+# drives TOPCAT, Aladin and listen and states each result (results_of);
+# it leaves the second table's id and name in $T/table2
+results_of timeout 400 "$PY" - "$T" "$LOGS/listen.log" "$CADC_SAMP" "$SHOTS" <<'PYEOF'
 import json, math, os, re, subprocess, sys, time, urllib.request, warnings
 warnings.simplefilter("ignore")
 from astropy.samp import SAMPIntegratedClient
 from astropy.io.votable import parse_single_table
 
-tmp, cadc_samp, shots = sys.argv[1:4]
-n = 0
-def ok(cond, what, diag=""):
-    global n
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, what), flush=True)
+tmp, listen_log, cadc_samp, shots = sys.argv[1:5]
+def ok(cond, what, diag=""):     # one result, in the form results_of reads
+    print(("ok %s" if cond else "not ok %s") % what, flush=True)
     if not cond and diag:
         for line in str(diag).splitlines()[-15:]:
             print("# " + line, flush=True)
@@ -119,7 +110,7 @@ def msg(mtype, **params):
 def call(cid, m, timeout="30"):
     return me.call_and_wait(cid, m, timeout)
 def log():
-    return open(os.path.join(tmp, "listen.log")).read()
+    return open(listen_log).read()
 
 topcat = wait_for(lambda: find("topcat", "table.load.votable"), 120)
 aladin = wait_for(lambda: find("Aladin", "script.aladin.send"), 120)
@@ -211,7 +202,7 @@ ok(name2 != name1 and cadc_planes == [name2] and planes.get(name2) == 9,
    "second position -> '%s' replaced '%s' in Aladin (CADC planes now %s)" % (name2, name1, cadc_planes),
    planes)
 
-# the screenshot (asserted in 9): Aladin drawing the second table's rows,
+# the screenshot (asserted in 10): Aladin drawing the second table's rows,
 # TOPCAT holding both tables (taken now: the highlight below also sends a
 # cutout, which Aladin may answer with a dialog)
 shot = os.path.join(shots, "test-bridge-tables.png")
@@ -284,23 +275,28 @@ ok(pos and abs(pos[0] - want0[0]) < 1e-6 and abs(pos[1] - want0[1]) < 1e-6 and q
    "TOPCAT row 3 activated (Send Sky Coordinates) -> TOPCAT sent coord.pointAt.sky %s = the row's "
    "ra/dec %s; listen did not query it again" % (pos, want0), "%s\n%s" % (act, log()))
 
-# 8. status shows what listen did last
-st = subprocess.run([cadc_samp, "status"], capture_output=True, text=True, timeout=60).stdout
-ok(re.search(r'last activity: \S+Z table %s "%s": loaded by' % (re.escape(tid2), re.escape(name2)), st)
-   is not None, "cadc-samp status shows listen's last activity", st)
-
-# 9. cadc-samp send registers as "cadc-samp send", not as the bridge
+# 8. cadc-samp send registers as "cadc-samp send", not as the bridge
 senders.clear()
 me_id = me.get_public_id()
 subprocess.run([cadc_samp, "send", "mtype", "samp.app.ping", "--to", me_id, "--call"],
                capture_output=True, timeout=60)
 ok(senders == ["cadc-samp send"], "cadc-samp send registers as 'cadc-samp send' (%s)" % senders)
 
-# 10. the screenshot exists; and no table was sent but the two positions'
-#    (the highlight's pointAt did not come back as a query)
-time.sleep(2)
-sent = re.findall(r'sent table (\S+)', log())
-ok(os.path.exists(shot) and os.path.getsize(shot) > 10000 and len(sent) == 2,
-   "screenshot %s; %d tables sent" % (shot, len(sent)), log())
+# for the shell's steps 9 and 10: the second table's id and name
+with open(os.path.join(tmp, "table2"), "w") as f:
+    f.write("%s\n%s\n" % (tid2, name2))
 me.disconnect()
 PYEOF
+
+# 9. status shows what listen did last: the second table
+{ read -r TID2; read -r NAME2; } <"$T/table2"
+timeout 60 "$CADC_SAMP" status >"$T/status" 2>&1
+why=$(cat "$T/status") check "cadc-samp status shows listen's last activity (table $TID2 \"$NAME2\")" \
+  eval '[ -n "$TID2" ] && grep -F "table $TID2 \"$NAME2\": loaded by" "$T/status" | grep -q "last activity: [^ ]*Z table "'
+
+# 10. the screenshot exists; and no table was sent but the two positions'
+#     (neither the highlight's pointAt nor TOPCAT's came back as a query)
+sleep 2
+SENT=$(grep -o 'sent table [^[:space:]]' "$LOGS/listen.log" | wc -l)
+check "screenshot $SHOT; $SENT tables sent" \
+  eval '[ "$(stat -c %s "$SHOT" 2>/dev/null || echo 0)" -gt 10000 ] && [ "$SENT" = 2 ]'
