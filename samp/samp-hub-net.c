@@ -87,155 +87,308 @@ parse_response (const char *body, gsize len, GError **fault)
 
 /* ================== HTTP message reading ================== */
 
-/* Reads a start line, headers and a Content-Length body from @in. */
+/* Limits on what a peer may send the hub (see doc/SECURITY-samp.md).
+ * The body limit is SAMP_XMLRPC_MAX_SIZE (64 MiB). */
+#define HEADER_LIMIT (64 * 1024)      /* start line + headers, bytes */
+#define REQUEST_TIMEOUT_S 30          /* first byte to last byte of a request */
+#define IDLE_TIMEOUT_S 120            /* an open connection with no request under way */
+#define WRITE_TIMEOUT_S 30            /* to take one response off our hands */
+#define READ_CHUNK (64 * 1024)
+
+/* Reads one message at a time (start line, headers, Content-Length body)
+ * from a stream, with asynchronous reads of at most READ_CHUNK bytes: a
+ * peer that trickles bytes costs one callback per read, never a wait.
+ * Bytes after a message stay buffered for the next one (pipelining). */
 typedef struct {
-  GDataInputStream *in;
-  GCancellable *cancel;
+  GInputStream *in;
+  GCancellable *cancel;     /* this reader's: cancelled by @parent or a timeout */
+  GCancellable *parent;
+  gulong parent_handler;
+  GByteArray *buf;          /* read, not yet consumed */
+  gsize pending_base;       /* buf->len before the read under way */
+  gboolean in_body;
+  gboolean started;         /* bytes of the current message have arrived */
   char *start_line;
   gssize content_length;
   gboolean close;
+  GByteArray *body_buf;     /* holds body (NUL-terminated) */
   char *body;
+  guint refuse_status;      /* with an error: the HTTP status to answer (server) */
+  guint idle_timeout_s, request_timeout_s;   /* 0 = none */
+  GSource *timer;
+  gboolean timed_out;
   void (*done) (gpointer owner, GError *error);
   gpointer owner;
 } HttpReader;
 
-static void reader_line_cb (GObject *src, GAsyncResult *res, gpointer data);
+static void reader_process (HttpReader *r);
+
+static void
+reader_stop_timer (HttpReader *r)
+{
+  if (r->timer != NULL)
+    {
+      g_source_destroy (r->timer);
+      g_source_unref (r->timer);
+      r->timer = NULL;
+    }
+}
+
+static gboolean
+reader_timeout_cb (gpointer data)
+{
+  HttpReader *r = data;
+  g_source_unref (r->timer);
+  r->timer = NULL;
+  r->timed_out = TRUE;
+  g_cancellable_cancel (r->cancel);   /* the read under way fails */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reader_arm_timer (HttpReader *r, guint seconds)
+{
+  reader_stop_timer (r);
+  if (seconds == 0)
+    return;
+  r->timer = g_timeout_source_new_seconds (seconds);
+  g_source_set_callback (r->timer, reader_timeout_cb, r, NULL);
+  g_source_attach (r->timer, g_main_context_get_thread_default ());
+}
 
 static void
 reader_reset (HttpReader *r)
 {
   g_clear_pointer (&r->start_line, g_free);
-  g_clear_pointer (&r->body, g_free);
+  g_clear_pointer (&r->body_buf, g_byte_array_unref);
+  r->body = NULL;
   r->content_length = -1;
   r->close = FALSE;
+  r->in_body = FALSE;
+  r->started = FALSE;
+  r->refuse_status = 0;
+}
+
+/* Ends the current message with an error; @status is the HTTP status a
+ * server answers it with (0: just close). */
+static void
+reader_fail (HttpReader *r, guint status, GError *error)
+{
+  reader_stop_timer (r);
+  r->refuse_status = status;
+  r->done (r->owner, error);
 }
 
 static void
 reader_start (HttpReader *r)
 {
   reader_reset (r);
-  g_data_input_stream_read_line_async (r->in, G_PRIORITY_DEFAULT, r->cancel,
-                                       reader_line_cb, r);
+  reader_arm_timer (r, r->idle_timeout_s);
+  reader_process (r);
 }
 
 static void
-reader_body_cb (GObject *src, GAsyncResult *res, gpointer data)
+reader_read_cb (GObject *src, GAsyncResult *res, gpointer data)
 {
   HttpReader *r = data;
   GError *error = NULL;
-  gsize got = 0;
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (src), res, &got, &error))
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, &error);
+
+  g_byte_array_set_size (r->buf, (guint) (r->pending_base + (n > 0 ? (gsize) n : 0)));
+  if (n < 0)
     {
-      r->done (r->owner, error);
+      if (r->timed_out)
+        {
+          g_clear_error (&error);
+          error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               r->started ? "Request not complete within %u s"
+                                          : "Connection idle for %u s",
+                               r->started ? r->request_timeout_s : r->idle_timeout_s);
+        }
+      /* a request under way that took too long gets 408; an idle
+       * connection is just closed */
+      reader_fail (r, r->timed_out && r->started ? 408 : 0, error);
       return;
     }
-  if ((gssize) got != r->content_length)
+  if (n == 0)
     {
-      r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                      "Connection closed in the middle of a body"));
+      reader_fail (r, 0, g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                      r->started ? "Connection closed in the middle of a message"
+                                                 : "Connection closed"));
       return;
     }
-  r->body[got] = '\0';
+  reader_process (r);
+}
+
+static void
+reader_read_more (HttpReader *r)
+{
+  r->pending_base = r->buf->len;
+  g_byte_array_set_size (r->buf, r->buf->len + READ_CHUNK);
+  g_input_stream_read_async (r->in, r->buf->data + r->pending_base, READ_CHUNK,
+                             G_PRIORITY_DEFAULT, r->cancel, reader_read_cb, r);
+}
+
+/* Where the blank line ending the header section ends in buf, or 0. */
+static gsize
+find_head_end (const GByteArray *buf)
+{
+  for (gsize i = 0; i + 1 < buf->len; i++)
+    if (buf->data[i] == '\n')
+      {
+        if (buf->data[i + 1] == '\n')
+          return i + 2;
+        if (i + 2 < buf->len && buf->data[i + 1] == '\r' && buf->data[i + 2] == '\n')
+          return i + 3;
+      }
+  return 0;
+}
+
+/* Parses the header section buf[0..end); FALSE after reader_fail. */
+static gboolean
+reader_parse_head (HttpReader *r, gsize end)
+{
+  g_autofree char *head = g_strndup ((const char *) r->buf->data, end);
+  g_auto(GStrv) lines = NULL;
+
+  g_byte_array_remove_range (r->buf, 0, (guint) end);
+  if (strlen (head) != end)
+    {
+      reader_fail (r, 400, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                        "NUL byte in the HTTP header"));
+      return FALSE;
+    }
+  lines = g_strsplit (head, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = lines[i];
+      gsize len = strlen (line);
+      if (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+      if (i == 0)
+        {
+          r->start_line = g_strdup (line);
+          continue;
+        }
+      char *colon = strchr (line, ':');
+      if (len == 0 || colon == NULL)
+        continue;
+      *colon = '\0';
+      char *value = g_strstrip (colon + 1);
+      if (g_ascii_strcasecmp (line, "Content-Length") == 0)
+        {
+          guint64 n = 0;
+          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, NULL)
+              || (r->content_length >= 0 && (guint64) r->content_length != n))
+            {
+              reader_fail (r, 400, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                                "Bad Content-Length"));
+              return FALSE;
+            }
+          /* samp-xmlrpc refuses larger documents anyway: do not read them */
+          if (n > SAMP_XMLRPC_MAX_SIZE)
+            {
+              reader_fail (r, 413, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                                                "Body of %" G_GUINT64_FORMAT " bytes is over the "
+                                                "%" G_GSIZE_FORMAT "-byte limit",
+                                                n, SAMP_XMLRPC_MAX_SIZE));
+              return FALSE;
+            }
+          r->content_length = (gssize) n;
+        }
+      else if (g_ascii_strcasecmp (line, "Connection") == 0)
+        r->close = g_ascii_strcasecmp (value, "close") == 0;
+      else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
+        {
+          reader_fail (r, 501, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                            "Chunked bodies are not supported"));
+          return FALSE;
+        }
+    }
+  if (g_str_has_suffix (r->start_line, "HTTP/1.0"))
+    r->close = TRUE;
+  if (r->content_length < 0)
+    {
+      reader_fail (r, 411, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                        "Missing Content-Length"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Uses what is buffered; reads more, or reports one message or error. */
+static void
+reader_process (HttpReader *r)
+{
+  if (!r->in_body)
+    {
+      /* tolerate stray CRLFs between messages */
+      guint skip = 0;
+      while (skip < r->buf->len && (r->buf->data[skip] == '\r' || r->buf->data[skip] == '\n'))
+        skip++;
+      if (skip > 0)
+        g_byte_array_remove_range (r->buf, 0, skip);
+      if (r->buf->len > 0 && !r->started)
+        {
+          r->started = TRUE;   /* from now on the request must be quick */
+          reader_arm_timer (r, r->request_timeout_s);
+        }
+      gsize end = find_head_end (r->buf);
+      if (end == 0 ? r->buf->len > HEADER_LIMIT : end > HEADER_LIMIT)
+        {
+          reader_fail (r, 431, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                                            "HTTP header over %d bytes", HEADER_LIMIT));
+          return;
+        }
+      if (end == 0)
+        {
+          reader_read_more (r);
+          return;
+        }
+      if (!reader_parse_head (r, end))
+        return;
+      r->in_body = TRUE;
+    }
+  if (r->buf->len < (gsize) r->content_length)
+    {
+      reader_read_more (r);
+      return;
+    }
+  /* the body: the buffer itself when it holds nothing more (the usual
+   * case, no copy); any bytes after it stay for the next message */
+  gsize cl = (gsize) r->content_length;
+  GByteArray *rest = g_byte_array_new ();
+  if (r->buf->len > cl)
+    g_byte_array_append (rest, r->buf->data + cl, r->buf->len - (guint) cl);
+  g_byte_array_set_size (r->buf, (guint) cl + 1);
+  r->buf->data[cl] = '\0';
+  r->body_buf = r->buf;
+  r->body = (char *) r->body_buf->data;
+  r->buf = rest;
+  reader_stop_timer (r);
   r->done (r->owner, NULL);
 }
 
 static void
-reader_line_cb (GObject *src, GAsyncResult *res, gpointer data)
+reader_cancel_cb (GCancellable *parent, gpointer data)
 {
-  HttpReader *r = data;
-  GError *error = NULL;
-  gsize len = 0;
-  g_autofree char *line = g_data_input_stream_read_line_finish (r->in, res, &len, &error);
-  (void) src;
-  if (line == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection closed");
-      r->done (r->owner, error);
-      return;
-    }
-  if (len > 0 && line[len - 1] == '\r')
-    line[--len] = '\0';
-  if (r->start_line == NULL)
-    {
-      if (len == 0)   /* tolerate a stray CRLF between messages */
-        {
-          reader_start (r);
-          return;
-        }
-      r->start_line = g_steal_pointer (&line);
-    }
-  else if (len > 0)
-    {
-      char *colon = strchr (line, ':');
-      if (colon != NULL)
-        {
-          *colon = '\0';
-          char *value = g_strstrip (colon + 1);
-          if (g_ascii_strcasecmp (line, "Content-Length") == 0)
-            {
-              char *end = NULL;
-              guint64 n = g_ascii_strtoull (value, &end, 10);
-              if (end == value || *end != '\0')
-                {
-                  r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                                  "Bad Content-Length"));
-                  return;
-                }
-              /* samp-xmlrpc refuses larger documents anyway: do not
-               * allocate for them */
-              if (n > SAMP_XMLRPC_MAX_SIZE)
-                {
-                  r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                                  "Body of %" G_GUINT64_FORMAT " bytes is too large", n));
-                  return;
-                }
-              r->content_length = (gssize) n;
-            }
-          else if (g_ascii_strcasecmp (line, "Connection") == 0)
-            r->close = g_ascii_strcasecmp (value, "close") == 0;
-          else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
-            {
-              r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                              "Chunked bodies are not supported"));
-              return;
-            }
-        }
-    }
-  else   /* end of headers */
-    {
-      if (g_str_has_suffix (r->start_line, "HTTP/1.0"))
-        r->close = TRUE;
-      if (r->content_length < 0)
-        {
-          r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                          "Missing Content-Length"));
-          return;
-        }
-      r->body = g_malloc ((gsize) r->content_length + 1);
-      if (r->content_length == 0)
-        {
-          r->body[0] = '\0';
-          r->done (r->owner, NULL);
-          return;
-        }
-      g_input_stream_read_all_async (G_INPUT_STREAM (r->in), r->body,
-                                     (gsize) r->content_length, G_PRIORITY_DEFAULT,
-                                     r->cancel, reader_body_cb, r);
-      return;
-    }
-  g_data_input_stream_read_line_async (r->in, G_PRIORITY_DEFAULT, r->cancel,
-                                       reader_line_cb, r);
+  (void) parent;
+  g_cancellable_cancel (data);
 }
 
 static void
-reader_init (HttpReader *r, GIOStream *io, GCancellable *cancel,
+reader_init (HttpReader *r, GIOStream *io, GCancellable *parent,
+             guint idle_timeout_s, guint request_timeout_s,
              void (*done) (gpointer, GError *), gpointer owner)
 {
-  r->in = g_data_input_stream_new (g_io_stream_get_input_stream (io));
-  g_data_input_stream_set_newline_type (r->in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (r->in), FALSE);
-  r->cancel = g_object_ref (cancel);
+  r->in = g_object_ref (g_io_stream_get_input_stream (io));
+  r->cancel = g_cancellable_new ();
+  r->parent = g_object_ref (parent);
+  r->parent_handler = g_cancellable_connect (parent, G_CALLBACK (reader_cancel_cb),
+                                             g_object_ref (r->cancel), g_object_unref);
+  r->buf = g_byte_array_new ();
+  r->idle_timeout_s = idle_timeout_s;
+  r->request_timeout_s = request_timeout_s;
   r->done = done;
   r->owner = owner;
   r->content_length = -1;
@@ -245,8 +398,13 @@ static void
 reader_clear (HttpReader *r)
 {
   reader_reset (r);
-  g_clear_object (&r->in);
+  reader_stop_timer (r);
+  if (r->parent != NULL)
+    g_cancellable_disconnect (r->parent, r->parent_handler);
+  g_clear_object (&r->parent);
   g_clear_object (&r->cancel);
+  g_clear_object (&r->in);
+  g_clear_pointer (&r->buf, g_byte_array_unref);
 }
 
 /* Small request/response exchanges: no Nagle, no delayed ACKs (a peer
@@ -275,6 +433,8 @@ struct _HubRequest {
   ServerConn *sc;
   gboolean close_after;
   char *out;
+  GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
+  GSource *timer;
 };
 
 static void
@@ -302,6 +462,12 @@ sc_close (ServerConn *sc)
 static void
 request_free (HubRequest *req)
 {
+  if (req->timer != NULL)
+    {
+      g_source_destroy (req->timer);
+      g_source_unref (req->timer);
+    }
+  g_clear_object (&req->cancel);
   g_free (req->out);
   sc_unref (req->sc);
   g_free (req);
@@ -324,31 +490,68 @@ sc_written (GObject *src, GAsyncResult *res, gpointer data)
   request_free (req);
 }
 
+static gboolean
+write_timeout_cb (gpointer data)
+{
+  HubRequest *req = data;
+  g_source_unref (req->timer);
+  req->timer = NULL;
+  g_cancellable_cancel (req->cancel);   /* a peer that does not read */
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+reason_phrase (guint status)
+{
+  switch (status)
+    {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    default: return "Error";
+    }
+}
+
+/* Send @status with @body (consumed) of @ctype, then go on reading or close. */
 static void
-request_send (HubRequest *req, GBytes *xml)
+request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *body)
 {
   ServerConn *sc = req->sc;
   if (sc->closed)
     {
-      g_bytes_unref (xml);
+      g_bytes_unref (body);
       request_free (req);
       return;
     }
   gsize len = 0;
-  const char *data = g_bytes_get_data (xml, &len);
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
-                                           "Content-Type: text/xml\r\n"
+  const char *data = g_bytes_get_data (body, &len);
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                           "Content-Type: %s\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "%s\r\n", len,
+                                           "%s\r\n", status, reason_phrase (status), ctype, len,
                                            req->close_after ? "Connection: close\r\n" : "");
   gsize hlen = strlen (head);
   req->out = g_malloc (hlen + len);
   memcpy (req->out, head, hlen);
   memcpy (req->out + hlen, data, len);
-  g_bytes_unref (xml);
+  g_bytes_unref (body);
+  req->cancel = g_cancellable_new ();
+  req->timer = g_timeout_source_new_seconds (WRITE_TIMEOUT_S);
+  g_source_set_callback (req->timer, write_timeout_cb, req, NULL);
+  g_source_attach (req->timer, g_main_context_get_thread_default ());
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (sc->conn));
   g_output_stream_write_all_async (out, req->out, hlen + len, G_PRIORITY_DEFAULT,
-                                   NULL, sc_written, req);
+                                   req->cancel, sc_written, req);
+}
+
+static void
+request_send (HubRequest *req, GBytes *xml)
+{
+  request_send_full (req, 200, "text/xml", xml);
 }
 
 void
@@ -381,6 +584,21 @@ static void
 sc_request_read (gpointer owner, GError *error)
 {
   ServerConn *sc = owner;
+  guint status = sc->reader.refuse_status;
+  if (error != NULL && status != 0 && sc->net != NULL && !sc->closed)
+    {
+      /* refuse in HTTP, then close: the rest of the stream is unusable */
+      g_debug ("hub: HTTP %u to a request: %s", status, error->message);
+      HubRequest *req = g_new0 (HubRequest, 1);
+      req->sc = sc;
+      sc->refcount++;
+      req->close_after = TRUE;
+      g_autofree char *text = g_strdup_printf ("%u %s: %s\n", status, reason_phrase (status),
+                                               error->message);
+      g_clear_error (&error);
+      request_send_full (req, status, "text/plain", g_bytes_new (text, strlen (text)));
+      return;
+    }
   if (error != NULL || sc->net == NULL || sc->closed)
     {
       g_clear_error (&error);
@@ -418,7 +636,8 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
   sc->conn = g_object_ref (conn);
   tune_socket (conn);
   g_hash_table_add (net->conns, sc);
-  reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, sc_request_read, sc);
+  reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, IDLE_TIMEOUT_S,
+               REQUEST_TIMEOUT_S, sc_request_read, sc);
   reader_start (&sc->reader);
   return TRUE;
 }
@@ -543,7 +762,8 @@ post_written (GObject *src, GAsyncResult *res, gpointer data)
       post_finish (p, error, NULL);
       return;
     }
-  reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, post_response_read, p);
+  /* the socket timeout (the delivery timeout) bounds each read */
+  reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
   reader_start (&p->reader);
 }
 
