@@ -4,7 +4,13 @@
  * reads requests (Content-Length bodies, keep-alive), parses the XML-RPC
  * call into SAMP values as GVariant and hands it to the routing code,
  * which may answer much later (callAndWait): the connection simply waits,
- * nothing blocks.  Client: each delivery is one asynchronous POST with a
+ * nothing blocks.  Reading is asynchronous in bounded chunks, so a peer
+ * that trickles a request or sends nothing costs the main loop nothing;
+ * limits (HEADER_LIMIT 64 KiB -> 431, body SAMP_XMLRPC_MAX_SIZE -> 413
+ * before it is read, REQUEST_TIMEOUT_S -> 408, IDLE_TIMEOUT_S, and
+ * WRITE_TIMEOUT_S for a peer that does not read) bound what one
+ * connection can hold.  The XML-RPC is checked (samp-xmlguard) before the
+ * secret is: a hostile document gets a fault, never a crash.  Client: each delivery is one asynchronous POST with a
  * socket timeout; the result (transport error, fault or success) comes
  * back through a callback.  XML-RPC documents are made and read by
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
