@@ -503,6 +503,30 @@ write_response (GOutputStream *out, guint status, const char *ctype, GBytes *bod
   g_output_stream_flush (out, NULL, NULL);
 }
 
+/* After an error answer the peer may still be sending its request: a
+ * close with unread input would reset the connection, losing our answer
+ * on its side.  So: no more output, then discard input until it ends, for
+ * at most 10 s and 128 MiB. */
+static void
+refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  guint8 scratch[16384];
+  gsize left = 2 * SAMP_HTTP_MAX_BODY;
+
+  write_response (out, status, "text/plain", NULL);
+  g_socket_shutdown (rd->sock, FALSE, TRUE, NULL);
+  rd->deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (left > 0 && reader_arm (rd, NULL))
+    {
+      gssize k = g_input_stream_read (G_INPUT_STREAM (rd->in), scratch, sizeof scratch,
+                                      NULL, NULL);
+      if (k <= 0)
+        break;
+      left -= MIN (left, (gsize) k);
+    }
+}
+
 /* Worker thread: one request per connection. */
 static gboolean
 on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
@@ -532,20 +556,20 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   if (!read_head (&rd, &start, headers, &status, &error))
     {
       g_debug ("http server: bad request head: %s", error->message);
-      write_response (out, status, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, status);
       return TRUE;
     }
   parts = g_strsplit (start, " ", 3);
   if (g_strv_length (parts) < 2)
     {
-      write_response (out, 400, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, 400);
       return TRUE;
     }
   body = read_body (&rd, headers, FALSE, &status, &error);
   if (body == NULL)
     {
       g_debug ("http server: bad request body: %s", error->message);
-      write_response (out, status, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, status);
       return TRUE;
     }
   {

@@ -433,11 +433,14 @@ typedef struct {
   GSocketConnection *conn;
   HttpReader reader;
   gboolean closed;
+  guint8 *drain;            /* scratch while discarding after a refusal */
+  gsize drain_left;
 } ServerConn;
 
 struct _HubRequest {
   ServerConn *sc;
   gboolean close_after;
+  gboolean refused;         /* an HTTP error: linger before closing */
   char *out;
   GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
   GSource *timer;
@@ -453,6 +456,7 @@ sc_unref (ServerConn *sc)
   reader_clear (&sc->reader);
   g_io_stream_close (G_IO_STREAM (sc->conn), NULL, NULL);
   g_object_unref (sc->conn);
+  g_free (sc->drain);
   g_free (sc);
 }
 
@@ -479,14 +483,51 @@ request_free (HubRequest *req)
   g_free (req);
 }
 
+/* After a refusal (413 ...) the peer may still be sending the request: a
+ * close with unread input would reset the connection and lose our answer
+ * on its side.  So: no more output, then discard input until it ends, up
+ * to LINGER_BYTES or LINGER_TIMEOUT_S (the reader's timer), then close. */
+#define LINGER_BYTES ((gsize) 2 * SAMP_XMLRPC_MAX_SIZE)
+#define LINGER_TIMEOUT_S 10
+
+static void
+sc_drained (GObject *src, GAsyncResult *res, gpointer data)
+{
+  ServerConn *sc = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
+  if (n > 0 && (gsize) n < sc->drain_left && sc->net != NULL)
+    {
+      sc->drain_left -= (gsize) n;
+      g_input_stream_read_async (sc->reader.in, sc->drain, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                 sc->reader.cancel, sc_drained, sc);
+      return;
+    }
+  reader_stop_timer (&sc->reader);
+  sc_close (sc);
+  sc_unref (sc);                /* the read loop's reference */
+}
+
+static void
+sc_linger (ServerConn *sc)
+{
+  g_socket_shutdown (g_socket_connection_get_socket (sc->conn), FALSE, TRUE, NULL);
+  sc->drain = g_malloc (READ_CHUNK);
+  sc->drain_left = LINGER_BYTES;
+  reader_arm_timer (&sc->reader, LINGER_TIMEOUT_S);
+  g_input_stream_read_async (sc->reader.in, sc->drain, READ_CHUNK, G_PRIORITY_DEFAULT,
+                             sc->reader.cancel, sc_drained, sc);
+}
+
 static void
 sc_written (GObject *src, GAsyncResult *res, gpointer data)
 {
   HubRequest *req = data;
   ServerConn *sc = req->sc;
   g_autoptr(GError) error = NULL;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error)
-      || req->close_after || sc->net == NULL)
+  gboolean written = g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error);
+  if (written && req->refused && sc->net != NULL && !sc->closed)
+    sc_linger (sc);
+  else if (!written || req->close_after || sc->net == NULL)
     {
       sc_close (sc);
       sc_unref (sc);                /* the paused read loop ends */
@@ -599,6 +640,7 @@ sc_request_read (gpointer owner, GError *error)
       req->sc = sc;
       sc->refcount++;
       req->close_after = TRUE;
+      req->refused = TRUE;
       g_autofree char *text = g_strdup_printf ("%u %s: %s\n", status, reason_phrase (status),
                                                error->message);
       g_clear_error (&error);
