@@ -4,7 +4,9 @@
  * sees it (issue 10): deep nesting (xmlrpc-c recursed and crashed at
  * ~100 000 levels), DTDs in any encoding (entities were expanded when
  * the document was UTF-16), and encodings other than UTF-8.  The same
- * checks run for lenient calls, strict calls and responses. */
+ * checks run for lenient calls, strict calls and responses.  And the
+ * HTTP client reading a hostile hub's answer: endless header line,
+ * announced and unannounced over-size bodies. */
 #include "config.h"
 
 #include <string.h>
@@ -259,6 +261,95 @@ test_dtd (void)
   }
 }
 
+/* ---- a hostile HTTP server answering our client (a hub we call) ---- */
+
+typedef struct {
+  GSocketListener *listener;
+  const char *answer;       /* written after the request's head */
+  gsize answer_len;
+  gsize repeat;             /* then this many 'a' bytes (no newline) */
+} Hostile;
+
+static gpointer
+hostile_serve (gpointer data)
+{
+  Hostile *h = data;
+  g_autoptr(GSocketConnection) conn = g_socket_listener_accept (h->listener, NULL, NULL, NULL);
+  GOutputStream *out;
+  char buf[4096];
+  g_autofree char *junk = g_malloc (65536);
+
+  if (conn == NULL)
+    return NULL;
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
+                       NULL, NULL);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_output_stream_write_all (out, h->answer, h->answer_len, NULL, NULL, NULL);
+  memset (junk, 'a', 65536);
+  for (gsize sent = 0; sent < h->repeat; sent += 65536)
+    if (!g_output_stream_write_all (out, junk, 65536, NULL, NULL, NULL))
+      break;                /* the client gave up: what we want */
+  return NULL;
+}
+
+/* POST to a server that answers @answer then @repeat bytes of 'a'. */
+static GError *
+post_to_hostile (const char *answer, gsize repeat)
+{
+  Hostile h = { g_socket_listener_new (), answer, strlen (answer), repeat };
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static ("<methodCall/>", 13);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GThread *t;
+  GBytes *resp;
+
+  g_assert_true (g_socket_listener_add_address (h.listener, addr, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  url = g_strdup_printf ("http://127.0.0.1:%u/xmlrpc",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  t = g_thread_new ("hostile", hostile_serve, &h);
+  resp = samp_http_post_sync (url, "text/xml", body, 20000, NULL, &error);
+  g_assert_null (resp);
+  g_socket_listener_close (h.listener);
+  g_thread_join (t);
+  g_object_unref (h.listener);
+  return g_steal_pointer (&error);
+}
+
+/* A header line that never ends is cut off at 64 KiB, not buffered. */
+static void
+test_http_client_endless_header (void)
+{
+  g_autoptr(GError) error = post_to_hostile ("HTTP/1.1 200 OK\r\nX-Endless: ", 64 * 1024 * 1024);
+
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "HTTP header over 65536 bytes"));
+}
+
+/* A body announced over the limit is refused before it is read. */
+static void
+test_http_client_huge_body (void)
+{
+  g_autoptr(GError) error = post_to_hostile ("HTTP/1.1 200 OK\r\nContent-Length: 67108865\r\n\r\n", 0);
+
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "over the 67108864-byte limit"));
+}
+
+/* A body delivered without Content-Length, until EOF, stops at the limit. */
+static void
+test_http_client_endless_body (void)
+{
+  g_autoptr(GError) error = post_to_hostile ("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+                                             SAMP_HTTP_MAX_BODY + 65536);
+
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "over the 67108864-byte limit"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,5 +361,8 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/hostile/encodings", test_encodings);
   g_test_add_func ("/samp/hostile/utf8-forms", test_utf8_forms);
   g_test_add_func ("/samp/hostile/dtd", test_dtd);
+  g_test_add_func ("/samp/hostile/http-client/endless-header", test_http_client_endless_header);
+  g_test_add_func ("/samp/hostile/http-client/huge-body", test_http_client_huge_body);
+  g_test_add_func ("/samp/hostile/http-client/endless-body", test_http_client_endless_body);
   return g_test_run ();
 }
