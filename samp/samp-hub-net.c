@@ -10,7 +10,9 @@
  * before it is read, REQUEST_TIMEOUT_S -> 408, IDLE_TIMEOUT_S, and
  * WRITE_TIMEOUT_S for a peer that does not read) bound what one
  * connection can hold.  The XML-RPC is checked (samp-xmlguard) before the
- * secret is: a hostile document gets a fault, never a crash.  Client: each delivery is one asynchronous POST with a
+ * secret is: a hostile document gets a fault, never a crash.  Bodies over
+ * 64 KiB are parsed on a worker thread, so a huge one does not stall the
+ * main loop either.  Client: each delivery is one asynchronous POST with a
  * socket timeout; the result (transport error, fault or success) comes
  * back through a callback.  XML-RPC documents are made and read by
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
@@ -627,6 +629,59 @@ hub_request_fault (HubRequest *request, const GError *error)
                                                       error->message));
 }
 
+/* Documents larger than this are parsed on a worker thread: a 60 MB
+ * call of small values keeps xmlrpc-c busy for 10-20 s, and the hub's
+ * main loop must go on serving everyone else meanwhile.  Below it the
+ * parse takes a few ms at most and a thread would cost more. */
+#define INLINE_PARSE_MAX (64 * 1024)
+
+typedef struct {
+  const char *body;
+  gsize len;
+  char *method;
+  GVariant *params;
+  GError *error;
+} ParseJob;
+
+/* Main context: hand the parsed call to the routing code, or fault. */
+static void
+request_parsed (HubRequest *req, ParseJob *job)
+{
+  ServerConn *sc = req->sc;
+  if (sc->net == NULL || sc->closed)
+    {
+      /* the hub went away meanwhile: end the paused read loop too */
+      sc_close (sc);
+      sc_unref (sc);
+      request_free (req);
+    }
+  else if (job->params == NULL)
+    hub_request_fault (req, job->error);
+  else
+    sc->net->on_call (sc->net->hub, job->method, job->params, req);
+  g_free (job->method);
+  g_clear_pointer (&job->params, g_variant_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+parse_task (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ParseJob *job = data;
+  (void) source;
+  (void) cancellable;
+  job->params = parse_call (job->body, job->len, &job->method, &job->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+parse_task_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  (void) source;
+  request_parsed (data, g_task_get_task_data (G_TASK (res)));
+}
+
 static void
 sc_request_read (gpointer owner, GError *error)
 {
@@ -658,17 +713,18 @@ sc_request_read (gpointer owner, GError *error)
   req->sc = sc;
   sc->refcount++;
   req->close_after = sc->reader.close;
-  g_autofree char *method = NULL;
-  g_autoptr(GError) perr = NULL;
-  g_autoptr(GVariant) params = parse_call (sc->reader.body,
-                                           (gsize) sc->reader.content_length,
-                                           &method, &perr);
-  if (params == NULL)
+  ParseJob *job = g_new0 (ParseJob, 1);
+  job->body = sc->reader.body;       /* stays put: the reader is paused */
+  job->len = (gsize) sc->reader.content_length;
+  if (job->len <= INLINE_PARSE_MAX)
     {
-      hub_request_fault (req, perr);
+      job->params = parse_call (job->body, job->len, &job->method, &job->error);
+      request_parsed (req, job);
       return;
     }
-  sc->net->on_call (sc->net->hub, method, params, req);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, parse_task_done, req);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, parse_task);
 }
 
 static gboolean

@@ -11,10 +11,11 @@
  *    declaration in it is read; the parse stops there;
  *  - startElementNs/endElementNs: count the nesting; the parse stops at
  *    the first element past a limit.
- * The push parser is used with the whole document as one chunk: it is
- * iterative (no recursion per element) and keeps only the open-element
- * stack.  Options: XML_PARSE_NONET, without NOENT, DTDLOAD, DTDATTR or
- * HUGE.  libxml2's messages go to our handler, never to stderr.
+ * The push parser is fed 64 KiB at a time: it is iterative (no recursion
+ * per element) and keeps only the open-element stack and a window of the
+ * input.  Options: XML_PARSE_NONET and HUGE (no 10 MB cap on one string:
+ * our size and depth limits bound the work), without NOENT, DTDLOAD or
+ * DTDATTR.  libxml2's messages go to our handler, never to stderr.
  */
 #include "config.h"
 
@@ -25,6 +26,8 @@
 #include "samp-error.h"
 #include "samp-xmlguard.h"
 #include "samp-xmlrpc.h"
+
+#define CHUNK (64 * 1024)
 
 typedef struct {
   xmlParserCtxtPtr ctxt;
@@ -210,9 +213,19 @@ samp_xmlguard_check (const char *xml, gsize len, GError **error)
     }
   g.ctxt->_private = &g;
   /* every callback gets the context (no user data given): _private is ours */
+  /* HUGE lifts libxml2's 10 MB limits on one text node and on its input
+   * buffer (a SAMP string may be long); our own limits bound the rest */
   xmlCtxtUseOptions (g.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                             | XML_PARSE_NOCDATA);
-  xmlParseChunk (g.ctxt, xml, (int) len, 1);
+                             | XML_PARSE_NOCDATA | XML_PARSE_HUGE);
+  /* in chunks, so the parser keeps only a window of the document */
+  for (gsize at = 0; at < len && g.refusal == NULL && g.ctxt->wellFormed;)
+    {
+      gsize n = MIN (len - at, CHUNK);
+      at += n;
+      xmlParseChunk (g.ctxt, xml + at - n, (int) n, at == len);
+    }
+  if (len == 0)
+    xmlParseChunk (g.ctxt, xml, 0, 1);
   ok = g.refusal == NULL && g.xml_error == NULL && g.ctxt->wellFormed;
   if (g.refusal != NULL)
     g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, g.refusal);

@@ -399,6 +399,29 @@ def main():
     idle.close()
     ok(progress["status"] == 200, "the trickled request is answered in the end (HTTP %s)" % progress["status"])
 
+
+    # A large valid document of small values takes xmlrpc-c seconds: it is
+    # parsed off the main loop, so a normal call is answered before it.
+    item = b"<value><string>abcdefgh</string></value>"
+    big = ("<methodCall><methodName>%s</methodName><params><param><value><array><data>"
+           % ("samp.hub.ping" if role == "hub" else method)).encode() \
+        + item * (16 * 1024 * 1024 // len(item)) + b"</data></array></value></param></params></methodCall>"
+    a = connect()
+    a.sendall(request_head(len(big)) + big)
+    time.sleep(0.3)
+    problem = alive()
+    a.setblocking(False)
+    try:
+        first = len(a.recv(1, socket.MSG_PEEK)) > 0
+    except BlockingIOError:
+        first = False
+    a.setblocking(True)
+    st, _ = read_response(a)
+    a.close()
+    ok(problem is None and not first and st == 200,
+       "a normal call is answered while a 16 MB call of %d small values is parsed "
+       "(big one answered first: %s, then HTTP %s)%s" % (len(big) // len(item), first, st,
+                                                          "" if problem is None else "; " + problem))
     if role == "hub":
         hostile_client_answers()
 
@@ -415,7 +438,7 @@ while n < start + per:
     ok(False, "not run: an earlier step failed")
 PYEOF
 
-PER=15    # TAP lines attack.py prints per target (+2 for a hub)
+PER=16    # TAP lines attack.py prints per target (+2 for a hub)
 echo "1..$(( 3 * PER + 2 + 2 + 3 + 2 ))"
 
 # --- a standalone hub
