@@ -165,17 +165,19 @@ read_exact (Reader *r, GByteArray *buf, gsize n, guint *status, GError **error)
       set_too_large (error, status);
       return FALSE;
     }
-  g_byte_array_set_size (buf, old + n);
+  /* the buffer grows with what arrives, not with what was announced */
   while (got < n)
     {
       GError *local = NULL;
+      gsize want = MIN (n - got, (gsize) 65536);
       gssize k;
       if (!reader_arm (r, error))
         {
           *status = 408;
           return FALSE;
         }
-      k = g_input_stream_read (G_INPUT_STREAM (r->in), buf->data + old + got, n - got,
+      g_byte_array_set_size (buf, (guint) (old + got + want));
+      k = g_input_stream_read (G_INPUT_STREAM (r->in), buf->data + old + got, want,
                                r->cancellable, &local);
       if (k < 0)
         {
@@ -190,6 +192,7 @@ read_exact (Reader *r, GByteArray *buf, gsize n, guint *status, GError **error)
           return FALSE;
         }
       got += (gsize) k;
+      g_byte_array_set_size (buf, (guint) (old + got));
     }
   return TRUE;
 }
