@@ -116,6 +116,7 @@ typedef struct {
   gsize pending_base;       /* buf->len before the read under way */
   gboolean in_body;
   gboolean started;         /* bytes of the current message have arrived */
+  gsize scanned;            /* buf searched for the header end up to here */
   char *start_line;
   gssize content_length;
   gboolean close;
@@ -174,6 +175,7 @@ reader_reset (HttpReader *r)
   r->close = FALSE;
   r->in_body = FALSE;
   r->started = FALSE;
+  r->scanned = 0;
   r->refuse_status = 0;
 }
 
@@ -237,11 +239,15 @@ reader_read_more (HttpReader *r)
                              G_PRIORITY_DEFAULT, r->cancel, reader_read_cb, r);
 }
 
-/* Where the blank line ending the header section ends in buf, or 0. */
+/* Where the blank line ending the header section ends in buf, or 0.
+ * The search resumes where the last one stopped: a peer sending its
+ * header a byte at a time costs linear time, not quadratic. */
 static gsize
-find_head_end (const GByteArray *buf)
+find_head_end (const GByteArray *buf, gsize *scanned)
 {
-  for (gsize i = 0; i + 1 < buf->len; i++)
+  gsize from = *scanned > 2 ? *scanned - 2 : 0;
+  *scanned = buf->len;
+  for (gsize i = from; i + 1 < buf->len; i++)
     if (buf->data[i] == '\n')
       {
         if (buf->data[i + 1] == '\n')
@@ -260,6 +266,7 @@ reader_parse_head (HttpReader *r, gsize end)
   g_auto(GStrv) lines = NULL;
 
   g_byte_array_remove_range (r->buf, 0, (guint) end);
+  r->scanned = 0;
   if (strlen (head) != end)
     {
       reader_fail (r, 400, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -335,13 +342,16 @@ reader_process (HttpReader *r)
       while (skip < r->buf->len && (r->buf->data[skip] == '\r' || r->buf->data[skip] == '\n'))
         skip++;
       if (skip > 0)
-        g_byte_array_remove_range (r->buf, 0, skip);
+        {
+          g_byte_array_remove_range (r->buf, 0, skip);
+          r->scanned = 0;
+        }
       if (r->buf->len > 0 && !r->started)
         {
           r->started = TRUE;   /* from now on the request must be quick */
           reader_arm_timer (r, r->request_timeout_s);
         }
-      gsize end = find_head_end (r->buf);
+      gsize end = find_head_end (r->buf, &r->scanned);
       if (end == 0 ? r->buf->len > HEADER_LIMIT : end > HEADER_LIMIT)
         {
           reader_fail (r, 431, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
