@@ -6,7 +6,7 @@
  * which may answer much later (callAndWait): the connection simply waits,
  * nothing blocks.  Reading is asynchronous in bounded chunks, so a peer
  * that trickles a request or sends nothing costs the main loop nothing;
- * limits (HEADER_LIMIT 64 KiB -> 431, body SAMP_XMLRPC_MAX_SIZE -> 413
+ * limits (HUB_HEADER_LIMIT 64 KiB -> 431, body SAMP_XMLRPC_MAX_SIZE -> 413
  * before it is read, REQUEST_TIMEOUT_S -> 408, IDLE_TIMEOUT_S, and
  * WRITE_TIMEOUT_S for a peer that does not read) bound what one
  * connection can hold.  The XML-RPC is checked (samp-xmlguard) before the
@@ -34,6 +34,7 @@
 #include "samp-error.h"
 #include "samp-http.h"
 #include "samp-hub-private.h"
+#include "samp-hub-reader.h"
 #include "samp-xmlrpc.h"
 
 struct _HubNet {
@@ -93,337 +94,13 @@ parse_response (const char *body, gsize len, GError **fault)
   g_autoptr(GVariant) v = samp_xmlrpc_parse_response (body, len, fault);
 }
 
-/* ================== HTTP message reading ================== */
+/* ================== HTTP ================== */
 
-/* Limits on what a peer may send the hub (see doc/SECURITY-samp.md).
- * The body limit is SAMP_XMLRPC_MAX_SIZE (64 MiB). */
-#define HEADER_LIMIT (64 * 1024)      /* start line + headers, bytes */
+/* Limits on what a peer may send the hub (see doc/SECURITY-samp.md); the
+ * header and body limits are the reader's (samp-hub-reader.h). */
 #define REQUEST_TIMEOUT_S 30          /* first byte to last byte of a request */
 #define IDLE_TIMEOUT_S 120            /* an open connection with no request under way */
 #define WRITE_TIMEOUT_S 30            /* to take one response off our hands */
-#define READ_CHUNK (64 * 1024)
-
-/* Reads one message at a time (start line, headers, Content-Length body)
- * from a stream, with asynchronous reads of at most READ_CHUNK bytes: a
- * peer that trickles bytes costs one callback per read, never a wait.
- * Bytes after a message stay buffered for the next one (pipelining). */
-typedef struct {
-  GInputStream *in;
-  GCancellable *cancel;     /* this reader's: cancelled by @parent or a timeout */
-  GCancellable *parent;
-  gulong parent_handler;
-  GByteArray *buf;          /* read, not yet consumed */
-  gsize pending_base;       /* buf->len before the read under way */
-  gboolean in_body;
-  gboolean started;         /* bytes of the current message have arrived */
-  gsize scanned;            /* buf searched for the header end up to here */
-  char *start_line;
-  gssize content_length;
-  gboolean close;
-  GByteArray *body_buf;     /* holds body (NUL-terminated) */
-  char *body;
-  guint refuse_status;      /* with an error: the HTTP status to answer (server) */
-  guint idle_timeout_s, request_timeout_s;   /* 0 = none */
-  GSource *timer;
-  gboolean timed_out;
-  void (*done) (gpointer owner, GError *error);
-  gpointer owner;
-} HttpReader;
-
-static void reader_process (HttpReader *r);
-
-static void
-reader_stop_timer (HttpReader *r)
-{
-  if (r->timer != NULL)
-    {
-      g_source_destroy (r->timer);
-      g_source_unref (r->timer);
-      r->timer = NULL;
-    }
-}
-
-static gboolean
-reader_timeout_cb (gpointer data)
-{
-  HttpReader *r = data;
-  g_source_unref (r->timer);
-  r->timer = NULL;
-  r->timed_out = TRUE;
-  g_cancellable_cancel (r->cancel);   /* the read under way fails */
-  return G_SOURCE_REMOVE;
-}
-
-static void
-reader_arm_timer (HttpReader *r, guint seconds)
-{
-  reader_stop_timer (r);
-  if (seconds == 0)
-    return;
-  r->timer = g_timeout_source_new_seconds (seconds);
-  g_source_set_callback (r->timer, reader_timeout_cb, r, NULL);
-  g_source_attach (r->timer, g_main_context_get_thread_default ());
-}
-
-static void
-reader_reset (HttpReader *r)
-{
-  g_clear_pointer (&r->start_line, g_free);
-  g_clear_pointer (&r->body_buf, g_byte_array_unref);
-  r->body = NULL;
-  r->content_length = -1;
-  r->close = FALSE;
-  r->in_body = FALSE;
-  r->started = FALSE;
-  r->scanned = 0;
-  r->refuse_status = 0;
-}
-
-/* Ends the current message with an error; @status is the HTTP status a
- * server answers it with (0: just close). */
-static void
-reader_fail (HttpReader *r, guint status, GError *error)
-{
-  reader_stop_timer (r);
-  r->refuse_status = status;
-  r->done (r->owner, error);
-}
-
-static void
-reader_start (HttpReader *r)
-{
-  reader_reset (r);
-  reader_arm_timer (r, r->idle_timeout_s);
-  reader_process (r);
-}
-
-static void
-reader_read_cb (GObject *src, GAsyncResult *res, gpointer data)
-{
-  HttpReader *r = data;
-  GError *error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, &error);
-
-  g_byte_array_set_size (r->buf, (guint) (r->pending_base + (n > 0 ? (gsize) n : 0)));
-  if (n < 0)
-    {
-      if (r->timed_out)
-        {
-          g_clear_error (&error);
-          error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               r->started ? "Request not complete within %u s"
-                                          : "Connection idle for %u s",
-                               r->started ? r->request_timeout_s : r->idle_timeout_s);
-        }
-      /* a request under way that took too long gets 408; an idle
-       * connection is just closed */
-      reader_fail (r, r->timed_out && r->started ? 408 : 0, error);
-      return;
-    }
-  if (n == 0)
-    {
-      reader_fail (r, 0, g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                                      r->started ? "Connection closed in the middle of a message"
-                                                 : "Connection closed"));
-      return;
-    }
-  reader_process (r);
-}
-
-static void
-reader_read_more (HttpReader *r)
-{
-  r->pending_base = r->buf->len;
-  g_byte_array_set_size (r->buf, r->buf->len + READ_CHUNK);
-  g_input_stream_read_async (r->in, r->buf->data + r->pending_base, READ_CHUNK,
-                             G_PRIORITY_DEFAULT, r->cancel, reader_read_cb, r);
-}
-
-/* Where the blank line ending the header section ends in buf, or 0.
- * The search resumes where the last one stopped: a peer sending its
- * header a byte at a time costs linear time, not quadratic. */
-static gsize
-find_head_end (const GByteArray *buf, gsize *scanned)
-{
-  gsize from = *scanned > 2 ? *scanned - 2 : 0;
-  *scanned = buf->len;
-  for (gsize i = from; i + 1 < buf->len; i++)
-    if (buf->data[i] == '\n')
-      {
-        if (buf->data[i + 1] == '\n')
-          return i + 2;
-        if (i + 2 < buf->len && buf->data[i + 1] == '\r' && buf->data[i + 2] == '\n')
-          return i + 3;
-      }
-  return 0;
-}
-
-/* Parses the header section buf[0..end); FALSE after reader_fail. */
-static gboolean
-reader_parse_head (HttpReader *r, gsize end)
-{
-  g_autofree char *head = g_strndup ((const char *) r->buf->data, end);
-  g_auto(GStrv) lines = NULL;
-
-  g_byte_array_remove_range (r->buf, 0, (guint) end);
-  r->scanned = 0;
-  if (strlen (head) != end)
-    {
-      reader_fail (r, 400, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                        "NUL byte in the HTTP header"));
-      return FALSE;
-    }
-  lines = g_strsplit (head, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = lines[i];
-      gsize len = strlen (line);
-      if (len > 0 && line[len - 1] == '\r')
-        line[--len] = '\0';
-      if (i == 0)
-        {
-          r->start_line = g_strdup (line);
-          continue;
-        }
-      char *colon = strchr (line, ':');
-      if (len == 0 || colon == NULL)
-        continue;
-      *colon = '\0';
-      char *value = g_strstrip (colon + 1);
-      if (g_ascii_strcasecmp (line, "Content-Length") == 0)
-        {
-          guint64 n = 0;
-          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, NULL)
-              || (r->content_length >= 0 && (guint64) r->content_length != n))
-            {
-              reader_fail (r, 400, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                                "Bad Content-Length"));
-              return FALSE;
-            }
-          /* samp-xmlrpc refuses larger documents anyway: do not read them */
-          if (n > SAMP_XMLRPC_MAX_SIZE)
-            {
-              reader_fail (r, 413, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                                "Body of %" G_GUINT64_FORMAT " bytes is over the "
-                                                "%" G_GSIZE_FORMAT "-byte limit",
-                                                n, SAMP_XMLRPC_MAX_SIZE));
-              return FALSE;
-            }
-          r->content_length = (gssize) n;
-        }
-      else if (g_ascii_strcasecmp (line, "Connection") == 0)
-        r->close = g_ascii_strcasecmp (value, "close") == 0;
-      else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
-        {
-          reader_fail (r, 501, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                            "Chunked bodies are not supported"));
-          return FALSE;
-        }
-    }
-  if (g_str_has_suffix (r->start_line, "HTTP/1.0"))
-    r->close = TRUE;
-  if (r->content_length < 0)
-    {
-      reader_fail (r, 411, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                        "Missing Content-Length"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Uses what is buffered; reads more, or reports one message or error. */
-static void
-reader_process (HttpReader *r)
-{
-  if (!r->in_body)
-    {
-      /* tolerate stray CRLFs between messages */
-      guint skip = 0;
-      while (skip < r->buf->len && (r->buf->data[skip] == '\r' || r->buf->data[skip] == '\n'))
-        skip++;
-      if (skip > 0)
-        {
-          g_byte_array_remove_range (r->buf, 0, skip);
-          r->scanned = 0;
-        }
-      if (r->buf->len > 0 && !r->started)
-        {
-          r->started = TRUE;   /* from now on the request must be quick */
-          reader_arm_timer (r, r->request_timeout_s);
-        }
-      gsize end = find_head_end (r->buf, &r->scanned);
-      if (end == 0 ? r->buf->len > HEADER_LIMIT : end > HEADER_LIMIT)
-        {
-          reader_fail (r, 431, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                            "HTTP header over %d bytes", HEADER_LIMIT));
-          return;
-        }
-      if (end == 0)
-        {
-          reader_read_more (r);
-          return;
-        }
-      if (!reader_parse_head (r, end))
-        return;
-      r->in_body = TRUE;
-    }
-  if (r->buf->len < (gsize) r->content_length)
-    {
-      reader_read_more (r);
-      return;
-    }
-  /* the body: the buffer itself when it holds nothing more (the usual
-   * case, no copy); any bytes after it stay for the next message */
-  gsize cl = (gsize) r->content_length;
-  GByteArray *rest = g_byte_array_new ();
-  if (r->buf->len > cl)
-    g_byte_array_append (rest, r->buf->data + cl, r->buf->len - (guint) cl);
-  g_byte_array_set_size (r->buf, (guint) cl + 1);
-  r->buf->data[cl] = '\0';
-  r->body_buf = r->buf;
-  r->body = (char *) r->body_buf->data;
-  r->buf = rest;
-  reader_stop_timer (r);
-  r->done (r->owner, NULL);
-}
-
-static void
-reader_cancel_cb (GCancellable *parent, gpointer data)
-{
-  (void) parent;
-  g_cancellable_cancel (data);
-}
-
-static void
-reader_init (HttpReader *r, GIOStream *io, GCancellable *parent,
-             guint idle_timeout_s, guint request_timeout_s,
-             void (*done) (gpointer, GError *), gpointer owner)
-{
-  r->in = g_object_ref (g_io_stream_get_input_stream (io));
-  r->cancel = g_cancellable_new ();
-  r->parent = g_object_ref (parent);
-  r->parent_handler = g_cancellable_connect (parent, G_CALLBACK (reader_cancel_cb),
-                                             g_object_ref (r->cancel), g_object_unref);
-  r->buf = g_byte_array_new ();
-  r->idle_timeout_s = idle_timeout_s;
-  r->request_timeout_s = request_timeout_s;
-  r->done = done;
-  r->owner = owner;
-  r->content_length = -1;
-}
-
-static void
-reader_clear (HttpReader *r)
-{
-  reader_reset (r);
-  reader_stop_timer (r);
-  if (r->parent != NULL)
-    g_cancellable_disconnect (r->parent, r->parent_handler);
-  g_clear_object (&r->parent);
-  g_clear_object (&r->cancel);
-  g_clear_object (&r->in);
-  g_clear_pointer (&r->buf, g_byte_array_unref);
-}
 
 /* Small request/response exchanges: no Nagle, no delayed ACKs (a peer
  * that writes headers and body separately would otherwise stall ~40 ms). */
@@ -443,7 +120,7 @@ typedef struct {
   guint refcount;
   HubNet *net;              /* NULL once the server is gone */
   GSocketConnection *conn;
-  HttpReader reader;
+  HubReader reader;
   gboolean closed;
   guint8 *drain;            /* scratch while discarding after a refusal */
   gsize drain_left;
@@ -465,7 +142,7 @@ sc_unref (ServerConn *sc)
     return;
   if (sc->net != NULL)
     g_hash_table_remove (sc->net->conns, sc);
-  reader_clear (&sc->reader);
+  hub_reader_clear (&sc->reader);
   g_io_stream_close (G_IO_STREAM (sc->conn), NULL, NULL);
   g_object_unref (sc->conn);
   g_free (sc->drain);
@@ -510,11 +187,11 @@ sc_drained (GObject *src, GAsyncResult *res, gpointer data)
   if (n > 0 && (gsize) n < sc->drain_left && sc->net != NULL)
     {
       sc->drain_left -= (gsize) n;
-      g_input_stream_read_async (sc->reader.in, sc->drain, READ_CHUNK, G_PRIORITY_DEFAULT,
+      g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
                                  sc->reader.cancel, sc_drained, sc);
       return;
     }
-  reader_stop_timer (&sc->reader);
+  hub_reader_stop_timer (&sc->reader);
   sc_close (sc);
   sc_unref (sc);                /* the read loop's reference */
 }
@@ -523,10 +200,10 @@ static void
 sc_linger (ServerConn *sc)
 {
   g_socket_shutdown (g_socket_connection_get_socket (sc->conn), FALSE, TRUE, NULL);
-  sc->drain = g_malloc (READ_CHUNK);
+  sc->drain = g_malloc (HUB_READ_CHUNK);
   sc->drain_left = LINGER_BYTES;
-  reader_arm_timer (&sc->reader, LINGER_TIMEOUT_S);
-  g_input_stream_read_async (sc->reader.in, sc->drain, READ_CHUNK, G_PRIORITY_DEFAULT,
+  hub_reader_arm_timer (&sc->reader, LINGER_TIMEOUT_S);
+  g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
                              sc->reader.cancel, sc_drained, sc);
 }
 
@@ -545,7 +222,7 @@ sc_written (GObject *src, GAsyncResult *res, gpointer data)
       sc_unref (sc);                /* the paused read loop ends */
     }
   else
-    reader_start (&sc->reader);   /* next request on this connection */
+    hub_reader_start (&sc->reader);   /* next request on this connection */
   request_free (req);
 }
 
@@ -750,9 +427,9 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
   sc->conn = g_object_ref (conn);
   tune_socket (conn);
   g_hash_table_add (net->conns, sc);
-  reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, IDLE_TIMEOUT_S,
+  hub_reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, IDLE_TIMEOUT_S,
                REQUEST_TIMEOUT_S, sc_request_read, sc);
-  reader_start (&sc->reader);
+  hub_reader_start (&sc->reader);
   return TRUE;
 }
 
@@ -817,7 +494,7 @@ typedef struct {
   GSocketClient *client;
   GCancellable *cancel;
   GSocketConnection *conn;
-  HttpReader reader;
+  HubReader reader;
   char *request;
   gsize request_len;
   HubPostDone done;
@@ -830,7 +507,7 @@ post_finish (Post *p, GError *transport_error, GError *fault)
   p->done (p->user_data, transport_error, fault);
   g_clear_error (&transport_error);
   g_clear_error (&fault);
-  reader_clear (&p->reader);
+  hub_reader_clear (&p->reader);
   if (p->conn)
     {
       g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
@@ -877,8 +554,8 @@ post_written (GObject *src, GAsyncResult *res, gpointer data)
       return;
     }
   /* the socket timeout (the delivery timeout) bounds each read */
-  reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
-  reader_start (&p->reader);
+  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
+  hub_reader_start (&p->reader);
 }
 
 static void

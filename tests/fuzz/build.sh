@@ -58,7 +58,7 @@ build vosi     $XMLUTIL src/vo-vosi.c
 build caps     $XMLUTIL src/vo-caps.c
 build coords   src/vo-error.c src/vo-coords.c
 build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c
-build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-http.c
+build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c
 build http-server samp/samp-error.c
 build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c
 build fits     $VOTABLE src/vo-votable-writer.c src/cs-fits.c

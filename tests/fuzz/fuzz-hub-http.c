@@ -1,13 +1,15 @@
 /* fuzz-hub-http.c: what a peer sends to the hub's XML-RPC port.  The bytes
  * are one connection's input stream: the hub's asynchronous HTTP reader
- * (samp-hub-net.c, included whole for its static reader) reads messages
+ * (samp-hub-reader.c) reads messages
  * from it one after the other as on a keep-alive connection, and every
  * body read is parsed as the hub parses a call (strict XML-RPC).  Checks:
  * a message ends in exactly one callback (a body with its length, or an
  * error with a message); refusals carry a 4xx/5xx status. */
 #include "fuzz-common.h"
 #include <gio/gio.h>
-#include "../../samp/samp-hub-net.c"
+#include <string.h>
+#include "samp-hub-reader.h"
+#include "samp-xmlrpc.h"
 
 typedef struct {
   gboolean done;
@@ -33,13 +35,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr(GIOStream) io = g_simple_io_stream_new (in, out);
   g_autoptr(GCancellable) cancel = g_cancellable_new ();
   Outcome o = { 0 };
-  HttpReader r = { 0 };
+  HubReader r = { 0 };
 
-  reader_init (&r, io, cancel, 0, 0, on_message, &o);
+  hub_reader_init (&r, io, cancel, 0, 0, on_message, &o);
   for (int messages = 0; messages < 64; messages++)
     {
       memset (&o, 0, sizeof o);
-      reader_start (&r);
+      hub_reader_start (&r);
       while (!o.done)
         g_main_context_iteration (NULL, TRUE);
       if (o.error != NULL)
@@ -55,9 +57,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         abort ();
       g_autofree char *method = NULL;
       g_autoptr(GError) perr = NULL;
-      g_autoptr(GVariant) params = parse_call (r.body, (gsize) r.content_length, &method, &perr);
-      fuzz_check_result (params != NULL, perr);
+      GVariant *params = NULL;
+      gboolean ok = samp_xmlrpc_parse_call_full (r.body, (gsize) r.content_length,
+                                                 SAMP_XMLRPC_STRICT, &method, &params, &perr);
+      fuzz_check_result (ok, perr);
+      if (params != NULL)
+        g_variant_unref (params);
     }
-  reader_clear (&r);
+  hub_reader_clear (&r);
   return 0;
 }
