@@ -408,8 +408,11 @@ def main():
         + item * (16 * 1024 * 1024 // len(item)) + b"</data></array></value></param></params></methodCall>"
     a = connect()
     a.sendall(request_head(len(big)) + big)
-    time.sleep(0.3)
-    problem = alive()
+    time.sleep(0.1)
+    # one quick call (a ping; for a callback server, a call with a wrong key)
+    quick = xmlrpc.client.dumps((), "samp.hub.ping") if role == "hub" else \
+        xmlrpc.client.dumps(("not-the-key", "c1", {"samp.mtype": "x", "samp.params": {}}), method)
+    qst, qbody = post(quick.encode())
     a.setblocking(False)
     try:
         first = len(a.recv(1, socket.MSG_PEEK)) > 0
@@ -418,6 +421,9 @@ def main():
     a.setblocking(True)
     st, _ = read_response(a)
     a.close()
+    problem = alive()
+    if problem is None and qst != 200:
+        problem = "the quick call got HTTP %s" % qst
     ok(problem is None and not first and st == 200,
        "a normal call is answered while a 16 MB call of %d small values is parsed "
        "(big one answered first: %s, then HTTP %s)%s" % (len(big) // len(item), first, st,
