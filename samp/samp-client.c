@@ -371,25 +371,15 @@ arg_map (GVariant *args, gsize i)
   }
 }
 
+/* A callback whose XML-RPC has been parsed (or refused with @error). */
 static void
-on_callback (SampHttpServer *server, SampHttpRequest *req, gpointer data)
+on_callback_parsed (SampClient *self, SampHttpRequest *req, const char *method,
+                    GVariant *args, const GError *error)
 {
-  SampClient *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *method = NULL;
-  g_autoptr(GVariant) args = NULL;
   g_autoptr(GBytes) ok = NULL;
-  const char *body, *pk;
-  gsize len;
+  const char *pk;
 
-  (void) server;
-  if (g_strcmp0 (samp_http_request_get_method (req), "POST") != 0)
-    {
-      samp_http_request_respond (req, 405, "text/plain", "POST only", -1);
-      return;
-    }
-  body = samp_http_request_get_body (req, &len);
-  if (!samp_xmlrpc_parse_call (body, len, &method, &args, &error))
+  if (error != NULL)
     {
       respond_fault (req, error->message);
       return;
@@ -429,6 +419,81 @@ on_callback (SampHttpServer *server, SampHttpRequest *req, gpointer data)
     g_autofree char *m = g_strdup_printf ("unknown method %s", method);
     respond_fault (req, m);
   }
+}
+
+/* Bodies larger than this are parsed on a worker thread, so that a huge
+ * document (a 60 MB list of small values keeps xmlrpc-c busy for
+ * seconds) does not stall the main loop; smaller ones take a few ms. */
+#define INLINE_PARSE_MAX (64 * 1024)
+
+typedef struct {
+  SampHttpRequest *req;     /* holds the body */
+  char *method;
+  GVariant *args;
+  GError *error;
+} CallbackParse;
+
+static void
+callback_parse_free (gpointer data)
+{
+  CallbackParse *p = data;
+  samp_http_request_unref (p->req);
+  g_free (p->method);
+  g_clear_pointer (&p->args, g_variant_unref);
+  g_clear_error (&p->error);
+  g_free (p);
+}
+
+static void
+callback_parse_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  CallbackParse *p = data;
+  gsize len = 0;
+  const char *body = samp_http_request_get_body (p->req, &len);
+
+  (void) source;
+  (void) cancellable;
+  samp_xmlrpc_parse_call (body, len, &p->method, &p->args, &p->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+callback_parse_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  CallbackParse *p = g_task_get_task_data (G_TASK (res));
+
+  (void) data;
+  on_callback_parsed (SAMP_CLIENT (source), p->req, p->method, p->args, p->error);
+}
+
+static void
+on_callback (SampHttpServer *server, SampHttpRequest *req, gpointer data)
+{
+  SampClient *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) args = NULL;
+  const char *body;
+  gsize len;
+
+  (void) server;
+  if (g_strcmp0 (samp_http_request_get_method (req), "POST") != 0)
+    {
+      samp_http_request_respond (req, 405, "text/plain", "POST only", -1);
+      return;
+    }
+  body = samp_http_request_get_body (req, &len);
+  if (len > INLINE_PARSE_MAX)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, callback_parse_done, NULL);
+      CallbackParse *p = g_new0 (CallbackParse, 1);
+      p->req = samp_http_request_ref (req);
+      g_task_set_task_data (task, p, callback_parse_free);
+      g_task_run_in_thread (task, callback_parse_thread);
+      return;
+    }
+  samp_xmlrpc_parse_call (body, len, &method, &args, &error);
+  on_callback_parsed (self, req, method, args, error);
 }
 
 /* ============================================================ connection */

@@ -8,7 +8,10 @@
  * sleeps until someone answers it (samp_http_request_respond from the
  * main context), then writes the answer and closes.  Requests are
  * refcounted; the last unref of an unanswered one answers 500, and
- * samp_http_server_free() answers every outstanding one 503.
+ * samp_http_server_free() answers every outstanding one 503.  Reading is
+ * bounded: header lines are read byte by byte from the buffer up to
+ * HEADER_LIMIT in all, and the socket timeout is re-armed before every
+ * blocking read with the time left until the request's deadline.
  *
  * Client: one connection per request ("Connection: close"); response
  * bodies by Content-Length, chunked, or EOF.  A deadline bounds the whole
@@ -21,54 +24,115 @@
 #include "samp-error.h"
 #include "samp-http.h"
 
-/* Longest header section we read, a sanity limit against garbage. */
+/* Longest header section we read (start line, headers; chunk-size lines
+ * and trailers count too), against garbage and endless lines: 431. */
 #define HEADER_LIMIT (64 * 1024)
-/* A peer has this long to send its request once connected. */
+/* A peer has this long to send its whole request once connected, however
+ * it trickles it in: 408 after. */
 #define SERVER_READ_TIMEOUT_S 30
 
 /* ============================================================ shared */
 
-static gboolean
-read_line (GDataInputStream *in, char **line, gsize *total, GCancellable *cancellable,
-           GError **error)
-{
-  gsize len = 0;
-  char *l = g_data_input_stream_read_line (in, &len, cancellable, error);
+/* One side of a connection being read: the buffered stream, the socket
+ * whose timeout is re-armed before every blocking read, and the deadline
+ * (monotonic µs, 0 = none) of the whole exchange.  A peer that trickles
+ * bytes gets nothing more than the deadline. */
+typedef struct {
+  GDataInputStream *in;
+  GSocket *sock;
+  gint64 deadline;
+  GCancellable *cancellable;
+} Reader;
 
-  if (l == NULL)
+/* Seconds left until @deadline (µs, 0 = none), at least 1; FALSE if past. */
+static gboolean
+arm_timeout (GSocket *sock, gint64 deadline, GError **error)
+{
+  gint64 left;
+
+  if (deadline == 0)
+    return TRUE;
+  left = deadline - g_get_monotonic_time ();
+  if (left <= 0)
     {
-      if (error && *error == NULL)
-        g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                             "connection closed in HTTP header");
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "HTTP request timed out");
       return FALSE;
     }
-  *total += len;
-  if (*total > HEADER_LIMIT)
+  g_socket_set_timeout (sock, (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+  return TRUE;
+}
+
+/* Before a read that may block: the time left, as the socket timeout. */
+static gboolean
+reader_arm (Reader *r, GError **error)
+{
+  if (g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (r->in)) > 0)
+    return TRUE;
+  return arm_timeout (r->sock, r->deadline, error);
+}
+
+/* One header line (LF or CRLF), counted into *total: a line never grows
+ * past HEADER_LIMIT, however long the peer goes without a newline. */
+static gboolean
+read_line (Reader *r, char **line, gsize *total, guint *status, GError **error)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (;;)
     {
-      g_free (l);
-      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP header too large");
-      return FALSE;
+      GError *local = NULL;
+      guchar c;
+      if (!reader_arm (r, error))
+        {
+          *status = 408;
+          return FALSE;
+        }
+      c = g_data_input_stream_read_byte (r->in, r->cancellable, &local);
+      if (local != NULL)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            *status = 408;
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_FAILED))
+            {
+              /* GDataInputStream's "Unexpected early end-of-stream" */
+              g_clear_error (&local);
+              g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                                   "connection closed in HTTP header");
+            }
+          else
+            g_propagate_error (error, local);
+          return FALSE;
+        }
+      if (c == '\n')
+        break;
+      if (++*total > HEADER_LIMIT)
+        {
+          *status = 431;
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                       "HTTP header over %d bytes", HEADER_LIMIT);
+          return FALSE;
+        }
+      g_string_append_c (s, (char) c);
     }
-  if (len > 0 && l[len - 1] == '\r')
-    l[len - 1] = '\0';
-  *line = l;
+  if (s->len > 0 && s->str[s->len - 1] == '\r')
+    g_string_truncate (s, s->len - 1);
+  *line = g_string_free (g_steal_pointer (&s), FALSE);
   return TRUE;
 }
 
 /* Read the start line and headers (names lower-cased) up to the blank line. */
 static gboolean
-read_head (GDataInputStream *in, char **start, GHashTable *headers,
-           GCancellable *cancellable, GError **error)
+read_head (Reader *r, char **start, GHashTable *headers, guint *status, GError **error)
 {
   gsize total = 0;
 
-  if (!read_line (in, start, &total, cancellable, error))
+  if (!read_line (r, start, &total, status, error))
     return FALSE;
   for (;;)
     {
       g_autofree char *line = NULL;
       char *colon;
-      if (!read_line (in, &line, &total, cancellable, error))
+      if (!read_line (r, &line, &total, status, error))
         return FALSE;
       if (*line == '\0')
         return TRUE;
@@ -81,9 +145,16 @@ read_head (GDataInputStream *in, char **start, GHashTable *headers,
     }
 }
 
+static void
+set_too_large (GError **error, guint *status)
+{
+  *status = 413;
+  g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+               "HTTP body over the %" G_GSIZE_FORMAT "-byte limit", SAMP_HTTP_MAX_BODY);
+}
+
 static gboolean
-read_exact (GInputStream *in, GByteArray *buf, gsize n, GCancellable *cancellable,
-            GError **error)
+read_exact (Reader *r, GByteArray *buf, gsize n, guint *status, GError **error)
 {
   gsize old = buf->len, got = 0;
 
@@ -91,25 +162,44 @@ read_exact (GInputStream *in, GByteArray *buf, gsize n, GCancellable *cancellabl
     return TRUE;
   if (buf->len + n > SAMP_HTTP_MAX_BODY)
     {
-      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                   "HTTP body larger than %" G_GSIZE_FORMAT " bytes", SAMP_HTTP_MAX_BODY);
+      set_too_large (error, status);
       return FALSE;
     }
-  g_byte_array_set_size (buf, old + n);
-  if (!g_input_stream_read_all (in, buf->data + old, n, &got, cancellable, error))
-    return FALSE;
-  if (got != n)
+  /* the buffer grows with what arrives, not with what was announced */
+  while (got < n)
     {
-      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP body truncated");
-      return FALSE;
+      GError *local = NULL;
+      gsize want = MIN (n - got, (gsize) 65536);
+      gssize k;
+      if (!reader_arm (r, error))
+        {
+          *status = 408;
+          return FALSE;
+        }
+      g_byte_array_set_size (buf, (guint) (old + got + want));
+      k = g_input_stream_read (G_INPUT_STREAM (r->in), buf->data + old + got, want,
+                               r->cancellable, &local);
+      if (k < 0)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            *status = 408;
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      if (k == 0)
+        {
+          g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP body truncated");
+          return FALSE;
+        }
+      got += (gsize) k;
+      g_byte_array_set_size (buf, (guint) (old + got));
     }
   return TRUE;
 }
 
 /* Body per RFC 7230 §3.3.3: chunked, Content-Length, or (responses) EOF. */
 static GBytes *
-read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
-           GCancellable *cancellable, GError **error)
+read_body (Reader *r, GHashTable *headers, gboolean until_eof, guint *status, GError **error)
 {
   g_autoptr(GByteArray) buf = g_byte_array_new ();
   const char *te = g_hash_table_lookup (headers, "transfer-encoding");
@@ -117,8 +207,10 @@ read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
 
   if (te != NULL && g_ascii_strcasecmp (te, "identity") != 0)
     {
+      gsize total = 0;       /* chunk-size lines and trailers count as header */
       if (g_ascii_strcasecmp (te, "chunked") != 0)
         {
+          *status = 501;
           g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
                        "unsupported Transfer-Encoding %s", te);
           return NULL;
@@ -126,15 +218,19 @@ read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
       for (;;)
         {
           g_autofree char *line = NULL;
-          gsize total = 0;
           guint64 size;
           char *end = NULL;
-          if (!read_line (in, &line, &total, cancellable, error))
+          if (!read_line (r, &line, &total, status, error))
             return NULL;
           size = g_ascii_strtoull (line, &end, 16);
-          if (end == line || size > SAMP_HTTP_MAX_BODY)
+          if (end == line)
             {
               g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "bad HTTP chunk size");
+              return NULL;
+            }
+          if (size > SAMP_HTTP_MAX_BODY)
+            {
+              set_too_large (error, status);
               return NULL;
             }
           if (size == 0)
@@ -143,17 +239,17 @@ read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
               for (;;)
                 {
                   g_autofree char *t = NULL;
-                  if (!read_line (in, &t, &total, cancellable, error))
+                  if (!read_line (r, &t, &total, status, error))
                     return NULL;
                   if (*t == '\0')
                     break;
                 }
               break;
             }
-          if (!read_exact (G_INPUT_STREAM (in), buf, size, cancellable, error))
+          if (!read_exact (r, buf, size, status, error))
             return NULL;
           g_free (g_steal_pointer (&line));
-          if (!read_line (in, &line, &total, cancellable, error))
+          if (!read_line (r, &line, &total, status, error))
             return NULL;
         }
     }
@@ -167,11 +263,10 @@ read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
         }
       if (n > SAMP_HTTP_MAX_BODY)
         {
-          g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                       "HTTP body of %" G_GUINT64_FORMAT " bytes is over the limit", n);
+          set_too_large (error, status);
           return NULL;
         }
-      if (!read_exact (G_INPUT_STREAM (in), buf, (gsize) n, cancellable, error))
+      if (!read_exact (r, buf, (gsize) n, status, error))
         return NULL;
     }
   else if (until_eof)
@@ -179,19 +274,21 @@ read_body (GDataInputStream *in, GHashTable *headers, gboolean until_eof,
       guint8 chunk[16384];
       for (;;)
         {
-          gssize r = g_input_stream_read (G_INPUT_STREAM (in), chunk, sizeof chunk,
-                                          cancellable, error);
-          if (r < 0)
+          gssize k;
+          if (!reader_arm (r, error))
             return NULL;
-          if (r == 0)
+          k = g_input_stream_read (G_INPUT_STREAM (r->in), chunk, sizeof chunk,
+                                   r->cancellable, error);
+          if (k < 0)
+            return NULL;
+          if (k == 0)
             break;
-          if (buf->len + (gsize) r > SAMP_HTTP_MAX_BODY)
+          if (buf->len + (gsize) k > SAMP_HTTP_MAX_BODY)
             {
-              g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                                   "HTTP body over the limit");
+              set_too_large (error, status);
               return NULL;
             }
-          g_byte_array_append (buf, chunk, (guint) r);
+          g_byte_array_append (buf, chunk, (guint) k);
         }
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
@@ -207,7 +304,10 @@ reason_phrase (guint status)
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Status";
@@ -406,6 +506,30 @@ write_response (GOutputStream *out, guint status, const char *ctype, GBytes *bod
   g_output_stream_flush (out, NULL, NULL);
 }
 
+/* After an error answer the peer may still be sending its request: a
+ * close with unread input would reset the connection, losing our answer
+ * on its side.  So: no more output, then discard input until it ends, for
+ * at most 10 s and 128 MiB. */
+static void
+refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  guint8 scratch[16384];
+  gsize left = 2 * SAMP_HTTP_MAX_BODY;
+
+  write_response (out, status, "text/plain", NULL);
+  g_socket_shutdown (rd->sock, FALSE, TRUE, NULL);
+  rd->deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (left > 0 && reader_arm (rd, NULL))
+    {
+      gssize k = g_input_stream_read (G_INPUT_STREAM (rd->in), scratch, sizeof scratch,
+                                      NULL, NULL);
+      if (k <= 0)
+        break;
+      left -= MIN (left, (gsize) k);
+    }
+}
+
 /* Worker thread: one request per connection. */
 static gboolean
 on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
@@ -417,6 +541,8 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   g_autoptr(GError) error = NULL;
   g_autofree char *start = NULL;
   g_auto(GStrv) parts = NULL;
+  Reader rd = { 0 };
+  guint status = 400;
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
   g_autoptr(GBytes) body = NULL;
   SampHttpRequest *r;
@@ -424,26 +550,29 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
 
   (void) service;
   (void) source;
-  g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
   in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  if (!read_head (in, &start, headers, NULL, &error))
+  rd.in = in;
+  rd.sock = g_socket_connection_get_socket (conn);
+  /* the whole request, however it trickles in */
+  rd.deadline = g_get_monotonic_time () + SERVER_READ_TIMEOUT_S * G_USEC_PER_SEC;
+  if (!read_head (&rd, &start, headers, &status, &error))
     {
       g_debug ("http server: bad request head: %s", error->message);
-      write_response (out, 400, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, status);
       return TRUE;
     }
   parts = g_strsplit (start, " ", 3);
   if (g_strv_length (parts) < 2)
     {
-      write_response (out, 400, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, 400);
       return TRUE;
     }
-  body = read_body (in, headers, FALSE, NULL, &error);
+  body = read_body (&rd, headers, FALSE, &status, &error);
   if (body == NULL)
     {
       g_debug ("http server: bad request body: %s", error->message);
-      write_response (out, strstr (error->message, "limit") ? 413 : 400, "text/plain", NULL);
+      refuse_and_linger (&rd, conn, status);
       return TRUE;
     }
   {
@@ -571,24 +700,6 @@ client_job_free (ClientJob *j)
   g_free (j);
 }
 
-/* Seconds left until @deadline (µs, 0 = none), at least 1; FALSE if past. */
-static gboolean
-arm_timeout (GSocket *sock, gint64 deadline, GError **error)
-{
-  gint64 left;
-
-  if (deadline == 0)
-    return TRUE;
-  left = deadline - g_get_monotonic_time ();
-  if (left <= 0)
-    {
-      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "HTTP request timed out");
-      return FALSE;
-    }
-  g_socket_set_timeout (sock, (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
-  return TRUE;
-}
-
 static GBytes *
 client_run (ClientJob *j, GCancellable *cancellable, GError **error)
 {
@@ -603,6 +714,8 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
   GOutputStream *out;
   GSocket *sock;
   GBytes *body;
+  Reader rd = { 0 };
+  guint ignored = 0;
   const char *path, *query;
   gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
   int port;
@@ -650,14 +763,16 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
     goto io_error;
   in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  if (!arm_timeout (sock, deadline, error))
-    return NULL;
+  rd.in = in;
+  rd.sock = sock;
+  rd.deadline = deadline;
+  rd.cancellable = cancellable;
   /* skip any 1xx interim responses */
   do
     {
       g_clear_pointer (&start, g_free);
       g_hash_table_remove_all (headers);
-      if (!read_head (in, &start, headers, cancellable, &local))
+      if (!read_head (&rd, &start, headers, &ignored, &local))
         goto io_error;
       if (!g_str_has_prefix (start, "HTTP/1.") || strlen (start) < 12
           || !g_ascii_isdigit (start[9]))
@@ -669,9 +784,7 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
       status = (guint) g_ascii_strtoull (start + 9, NULL, 10);
     }
   while (status >= 100 && status < 200);
-  if (!arm_timeout (sock, deadline, error))
-    return NULL;
-  body = read_body (in, headers, TRUE, cancellable, &local);
+  body = read_body (&rd, headers, TRUE, &ignored, &local);
   if (body == NULL)
     goto io_error;
   if (status < 200 || status > 299)
@@ -683,7 +796,8 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
   return body;
 
 io_error:
-  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+      || g_error_matches (local, SAMP_ERROR, SAMP_ERROR_TIMEOUT))
     g_set_error (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no answer from %s in time", j->url);
   else
     {

@@ -7,8 +7,12 @@
  * at once or later (keep a ref, call samp_http_request_respond() from
  * that context), so any number of requests can be outstanding and a slow
  * one never blocks the others.  A request dropped unanswered gets a 500.
- * Every response closes the connection.  Bodies are limited to
- * SAMP_HTTP_MAX_BODY bytes (413 otherwise).
+ * Every response closes the connection.  Limits on a request: the
+ * header section 64 KiB (431), the body SAMP_HTTP_MAX_BODY bytes (413,
+ * said before the body is read), the whole request 30 s from the
+ * connection however it trickles in (408); chunked bodies are read, other
+ * transfer codings 501.  One worker thread per connection: a slow peer
+ * holds only its own.
  *
  * Client: POST (and GET for std-lockurl:http: lockfiles) on a worker
  * thread; the async variants complete on the caller's thread-default

@@ -4,7 +4,15 @@
  * reads requests (Content-Length bodies, keep-alive), parses the XML-RPC
  * call into SAMP values as GVariant and hands it to the routing code,
  * which may answer much later (callAndWait): the connection simply waits,
- * nothing blocks.  Client: each delivery is one asynchronous POST with a
+ * nothing blocks.  Reading is asynchronous in bounded chunks, so a peer
+ * that trickles a request or sends nothing costs the main loop nothing;
+ * limits (HUB_HEADER_LIMIT 64 KiB -> 431, body SAMP_XMLRPC_MAX_SIZE -> 413
+ * before it is read, REQUEST_TIMEOUT_S -> 408, IDLE_TIMEOUT_S, and
+ * WRITE_TIMEOUT_S for a peer that does not read) bound what one
+ * connection can hold.  The XML-RPC is checked (samp-xmlguard) before the
+ * secret is: a hostile document gets a fault, never a crash.  Bodies over
+ * 64 KiB are parsed on a worker thread, so a huge one does not stall the
+ * main loop either.  Client: each delivery is one asynchronous POST with a
  * socket timeout; the result (transport error, fault or success) comes
  * back through a callback.  XML-RPC documents are made and read by
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
@@ -26,6 +34,7 @@
 #include "samp-error.h"
 #include "samp-http.h"
 #include "samp-hub-private.h"
+#include "samp-hub-reader.h"
 #include "samp-xmlrpc.h"
 
 struct _HubNet {
@@ -85,169 +94,13 @@ parse_response (const char *body, gsize len, GError **fault)
   g_autoptr(GVariant) v = samp_xmlrpc_parse_response (body, len, fault);
 }
 
-/* ================== HTTP message reading ================== */
+/* ================== HTTP ================== */
 
-/* Reads a start line, headers and a Content-Length body from @in. */
-typedef struct {
-  GDataInputStream *in;
-  GCancellable *cancel;
-  char *start_line;
-  gssize content_length;
-  gboolean close;
-  char *body;
-  void (*done) (gpointer owner, GError *error);
-  gpointer owner;
-} HttpReader;
-
-static void reader_line_cb (GObject *src, GAsyncResult *res, gpointer data);
-
-static void
-reader_reset (HttpReader *r)
-{
-  g_clear_pointer (&r->start_line, g_free);
-  g_clear_pointer (&r->body, g_free);
-  r->content_length = -1;
-  r->close = FALSE;
-}
-
-static void
-reader_start (HttpReader *r)
-{
-  reader_reset (r);
-  g_data_input_stream_read_line_async (r->in, G_PRIORITY_DEFAULT, r->cancel,
-                                       reader_line_cb, r);
-}
-
-static void
-reader_body_cb (GObject *src, GAsyncResult *res, gpointer data)
-{
-  HttpReader *r = data;
-  GError *error = NULL;
-  gsize got = 0;
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (src), res, &got, &error))
-    {
-      r->done (r->owner, error);
-      return;
-    }
-  if ((gssize) got != r->content_length)
-    {
-      r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                      "Connection closed in the middle of a body"));
-      return;
-    }
-  r->body[got] = '\0';
-  r->done (r->owner, NULL);
-}
-
-static void
-reader_line_cb (GObject *src, GAsyncResult *res, gpointer data)
-{
-  HttpReader *r = data;
-  GError *error = NULL;
-  gsize len = 0;
-  g_autofree char *line = g_data_input_stream_read_line_finish (r->in, res, &len, &error);
-  (void) src;
-  if (line == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection closed");
-      r->done (r->owner, error);
-      return;
-    }
-  if (len > 0 && line[len - 1] == '\r')
-    line[--len] = '\0';
-  if (r->start_line == NULL)
-    {
-      if (len == 0)   /* tolerate a stray CRLF between messages */
-        {
-          reader_start (r);
-          return;
-        }
-      r->start_line = g_steal_pointer (&line);
-    }
-  else if (len > 0)
-    {
-      char *colon = strchr (line, ':');
-      if (colon != NULL)
-        {
-          *colon = '\0';
-          char *value = g_strstrip (colon + 1);
-          if (g_ascii_strcasecmp (line, "Content-Length") == 0)
-            {
-              char *end = NULL;
-              guint64 n = g_ascii_strtoull (value, &end, 10);
-              if (end == value || *end != '\0')
-                {
-                  r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                                  "Bad Content-Length"));
-                  return;
-                }
-              /* samp-xmlrpc refuses larger documents anyway: do not
-               * allocate for them */
-              if (n > SAMP_XMLRPC_MAX_SIZE)
-                {
-                  r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                                  "Body of %" G_GUINT64_FORMAT " bytes is too large", n));
-                  return;
-                }
-              r->content_length = (gssize) n;
-            }
-          else if (g_ascii_strcasecmp (line, "Connection") == 0)
-            r->close = g_ascii_strcasecmp (value, "close") == 0;
-          else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
-            {
-              r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                              "Chunked bodies are not supported"));
-              return;
-            }
-        }
-    }
-  else   /* end of headers */
-    {
-      if (g_str_has_suffix (r->start_line, "HTTP/1.0"))
-        r->close = TRUE;
-      if (r->content_length < 0)
-        {
-          r->done (r->owner, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                          "Missing Content-Length"));
-          return;
-        }
-      r->body = g_malloc ((gsize) r->content_length + 1);
-      if (r->content_length == 0)
-        {
-          r->body[0] = '\0';
-          r->done (r->owner, NULL);
-          return;
-        }
-      g_input_stream_read_all_async (G_INPUT_STREAM (r->in), r->body,
-                                     (gsize) r->content_length, G_PRIORITY_DEFAULT,
-                                     r->cancel, reader_body_cb, r);
-      return;
-    }
-  g_data_input_stream_read_line_async (r->in, G_PRIORITY_DEFAULT, r->cancel,
-                                       reader_line_cb, r);
-}
-
-static void
-reader_init (HttpReader *r, GIOStream *io, GCancellable *cancel,
-             void (*done) (gpointer, GError *), gpointer owner)
-{
-  r->in = g_data_input_stream_new (g_io_stream_get_input_stream (io));
-  g_data_input_stream_set_newline_type (r->in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (r->in), FALSE);
-  r->cancel = g_object_ref (cancel);
-  r->done = done;
-  r->owner = owner;
-  r->content_length = -1;
-}
-
-static void
-reader_clear (HttpReader *r)
-{
-  reader_reset (r);
-  g_clear_object (&r->in);
-  g_clear_object (&r->cancel);
-}
+/* Limits on what a peer may send the hub (see doc/SECURITY-samp.md); the
+ * header and body limits are the reader's (samp-hub-reader.h). */
+#define REQUEST_TIMEOUT_S 30          /* first byte to last byte of a request */
+#define IDLE_TIMEOUT_S 120            /* an open connection with no request under way */
+#define WRITE_TIMEOUT_S 30            /* to take one response off our hands */
 
 /* Small request/response exchanges: no Nagle, no delayed ACKs (a peer
  * that writes headers and body separately would otherwise stall ~40 ms). */
@@ -267,14 +120,19 @@ typedef struct {
   guint refcount;
   HubNet *net;              /* NULL once the server is gone */
   GSocketConnection *conn;
-  HttpReader reader;
+  HubReader reader;
   gboolean closed;
+  guint8 *drain;            /* scratch while discarding after a refusal */
+  gsize drain_left;
 } ServerConn;
 
 struct _HubRequest {
   ServerConn *sc;
   gboolean close_after;
+  gboolean refused;         /* an HTTP error: linger before closing */
   char *out;
+  GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
+  GSource *timer;
 };
 
 static void
@@ -284,9 +142,10 @@ sc_unref (ServerConn *sc)
     return;
   if (sc->net != NULL)
     g_hash_table_remove (sc->net->conns, sc);
-  reader_clear (&sc->reader);
+  hub_reader_clear (&sc->reader);
   g_io_stream_close (G_IO_STREAM (sc->conn), NULL, NULL);
   g_object_unref (sc->conn);
+  g_free (sc->drain);
   g_free (sc);
 }
 
@@ -302,9 +161,50 @@ sc_close (ServerConn *sc)
 static void
 request_free (HubRequest *req)
 {
+  if (req->timer != NULL)
+    {
+      g_source_destroy (req->timer);
+      g_source_unref (req->timer);
+    }
+  g_clear_object (&req->cancel);
   g_free (req->out);
   sc_unref (req->sc);
   g_free (req);
+}
+
+/* After a refusal (413 ...) the peer may still be sending the request: a
+ * close with unread input would reset the connection and lose our answer
+ * on its side.  So: no more output, then discard input until it ends, up
+ * to LINGER_BYTES or LINGER_TIMEOUT_S (the reader's timer), then close. */
+#define LINGER_BYTES ((gsize) 2 * SAMP_XMLRPC_MAX_SIZE)
+#define LINGER_TIMEOUT_S 10
+
+static void
+sc_drained (GObject *src, GAsyncResult *res, gpointer data)
+{
+  ServerConn *sc = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
+  if (n > 0 && (gsize) n < sc->drain_left && sc->net != NULL)
+    {
+      sc->drain_left -= (gsize) n;
+      g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
+                                 sc->reader.cancel, sc_drained, sc);
+      return;
+    }
+  hub_reader_stop_timer (&sc->reader);
+  sc_close (sc);
+  sc_unref (sc);                /* the read loop's reference */
+}
+
+static void
+sc_linger (ServerConn *sc)
+{
+  g_socket_shutdown (g_socket_connection_get_socket (sc->conn), FALSE, TRUE, NULL);
+  sc->drain = g_malloc (HUB_READ_CHUNK);
+  sc->drain_left = LINGER_BYTES;
+  hub_reader_arm_timer (&sc->reader, LINGER_TIMEOUT_S);
+  g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
+                             sc->reader.cancel, sc_drained, sc);
 }
 
 static void
@@ -313,42 +213,81 @@ sc_written (GObject *src, GAsyncResult *res, gpointer data)
   HubRequest *req = data;
   ServerConn *sc = req->sc;
   g_autoptr(GError) error = NULL;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error)
-      || req->close_after || sc->net == NULL)
+  gboolean written = g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error);
+  if (written && req->refused && sc->net != NULL && !sc->closed)
+    sc_linger (sc);
+  else if (!written || req->close_after || sc->net == NULL)
     {
       sc_close (sc);
       sc_unref (sc);                /* the paused read loop ends */
     }
   else
-    reader_start (&sc->reader);   /* next request on this connection */
+    hub_reader_start (&sc->reader);   /* next request on this connection */
   request_free (req);
 }
 
+static gboolean
+write_timeout_cb (gpointer data)
+{
+  HubRequest *req = data;
+  g_source_unref (req->timer);
+  req->timer = NULL;
+  g_cancellable_cancel (req->cancel);   /* a peer that does not read */
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+reason_phrase (guint status)
+{
+  switch (status)
+    {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    default: return "Error";
+    }
+}
+
+/* Send @status with @body (consumed) of @ctype, then go on reading or close. */
 static void
-request_send (HubRequest *req, GBytes *xml)
+request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *body)
 {
   ServerConn *sc = req->sc;
   if (sc->closed)
     {
-      g_bytes_unref (xml);
+      g_bytes_unref (body);
       request_free (req);
       return;
     }
   gsize len = 0;
-  const char *data = g_bytes_get_data (xml, &len);
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
-                                           "Content-Type: text/xml\r\n"
+  const char *data = g_bytes_get_data (body, &len);
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                           "Content-Type: %s\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "%s\r\n", len,
+                                           "%s\r\n", status, reason_phrase (status), ctype, len,
                                            req->close_after ? "Connection: close\r\n" : "");
   gsize hlen = strlen (head);
   req->out = g_malloc (hlen + len);
   memcpy (req->out, head, hlen);
   memcpy (req->out + hlen, data, len);
-  g_bytes_unref (xml);
+  g_bytes_unref (body);
+  req->cancel = g_cancellable_new ();
+  req->timer = g_timeout_source_new_seconds (WRITE_TIMEOUT_S);
+  g_source_set_callback (req->timer, write_timeout_cb, req, NULL);
+  g_source_attach (req->timer, g_main_context_get_thread_default ());
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (sc->conn));
   g_output_stream_write_all_async (out, req->out, hlen + len, G_PRIORITY_DEFAULT,
-                                   NULL, sc_written, req);
+                                   req->cancel, sc_written, req);
+}
+
+static void
+request_send (HubRequest *req, GBytes *xml)
+{
+  request_send_full (req, 200, "text/xml", xml);
 }
 
 void
@@ -377,10 +316,79 @@ hub_request_fault (HubRequest *request, const GError *error)
                                                       error->message));
 }
 
+/* Documents larger than this are parsed on a worker thread: a 60 MB
+ * call of small values keeps xmlrpc-c busy for 10-20 s, and the hub's
+ * main loop must go on serving everyone else meanwhile.  Below it the
+ * parse takes a few ms at most and a thread would cost more. */
+#define INLINE_PARSE_MAX (64 * 1024)
+
+typedef struct {
+  const char *body;
+  gsize len;
+  char *method;
+  GVariant *params;
+  GError *error;
+} ParseJob;
+
+/* Main context: hand the parsed call to the routing code, or fault. */
+static void
+request_parsed (HubRequest *req, ParseJob *job)
+{
+  ServerConn *sc = req->sc;
+  if (sc->net == NULL || sc->closed)
+    {
+      /* the hub went away meanwhile: end the paused read loop too */
+      sc_close (sc);
+      sc_unref (sc);
+      request_free (req);
+    }
+  else if (job->params == NULL)
+    hub_request_fault (req, job->error);
+  else
+    sc->net->on_call (sc->net->hub, job->method, job->params, req);
+  g_free (job->method);
+  g_clear_pointer (&job->params, g_variant_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+parse_task (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ParseJob *job = data;
+  (void) source;
+  (void) cancellable;
+  job->params = parse_call (job->body, job->len, &job->method, &job->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+parse_task_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  (void) source;
+  request_parsed (data, g_task_get_task_data (G_TASK (res)));
+}
+
 static void
 sc_request_read (gpointer owner, GError *error)
 {
   ServerConn *sc = owner;
+  guint status = sc->reader.refuse_status;
+  if (error != NULL && status != 0 && sc->net != NULL && !sc->closed)
+    {
+      /* refuse in HTTP, then close: the rest of the stream is unusable */
+      g_debug ("hub: HTTP %u to a request: %s", status, error->message);
+      HubRequest *req = g_new0 (HubRequest, 1);
+      req->sc = sc;
+      sc->refcount++;
+      req->close_after = TRUE;
+      req->refused = TRUE;
+      g_autofree char *text = g_strdup_printf ("%u %s: %s\n", status, reason_phrase (status),
+                                               error->message);
+      g_clear_error (&error);
+      request_send_full (req, status, "text/plain", g_bytes_new (text, strlen (text)));
+      return;
+    }
   if (error != NULL || sc->net == NULL || sc->closed)
     {
       g_clear_error (&error);
@@ -392,17 +400,18 @@ sc_request_read (gpointer owner, GError *error)
   req->sc = sc;
   sc->refcount++;
   req->close_after = sc->reader.close;
-  g_autofree char *method = NULL;
-  g_autoptr(GError) perr = NULL;
-  g_autoptr(GVariant) params = parse_call (sc->reader.body,
-                                           (gsize) sc->reader.content_length,
-                                           &method, &perr);
-  if (params == NULL)
+  ParseJob *job = g_new0 (ParseJob, 1);
+  job->body = sc->reader.body;       /* stays put: the reader is paused */
+  job->len = (gsize) sc->reader.content_length;
+  if (job->len <= INLINE_PARSE_MAX)
     {
-      hub_request_fault (req, perr);
+      job->params = parse_call (job->body, job->len, &job->method, &job->error);
+      request_parsed (req, job);
       return;
     }
-  sc->net->on_call (sc->net->hub, method, params, req);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, parse_task_done, req);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, parse_task);
 }
 
 static gboolean
@@ -418,8 +427,9 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
   sc->conn = g_object_ref (conn);
   tune_socket (conn);
   g_hash_table_add (net->conns, sc);
-  reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, sc_request_read, sc);
-  reader_start (&sc->reader);
+  hub_reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, IDLE_TIMEOUT_S,
+               REQUEST_TIMEOUT_S, sc_request_read, sc);
+  hub_reader_start (&sc->reader);
   return TRUE;
 }
 
@@ -484,7 +494,7 @@ typedef struct {
   GSocketClient *client;
   GCancellable *cancel;
   GSocketConnection *conn;
-  HttpReader reader;
+  HubReader reader;
   char *request;
   gsize request_len;
   HubPostDone done;
@@ -497,7 +507,7 @@ post_finish (Post *p, GError *transport_error, GError *fault)
   p->done (p->user_data, transport_error, fault);
   g_clear_error (&transport_error);
   g_clear_error (&fault);
-  reader_clear (&p->reader);
+  hub_reader_clear (&p->reader);
   if (p->conn)
     {
       g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
@@ -543,8 +553,9 @@ post_written (GObject *src, GAsyncResult *res, gpointer data)
       post_finish (p, error, NULL);
       return;
     }
-  reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, post_response_read, p);
-  reader_start (&p->reader);
+  /* the socket timeout (the delivery timeout) bounds each read */
+  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
+  hub_reader_start (&p->reader);
 }
 
 static void

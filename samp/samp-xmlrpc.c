@@ -6,10 +6,12 @@
  * is lenient by default (scalars become strings); in strict mode (the
  * hub's) the first value of another XML-RPC type is refused, named by its
  * path.  The check runs on the parsed values, so a string whose text is
- * "<int>" (escaped or in CDATA) is just a string.  Documents with a
- * DOCTYPE/ENTITY declaration or larger than SAMP_XMLRPC_MAX_SIZE never
- * reach the parser.  Non-UTF-8 bytes in incoming strings are replaced
- * (GVariant strings are UTF-8), never trusted.
+ * "<int>" (escaped or in CDATA) is just a string.  No document reaches
+ * xmlrpc-c before samp-xmlguard (libxml2) has parsed it: documents larger
+ * than SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a DOCTYPE (so with
+ * entities), or nested deeper than SAMP_XMLRPC_MAX_DEPTH never get there.
+ * Non-UTF-8 bytes in incoming strings are replaced (GVariant strings are
+ * UTF-8), never trusted.
  */
 #include "config.h"
 
@@ -19,12 +21,13 @@
 
 #include "samp-error.h"
 #include "samp-value.h"
+#include "samp-xmlguard.h"
 #include "samp-xmlrpc.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlrpc_value, xmlrpc_DECREF)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (xmlrpc_env, xmlrpc_env_clean)
 
-/* xmlrpc-c keeps its size limit in a process-wide variable; set ours once. */
+/* xmlrpc-c keeps its limits in process-wide variables; set ours once. */
 static void
 ensure_limits (void)
 {
@@ -33,6 +36,10 @@ ensure_limits (void)
   if (g_once_init_enter (&once))
     {
       xmlrpc_limit_set (XMLRPC_XML_SIZE_LIMIT_ID, SAMP_XMLRPC_MAX_SIZE);
+      /* its own value nesting limit (64, counting the params list) is
+       * checked only after its recursive tree is built: samp-xmlguard
+       * checks ours before; this one must not be the tighter */
+      xmlrpc_limit_set (XMLRPC_NESTING_LIMIT_ID, SAMP_XMLRPC_MAX_DEPTH + 2);
       g_once_init_leave (&once, 1);
     }
 }
@@ -304,9 +311,14 @@ from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x, gboolean strict, const ValuePath 
 
 /* ------------------------------------------------------- safety checks */
 
+/* On success *xml and *len skip a UTF-8 byte order mark, which the
+ * guard accepts and xmlrpc-c's expat does not. */
 static gboolean
-check_document (const char *xml, gsize len, GError **error)
+check_document (const char **xml_inout, gsize *len_inout, GError **error)
 {
+  const char *xml = *xml_inout;
+  gsize len = *len_inout;
+
   if (xml == NULL || len == 0)
     {
       g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "empty XML-RPC document");
@@ -319,18 +331,14 @@ check_document (const char *xml, gsize len, GError **error)
                    "-byte limit", len, SAMP_XMLRPC_MAX_SIZE);
       return FALSE;
     }
-  /* No DTDs at all: that rules out entity expansion attacks whatever the
-   * underlying parser does.  "<!" outside CDATA/comments means a DTD. */
-  for (const char *p = xml; (p = memchr (p, '<', len - (gsize) (p - xml))) != NULL; p++)
+  /* Encoding, DTD and nesting, as an XML parser sees the document:
+   * xmlrpc-c (its expat) would expand entities and recurse per level. */
+  if (!samp_xmlguard_check (xml, len, error))
+    return FALSE;
+  if (len >= 3 && memcmp (xml, "\xef\xbb\xbf", 3) == 0)
     {
-      gsize rest = len - (gsize) (p - xml);
-      if (rest >= 2 && p[1] == '!' && !(rest >= 4 && p[2] == '-' && p[3] == '-')
-          && !(rest >= 9 && memcmp (p, "<![CDATA[", 9) == 0))
-        {
-          g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
-                               "XML-RPC document contains a DOCTYPE or ENTITY declaration");
-          return FALSE;
-        }
+      *xml_inout = xml + 3;
+      *len_inout = len - 3;
     }
   return TRUE;
 }
@@ -456,7 +464,7 @@ samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
   GVariant *v;
 
   g_return_val_if_fail (method != NULL && args != NULL, FALSE);
-  if (!check_document (xml, len, error))
+  if (!check_document (&xml, &len, error))
     return FALSE;
   ensure_limits ();
   xmlrpc_env_init (&env);
@@ -490,7 +498,7 @@ samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
   const char *fault_string = NULL;
   GVariant *v;
 
-  if (!check_document (xml, len, error))
+  if (!check_document (&xml, &len, error))
     return NULL;
   ensure_limits ();
   xmlrpc_env_init (&env);

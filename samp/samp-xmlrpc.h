@@ -11,9 +11,14 @@
  * check is made on the parsed values, never on the document text, so
  * string content such as "&lt;int&gt;" or "<![CDATA[<int>]]>" is fine.
  *
- * Before parsing, a document that contains a DOCTYPE or ENTITY
- * declaration is refused (no entity expansion, ever), and so is one larger
- * than SAMP_XMLRPC_MAX_SIZE bytes.  All failures are SAMP_ERROR_PROTOCOL,
+ * Before xmlrpc-c sees a document, a libxml2 pass (samp-xmlguard.c)
+ * refuses it if it is larger than SAMP_XMLRPC_MAX_SIZE bytes, not UTF-8
+ * (UTF-16, UTF-32, Latin-1 ...; a UTF-8 BOM is fine), has a document type
+ * declaration (so no entity is ever declared or expanded), nests lists
+ * and maps more than SAMP_XMLRPC_MAX_DEPTH deep or elements more than
+ * SAMP_XMLRPC_MAX_ELEMENT_DEPTH deep, or is not well-formed.  The same
+ * checks guard calls (lenient and strict) and responses.  All failures
+ * are SAMP_ERROR_PROTOCOL,
  * except a well-formed fault response, which is SAMP_ERROR_HUB_FAULT with
  * the fault string as message.
  */
@@ -26,6 +31,14 @@ G_BEGIN_DECLS
 /* Sanity limit on one XML-RPC document: 64 MiB.  SAMP messages carry
  * URLs, not data; anything near this is an attack or a bug. */
 #define SAMP_XMLRPC_MAX_SIZE ((gsize) 64 * 1024 * 1024)
+
+/* Deepest nesting of SAMP lists and maps (<array> and <struct> counted
+ * together) in one document: 64.  Real SAMP messages nest 3 or 4 deep. */
+#define SAMP_XMLRPC_MAX_DEPTH 64
+
+/* Deepest nesting of XML elements of any kind: a methodCall with values
+ * SAMP_XMLRPC_MAX_DEPTH deep needs 3 elements per level and 8 around. */
+#define SAMP_XMLRPC_MAX_ELEMENT_DEPTH (3 * SAMP_XMLRPC_MAX_DEPTH + 8)
 
 /* Returns: (transfer full): a SAMP list ("av") of the NULL-terminated
  * argument values (consumed: full or floating references). */

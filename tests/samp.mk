@@ -11,3 +11,6 @@ dist_check_SCRIPTS += test-samp-cli.sh
 TESTS += test-samp-cli.sh
 dist_check_SCRIPTS += test-samp-desktop.sh
 TESTS += test-samp-desktop.sh
+# test-samp-hostile: XML-RPC documents an attacker sends (issue 10).
+check_PROGRAMS += test-samp-hostile
+TESTS += test-samp-hostile

@@ -2,7 +2,7 @@
 # build.sh: builds the libFuzzer harnesses of tests/fuzz/ and their seed
 # corpora.  Not part of `make` or `make check`.
 #
-#   tests/fuzz/build.sh [OUTDIR]        (default: /tmp/cadc-samp-fuzz)
+#   tests/fuzz/build.sh [OUTDIR [NAME...]]  (default: /tmp/cadc-samp-fuzz, all)
 #
 # Needs clang with libFuzzer (Debian 12: clang-14, whose libFuzzer runtime
 # ships in the clang package) and the -dev packages the project builds
@@ -20,6 +20,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${1:-/tmp/cadc-samp-fuzz}
+[ $# -gt 0 ] && shift
+only=" $* "
 CC=${CC:-clang}
 mkdir -p "$out"
 
@@ -41,6 +43,7 @@ SAMP="samp/samp-error.c samp/samp-value.c"
 
 build() {
   name=$1; shift
+  [ "$only" = "  " ] || case "$only" in *" $name "*) ;; *) return 0 ;; esac
   srcs=""
   for f in "$@"; do srcs="$srcs $top/$f"; done
   echo "  CC fuzz-$name"
@@ -54,7 +57,9 @@ build uws      $XMLUTIL src/vo-uws.c
 build vosi     $XMLUTIL src/vo-vosi.c
 build caps     $XMLUTIL src/vo-caps.c
 build coords   src/vo-error.c src/vo-coords.c
-build xmlrpc   $SAMP samp/samp-xmlrpc.c
+build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c
+build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c
+build http-server samp/samp-error.c
 build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c
 build fits     $VOTABLE src/vo-votable-writer.c src/vo-text.c src/cs-cleanup.c src/cs-fits.c
 
@@ -67,6 +72,8 @@ seed uws      "$d"/uws-*.xml
 seed vosi     "$d"/vosi-*.xml
 seed caps     "$d"/caps-*.xml "$d"/registry-*.txt
 seed xmlrpc   "$here"/seeds/xmlrpc/*
+seed hub-http "$here"/seeds/http/*
+seed http-server "$here"/seeds/http/*
 seed lockfile "$here"/seeds/lockfile/*
 seed coords   "$here"/seeds/coords/*
 # The VOTable harness takes its first byte as the chunk-size seed.

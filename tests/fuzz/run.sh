@@ -8,7 +8,7 @@
 # Limits: 10 s per input (a hang), 2 GiB RSS, 256 KiB inputs.
 set -u
 out=$1; secs=$2; shift 2
-names=${*:-"votable datalink uws vosi caps coords xmlrpc lockfile fits"}
+names=${*:-"votable datalink uws vosi caps coords xmlrpc hub-http http-server lockfile fits"}
 run_one() {
   n=$1
   mkdir -p "$out/corpus/$n"
