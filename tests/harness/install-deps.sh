@@ -13,7 +13,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
   libcfitsio-dev ca-certificates"
 TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
   jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
-  aladin python3-pyvo python3-astroquery valgrind time"
+  aladin python3-pyvo python3-astroquery valgrind time imagemagick"
 
 export DEBIAN_FRONTEND=noninteractive
 apt_install() {
