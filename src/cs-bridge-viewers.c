@@ -51,7 +51,7 @@ typedef struct {
   guint n;
   char **urls, **names;
   guint *pending;               /* per image: viewers that have not reported */
-  GString **loaded, **failed;   /* per image: who loaded it / who failed */
+  GString **loaded, **notified, **failed;   /* per image: who loaded it, ... */
 } Batch;
 
 typedef struct _Job Job;
@@ -77,6 +77,8 @@ struct _Job {
   int user_frame;               /* ds9: the current frame when the job started */
   guint created;                /* ds9: frames made by this job */
   int new_frame;                /* ds9: the frame `frame new` made last */
+  gboolean planned;             /* ds9: frames planned (reused, made, deleted) */
+  gboolean locked;              /* ds9: frames are locked together (lock frame) */
 };
 
 static void viewer_next (Viewer *w);
@@ -95,10 +97,12 @@ batch_new (const char *const *urls, const char *const *names)
   b->names = g_strdupv ((char **) names);
   b->pending = g_new0 (guint, b->n);
   b->loaded = g_new0 (GString *, b->n);
+  b->notified = g_new0 (GString *, b->n);
   b->failed = g_new0 (GString *, b->n);
   for (guint i = 0; i < b->n; i++)
     {
       b->loaded[i] = g_string_new (NULL);
+      b->notified[i] = g_string_new (NULL);
       b->failed[i] = g_string_new (NULL);
     }
   return b;
@@ -112,9 +116,11 @@ batch_unref (Batch *b)
   for (guint i = 0; i < b->n; i++)
     {
       g_string_free (b->loaded[i], TRUE);
+      g_string_free (b->notified[i], TRUE);
       g_string_free (b->failed[i], TRUE);
     }
   g_free (b->loaded);
+  g_free (b->notified);
   g_free (b->failed);
   g_free (b->pending);
   g_strfreev (b->urls);
@@ -122,7 +128,8 @@ batch_unref (Batch *b)
   g_free (b);
 }
 
-/* @viewer's outcome for image @i: @error NULL = loaded (@how says where). */
+/* The job's viewer's outcome for image @i: loaded (@how: "frame 2" or
+ * NULL), notified (@how "notified": nobody knows), or failed (@error). */
 static void
 batch_report (Job *j, guint i, const char *how, const char *error)
 {
@@ -130,14 +137,18 @@ batch_report (Job *j, guint i, const char *how, const char *error)
   if (b == NULL || i >= b->n || j->reported[i])
     return;
   j->reported[i] = TRUE;
-  GString *s = error ? b->failed[i] : b->loaded[i];
+  gboolean notified = error == NULL && g_strcmp0 (how, "notified") == 0;
+  GString *s = error ? b->failed[i] : notified ? b->notified[i] : b->loaded[i];
   g_string_append_printf (s, "%s%s", s->len ? ", " : "", j->viewer->name);
-  if (error || how)
+  if (error || (how && !notified))
     g_string_append_printf (s, " (%s)", error ? error : how);
   if (--b->pending[i] > 0)
     return;
-  g_message ("image.load.fits \"%s\" %s: loaded by %s; failed: %s", b->names[i], b->urls[i],
-             b->loaded[i]->len ? b->loaded[i]->str : "nobody",
+  g_autofree char *note = b->notified[i]->len
+                           ? g_strdup_printf (" notified: %s;", b->notified[i]->str)
+                           : g_strdup ("");
+  g_message ("image.load.fits \"%s\" %s: loaded by %s;%s failed: %s", b->names[i],
+             b->urls[i], b->loaded[i]->len ? b->loaded[i]->str : "nobody", note,
              b->failed[i]->len ? b->failed[i]->str : "none");
 }
 
@@ -203,8 +214,16 @@ job_free (Job *j)
 static void
 job_end (Job *j, const char *why)
 {
+  Viewer *w = j->viewer;
   for (guint i = 0; j->batch && i < j->batch->n; i++)
     batch_report (j, i, NULL, why ? why : "not sent");
+  if (j->batch && w->ds9 && j->planned)
+    {
+      g_autoptr(GString) f = g_string_new (NULL);
+      for (guint i = 0; i < w->frames->len; i++)
+        g_string_append_printf (f, " %d", g_array_index (w->frames, int, i));
+      g_message ("%s: cadc-samp's frames are now%s", w->name, f->len ? f->str : " none");
+    }
   job_free (j);
 }
 
@@ -379,6 +398,14 @@ on_current_frame (Job *j, Step *s, GVariant *result)
 }
 
 static void
+on_lock_frame (Job *j, Step *s, GVariant *result)
+{
+  (void) s;
+  const char *v = result_value (result);
+  j->locked = v && *v && g_ascii_strcasecmp (v, "none") != 0;
+}
+
+static void
 on_new_frame (Job *j, Step *s, GVariant *result)
 {
   (void) s;
@@ -423,6 +450,7 @@ plan_ds9_images (Job *j, Step *s, GVariant *result)
     if (frames_contain (all, g_array_index (w->frames, int, i)))
       g_array_append_val (ours, g_array_index (w->frames, int, i));
   g_array_set_size (w->frames, 0);
+  j->planned = TRUE;
   guint n = j->batch->n;
   for (guint i = 0; i < n; i++)
     {
@@ -433,6 +461,8 @@ plan_ds9_images (Job *j, Step *s, GVariant *result)
           int f = g_array_index (ours, int, i);
           g_array_append_val (w->frames, f);
           go_to_frame (j, f);
+          /* a load that fails must not leave the previous image there */
+          ds9_cmd (j, "ds9.set", "frame clear", NULL, -1);
           load = ds9_cmd (j, "ds9.set", cmd, on_loaded, (int) i);
           load->frame = f;
         }
@@ -442,6 +472,8 @@ plan_ds9_images (Job *j, Step *s, GVariant *result)
           ds9_cmd (j, "ds9.get", "frame", on_new_frame, -1);
           ds9_cmd (j, "ds9.set", cmd, on_loaded, (int) i);
         }
+      if (!j->locked)   /* a cutout fills its tile (locked frames would follow) */
+        ds9_cmd (j, "ds9.set", "zoom to fit", NULL, -1);
     }
   for (guint i = n; i < ours->len; i++)
     {
@@ -595,6 +627,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
       if (w->ds9 && !v->config->frames_new && !w->notify_only)
         {
           ds9_cmd (j, "ds9.get", "frame", on_current_frame, -1);
+          ds9_cmd (j, "ds9.get", "lock frame", on_lock_frame, -1);
           ds9_cmd (j, "ds9.get", "frame all", plan_ds9_images, -1);
         }
       else
