@@ -38,7 +38,8 @@ typedef struct {
   char *id;
   char *name;                   /* "SAOImageDS9 (c1)" for the log */
   gboolean ds9;                 /* subscribed to ds9.set */
-  gboolean notify_only;         /* let a call time out: notifications only */
+  gboolean answered;            /* has answered a call of ours */
+  gboolean notify_only;         /* never answered, let a call time out: notify */
   GQueue jobs;
   struct _Job *running;
   GArray *frames;               /* ds9: the frames we created, in slot order */
@@ -259,6 +260,7 @@ step_answered (GObject *source, GAsyncResult *res, gpointer data)
       g_autoptr(GVariant) err = response ? samp_map_lookup (response, "samp.error") : NULL;
       g_autofree char *why = NULL;
 
+      w->answered = w->answered || response != NULL;
       if (response == NULL)
         why = g_strdup (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT)
                         ? "no answer in time" : error->message);
@@ -284,12 +286,15 @@ step_answered (GObject *source, GAsyncResult *res, gpointer data)
         {
           /* no answer (timeout, gone, hub refused): the rest of this job
            * is not sent; a viewer that does not answer gets notifications */
-          if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT) && !w->notify_only)
+          if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT) && !w->answered)
             {
               w->notify_only = TRUE;
               g_warning ("%s did not answer a call within %u s: it gets notifications from now on",
                          w->name, v->config->viewer_timeout_s);
             }
+          else if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT))
+            g_warning ("%s did not answer within %u s (a slow load?): the rest of this send "
+                       "is dropped", w->name, v->config->viewer_timeout_s);
           g_queue_clear_full (&j->steps, (GDestroyNotify) step_free);
           w->running = NULL;
           job_end (j, why);

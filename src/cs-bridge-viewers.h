@@ -5,7 +5,9 @@
  * next only once the previous was answered (or timed out), on the main
  * loop.  ds9 drops loads that arrive while it is still loading, so a burst
  * of notifications lost two cutouts in three; calls in turn lose none.
- * A viewer that lets a call time out gets notifications from then on.
+ * A viewer that never answered and lets a call time out gets
+ * notifications from then on (one that answered before is only slow: the
+ * rest of that send is dropped for it).
  *
  * ds9 (a client subscribed to ds9.set) is driven with its own commands:
  *  - images: with viewer-frames=reuse, each batch of images goes into the

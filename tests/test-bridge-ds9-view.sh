@@ -10,13 +10,14 @@
 #  - the workspace stays bounded: after 5 positions ds9 has the user's frame
 #    and the cutouts of the last position; a highlight (one cutout) shrinks
 #    our frames to one;
-#  - a viewer that never answers gets notifications after viewer-timeout.
+#  - a viewer that never answers gets notifications after viewer-timeout;
+#  - the data files of selected rows go the same way.
 # Screenshots of the Xvfb screen are kept in tests/screenshots/.  Prints TAP;
 # skips only when Xvfb, ds9/XPA, JSAMP, astropy or DaCHS is missing.
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=10
+N=11
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -188,5 +189,16 @@ check "a mute viewer: one call, then notifications ($KINDS); ds9 still got every
    && [ \$(grep 'mute-viewer' '$LOG' | grep -c 'loaded by [^;]*SAOImageDS9') = 6 ]" \
   "$(grep -E 'mute|failed: [^n]' "$LOG" | tail -3)"
 
+# 7. a selection in our table: the rows' data files go the same way
+TID=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["table-id"])')
+B=$(wc -l <"$LOG")
+F=$(grep -c "SAOImageDS9 .*: cadc-samp's frames are now" "$LOG")
+$PEER send table.select.rowList table-id="$TID" --list row-list=0,1 >/dev/null
+wait_log "SAOImageDS9 .*: cadc-samp's frames are now" $((F+1)) 60
+SEL=$(tail -n +$((B+1)) "$LOG" | grep 'image.load.fits "CFHT/' | grep -c 'loaded by [^;]*SAOImageDS9')
+check "select 2 rows -> their 2 data files loaded by ds9 ($SEL), in 2 of our frames ($(frames))" \
+  "[ '$SEL' = 2 ] && [ \$(frames | wc -w) = 3 ]" "$(tail -3 "$LOG")"
+shot ds9-view-4-selection
+
 check "screenshots of ds9 kept in tests/screenshots ($(ls "$SHOTS" 2>/dev/null | xargs))" \
-  "! command -v import >/dev/null || [ \$(file '$SHOTS'/ds9-view-*.png | grep -c 'PNG image') = 3 ]"
+  "! command -v import >/dev/null || [ \$(file '$SHOTS'/ds9-view-*.png | grep -c 'PNG image') = 4 ]"
