@@ -44,6 +44,7 @@ typedef struct {
   struct _Job *running;
   GArray *frames;               /* ds9: the frames we created, in slot order */
   int regions_frame;            /* ds9: where our footprints are, 0 = none */
+  int user_frame;               /* ds9: the last current frame that was not ours */
 } Viewer;
 
 /* One send of images, shared by the viewers it goes to. */
@@ -80,6 +81,7 @@ struct _Job {
   int new_frame;                /* ds9: the frame `frame new` made last */
   gboolean planned;             /* ds9: frames planned (reused, made, deleted) */
   gboolean locked;              /* ds9: frames are locked together (lock frame) */
+  int target_frame;             /* ds9: the frame the footprints go to */
 };
 
 static void viewer_next (Viewer *w);
@@ -456,6 +458,8 @@ plan_ds9_images (Job *j, Step *s, GVariant *result)
       g_array_append_val (ours, g_array_index (w->frames, int, i));
   g_array_set_size (w->frames, 0);
   j->planned = TRUE;
+  if (j->user_frame > 0 && !frames_contain (ours, j->user_frame))
+    w->user_frame = j->user_frame;
   guint n = j->batch->n;
   for (guint i = 0; i < n; i++)
     {
@@ -489,8 +493,9 @@ plan_ds9_images (Job *j, Step *s, GVariant *result)
                 - (ours->len > n ? ours->len - n : 0);
   if (n > ours->len && after > 1)
     ds9_cmd (j, "ds9.set", "tile yes", NULL, -1);   /* as ds9's own loads do */
+  /* back to the frame that was current, unless it was one of ours and is gone */
   if (j->user_frame > 0 && frames_contain (all, j->user_frame)
-      && !frames_contain (ours, j->user_frame))
+      && (!frames_contain (ours, j->user_frame) || frames_contain (w->frames, j->user_frame)))
     go_to_frame (j, j->user_frame);
 }
 
@@ -499,33 +504,46 @@ on_regions_loaded (Job *j, Step *s, GVariant *result)
 {
   (void) s;
   (void) result;
-  j->viewer->regions_frame = j->user_frame;
+  j->viewer->regions_frame = j->target_frame;
   g_message ("%s: %u footprint(s) drawn in frame %d of %s", j->what, j->n_polygons,
-             j->user_frame, j->viewer->name);
+             j->target_frame, j->viewer->name);
 }
 
 /* `frame all` answered: delete our previous footprints (in the frame they
- * are in, then in the current one), then load the new ones. */
+ * are in), then load the new ones into the current frame, or, when that is
+ * one of our cutouts, into the user's frame (the last current frame that
+ * was not ours), over the user's image. */
 static void
 plan_ds9_regions (Job *j, Step *s, GVariant *result)
 {
   Viewer *w = j->viewer;
   g_autoptr(GArray) all = parse_frames (result_value (result));
   const char *del = "regions group " CS_BRIDGE_REGION_TAG " delete";
+  int cur = j->user_frame, target = cur, at = cur;
   (void) s;
 
-  if (w->regions_frame > 0 && w->regions_frame != j->user_frame
-      && frames_contain (all, w->regions_frame) && j->user_frame > 0)
+  if (cur > 0 && !frames_contain (w->frames, cur))
+    w->user_frame = cur;
+  else if (w->user_frame > 0 && frames_contain (all, w->user_frame)
+           && !frames_contain (w->frames, w->user_frame))
+    target = w->user_frame;
+  if (w->regions_frame > 0 && w->regions_frame != target
+      && frames_contain (all, w->regions_frame))
     {
       go_to_frame (j, w->regions_frame);
       ds9_cmd (j, "ds9.set", del, NULL, -1);
-      go_to_frame (j, j->user_frame);
+      at = w->regions_frame;
     }
+  if (at != target)
+    go_to_frame (j, target);
   w->regions_frame = 0;
+  j->target_frame = target;
   ds9_cmd (j, "ds9.set", del, NULL, -1);
   if (j->n_polygons > 0)
     job_add (j, "ds9.set", samp_map_new_strings ("cmd", "regions", "url", j->region_url, NULL),
              on_regions_loaded, -1);
+  if (target != cur && cur > 0)
+    go_to_frame (j, cur);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -17,7 +17,7 @@
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=11
+N=12
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -162,6 +162,21 @@ for p in "131.3 54.25" "130.15 54.25" "131.2 54.35"; do
 done
 check "after 5 positions ds9 has $(frames | wc -w) frames (the user's + 3 cutouts)" \
   "[ \"\$(frames)\" = '1 2 3 4' ]" "$(tail -3 "$LOG")"
+
+# 4b. a pan in one of our cutout frames: the footprints still go over the
+# user's image, and the cutout frame stays current
+xpaset -p ds9v frame frameno 3
+xpaset -p ds9v pan to 131.28125 54.3 wcs fk5
+n=$((n+1))
+wait_log 'footprint(s) drawn' $n 40
+wait_log "SAOImageDS9 .*: cadc-samp's frames are now" $n 60
+DRAWN=$(grep 'footprint(s) drawn' "$LOG" | tail -1 | sed 's/.*drawn in //')
+IN3=$(xpaget ds9v regions -system wcs | grep -c 'tag={cadc-samp}')
+CUR=$(xpaget ds9v frame)
+xpaset -p ds9v frame frameno 1
+IN1=$(xpaget ds9v regions -system wcs | grep -c 'tag={cadc-samp}')
+check "a pan in our cutout frame 3: footprints drawn $DRAWN ($IN1 there, $IN3 in frame 3), frame $CUR current after the reload" \
+  "echo '$DRAWN' | grep -q '^frame 1 of SAOImageDS9' && [ '$IN1' -gt 0 ] && [ '$IN3' = 0 ] && [ '$CUR' = 3 ]" "$(tail -3 "$LOG")"
 
 # 5. a highlight in our table: one cutout, our two other frames go
 TID=$(grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["params"]["table-id"])')
