@@ -15,74 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cs-bridge-viewers.h"
 #include "cs-bridge-footprint.h"
+#include "cs-bridge-private.h"
+#include "cs-bridge-viewers-private.h"
 #include "samp/samp-error.h"
 #include "samp/samp-mtype.h"
 #include "samp/samp-value.h"
-
-struct _CsViewers {
-  gint ref;
-  gboolean closed;
-  SampClient *client;
-  const CsBridgeConfig *config;
-  GCancellable *cancel;
-  GHashTable *viewers;          /* client id → Viewer */
-  guint n_busy;                 /* viewers with a running job */
-  void (*idle_func) (gpointer);
-  gpointer idle_data;
-};
-
-typedef struct {
-  CsViewers *owner;
-  char *id;
-  char *name;                   /* "SAOImageDS9 (c1)" for the log */
-  gboolean ds9;                 /* subscribed to ds9.set */
-  gboolean answered;            /* has answered a call of ours */
-  gboolean notify_only;         /* never answered, let a call time out: notify */
-  GQueue jobs;
-  struct _Job *running;
-  GArray *frames;               /* ds9: the frames we created, in slot order */
-  int regions_frame;            /* ds9: where our footprints are, 0 = none */
-  int user_frame;               /* ds9: the last current frame that was not ours */
-} Viewer;
-
-/* One send of images, shared by the viewers it goes to. */
-typedef struct {
-  gint ref;
-  guint n;
-  char **urls, **names;
-  guint *pending;               /* per image: viewers that have not reported */
-  GString **loaded, **notified, **failed;   /* per image: who loaded it, ... */
-} Batch;
-
-typedef struct _Job Job;
-typedef struct _Step Step;
-typedef void (*StepDone) (Job *job, Step *step, GVariant *result);
-
-struct _Step {
-  char *mtype;
-  GVariant *params;
-  StepDone done;                /* (nullable): runs on samp.ok/samp.warning */
-  int image;                    /* index in the batch, or -1 */
-  int frame;                    /* ds9: the frame an image goes to (0: a new one) */
-};
-
-struct _Job {
-  Viewer *viewer;
-  GQueue steps;
-  Batch *batch;                 /* (nullable) */
-  gboolean *reported;           /* per image of the batch */
-  char *region_url;             /* footprints job */
-  char *what;
-  guint n_polygons;
-  int user_frame;               /* ds9: the current frame when the job started */
-  guint created;                /* ds9: frames made by this job */
-  int new_frame;                /* ds9: the frame `frame new` made last */
-  gboolean planned;             /* ds9: frames planned (reused, made, deleted) */
-  gboolean locked;              /* ds9: frames are locked together (lock frame) */
-  int target_frame;             /* ds9: the frame the footprints go to */
-};
 
 static void viewer_next (Viewer *w);
 static void viewers_unref (CsViewers *v);
@@ -167,8 +105,8 @@ step_free (Step *s)
 }
 
 /* Append a step; @params is consumed (floating or full). */
-static void
-job_add (Job *j, const char *mtype, GVariant *params, StepDone done, int image)
+void
+cs_viewers_job_add (Job *j, const char *mtype, GVariant *params, StepDone done, int image)
 {
   Step *s = g_new0 (Step, 1);
   s->mtype = g_strdup (mtype);
@@ -178,10 +116,10 @@ job_add (Job *j, const char *mtype, GVariant *params, StepDone done, int image)
   g_queue_push_tail (&j->steps, s);
 }
 
-static Step *
-ds9_cmd (Job *j, const char *mtype, const char *cmd, StepDone done, int image)
+Step *
+cs_viewers_ds9_cmd (Job *j, const char *mtype, const char *cmd, StepDone done, int image)
 {
-  job_add (j, mtype, samp_map_new_strings ("cmd", cmd, NULL), done, image);
+  cs_viewers_job_add (j, mtype, samp_map_new_strings ("cmd", cmd, NULL), done, image);
   return g_queue_peek_tail (&j->steps);
 }
 
@@ -230,10 +168,14 @@ job_end (Job *j, const char *why)
   job_free (j);
 }
 
-static const char *
-result_value (GVariant *result)
+/* The done of a load step: image s->image reached the viewer. */
+void
+cs_viewers_step_loaded (Job *j, Step *s, GVariant *result)
 {
-  return result ? samp_map_lookup_string (result, "value") : NULL;
+  (void) result;
+  int f = s->frame ? s->frame : j->new_frame;
+  g_autofree char *how = j->viewer->ds9 && f > 0 ? g_strdup_printf ("frame %d", f) : NULL;
+  batch_report (j, (guint) s->image, how, NULL);
 }
 
 typedef struct {
@@ -370,183 +312,6 @@ viewer_next (Viewer *w)
 }
 
 /* ------------------------------------------------------------------------ */
-/* ds9: frames and regions                                                   */
-
-static gboolean
-frames_contain (GArray *a, int f)
-{
-  for (guint i = 0; a && i < a->len; i++)
-    if (g_array_index (a, int, i) == f)
-      return TRUE;
-  return FALSE;
-}
-
-static GArray *
-parse_frames (const char *text)
-{
-  GArray *a = g_array_new (FALSE, FALSE, sizeof (int));
-  g_auto(GStrv) tok = g_strsplit_set (text ? text : "", " \t", -1);
-  for (guint i = 0; tok[i]; i++)
-    if (*tok[i])
-      {
-        int f = atoi (tok[i]);
-        if (f > 0)
-          g_array_append_val (a, f);
-      }
-  return a;
-}
-
-static void
-on_current_frame (Job *j, Step *s, GVariant *result)
-{
-  (void) s;
-  const char *v = result_value (result);
-  j->user_frame = v ? atoi (v) : 0;
-}
-
-static void
-on_lock_frame (Job *j, Step *s, GVariant *result)
-{
-  (void) s;
-  const char *v = result_value (result);
-  j->locked = v && *v && g_ascii_strcasecmp (v, "none") != 0;
-}
-
-static void
-on_new_frame (Job *j, Step *s, GVariant *result)
-{
-  (void) s;
-  const char *v = result_value (result);
-  int f = v ? atoi (v) : 0;
-  j->new_frame = f;
-  if (f > 0)
-    {
-      g_array_append_val (j->viewer->frames, f);
-      j->created++;
-    }
-}
-
-static void
-on_loaded (Job *j, Step *s, GVariant *result)
-{
-  (void) result;
-  int f = s->frame ? s->frame : j->new_frame;
-  g_autofree char *how = j->viewer->ds9 && f > 0 ? g_strdup_printf ("frame %d", f) : NULL;
-  batch_report (j, (guint) s->image, how, NULL);
-}
-
-static void
-go_to_frame (Job *j, int f)
-{
-  g_autofree char *cmd = g_strdup_printf ("frame frameno %d", f);
-  ds9_cmd (j, "ds9.set", cmd, NULL, -1);
-}
-
-/* `frame all` answered: reuse our frames that still exist, make the
- * missing ones, delete the ones left over, then go back to the frame the
- * user had. */
-static void
-plan_ds9_images (Job *j, Step *s, GVariant *result)
-{
-  Viewer *w = j->viewer;
-  g_autoptr(GArray) all = parse_frames (result_value (result));
-  g_autoptr(GArray) ours = g_array_new (FALSE, FALSE, sizeof (int));
-  (void) s;
-
-  for (guint i = 0; i < w->frames->len; i++)
-    if (frames_contain (all, g_array_index (w->frames, int, i)))
-      g_array_append_val (ours, g_array_index (w->frames, int, i));
-  g_array_set_size (w->frames, 0);
-  j->planned = TRUE;
-  if (j->user_frame > 0 && !frames_contain (ours, j->user_frame))
-    w->user_frame = j->user_frame;
-  guint n = j->batch->n;
-  for (guint i = 0; i < n; i++)
-    {
-      Step *load;
-      g_autofree char *cmd = g_strdup_printf ("url %s", j->batch->urls[i]);
-      if (i < ours->len)
-        {
-          int f = g_array_index (ours, int, i);
-          g_array_append_val (w->frames, f);
-          go_to_frame (j, f);
-          /* a load that fails must not leave the previous image there */
-          ds9_cmd (j, "ds9.set", "frame clear", NULL, -1);
-          load = ds9_cmd (j, "ds9.set", cmd, on_loaded, (int) i);
-          load->frame = f;
-        }
-      else
-        {
-          ds9_cmd (j, "ds9.set", "frame new", NULL, -1);
-          ds9_cmd (j, "ds9.get", "frame", on_new_frame, -1);
-          ds9_cmd (j, "ds9.set", cmd, on_loaded, (int) i);
-        }
-      if (!j->locked)   /* a cutout fills its tile (locked frames would follow) */
-        ds9_cmd (j, "ds9.set", "zoom to fit", NULL, -1);
-    }
-  for (guint i = n; i < ours->len; i++)
-    {
-      go_to_frame (j, g_array_index (ours, int, i));
-      ds9_cmd (j, "ds9.set", "frame delete", NULL, -1);
-    }
-  guint after = all->len + (n > ours->len ? n - ours->len : 0)
-                - (ours->len > n ? ours->len - n : 0);
-  if (n > ours->len && after > 1)
-    ds9_cmd (j, "ds9.set", "tile yes", NULL, -1);   /* as ds9's own loads do */
-  /* back to the frame that was current, unless it was one of ours and is gone */
-  if (j->user_frame > 0 && frames_contain (all, j->user_frame)
-      && (!frames_contain (ours, j->user_frame) || frames_contain (w->frames, j->user_frame)))
-    go_to_frame (j, j->user_frame);
-}
-
-static void
-on_regions_loaded (Job *j, Step *s, GVariant *result)
-{
-  (void) s;
-  (void) result;
-  j->viewer->regions_frame = j->target_frame;
-  g_message ("%s: %u footprint(s) drawn in frame %d of %s", j->what, j->n_polygons,
-             j->target_frame, j->viewer->name);
-}
-
-/* `frame all` answered: delete our previous footprints (in the frame they
- * are in), then load the new ones into the current frame, or, when that is
- * one of our cutouts, into the user's frame (the last current frame that
- * was not ours), over the user's image. */
-static void
-plan_ds9_regions (Job *j, Step *s, GVariant *result)
-{
-  Viewer *w = j->viewer;
-  g_autoptr(GArray) all = parse_frames (result_value (result));
-  const char *del = "regions group " CS_BRIDGE_REGION_TAG " delete";
-  int cur = j->user_frame, target = cur, at = cur;
-  (void) s;
-
-  if (cur > 0 && !frames_contain (w->frames, cur))
-    w->user_frame = cur;
-  else if (w->user_frame > 0 && frames_contain (all, w->user_frame)
-           && !frames_contain (w->frames, w->user_frame))
-    target = w->user_frame;
-  if (w->regions_frame > 0 && w->regions_frame != target
-      && frames_contain (all, w->regions_frame))
-    {
-      go_to_frame (j, w->regions_frame);
-      ds9_cmd (j, "ds9.set", del, NULL, -1);
-      at = w->regions_frame;
-    }
-  if (at != target)
-    go_to_frame (j, target);
-  w->regions_frame = 0;
-  j->target_frame = target;
-  ds9_cmd (j, "ds9.set", del, NULL, -1);
-  if (j->n_polygons > 0)
-    job_add (j, "ds9.set", samp_map_new_strings ("cmd", "regions", "url", j->region_url, NULL),
-             on_regions_loaded, -1);
-  if (target != cur && cur > 0)
-    go_to_frame (j, cur);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Recipients                                                                */
 
 static void
@@ -649,9 +414,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
       Job *j = job_new (w, b);
       if (w->ds9 && !v->config->frames_new && !w->notify_only)
         {
-          ds9_cmd (j, "ds9.get", "frame", on_current_frame, -1);
-          ds9_cmd (j, "ds9.get", "lock frame", on_lock_frame, -1);
-          ds9_cmd (j, "ds9.get", "frame all", plan_ds9_images, -1);
+          cs_viewers_ds9_start_images (j);
         }
       else
         for (guint i = 0; i < b->n; i++)
@@ -661,7 +424,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
                             ? samp_map_new_strings ("url", b->urls[i], "name", b->names[i], NULL)
                             : samp_map_new_strings ("url", b->urls[i], "name", b->names[i],
                                                     "image-id", slot, NULL);
-            job_add (j, "image.load.fits", p, on_loaded, (int) i);
+            cs_viewers_job_add (j, "image.load.fits", p, cs_viewers_step_loaded, (int) i);
           }
       enqueue (w, j);
     }
@@ -684,8 +447,7 @@ cs_viewers_show_footprints (CsViewers *v, const char *region_url, guint n_polygo
       j->region_url = g_strdup (region_url);
       j->n_polygons = n_polygons;
       j->what = g_strdup (what);
-      ds9_cmd (j, "ds9.get", "frame", on_current_frame, -1);
-      ds9_cmd (j, "ds9.get", "frame all", plan_ds9_regions, -1);
+      cs_viewers_ds9_start_footprints (j);
       enqueue (w, j);
     }
 }
@@ -742,8 +504,6 @@ cs_viewers_is_idle (CsViewers *v)
 
 /* ------------------------------------------------------------------------ */
 /* Glue with the bridge                                                      */
-
-#include "cs-bridge-private.h"
 
 void
 cs_bridge_show_footprints (CsBridge *b, CsBridgeResult *r, const char *what)
