@@ -144,7 +144,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       cs_print_error ("--hub: %s", error->message);
       return CS_EXIT_USAGE;
     }
-  if (frames_o && !cs_bridge_config_parse_viewer_frames (frames_o, &config->frames_new, &error))
+  if (frames_o && !cs_bridge_config_parse_viewer_frames (frames_o, &config->viewer_frames_reuse, &error))
     {
       cs_print_error ("--viewer-frames: %s", error->message);
       return CS_EXIT_USAGE;

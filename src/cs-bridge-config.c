@@ -31,6 +31,7 @@ cs_bridge_config_new (void)
   c->on_image = TRUE;
   c->on_highlight = TRUE;
   c->footprints = TRUE;
+  c->viewer_frames_reuse = TRUE;
   c->viewer_timeout_s = 60;
   c->cache_max_bytes = 200 * 1024 * 1024;
   c->hub_mode = CS_BRIDGE_HUB_AUTO;
@@ -75,11 +76,11 @@ cs_bridge_config_parse_hub_mode (const char *text, CsBridgeHubMode *mode, GError
 }
 
 gboolean
-cs_bridge_config_parse_viewer_frames (const char *text, gboolean *frames_new, GError **error)
+cs_bridge_config_parse_viewer_frames (const char *text, gboolean *reuse, GError **error)
 {
   if (g_strcmp0 (text, "reuse") == 0 || g_strcmp0 (text, "new") == 0)
     {
-      *frames_new = g_str_equal (text, "new");
+      *reuse = g_str_equal (text, "reuse");
       return TRUE;
     }
   g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
@@ -203,7 +204,7 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
     goto fail;
   c->viewer_timeout_s = v > 0 ? (guint) v : 1;
   frames = g_key_file_get_string (kf, "listen", "viewer-frames", NULL);
-  if (frames && !cs_bridge_config_parse_viewer_frames (g_strstrip (frames), &c->frames_new,
+  if (frames && !cs_bridge_config_parse_viewer_frames (g_strstrip (frames), &c->viewer_frames_reuse,
                                                        error))
     goto fail;
   hub = g_key_file_get_string (kf, "listen", "hub", NULL);

@@ -28,7 +28,7 @@ typedef struct {
   gboolean on_image;        /* footprint query for images other peers load */
   gboolean on_highlight;    /* react to highlight/select in our tables */
   gboolean footprints;      /* draw the result's footprints in ds9 */
-  gboolean frames_new;      /* viewer-frames=new: every image in a new frame */
+  gboolean viewer_frames_reuse; /* viewer-frames=reuse (default): replace results */
   guint viewer_timeout_s;   /* how long a viewer may take to answer a call */
   guint64 cache_max_bytes;  /* size cap of the result cache */
   CsBridgeHubMode hub_mode;
@@ -54,8 +54,8 @@ char *cs_bridge_config_default_path (void);
 gboolean cs_bridge_config_load (CsBridgeConfig *config, const char *path,
                                 gboolean must_exist, GError **error);
 
-/* Parse "reuse"/"new" (viewer-frames): *@frames_new = TRUE for "new". */
-gboolean cs_bridge_config_parse_viewer_frames (const char *text, gboolean *frames_new,
+/* Parse "reuse"/"new" (viewer-frames): *@reuse = TRUE for "reuse". */
+gboolean cs_bridge_config_parse_viewer_frames (const char *text, gboolean *reuse,
                                                GError **error);
 
 /* Parse "auto"/"never"/"always". */

@@ -402,8 +402,14 @@ enqueue (Viewer *w, Job *j)
 void
 cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const *names)
 {
-  if (v->closed || !samp_client_is_connected (v->client) || urls == NULL || urls[0] == NULL)
+  if (v == NULL || v->closed || urls == NULL || urls[0] == NULL)
     return;
+  if (!samp_client_is_connected (v->client))
+    {
+      g_message ("image.load.fits: %u image(s) not sent: not registered with a hub",
+                 g_strv_length ((char **) urls));
+      return;
+    }
   g_autoptr(GPtrArray) ws = recipients (v, "image.load.fits");
   Batch *b = batch_new (urls, names);
   if (ws->len == 0)
@@ -412,7 +418,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
     {
       Viewer *w = ws->pdata[k];
       Job *j = job_new (w, b);
-      if (w->ds9 && !v->config->frames_new && !w->notify_only)
+      if (w->ds9 && v->config->viewer_frames_reuse && !w->notify_only)
         {
           cs_viewers_ds9_start_images (j);
         }
@@ -420,7 +426,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
         for (guint i = 0; i < b->n; i++)
           {
             g_autofree char *slot = g_strdup_printf ("cadc-samp-%u", i + 1);
-            GVariant *p = v->config->frames_new
+            GVariant *p = !v->config->viewer_frames_reuse
                             ? samp_map_new_strings ("url", b->urls[i], "name", b->names[i], NULL)
                             : samp_map_new_strings ("url", b->urls[i], "name", b->names[i],
                                                     "image-id", slot, NULL);
@@ -435,7 +441,8 @@ void
 cs_viewers_show_footprints (CsViewers *v, const char *region_url, guint n_polygons,
                             const char *what)
 {
-  if (v->closed || !v->config->footprints || !samp_client_is_connected (v->client))
+  if (v == NULL || v->closed || !v->config->footprints
+      || !samp_client_is_connected (v->client))
     return;
   g_autoptr(GPtrArray) ws = recipients (v, "ds9.set");
   for (guint k = 0; k < ws->len; k++)

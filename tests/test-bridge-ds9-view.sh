@@ -11,13 +11,15 @@
 #    and the cutouts of the last position; a highlight (one cutout) shrinks
 #    our frames to one;
 #  - a viewer that never answers gets notifications after viewer-timeout;
-#  - the data files of selected rows go the same way.
+#  - the data files of selected rows go the same way;
+#  - the ds9 analysis entry "Observations in this image" (listen --once
+#    --image) draws that query's footprints.
 # Screenshots of the Xvfb screen are kept in tests/screenshots/.  Prints TAP;
 # skips only when Xvfb, ds9/XPA, JSAMP, astropy or DaCHS is missing.
 set -u
 . "$CS_HARNESS/samp/bridge-env.sh"
 PEER="$PY $CS_HARNESS/samp/bridge-peer.py"
-N=12
+N=13
 echo "1..$N"
 skip_all () { for i in $(seq $N); do echo "ok $i # SKIP $1"; done; exit 0; }
 for p in Xvfb ds9 xpaset xpaget xpans; do
@@ -58,8 +60,9 @@ import sys, warnings
 warnings.simplefilter("ignore")
 from astropy.io.votable import parse_single_table
 t = parse_single_table(sys.argv[1]).to_table()
-print("\n".join(sorted(str(o) for o, b in zip(t["observationID"], t["position_bounds"])
-                       if getattr(b, "size", len(str(b))) > 0)))
+if "position_bounds" in t.colnames:   # (a result without footprints has none)
+    print("\n".join(sorted(str(o) for o, b in zip(t["observationID"], t["position_bounds"])
+                           if getattr(b, "size", len(str(b))) > 0)))
 PYEOF
 }
 last_copy () { grep '"table.load.votable"' "$REC" | tail -1 | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read()).get("copy",""))' 2>/dev/null; }
@@ -69,7 +72,7 @@ frames () { xpaget ds9v frame all | xargs; }
 exec 8>"$BRIDGE_TMP/display"
 bridge_spawn xvfb Xvfb -displayfd 8 -screen 0 1024x900x24 -nolisten tcp
 bridge_wait_file "$BRIDGE_TMP/display" 20 || { echo "Bail out! Xvfb did not start"; exit 1; }
-export DISPLAY=:$(head -1 "$BRIDGE_TMP/display")
+DISPLAY=:$(head -1 "$BRIDGE_TMP/display"); export DISPLAY
 export XPA_METHOD=local XPA_TMPDIR=$BRIDGE_TMP/xpa TMPDIR=$BRIDGE_TMP
 mkdir -p "$XPA_TMPDIR"
 bridge_spawn xpans xpans -f "$XPA_TMPDIR/xpans_unix" -l "$XPA_TMPDIR/xpans.log"
@@ -92,12 +95,14 @@ mkdir -p "$BRIDGE_TMP/copies"
 bridge_spawn recorder $PEER record "$REC" --mtype table.load.votable --mtype image.load.fits \
   --ready "$BRIDGE_TMP/rec.ready" --copy "$BRIDGE_TMP/copies"
 bridge_wait_file "$BRIDGE_TMP/rec.ready" 20
+# ds9's analysis entries run cadc-samp (this build) against DaCHS
+PATH=$(dirname "$CADC_SAMP"):$PATH; export PATH
+mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
+printf '[listen]\ntap=%s/tap\nviewer-timeout=8\n' "$BASE" >"$XDG_CONFIG_HOME/cadc-samp/config"
 bridge_spawn ds9 ds9 -title ds9v -geometry 900x850+0+0 "$BRIDGE_TMP/img.fits"
 $PEER wait-client SAOImageDS9 40 || xpaset -p ds9v samp connect 2>/dev/null
 $PEER wait-client SAOImageDS9 20
 xpaset -p ds9v regions load "$BRIDGE_TMP/mine.reg"
-mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
-printf '[listen]\nviewer-timeout=8\n' >"$XDG_CONFIG_HOME/cadc-samp/config"
 bridge_listen listen --hub=never --tap "$BASE/tap" --datalink "$BASE/caom2ops/q/sync/dlmeta" \
   --radius 0.3deg --collection CFHT --max-cutouts 3
 sleep 2    # ds9 refreshes its list of subscribers 1 s after register events
@@ -215,5 +220,25 @@ check "select 2 rows -> their 2 data files loaded by ds9 ($SEL), in 2 of our fra
   "[ '$SEL' = 2 ] && [ \$(frames | wc -w) = 3 ]" "$(tail -3 "$LOG")"
 shot ds9-view-4-selection
 
-check "screenshots of ds9 kept in tests/screenshots ($(ls "$SHOTS" 2>/dev/null | xargs))" \
-  "! command -v import >/dev/null || [ \$(file '$SHOTS'/ds9-view-*.png | grep -c 'PNG image') = 4 ]"
+# 8. Analysis > CADC > Observations in this image (a one-shot listen --once
+# --image): the footprints of that query replace ours in ds9
+xpaset -p ds9v analysis load "$G_TEST_SRCDIR/../src/ds9-cadc.ds9"
+BEFORE=$(count_msgs "$REC" table.load.votable)
+OLD=$(ds9_region_ids | grep -c .)
+T0=$(date +%s)
+xpaset -p ds9v analysis task "{Observations in this image}"
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
+WANT3=$(table_ids "$(last_copy)")
+GOT3=""
+for i in $(seq 100); do
+  GOT3=$(ds9_region_ids)
+  [ "$GOT3" = "$WANT3" ] && break
+  sleep 0.2
+done
+DT=$(( $(date +%s) - T0 ))
+check "Observations in this image -> the $OLD footprints drawn before are replaced by its $(echo "$WANT3" | grep -c .) (one per row with a position_bounds) in ${DT} s" \
+  "[ '$OLD' -gt 0 ] && [ -s '$(last_copy)' ] && [ '$GOT3' = '$WANT3' ] && [ $DT -lt 8 ]" "want: $(echo $WANT3) got: $(echo $GOT3)"
+shot ds9-view-5-image-footprints
+
+check "screenshots of ds9 kept in tests/screenshots ($(cd "$SHOTS" && echo ds9-view-*.png))" \
+  "! command -v import >/dev/null || [ \$(file '$SHOTS'/ds9-view-*.png | grep -c 'PNG image') = 5 ]"

@@ -115,14 +115,14 @@ test_config_keys (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (c->footprints);
-  g_assert_false (c->frames_new);
+  g_assert_true (c->viewer_frames_reuse);
   g_assert_cmpuint (c->viewer_timeout_s, ==, 60);
   g_assert_true (g_file_set_contents (path, "[listen]\nfootprints=false\nviewer-frames=new\n"
                                             "viewer-timeout=5\n", -1, NULL));
   g_assert_true (cs_bridge_config_load (c, path, TRUE, &error));
   g_assert_no_error (error);
   g_assert_false (c->footprints);
-  g_assert_true (c->frames_new);
+  g_assert_false (c->viewer_frames_reuse);
   g_assert_cmpuint (c->viewer_timeout_s, ==, 5);
   const char *bad[] = { "[listen]\nviewer-frames=recycle\n", "[listen]\nfootprints=perhaps\n",
                         "[listen]\nviewer-timeout=forever\n" };
@@ -135,9 +135,9 @@ test_config_keys (void)
                                                                              : "viewer-timeout"));
       g_clear_error (&error);
     }
-  gboolean fresh = FALSE;
-  g_assert_true (cs_bridge_config_parse_viewer_frames ("reuse", &fresh, NULL));
-  g_assert_false (fresh);
+  gboolean reuse = FALSE;
+  g_assert_true (cs_bridge_config_parse_viewer_frames ("reuse", &reuse, NULL));
+  g_assert_true (reuse);
   g_unlink (path);
   g_rmdir (dir);
 }
