@@ -46,6 +46,8 @@ static int
 listen_run (CsGlobalOptions *global, int argc, char **argv)
 {
   char *radius = NULL, *collection = NULL, *hub = NULL, *config_path = NULL, *image = NULL;
+  char *frames = NULL;
+  gboolean no_footprints = FALSE;
   gboolean once = FALSE, cutouts = FALSE, no_cutouts = FALSE, no_pointat = FALSE;
   gboolean no_table = FALSE, no_image = FALSE, no_highlight = FALSE;
   int max_cutouts = -1, max_rows = -1, cache_mb = -1;
@@ -69,6 +71,10 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       "Do not query the footprint of images other tools load", NULL },
     { "no-highlight", 0, 0, G_OPTION_ARG_NONE, &no_highlight,
       "Ignore highlight/select of rows of our tables", NULL },
+    { "no-footprints", 0, 0, G_OPTION_ARG_NONE, &no_footprints,
+      "Do not draw the observations' footprints in ds9", NULL },
+    { "viewer-frames", 0, 0, G_OPTION_ARG_STRING, &frames,
+      "reuse (default): new images replace cadc-samp's previous ones; new: add frames", "MODE" },
     { "cache-max-mb", 0, 0, G_OPTION_ARG_INT, &cache_mb,
       "Size cap of the result cache in MiB (default 200)", "MB" },
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub,
@@ -89,7 +95,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   gboolean ok = g_option_context_parse (ctx, &argc, &argv, &error);
   g_autofree char *radius_o = radius, *collection_o = collection, *hub_o = hub,
-                  *config_o = config_path, *image_o = image;
+                  *config_o = config_path, *image_o = image, *frames_o = frames;
   if (!ok)
     {
       cs_print_error ("%s", error->message);
@@ -139,6 +145,12 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       cs_print_error ("--hub: %s", error->message);
       return CS_EXIT_USAGE;
     }
+  if (frames_o && !cs_bridge_config_parse_viewer_frames (frames_o, &config->viewer_frames_reuse, &error))
+    {
+      cs_print_error ("--viewer-frames: %s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  config->footprints &= !no_footprints;
   if (cutouts)
     config->cutouts = TRUE;
   if (no_cutouts)

@@ -7,6 +7,7 @@
  *   on-pointat=true         on-table=true          on-image=true
  *   on-highlight=true       cache-max-mb=200       hub=auto
  *   tap=URL  registry=URL  datalink=URL            log-level=info
+ *   footprints=true         viewer-frames=reuse    viewer-timeout=60
  * Unknown keys are ignored (with a g_warning) so that older versions can
  * read newer files.
  */
@@ -29,7 +30,9 @@ cs_bridge_config_new (void)
   c->on_table = TRUE;
   c->on_image = TRUE;
   c->on_highlight = TRUE;
+  c->footprints = TRUE;
   c->viewer_frames_reuse = TRUE;
+  c->viewer_timeout_s = 60;
   c->cache_max_bytes = 200 * 1024 * 1024;
   c->hub_mode = CS_BRIDGE_HUB_AUTO;
   return c;
@@ -70,6 +73,19 @@ cs_bridge_config_parse_hub_mode (const char *text, CsBridgeHubMode *mode, GError
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cs_bridge_config_parse_viewer_frames (const char *text, gboolean *reuse, GError **error)
+{
+  if (g_strcmp0 (text, "reuse") == 0 || g_strcmp0 (text, "new") == 0)
+    {
+      *reuse = g_str_equal (text, "reuse");
+      return TRUE;
+    }
+  g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
+               "viewer-frames must be reuse or new, not \"%s\"", text);
+  return FALSE;
 }
 
 static gboolean
@@ -121,8 +137,7 @@ get_string (GKeyFile *kf, const char *key, char **out)
 static const char *const known_keys[] = {
   "radius", "collection", "cutouts", "max-cutouts", "max-rows", "max-selection",
   "on-pointat", "on-table", "on-image", "on-highlight", "cache-max-mb", "hub",
-  "tap", "registry", "datalink", "log-level",
-  "viewer-frames",
+  "tap", "registry", "datalink", "log-level", "footprints", "viewer-frames", "viewer-timeout",
   NULL
 };
 
@@ -165,7 +180,8 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
       || !get_bool (kf, "on-pointat", &c->on_pointat, error)
       || !get_bool (kf, "on-table", &c->on_table, error)
       || !get_bool (kf, "on-image", &c->on_image, error)
-      || !get_bool (kf, "on-highlight", &c->on_highlight, error))
+      || !get_bool (kf, "on-highlight", &c->on_highlight, error)
+      || !get_bool (kf, "footprints", &c->footprints, error))
     goto fail;
   v = c->max_cutouts;
   if (!get_uint (kf, "max-cutouts", 100, &v, error))
@@ -183,21 +199,17 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
   if (!get_uint (kf, "cache-max-mb", 1024 * 1024, &v, error))
     goto fail;
   c->cache_max_bytes = v * 1024 * 1024;
+  v = c->viewer_timeout_s;
+  if (!get_uint (kf, "viewer-timeout", 3600, &v, error))
+    goto fail;
+  c->viewer_timeout_s = v > 0 ? (guint) v : 1;
+  frames = g_key_file_get_string (kf, "listen", "viewer-frames", NULL);
+  if (frames && !cs_bridge_config_parse_viewer_frames (g_strstrip (frames), &c->viewer_frames_reuse,
+                                                       error))
+    goto fail;
   hub = g_key_file_get_string (kf, "listen", "hub", NULL);
   if (hub && !cs_bridge_config_parse_hub_mode (g_strstrip (hub), &c->hub_mode, error))
     goto fail;
-  /* viewer-frames = reuse|new: a new result replaces the previous one in
-   * the viewers that can (reuse), or is added (new) */
-  frames = g_key_file_get_string (kf, "listen", "viewer-frames", NULL);
-  if (frames && g_strcmp0 (g_strstrip (frames), "reuse") != 0
-      && g_strcmp0 (frames, "new") != 0)
-    {
-      g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
-                   "viewer-frames=\"%s\" is neither reuse nor new", frames);
-      goto fail;
-    }
-  if (frames)
-    c->viewer_frames_reuse = g_str_equal (frames, "reuse");
   return TRUE;
 
 fail:

@@ -27,6 +27,9 @@ typedef struct {
   gboolean on_table;        /* crossmatch tables other peers load */
   gboolean on_image;        /* footprint query for images other peers load */
   gboolean on_highlight;    /* react to highlight/select in our tables */
+  gboolean footprints;      /* draw the result's footprints in ds9 */
+  gboolean viewer_frames_reuse; /* viewer-frames=reuse (default): replace results */
+  guint viewer_timeout_s;   /* how long a viewer may take to answer a call */
   guint64 cache_max_bytes;  /* size cap of the result cache */
   CsBridgeHubMode hub_mode;
   gboolean once;            /* handle one position, then exit */
@@ -34,7 +37,6 @@ typedef struct {
   char *registry;
   char *datalink;
   char *log_level;          /* "quiet", "info", "debug" or NULL */
-  gboolean viewer_frames_reuse; /* viewer-frames=reuse (default): replace results */
 } CsBridgeConfig;
 
 /* Returns: (transfer full): the built-in defaults. */
@@ -51,6 +53,10 @@ char *cs_bridge_config_default_path (void);
  * updated. */
 gboolean cs_bridge_config_load (CsBridgeConfig *config, const char *path,
                                 gboolean must_exist, GError **error);
+
+/* Parse "reuse"/"new" (viewer-frames): *@reuse = TRUE for "reuse". */
+gboolean cs_bridge_config_parse_viewer_frames (const char *text, gboolean *reuse,
+                                               GError **error);
 
 /* Parse "auto"/"never"/"always". */
 gboolean cs_bridge_config_parse_hub_mode (const char *text, CsBridgeHubMode *mode,

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-bridge-footprint.h"
 #include "cs-bridge-private.h"
 #include "cs-fits.h"
 #include "samp/samp-value.h"
@@ -39,6 +40,7 @@ typedef struct {
   char *mtype;
   char *sender;
   char *name;
+  gboolean footprints;   /* draw the result's footprints in ds9 */
 } CallJob;
 
 static CallJob *
@@ -89,6 +91,8 @@ call_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
       cs_bridge_reply_ok (b, j->msg_id, samp_map_new_strings ("url", r->url, "rows", rows,
                                                               NULL));
       cs_bridge_broadcast_table (b, r, j->name, FALSE);
+      if (j->footprints)
+        cs_bridge_show_footprints (b, r, j->name);
     }
   call_job_free (j);
   cs_bridge_check_once (b);
@@ -293,9 +297,10 @@ cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id, 
   g_message ("%s from %s: footprint %.5f %+.5f, %.5f %+.5f, %.5f %+.5f, %.5f %+.5f", mtype,
              sender, ra[0], dec[0], ra[1], dec[1], ra[2], dec[2], ra[3], dec[3]);
   cs_bridge_reply_ok (b, msg_id, NULL);
-  run_call_query (b, call_job_new (b, NULL, mtype, sender,
-                                   g_strdup_printf ("CADC in %s", name ? name : "image")),
-                  adql, b->config->max_rows, NULL, NULL);
+  CallJob *j = call_job_new (b, NULL, mtype, sender,
+                             g_strdup_printf ("CADC in %s", name ? name : "image"));
+  j->footprints = TRUE;
+  run_call_query (b, j, adql, b->config->max_rows, NULL, NULL);
 }
 
 static void
@@ -450,24 +455,26 @@ url_job_free (UrlJob *j)
   g_free (j);
 }
 
+/* The images go to the viewers' queues (cs-bridge-viewers.c), named
+ * COLLECTION/OBSERVATION/PRODUCT when DataLink gave one URL per ID. */
 static void
 broadcast_images (CsBridge *b, UrlJob *j, char **urls)
 {
   guint n = g_strv_length (urls), ids = g_strv_length (j->ids);
-  for (guint i = 0; i < n && (j->max == 0 || i < j->max); i++)
+  guint k = j->max > 0 && n > j->max ? j->max : n;
+  g_autoptr(GPtrArray) u = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < k; i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *name = n == ids ? g_strdup_printf ("CADC %s %s", j->what, j->ids[i])
-                                       : g_strdup_printf ("CADC %s %u", j->what, i + 1);
-      g_auto(GStrv) sent = samp_client_notify_all (
-        b->client, "image.load.fits",
-        samp_map_new_strings ("url", urls[i], "name", name, NULL), &error);
-      if (sent == NULL)
-        g_warning ("image.load.fits: %s", error->message);
-      else
-        g_message ("sent image.load.fits %s to %u peers", urls[i], g_strv_length (sent));
+      g_ptr_array_add (u, g_strdup (urls[i]));
+      g_ptr_array_add (names, n == ids ? cs_bridge_product_name (j->ids[i])
+                                       : g_strdup_printf ("CADC %s %u", j->what, i + 1));
     }
-  if (j->max > 0 && n > j->max)
+  g_ptr_array_add (u, NULL);
+  g_ptr_array_add (names, NULL);
+  cs_viewers_send_images (b->viewers, (const char *const *) u->pdata,
+                          (const char *const *) names->pdata);
+  if (k < n)
     g_message ("%u of %u %s URLs sent (max-selection)", j->max, n, j->what);
 }
 

@@ -10,6 +10,7 @@
 #include "cs-bridge-datalink.h"
 #include "cs-bridge-query.h"
 #include "cs-bridge-table.h"
+#include "cs-bridge-viewers.h"
 #include "samp/samp-client.h"
 #include "samp/samp-hub.h"
 #include "vo-votable.h"
@@ -32,6 +33,8 @@ struct _CsBridge {
   char *tap;                  /* the TAP base URL, discovered at start */
   SampClient *client;
   SampHub *hub;               /* NULL unless we run the hub */
+  CsViewers *viewers;         /* queues of calls to the image viewers */
+  GHashTable *colours;        /* collection → footprint colour index */
   CsBridgeCache *cache;
   GMainLoop *loop;
   GCancellable *cancel;       /* cancelled at stop: every query but positions */
@@ -81,5 +84,9 @@ void cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double d
  * broadcast as "CADC in @name".  @msg_id (nullable) is replied to. */
 void cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
                                 const char *mtype, const char *path, const char *name);
+
+/* cs-bridge-viewers.c: draw the footprints of result @r in ds9 (replacing
+ * ours), when footprints=true. */
+void cs_bridge_show_footprints (CsBridge *b, CsBridgeResult *r, const char *what);
 
 G_END_DECLS

@@ -344,6 +344,7 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
                  " rows%s in %.3f s", job->ra, job->dec, b->config->radius_deg, r->rows,
                  r->overflow ? " (truncated)" : "", r->seconds);
       cs_bridge_broadcast_table (b, r, name, TRUE);
+      cs_bridge_show_footprints (b, r, name);
       if (b->config->cutouts && b->config->max_cutouts > 0)
         cs_bridge_send_cutouts (b, r, job->ra, job->dec, b->config->radius_deg);
     }
@@ -361,7 +362,7 @@ cs_bridge_check_once (CsBridge *b)
   /* --once: done when the position and whatever it started (cutouts) are. */
   if (b->config->once && b->loop && b->position_cancel == NULL && !b->have_pending
       && b->settle_id == 0
-      && b->n_inflight == 0 && b->n_cutout_jobs == 0)
+      && b->n_inflight == 0 && b->n_cutout_jobs == 0 && cs_viewers_is_idle (b->viewers))
     g_main_loop_quit (b->loop);
 }
 
@@ -495,6 +496,7 @@ cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **er
   b->cancel = g_cancellable_new ();
   b->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) our_table_free);
+  b->colours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return b;
 }
 
@@ -550,6 +552,8 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
   samp_client_set_metadata (b->client, "cadc-samp.version", PACKAGE_VERSION);
   samp_client_subscribe (b->client, "coord.pointAt.sky", on_point_at, b);
   cs_bridge_subscribe_handlers (b);
+  b->viewers = cs_viewers_new (b->client, b->config, b->cancel);
+  cs_viewers_set_idle_func (b->viewers, (void (*) (gpointer)) cs_bridge_check_once, b);
   g_signal_connect (b->client, "hub-lost", G_CALLBACK (on_hub_lost), b);
   g_signal_connect (b->client, "hub-connected", G_CALLBACK (on_hub_connected), b);
 
@@ -611,8 +615,10 @@ cs_bridge_free (CsBridge *b)
          && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
+  g_clear_pointer (&b->viewers, cs_viewers_close);
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
+  g_clear_pointer (&b->colours, g_hash_table_unref);
   g_clear_pointer (&b->tables, g_hash_table_unref);
   g_free (b->last_position_name);
   g_clear_pointer (&b->cadc, cadc_client_free);

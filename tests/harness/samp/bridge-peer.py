@@ -2,11 +2,13 @@
 """A scriptable astropy SAMP peer for the cadc-samp listen tests.
 
   bridge-peer.py record OUT [--name N] [--mtype MT ...] [--ready FILE] [--copy DIR]
+      [--no-reply]
       register, subscribe (default: the table/image/coord MTypes), append each
       received message to OUT as one JSON line {t, kind, sender, mtype, params};
       with --copy, a file:// url is copied into DIR first (before the reply,
       as a loading tool would read it) and the line gets "copy": PATH;
-      reply samp.ok to calls; unregister on SIGTERM/SIGINT.
+      reply samp.ok to calls (never, with --no-reply: a viewer that does not
+      answer); unregister on SIGTERM/SIGINT.
   bridge-peer.py send MTYPE [key=value ...] [--to NAME] [--notify] [--timeout S]
       [--list key=v1,v2]  send one message to the client named NAME (default
       cadc-samp) by callAndWait (or notify); print the response as JSON.
@@ -19,7 +21,7 @@ import json, os, shutil, signal, sys, threading, time
 from urllib.parse import unquote, urlparse
 
 
-def connect(name, subscribe=None, on_msg=None):
+def connect(name, subscribe=None, on_msg=None, reply=True):
     from astropy.samp import SAMPIntegratedClient
     c = SAMPIntegratedClient(name=name, description="cadc-samp test peer")
     c.connect()
@@ -28,7 +30,8 @@ def connect(name, subscribe=None, on_msg=None):
 
         def on_call(pk, s, msg_id, m, p, e, c=c):
             on_msg("call", s, m, p)
-            c.reply(msg_id, {"samp.status": "samp.ok", "samp.result": {}})
+            if reply:
+                c.reply(msg_id, {"samp.status": "samp.ok", "samp.result": {}})
         c.bind_receive_call(mt, on_call)
     return c
 
@@ -45,7 +48,7 @@ def find(c, name):
 
 def record(args):
     out = args[0]
-    name, mtypes, ready, copy = "bridge-peer", [], None, None
+    name, mtypes, ready, copy, reply = "bridge-peer", [], None, None, True
     i = 1
     while i < len(args):
         if args[i] == "--name":
@@ -56,6 +59,8 @@ def record(args):
             ready = args[i + 1]; i += 2
         elif args[i] == "--copy":
             copy = args[i + 1]; i += 2
+        elif args[i] == "--no-reply":
+            reply = False; i += 1
         else:
             sys.exit("unknown argument " + args[i])
     mtypes = mtypes or ["coord.pointAt.sky", "table.load.votable", "image.load.fits",
@@ -79,7 +84,7 @@ def record(args):
             f.write(json.dumps(line) + "\n")
             f.flush()
     on_msg.n = 0
-    c = connect(name, mtypes, on_msg)
+    c = connect(name, mtypes, on_msg, reply)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())
