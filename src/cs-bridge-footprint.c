@@ -11,6 +11,7 @@
 
 #include "cs-bridge-footprint.h"
 #include "vo-coords.h"
+#include "vo-region.h"
 
 char *
 cs_bridge_product_name (const char *publisher_id)
@@ -24,34 +25,6 @@ cs_bridge_product_name (const char *publisher_id)
   if (q == NULL || q == slash + 1 || q[1] == '\0' || strchr (q, '/') == NULL)
     return g_strdup (publisher_id);
   return g_strdup_printf ("%.*s/%s", (int) (q - slash - 1), slash + 1, q + 1);
-}
-
-GArray *
-cs_bridge_parse_polygon (const char *text)
-{
-  if (text == NULL)
-    return NULL;
-  g_auto(GStrv) tok = g_strsplit_set (text, " \t\n,()", -1);
-  g_autoptr(GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint i = 0; tok[i]; i++)
-    {
-      if (*tok[i] == '\0')
-        continue;
-      char *end = NULL;
-      double x = g_ascii_strtod (tok[i], &end);
-      if (end == tok[i] || *end != '\0' || !isfinite (x))
-        {
-          if (v->len == 0)
-            continue;   /* "Polygon ICRS" and the like, before the numbers */
-          return NULL;
-        }
-      if (v->len % 2 == 1 && (x < -90 || x > 90))
-        return NULL;
-      g_array_append_val (v, x);
-    }
-  if (v->len < 6 || v->len % 2 != 0)
-    return NULL;
-  return g_steal_pointer (&v);
 }
 
 /* Colours ds9 draws well over a grey-scale image, most distinct first. */
@@ -111,22 +84,33 @@ cs_bridge_footprint_regions (const VoTable *t, GHashTable *colours, guint *n_pol
 
   for (guint r = 0; fp >= 0 && r < vo_table_get_n_rows (t); r++)
     {
-      g_autoptr(GArray) v = cs_bridge_parse_polygon (vo_table_get_string (t, r, (guint) fp));
-      if (v == NULL)
+      g_autoptr(VoRegion) reg = vo_region_parse (vo_table_get_string (t, r, (guint) fp));
+      if (reg == NULL)
         continue;
       const char *c = coll >= 0 ? vo_table_get_string (t, r, (guint) coll) : NULL;
       g_autofree char *label = region_text (obs >= 0 ? vo_table_get_string (t, r, (guint) obs)
                                                      : NULL);
-      g_string_append (s, "polygon(");
-      for (guint i = 0; i < v->len; i += 2)
+      char a[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
+      double ra5, dec5;
+      if (reg->shape == VO_REGION_CIRCLE)
         {
-          double ra5, dec5;
-          char a[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
-          vo_coords_icrs_to_fk5 (g_array_index (v, double, i),
-                                 g_array_index (v, double, i + 1), &ra5, &dec5);
+          char rad[G_ASCII_DTOSTR_BUF_SIZE];
+          vo_coords_icrs_to_fk5 (reg->v[0], reg->v[1], &ra5, &dec5);
           g_ascii_formatd (a, sizeof a, "%.7f", ra5);
           g_ascii_formatd (d, sizeof d, "%.7f", dec5);
-          g_string_append_printf (s, "%s%s,%s", i ? "," : "", a, d);
+          g_ascii_formatd (rad, sizeof rad, "%.4f", reg->v[2] * 3600);
+          g_string_append_printf (s, "circle(%s,%s,%s\"", a, d, rad);
+        }
+      else
+        {
+          g_string_append (s, "polygon(");
+          for (guint i = 0; i < reg->n; i += 2)
+            {
+              vo_coords_icrs_to_fk5 (reg->v[i], reg->v[i + 1], &ra5, &dec5);
+              g_ascii_formatd (a, sizeof a, "%.7f", ra5);
+              g_ascii_formatd (d, sizeof d, "%.7f", dec5);
+              g_string_append_printf (s, "%s%s,%s", i ? "," : "", a, d);
+            }
         }
       g_string_append_printf (s, ") # color=%s text={%s} tag={%s}\n", colour_for (colours, c),
                               label, CS_BRIDGE_REGION_TAG);

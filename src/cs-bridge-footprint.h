@@ -2,7 +2,7 @@
  *
  * Pure text helpers of the bridge's viewer path (no SAMP, no network), in
  * libcadc so test-bridge-units can reach them: the ds9 region file of the
- * observations' footprints (one FK5 polygon per row that has one, coloured
+ * observations' footprints (one FK5 polygon or circle per row that has one, coloured
  * by collection, labelled with the observation ID, all in one region group
  * so they can be deleted without touching the user's regions), and the
  * human name of a product ("CFHT/2401766/2401766p").
@@ -23,23 +23,17 @@ G_BEGIN_DECLS
  * it has another form.  Returns: (transfer full). */
 char *cs_bridge_product_name (const char *publisher_id);
 
-/* The vertices of a polygon given as "ra1 dec1 ra2 dec2 ..." (CAOM
- * position_bounds, ObsCore s_region) or STC-S "Polygon ICRS ra1 dec1 ...",
- * separators blanks or commas.  Returns: (transfer full) (nullable): 2n
- * doubles (ra, dec pairs, n >= 3), or NULL when @text is no such polygon
- * (too few vertices, |dec| > 90, words after the first number). */
-GArray *cs_bridge_parse_polygon (const char *text);
-
 /* The ds9 region file of the footprints of @table: an "fk5" line, then for
  * each row whose footprint column (position_bounds, else s_region, else
- * footprint) holds a polygon, polygon(...) in FK5 J2000 degrees with
+ * footprint) holds a region (vo_region_parse), polygon(...) or
+ * circle(ra,dec,r") in FK5 J2000 degrees with
  * color= by collection (collection / obs_collection; the first collection
  * seen gets the first colour of a fixed palette, remembered in
  * @colours: collection → GUINT_TO_POINTER (index + 1)), text={observation
  * ID} (observationID / obs_id) and tag={CS_BRIDGE_REGION_TAG}.
  * @n_polygons: (out): how many rows had a footprint.
  * Returns: (transfer full): the file text (never NULL; a table without a
- * footprint column gives a file with no polygon). */
+ * footprint column gives a file with no region). */
 char *cs_bridge_footprint_regions (const VoTable *table, GHashTable *colours,
                                    guint *n_polygons);
 

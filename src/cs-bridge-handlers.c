@@ -30,6 +30,7 @@
 #include "samp/samp-value.h"
 #include "vo-adql.h"
 #include "vo-coords.h"
+#include "vo-region.h"
 
 /* ------------------------------------------------------------------------ */
 /* Queries answered with {url, rows}                                         */
@@ -565,10 +566,13 @@ row_position (CsBridge *b, CsBridgeTable *t, gint64 row, double *ra, double *dec
     }
   int col = vo_table_find_field (t->table, "position_bounds");
   int ra_col, dec_col;
-  if (col >= 0
-      && cs_bridge_polygon_center (vo_table_get_string (t->table, (guint) row, (guint) col),
-                                   ra, dec))
-    return TRUE;
+  g_autoptr(VoRegion) reg = col >= 0
+    ? vo_region_parse (vo_table_get_string (t->table, (guint) row, (guint) col)) : NULL;
+  if (reg)
+    {
+      vo_region_center (reg, ra, dec);
+      return TRUE;
+    }
   if (cs_bridge_table_find_position (t->table, &ra_col, &dec_col, NULL)
       && vo_table_get_double (t->table, (guint) row, (guint) ra_col, ra)
       && vo_table_get_double (t->table, (guint) row, (guint) dec_col, dec))

@@ -14,6 +14,7 @@
 
 #include "cs-bridge-sky.h"
 #include "cs-bridge-table.h"
+#include "vo-region.h"
 #include "vo-error.h"
 #include "vo-votable.h"
 
@@ -26,41 +27,6 @@ const char *const cs_bridge_sky_front_columns[] = {
 /* The columns we add, written after the front columns. */
 enum { NEW_DATALINK, NEW_RA, NEW_DEC, NEW_SREGION, N_NEW };
 static const char *const new_names[N_NEW] = { "datalink", "ra", "dec", "s_region" };
-
-char *
-cs_bridge_sky_stcs (const char *bounds)
-{
-  if (bounds == NULL)
-    return NULL;
-  g_auto(GStrv) tok = g_strsplit_set (bounds, " \t\n,()", -1);
-  g_autoptr(GPtrArray) nums = g_ptr_array_new ();
-  const char *word = NULL;
-  for (guint i = 0; tok[i]; i++)
-    {
-      if (*tok[i] == '\0')
-        continue;
-      char *end = NULL;
-      double v = g_ascii_strtod (tok[i], &end);
-      if (end == tok[i] || *end != '\0' || !isfinite (v))
-        {
-          if (nums->len > 0)
-            return NULL;            /* a word after the numbers */
-          if (word == NULL)
-            word = tok[i];          /* "polygon", "circle", "Polygon ICRS" */
-          continue;
-        }
-      g_ptr_array_add (nums, tok[i]);
-    }
-  gboolean circle = word && g_ascii_strcasecmp (word, "circle") == 0;
-  if (circle ? nums->len != 3 : (nums->len < 6 || nums->len % 2 != 0))
-    return NULL;
-  if (!circle && word && g_ascii_strcasecmp (word, "polygon") != 0)
-    return NULL;
-  g_autoptr(GString) s = g_string_new (circle ? "Circle ICRS" : "Polygon ICRS");
-  for (guint i = 0; i < nums->len; i++)
-    g_string_append_printf (s, " %s", (const char *) nums->pdata[i]);
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
 
 static void
 attr (GString *s, const char *name, const char *value)
@@ -309,14 +275,10 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
     {
       const char *bounds = vo_table_get_string (t, r, (guint) pb);
       double ra = NAN, dec = NAN;
-      g_autofree char *stcs = cs_bridge_sky_stcs (bounds);
-      if (!cs_bridge_polygon_center (bounds, &ra, &dec) && stcs
-          && g_str_has_prefix (stcs, "Circle"))
-        {
-          g_auto(GStrv) w = g_strsplit (stcs, " ", -1);   /* Circle ICRS ra dec r */
-          ra = g_ascii_strtod (w[2], NULL);
-          dec = g_ascii_strtod (w[3], NULL);
-        }
+      g_autoptr(VoRegion) reg = vo_region_parse (bounds);
+      g_autofree char *stcs = reg ? vo_region_to_stcs (reg) : NULL;
+      if (reg)
+        vo_region_center (reg, &ra, &dec);
       g_string_append (s, "<TR>");
       for (guint i = 0; i < order->len; i++)
         {

@@ -5,7 +5,7 @@
  * as a position.  cs_bridge_sky_rewrite() writes the table again with
  *   - ra, dec: the footprint's centre (deg, ICRS, UCD pos.eq.ra;meta.main /
  *     pos.eq.dec;meta.main), the same centre a highlight points at
- *     (cs_bridge_polygon_center);
+ *     (vo_region_center);
  *   - s_region: the footprint as STC-S ("Polygon ICRS ..."), xtype
  *     adql:REGION, UCD pos.outline;obs.field;
  *   - datalink: the row's DataLink URL, when the result carries a DataLink
@@ -24,11 +24,6 @@ G_BEGIN_DECLS
 
 /* Names of the columns placed first, in order (those the table has). */
 extern const char *const cs_bridge_sky_front_columns[];
-
-/* "Polygon ICRS a b c d e f" for a position_bounds text (DALI polygon,
- * optionally with a leading word such as "polygon"), "Circle ICRS ra dec r"
- * for "circle ra dec r"; NULL for anything else.  Returns: (transfer full). */
-char *cs_bridge_sky_stcs (const char *bounds);
 
 /* Read the VOTable @in_path and write the drawable table to @out_path
  * (0600).  VO_ERROR_NOT_FOUND when it has no position_bounds column (the

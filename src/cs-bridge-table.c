@@ -116,52 +116,6 @@ cs_bridge_table_write_upload (const VoTable *t, int ra_col, int dec_col, const c
   return TRUE;
 }
 
-gboolean
-cs_bridge_polygon_center (const char *text, double *ra_out, double *dec_out)
-{
-  if (text == NULL)
-    return FALSE;
-  g_auto(GStrv) tok = g_strsplit_set (text, " \t\n,()", -1);
-  double x = 0, y = 0, z = 0, sdec = 0;
-  guint nv = 0;
-  double pending = NAN;
-  for (guint i = 0; tok[i]; i++)
-    {
-      if (*tok[i] == '\0')
-        continue;
-      char *end = NULL;
-      double v = g_ascii_strtod (tok[i], &end);
-      if (end == tok[i] || *end != '\0')
-        {
-          /* a "Polygon ICRS" style prefix, only before any number */
-          if (nv == 0 && isnan (pending))
-            continue;
-          return FALSE;
-        }
-      if (isnan (pending))
-        {
-          pending = v;
-          continue;
-        }
-      if (v < -90 || v > 90)
-        return FALSE;
-      x += cos (pending * G_PI / 180);
-      y += sin (pending * G_PI / 180);
-      sdec += v;
-      nv++;
-      pending = NAN;
-    }
-  (void) z;
-  if (nv < 3 || !isnan (pending))
-    return FALSE;
-  double ra = atan2 (y, x) * 180 / G_PI;
-  if (ra < 0)
-    ra += 360;
-  *ra_out = ra;
-  *dec_out = sdec / nv;
-  return TRUE;
-}
-
 char *
 cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
                                    const char *collection)

@@ -1,8 +1,8 @@
 /* cs-bridge-table.h: what the bridge needs to know about tables.
  *
  * Finding the position columns of a peer's table (by UCD, then by name),
- * writing the small VOTable that is uploaded for a crossmatch, the centre
- * of a CAOM position_bounds polygon, and the human name of a result table.
+ * writing the small VOTable that is uploaded for a crossmatch, and the
+ * human name of a result table.
  * Pure functions over VoTable: no SAMP, no network.
  */
 #pragma once
@@ -25,11 +25,6 @@ gboolean cs_bridge_table_find_position (const VoTable *table, int *ra_col, int *
  * VO_ERROR_NOT_FOUND when no row has a usable position. */
 gboolean cs_bridge_table_write_upload (const VoTable *table, int ra_col, int dec_col,
                                        const char *path, guint *n_written, GError **error);
-
-/* Mean of the vertices of a CAOM polygon given as "ra1 dec1 ra2 dec2 ..."
- * (optionally prefixed by "Polygon ICRS"), RA wrap-around aware.
- * FALSE if @text is not such a polygon. */
-gboolean cs_bridge_polygon_center (const char *text, double *ra, double *dec);
 
 /* "CADC 131.28+54.30 r1'" (radius in arcmin, or arcsec below 1'), or
  * "CADC CFHT 131.28+54.30 r18'" when @collection is set.

@@ -31,22 +31,6 @@ test_product_name (void)
   g_assert_cmpstr (none, ==, "");
 }
 
-static void
-test_parse_polygon (void)
-{
-  g_autoptr(GArray) caom = cs_bridge_parse_polygon ("131.4 54.1 131.5 54.3 131.1 54.4");
-  g_assert_nonnull (caom);
-  g_assert_cmpuint (caom->len, ==, 6);
-  g_assert_cmpfloat (g_array_index (caom, double, 5), ==, 54.4);
-  g_autoptr(GArray) stcs = cs_bridge_parse_polygon ("Polygon ICRS 1 2, 3 4, 5 6, 7 8");
-  g_assert_nonnull (stcs);
-  g_assert_cmpuint (stcs->len, ==, 8);
-  const char *bad[] = { NULL, "", "1 2 3 4", "1 2 3 4 5", "1 2 3 95 5 6", "1 2 3 4 5 6 x",
-                        "Circle ICRS", "1 2 3 nan 5 6" };
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    g_assert_null (cs_bridge_parse_polygon (bad[i]));
-}
-
 static const char votable[] =
   "<?xml version=\"1.0\"?><VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\">"
   "<RESOURCE type=\"results\"><TABLE>"
@@ -147,7 +131,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bridge/footprint/product-name", test_product_name);
-  g_test_add_func ("/bridge/footprint/parse-polygon", test_parse_polygon);
   g_test_add_func ("/bridge/footprint/regions", test_regions);
   g_test_add_func ("/bridge/footprint/config-keys", test_config_keys);
   return g_test_run ();

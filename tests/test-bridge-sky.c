@@ -11,6 +11,7 @@
 
 #include "cs-bridge-sky.h"
 #include "cs-bridge-table.h"
+#include "vo-region.h"
 #include "vo-error.h"
 #include "vo-votable.h"
 
@@ -43,23 +44,6 @@ static const char caom_result[] =
   "<PARAM arraysize=\"*\" datatype=\"char\" name=\"accessURL\" "
   "value=\"http://127.0.0.1:18080/caom2ops/q/sync/dlmeta\"/>"
   "</RESOURCE></VOTABLE>\n";
-
-static void
-test_stcs (void)
-{
-  g_autofree char *a = cs_bridge_sky_stcs ("10 20 11 20 11 21");
-  g_assert_cmpstr (a, ==, "Polygon ICRS 10 20 11 20 11 21");
-  g_autofree char *b = cs_bridge_sky_stcs ("polygon 10 20 11 20 11 21 10 21");
-  g_assert_cmpstr (b, ==, "Polygon ICRS 10 20 11 20 11 21 10 21");
-  g_autofree char *c = cs_bridge_sky_stcs ("circle 10.5 -3 0.1");
-  g_assert_cmpstr (c, ==, "Circle ICRS 10.5 -3 0.1");
-  g_assert_null (cs_bridge_sky_stcs ("10 20 11 20 11"));          /* odd */
-  g_assert_null (cs_bridge_sky_stcs ("10 20 11 20"));             /* 2 vertices */
-  g_assert_null (cs_bridge_sky_stcs ("box 1 2 3 4 5 6"));
-  g_assert_null (cs_bridge_sky_stcs ("10 20 11 20 11 21 x"));
-  g_assert_null (cs_bridge_sky_stcs (""));
-  g_assert_null (cs_bridge_sky_stcs (NULL));
-}
 
 static void
 test_rewrite (void)
@@ -100,7 +84,9 @@ test_rewrite (void)
   double r, d, hr, hd;
   g_assert_true (vo_table_get_double (t, 0, 4, &r));
   g_assert_true (vo_table_get_double (t, 0, 5, &d));
-  g_assert_true (cs_bridge_polygon_center ("359.9 1 0.1 1 0.1 2 359.9 2", &hr, &hd));
+  g_autoptr(VoRegion) reg = vo_region_parse ("359.9 1 0.1 1 0.1 2 359.9 2");
+  g_assert_nonnull (reg);
+  vo_region_center (reg, &hr, &hd);
   g_assert_cmpfloat_with_epsilon (r, hr, 1e-7);
   g_assert_cmpfloat_with_epsilon (d, 1.5, 1e-9);
   g_assert_true (r < 1e-6 || r > 359.999999);
@@ -179,7 +165,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/bridge/sky/stcs", test_stcs);
   g_test_add_func ("/bridge/sky/rewrite", test_rewrite);
   g_test_add_func ("/bridge/sky/not-caom", test_rewrite_not_caom);
   return g_test_run ();

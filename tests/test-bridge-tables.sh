@@ -174,7 +174,7 @@ if tc is not None:
     f = {fl.name: fl for fl in tc.fields}
     ra, dec, sr = f.get("ra"), f.get("dec"), f.get("s_region")
     a = tc.array
-    def centre(b):   # mean RA on the circle, mean Dec, as cs_bridge_polygon_center
+    def centre(b):   # mean RA on the circle, mean Dec, as vo_region_center
         v = [float(x) for x in (b.tolist() if hasattr(b, "tolist") else b)]
         r, d = v[0::2], v[1::2]
         x = sum(math.cos(math.radians(q)) for q in r); y = sum(math.sin(math.radians(q)) for q in r)

@@ -1,5 +1,5 @@
 /* test-bridge-units.c: the pure parts of `cadc-samp listen`: config file,
- * result cache, position columns, crossmatch upload, polygon centres and
+ * result cache, position columns, crossmatch upload, and
  * table names.  No hub, no network. */
 #include "config.h"
 
@@ -187,26 +187,6 @@ test_table_position_and_upload (void)
 }
 
 static void
-test_polygon_center (void)
-{
-  double ra, dec;
-  g_assert_true (cs_bridge_polygon_center (
-    "131.42393 54.18688 131.47528 54.38336 131.13768 54.41294 131.08789 54.21632", &ra, &dec));
-  g_assert_cmpfloat_with_epsilon (ra, 131.2812, 0.001);
-  g_assert_cmpfloat_with_epsilon (dec, 54.2999, 0.001);
-  /* across RA = 0 */
-  g_assert_true (cs_bridge_polygon_center ("359.9 1 0.1 1 0.1 2 359.9 2", &ra, &dec));
-  g_assert_true (ra < 0.001 || ra > 359.999);
-  g_assert_cmpfloat_with_epsilon (dec, 1.5, 1e-9);
-  g_assert_true (cs_bridge_polygon_center ("Polygon ICRS 10 10 11 10 11 11", &ra, &dec));
-  g_assert_false (cs_bridge_polygon_center ("10 10 11", &ra, &dec));
-  g_assert_false (cs_bridge_polygon_center ("10 10 11 10", &ra, &dec));
-  g_assert_false (cs_bridge_polygon_center ("a b c d e f", &ra, &dec));
-  g_assert_false (cs_bridge_polygon_center ("10 100 11 10 11 11", &ra, &dec));
-  g_assert_false (cs_bridge_polygon_center (NULL, &ra, &dec));
-}
-
-static void
 test_table_name (void)
 {
   g_autofree char *a = cs_bridge_table_name_for_position (131.2813, 54.3, 1.0 / 60, NULL);
@@ -257,7 +237,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/config", test_config_defaults_and_file);
   g_test_add_func ("/bridge/cache", test_cache);
   g_test_add_func ("/bridge/table/position-upload", test_table_position_and_upload);
-  g_test_add_func ("/bridge/table/polygon-center", test_polygon_center);
   g_test_add_func ("/bridge/config/viewer-frames", test_config_viewer_frames);
   g_test_add_func ("/bridge/table/name", test_table_name);
   return g_test_run ();
