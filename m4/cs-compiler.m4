@@ -21,8 +21,10 @@ AC_DEFUN([CS_COMPILER_WARNINGS], [
 dnl CS_OPTION_DEBUG: --enable-debug turns on -O0 -g, the sanitizers and -Werror.
 dnl --enable-sanitizers alone builds everything (libraries, cadc-samp, the
 dnl tests) with AddressSanitizer (LeakSanitizer included) and
-dnl UndefinedBehaviorSanitizer; every report stops the process with an error
-dnl status (-fno-sanitize-recover=all).  tests/Makefile.am sets the runtime
+dnl UndefinedBehaviorSanitizer (plus float-cast-overflow, which GCC leaves
+dnl out of "undefined": a double out of an integer's range is UB in C);
+dnl every report stops the process with an error status
+dnl (-fno-sanitize-recover=all).  tests/Makefile.am sets the runtime
 dnl options for `make check` under the SANITIZERS conditional.
 AC_DEFUN([CS_OPTION_DEBUG], [
   AC_ARG_ENABLE([debug],
@@ -35,7 +37,7 @@ AC_DEFUN([CS_OPTION_DEBUG], [
   AS_IF([test "x$enable_debug" = xyes],
     [CS_WARN_CFLAGS="$CS_WARN_CFLAGS -Werror -O0 -g"])
   AS_IF([test "x$enable_sanitizers" = xyes], [
-    CS_SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    CS_SAN_FLAGS="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer"
     cs_save_CFLAGS=$CFLAGS; cs_save_LDFLAGS=$LDFLAGS
     CFLAGS="$CFLAGS $CS_SAN_FLAGS"; LDFLAGS="$LDFLAGS $CS_SAN_FLAGS"
     AC_MSG_CHECKING([whether $CC links with $CS_SAN_FLAGS])
