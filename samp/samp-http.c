@@ -579,7 +579,8 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
     /* keep a NUL after the data so handlers may treat it as a C string */
     gsize n = g_bytes_get_size (body);
     char *copy = g_malloc (n + 1);
-    memcpy (copy, g_bytes_get_data (body, NULL), n);
+    if (n > 0)                  /* an empty GBytes may hold NULL data */
+      memcpy (copy, g_bytes_get_data (body, NULL), n);
     copy[n] = '\0';
     g_bytes_unref (body);
     body = g_bytes_new_take (copy, n + 1);

@@ -206,9 +206,10 @@ cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base, gbo
 void
 cs_bridge_reply_ok (CsBridge *b, const char *msg_id, GVariant *result)
 {
-  g_autoptr(GVariant) res = result ? g_variant_ref_sink (result) : NULL;
+  /* take_ref, not ref_sink: a full reference (samp_map_new_*) is ours too */
+  g_autoptr(GVariant) res = result ? g_variant_take_ref (result) : NULL;
   if (msg_id && *msg_id && b->client)
-    samp_client_reply (b->client, msg_id, samp_response_new_ok (res));
+    samp_client_reply (b->client, msg_id, samp_response_new_ok (g_steal_pointer (&res)));
 }
 
 void
