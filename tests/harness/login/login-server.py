@@ -112,6 +112,13 @@ TABLES = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 60
+
+    def setup(self):
+        if hasattr(self.request, "do_handshake"):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
 
     def log_message(self, *args):
         pass
@@ -242,7 +249,10 @@ def main():
         if a.client_ca:
             ctx.verify_mode = ssl.CERT_OPTIONAL
             ctx.load_verify_locations(a.client_ca)
-        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        # the handshake runs in each connection's own thread (Handler.setup),
+        # not in accept(): one slow client must not hold up the next
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
+                                     do_handshake_on_connect=False)
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     sys.stdin.read()
