@@ -248,12 +248,23 @@ setup_logging (int verbosity)
     g_setenv ("G_MESSAGES_DEBUG", "cadc-samp", TRUE);
 }
 
+/* The global options' strings, whatever way main() returns. */
+static void
+global_options_clear (CsGlobalOptions *g)
+{
+  g_free (g->registry);
+  g_free (g->tap);
+  g_free (g->datalink);
+  g_free (g->output);
+  g_free (g->format);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsGlobalOptions, global_options_clear)
+
 int
 main (int argc, char **argv)
 {
-  CsGlobalOptions global = { 0 };
+  g_auto(CsGlobalOptions) global = { 0 };
   const char *name;
-  int rc;
 
   setlocale (LC_ALL, "");
   /* Numbers on the wire (SAMP, ADQL) are always written with '.', whatever
@@ -297,13 +308,7 @@ main (int argc, char **argv)
     {
       if (strcmp (commands[i]->name, name) != 0)
         continue;
-      rc = commands[i]->run (&global, argc - 1, argv + 1);
-      g_free (global.registry);
-      g_free (global.tap);
-      g_free (global.datalink);
-      g_free (global.output);
-      g_free (global.format);
-      return rc;
+      return commands[i]->run (&global, argc - 1, argv + 1);
     }
   cs_print_error ("unknown command '%s' (try 'cadc-samp --help')", name);
   return CS_EXIT_USAGE;

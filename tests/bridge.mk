@@ -7,5 +7,4 @@ dist_check_SCRIPTS += test-bridge-listen.sh test-bridge-ds9.sh test-listen-hub.s
 	test-listen-registry.sh test-listen-restart.sh test-bridge-tables.sh test-bridge-ds9-view.sh
 # screenshots of the real-peer runs (test-bridge-tables.sh: Aladin/TOPCAT,
 # test-bridge-ds9-view.sh: ds9) are kept here for a reviewer
-clean-local:
-	rm -rf screenshots
+CLEAN_LOCAL_DIRS += screenshots
