@@ -264,11 +264,12 @@ stop_hub () { "$SAMP_TOOLS/hub.sh" stop "$T"; }
 # kill_hub: SIGKILL (no event, stale lockfile left)
 kill_hub () { "$SAMP_TOOLS/hub.sh" kill "$T"; }
 
-# start_xvfb: a private X display (Xvfb picks a free one: -displayfd); exports DISPLAY
+# start_xvfb [WxHxD]: a private X display (Xvfb picks a free one:
+# -displayfd) with a screen of that size (1600x1200x24); exports DISPLAY
 start_xvfb () {
   local d=
   mkfifo "$T/displayfd"
-  setsid Xvfb -displayfd 3 -screen 0 1600x1200x24 -nolisten tcp -noreset 3>"$T/displayfd" \
+  setsid Xvfb -displayfd 3 -screen 0 "${1:-1600x1200x24}" -nolisten tcp -noreset 3>"$T/displayfd" \
     </dev/null >"$LOGS/xvfb.log" 2>&1 &
   echo $! >"$T/pids/xvfb.pid"
   read -r -t 20 d <"$T/displayfd" || return 1

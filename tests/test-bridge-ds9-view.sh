@@ -14,14 +14,17 @@
 #  - the data files of selected rows go the same way;
 #  - the ds9 analysis entry "Observations in this image" (listen --once
 #    --image, an image-footprint query) replaces our footprints with its
-#    own: one ds9 polygon per row of its table with a position_bounds.
+#    own: one ds9 polygon per row of its table with a position_bounds; the
+#    one-shot exits once its recipients answered;
+#  - tables (calls) and images (ds9's call queue) do not fight: a position
+#    arriving while ds9 loads cutouts ends with everything loaded.
 # Screenshots of the Xvfb screen are kept in tests/screenshots/ (ds9-view-*).
 # Skips only when Xvfb, ds9/XPA, imagemagick, JSAMP, astropy or DaCHS is missing.
 . "$(dirname "$0")/lib.sh"
 need_cmds Xvfb ds9 xpaset xpaget xpans import; need_jsamp; need_astropy
 setup_samp
 start_dachs
-plan 14
+plan 16
 BASE=$DACHS_URL
 SHOTS=${G_TEST_BUILDDIR:-$PWD}/screenshots
 mkdir -p "$SHOTS"
@@ -64,9 +67,11 @@ PYEOF
 last_copy () { grep '"mtype": "table.load.votable"' "$REC" | tail -1 | json 'd.get("copy", "")'; }
 last_table_id () { last_param "$REC" table.load.votable table-id; }
 lines () { echo "$1" | grep -c .; }
+# one_shot_running: ds9 runs a `cadc-samp listen --once` of its CADC menu now
+one_shot_running () { pgrep -g "$(pid_of ds9)" -f 'cadc-samp listen --once' >/dev/null; }
 
 # --- a private X display, XPA and JSAMP hub; the user's image and region
-start_xvfb || bail "Xvfb did not start"
+start_xvfb 1024x900x24 || bail "Xvfb did not start"   # ds9 (900x850) fills the screenshots
 start_xpans
 start_hub jsamp || bail "JSAMP hub did not start"
 # 1.5 deg of noise around 131.28125 +54.3 with a TAN WCS
@@ -210,6 +215,7 @@ BEFORE=$(count_msgs "$REC" table.load.votable)
 OLD=$(lines "$(ds9_region_ids)")
 T0=$(date +%s)
 xpaset -p ds9v analysis task "{Observations in this image}"
+wait_until 10 one_shot_running && SEEN=running || SEEN="not seen"
 wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
 COPY3=$(last_copy)
 WANT3=$(table_ids "$COPY3")
@@ -225,6 +231,68 @@ check "Observations in this image -> the $OLD footprints drawn before are replac
   [ "$OLD" -gt 0 ] && [ -n "$WANT3" ] && [ "$GOT3" = "$WANT3" ] && [ $(ds9_polygons) = $(lines "$WANT3") ] &&
   [ "$(user_circles)" = 1 ] && [ $DT -lt 8 ]'
 shot ds9-view-5-image-footprints
+wait_until 30 eval '! one_shot_running'
+check "the one-shot listen of that entry ($SEEN while ds9 loaded its table) has exited once its recipients answered" \
+  eval '[ "$SEEN" = running ] && ! one_shot_running'
+
+# 9. tables (calls to every table tool, ds9's Catalog Tool too) and images
+# (ds9's call queue) do not fight: a position (131.3 +54.25, whose cutouts
+# are all public) sent as soon as the previous position's table went out,
+# so that its table call reaches ds9 while ds9 is still sent the previous
+# cutouts (tried up to 3 times until the log shows that order) -> both
+# tables loaded by ds9, every cutout of the last position too, no failure,
+# and ds9 ends up with the last position's 3 cutouts and footprints
+# position_when_table_sent N RA DEC: a peer already connected sends
+# coord.pointAt.sky RA DEC to listen the moment the log has N "sent table" lines
+position_when_table_sent () {
+  rm -f "$T/pos.ready"
+  "$PY" - "$LOG" "$@" "$T/pos.ready" <<'PYEOF' &
+import sys, time
+from astropy.samp import SAMPIntegratedClient
+log, n, ra, dec, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+c = SAMPIntegratedClient(name="position-sender"); c.connect()
+to = [i for i in c.get_registered_clients() if c.get_metadata(i).get("samp.name") == "cadc-samp"][0]
+open(ready, "w").write("1")
+end = time.time() + 40
+while time.time() < end and open(log).read().count("sent table") < n:
+    time.sleep(0.01)
+c.notify(to, {"samp.mtype": "coord.pointAt.sky", "samp.params": {"ra": ra, "dec": dec}})
+c.disconnect()
+PYEOF
+  wait_file "$T/pos.ready" 20
+}
+last_cutouts () { tail -n +$((B+1)) "$LOG" | grep 'image.load.fits "CFHT/[^"]*" [^ ]*CIRCLE+131\.300'; }
+# the order of the bridge's work since line B: T (table sent), I (image loaded), F (ds9 batch done)
+work_order () {
+  tail -n +$((B+1)) "$LOG" | sed -n -e 's/.*: sent table .*/T/p' -e 's/.*: image.load.fits .*/I/p' \
+    -e "s/.*SAOImageDS9 .*: cadc-samp's frames are now.*/F/p" | tr -d '\n'
+}
+for try in 1 2 3; do
+  B=$(wc -l <"$LOG")
+  S=$(count_lines "$LOG" 'sent table')
+  position_when_table_sent $((S+1)) 131.3 54.25
+  xpaset -p ds9v pan to 131.28125 54.3 wcs fk5
+  wait $!
+  wait_until 60 eval '[ $(last_cutouts | wc -l) -ge 3 ]'
+  listen_said $((S+2)) 'table .*: loaded by' 60
+  wait_until 30 eval '[[ $(work_order) == *F*F ]]'
+  sleep 1
+  ORDER=$(work_order)
+  diag "try $try: the bridge's order of work (T table sent, I image loaded, F ds9 batch done): $ORDER"
+  [[ $ORDER == TI*TI*F*F || $ORDER == T*TI*F*F ]] && break
+  # (the second table went out after the first batch: the two did not meet, again)
+  [[ $ORDER == TIIIFTIIIF ]] || break
+done
+NEW=$(tail -n +$((B+1)) "$LOG")
+TABLES_DS9=$(echo "$NEW" | grep 'table cadc-samp-[0-9-]* "CADC CFHT 131[0-9.+]* .*: loaded by [^;]*SAOImageDS9' | grep -vc 'failed:')
+LAST_DS9=$(last_cutouts | grep 'loaded by [^;]*SAOImageDS9' | grep -c 'failed: none$')
+WANT4=$(table_ids "$(last_copy)")
+GOT4=$(ds9_region_ids)
+why="want: $(echo $WANT4) got: $(echo $GOT4)
+$(echo "$NEW" | grep -E 'failed: [^n]|did not answer|ds9\.(set|get) ')" \
+check "a position while ds9 loads the previous cutouts (order $ORDER): both tables loaded by ds9 ($TABLES_DS9), the last 3 cutouts too ($LAST_DS9), no failure; then frames $(frames) and the last position's $(lines "$GOT4") footprints" eval '
+  [[ $ORDER != TIIIFT* ]] && [ "$TABLES_DS9" = 2 ] && [ "$LAST_DS9" = 3 ] && ! echo "$NEW" | grep -Eq "failed: [^n]|SAOImageDS9.*did not answer" &&
+  [ $(frames | wc -w) = 4 ] && [ -n "$WANT4" ] && [ "$GOT4" = "$WANT4" ] && [ "$(user_circles)" = 1 ]'
 
 check "screenshots of ds9 kept in tests/screenshots ($(cd "$SHOTS" && echo ds9-view-*.png))" \
   eval '[ $(file "$SHOTS"/ds9-view-*.png | grep -c "PNG image") = 5 ]'
