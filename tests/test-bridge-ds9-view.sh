@@ -17,14 +17,16 @@
 #    own: one ds9 polygon per row of its table with a position_bounds; the
 #    one-shot exits once its recipients answered;
 #  - tables (calls) and images (ds9's call queue) do not fight: a position
-#    arriving while ds9 loads cutouts ends with everything loaded.
+#    arriving while ds9 loads cutouts ends with everything loaded;
+#  - an image a peer sends the daemon (image.load.fits) gets the same
+#    footprint query, and its footprints are drawn in ds9 the same way.
 # Screenshots of the Xvfb screen are kept in tests/screenshots/ (ds9-view-*).
 # Skips only when Xvfb, ds9/XPA, imagemagick, JSAMP, astropy or DaCHS is missing.
 . "$(dirname "$0")/lib.sh"
 need_cmds Xvfb ds9 xpaset xpaget xpans import; need_jsamp; need_astropy
 setup_samp
 start_dachs
-plan 16
+plan 17
 BASE=$DACHS_URL
 SHOTS=${G_TEST_BUILDDIR:-$PWD}/screenshots
 mkdir -p "$SHOTS"
@@ -294,5 +296,23 @@ check "a position while ds9 loads the previous cutouts (order $ORDER): both tabl
   [[ $ORDER != TIIIFT* ]] && [ "$TABLES_DS9" = 2 ] && [ "$LAST_DS9" = 3 ] && ! echo "$NEW" | grep -Eq "failed: [^n]|SAOImageDS9.*did not answer" &&
   [ $(frames | wc -w) = 4 ] && [ -n "$WANT4" ] && [ "$GOT4" = "$WANT4" ] && [ "$(user_circles)" = 1 ]'
 
+# 10. a peer sends the daemon an image (image.load.fits, the same footprint
+# query as the analysis entry's): the CFHT observations in that image's
+# footprint arrive as a table and replace our footprints in ds9, one polygon
+# per row with a position_bounds
+BEFORE=$(count_msgs "$REC" table.load.votable)
+D=$(count_lines "$LOG" 'CADC in img.fits: [0-9]* footprint(s) drawn')
+peer send image.load.fits url="file://$T/img.fits" name=img.fits >/dev/null
+wait_msgs "$REC" table.load.votable $((BEFORE+1)) 40
+listen_said $((D+1)) 'CADC in img.fits: [0-9]* footprint(s) drawn' 40
+WANT5=$(table_ids "$(last_copy)")
+GOT5=$(ds9_region_ids)
+NAME5=$(last_param "$REC" table.load.votable name)
+why="want: $(echo $WANT5) got: $(echo $GOT5)" \
+check "image.load.fits img.fits from a peer -> table '$NAME5' and its $(lines "$WANT5") footprints drawn in ds9 ($(lines "$GOT5") polygons), the user's circle stays" eval '
+  [[ "$NAME5" == "CADC in img.fits "* ]] && [ -n "$WANT5" ] && [ "$GOT5" = "$WANT5" ] &&
+  [ $(ds9_polygons) = $(lines "$WANT5") ] && [ "$(user_circles)" = 1 ]'
+shot ds9-view-6-peer-image
+
 check "screenshots of ds9 kept in tests/screenshots ($(cd "$SHOTS" && echo ds9-view-*.png))" \
-  eval '[ $(file "$SHOTS"/ds9-view-*.png | grep -c "PNG image") = 5 ]'
+  eval '[ $(file "$SHOTS"/ds9-view-*.png | grep -c "PNG image") = 6 ]'
