@@ -264,11 +264,12 @@ stop_hub () { "$SAMP_TOOLS/hub.sh" stop "$T"; }
 # kill_hub: SIGKILL (no event, stale lockfile left)
 kill_hub () { "$SAMP_TOOLS/hub.sh" kill "$T"; }
 
-# start_xvfb: a private X display (Xvfb picks a free one: -displayfd); exports DISPLAY
+# start_xvfb [WxHxD]: a private X display (Xvfb picks a free one:
+# -displayfd) with a screen of that size (1600x1200x24); exports DISPLAY
 start_xvfb () {
   local d=
   mkfifo "$T/displayfd"
-  setsid Xvfb -displayfd 3 -screen 0 1600x1200x24 -nolisten tcp -noreset 3>"$T/displayfd" \
+  setsid Xvfb -displayfd 3 -screen 0 "${1:-1600x1200x24}" -nolisten tcp -noreset 3>"$T/displayfd" \
     </dev/null >"$LOGS/xvfb.log" 2>&1 &
   echo $! >"$T/pids/xvfb.pid"
   read -r -t 20 d <"$T/displayfd" || return 1
@@ -385,6 +386,18 @@ sys.exit(0 if eval(sys.argv[2], {}, {"r": r}) else 1)' "$LOGIN_LOG" "$1"
 
 # json EXPR: EXPR (python, on d = the JSON read from stdin), printed
 json () { "$PY" -c "import json,sys; d=json.loads(sys.stdin.read()); print($1)"; }
+# json_lines EXPR: for each JSON line of stdin (a recorder's file), EXPR
+# (python, on d; "a, b" prints both, space-separated), printed
+json_lines () { "$PY" -c "import json,sys
+for l in sys.stdin:
+    d = json.loads(l); print(*[$1])"; }
+# count_lines FILE PATTERN: lines of FILE matching the grep PATTERN (0 when none or no FILE)
+count_lines () { local n; n=$(grep -c -- "$2" "$1" 2>/dev/null); echo "${n:-0}"; }
+# wait_lines FILE PATTERN N SECS: until FILE (a log) has N lines matching PATTERN
+wait_lines () { wait_until "$4" _kit_has_lines "$1" "$2" "$3"; }
+_kit_has_lines () { [ "$(count_lines "$1" "$2")" -ge "$3" ]; }
+# screenshot FILE: the whole X screen ($DISPLAY) as a PNG (imagemagick's import)
+screenshot () { import -window root "$1" 2>/dev/null; }
 # free_port: a TCP port on 127.0.0.1 nobody listens on
 free_port () { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 # vot_rows FILE|file://URL: number of <TR> rows in a VOTable
