@@ -279,16 +279,28 @@ hostile_serve (gpointer data)
   char buf[4096];
   g_autofree char *junk = g_malloc (65536);
 
+  g_autoptr(GString) request = g_string_new (NULL);
+  GInputStream *in;
+  gssize n;
+
   if (conn == NULL)
     return NULL;
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
-                       NULL, NULL);
+  /* Read the whole request (it ends with the body "<methodCall/>"): data
+   * left unread when we close would make the kernel answer with a reset,
+   * and the client would see "connection reset" instead of our answer. */
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  while (strstr (request->str, "<methodCall/>") == NULL
+         && (n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (request, buf, n);
   out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
   g_output_stream_write_all (out, h->answer, h->answer_len, NULL, NULL, NULL);
   memset (junk, 'a', 65536);
   for (gsize sent = 0; sent < h->repeat; sent += 65536)
     if (!g_output_stream_write_all (out, junk, 65536, NULL, NULL, NULL))
       break;                /* the client gave up: what we want */
+  /* Close only after the client has: it must read all we sent first. */
+  while (g_input_stream_read (in, buf, sizeof buf, NULL, NULL) > 0)
+    ;
   return NULL;
 }
 
