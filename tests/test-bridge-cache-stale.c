@@ -1,6 +1,6 @@
 /* test-bridge-cache-stale.c: a new listen cache removes the run-*
  * directories that crashed listens left behind, and nothing else
- * (src/cs-bridge-cache.c).
+ * (src/bridge/bridge-cache.c).
  *
  * The stale ones are made the way they occur: a cache created in a child
  * process that then dies without cleaning up (as under SIGKILL); a .owner
@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <utime.h>
 
-#include "cs-bridge-cache.h"
+#include "bridge-cache.h"
 #include "test-util.h"
 
 static char *

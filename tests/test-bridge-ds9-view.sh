@@ -212,7 +212,7 @@ shot ds9-view-4-selection
 # 8. Analysis > CADC > Observations in this image (a one-shot listen --once
 # --image, an image-footprint query): its table carries footprints, and they
 # replace ours in ds9, one polygon per row with a position_bounds
-xpaset -p ds9v analysis load "$CS_TESTS_DIR/../src/ds9-cadc.ds9"
+xpaset -p ds9v analysis load "$CS_TESTS_DIR/../src/bridge/ds9-cadc.ds9"
 BEFORE=$(count_msgs "$REC" table.load.votable)
 OLD=$(lines "$(ds9_region_ids)")
 # done well inside viewer-timeout (20 s): nothing waited for a timeout

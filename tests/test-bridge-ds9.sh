@@ -65,7 +65,7 @@ else
 fi
 
 # the analysis file loads into ds9 and defines the CADC menu
-xpaset -p ds9b analysis load "$CS_TESTS_DIR/../src/ds9-cadc.ds9"
+xpaset -p ds9b analysis load "$CS_TESTS_DIR/../src/bridge/ds9-cadc.ds9"
 sleep 1
 why="$(tail -3 "$LOGS/ds9.log")" check "ds9 loads the analysis file (no error, ds9 still answers)" \
   eval "xpaget ds9b version >/dev/null && ! grep -qi 'error' '$LOGS/ds9.log'"

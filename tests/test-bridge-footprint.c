@@ -6,8 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "cs-bridge-config.h"
-#include "cs-bridge-footprint.h"
+#include "bridge-config.h"
+#include "bridge-footprint.h"
 #include "vo-coords.h"
 #include "vo-error.h"
 

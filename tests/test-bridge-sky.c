@@ -9,8 +9,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "cs-bridge-sky.h"
-#include "cs-bridge-table.h"
+#include "bridge-sky.h"
+#include "bridge-table.h"
 #include "vo-region.h"
 #include "vo-error.h"
 #include "vo-votable.h"

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cs-bridge-cache.h"
-#include "cs-bridge-config.h"
-#include "cs-bridge-table.h"
+#include "bridge-cache.h"
+#include "bridge-config.h"
+#include "bridge-table.h"
 #include "vo-error.h"
 
 static char *

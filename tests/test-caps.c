@@ -312,6 +312,7 @@ test_urls (void)
     { "https://h.test//a///b/", "https://h.test/a/b/" },
     { "https://h.test/a?x=http://y//z", "https://h.test/a?x=http://y//z" },
     { "https://h.test", "https://h.test" },
+    { "http://h:1/tap//async///x?q=a//b", "http://h:1/tap/async/x?q=a//b" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (n); i++)
     {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # test-cli-output.sh: where `-o FILE` writes, and what an interrupted
-# command leaves behind (doc/EXITCODES.md, src/cmd-archive.c, cs-cleanup.h).
+# command leaves behind (doc/EXITCODES.md, src/cli/cmd-archive.c, vo-cleanup.h).
 #
 # -o replaces a regular file or creates a new path atomically (a temporary
 # FILE.part-XXXXXX renamed on success, the old file's permissions kept); a

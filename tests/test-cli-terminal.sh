@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-cli-terminal.sh: no server- or peer-supplied text reaches the
 # terminal or the log with control characters in it (doc/SECURITY.md,
-# src/vo-text.h).  The archive is tests/http-test-server.py's /hostile TAP
+# src/vo/vo-text.h).  The archive is tests/http-test-server.py's /hostile TAP
 # service, every text of which carries ESC sequences (error bodies: retitle
 # the window, clear the screen, colours, bare CR) or, inside XML where ESC
 # is illegal, 8-bit CSI/OSC (U+009B, U+009D), DEL and a bidi override.

@@ -1,9 +1,9 @@
 /* test-fits-limits.c: the cap on what a .fits.gz may unpack to
- * (cs-fits.h) and its [limits] max-unpacked-fits setting (cs-limits.h).
+ * (vo-fits.h) and its [limits] max-unpacked-fits setting (cadc-limits.h).
  *
  * A 4 MiB FITS image is gzipped to a few KB (what a hostile peer sends
  * for image.load.fits): under a 1 MiB cap it is refused with
- * CS_FITS_ERROR_TOO_LARGE and the partial temporary file is gone from
+ * VO_FITS_ERROR_TOO_LARGE and the partial temporary file is gone from
  * $TMPDIR (a private directory here); under an 8 MiB cap it is read.
  */
 #include "config.h"
@@ -11,8 +11,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "cs-fits.h"
-#include "cs-limits.h"
+#include "vo-fits.h"
+#include "cadc-limits.h"
 #include "test-util.h"
 
 static char *tmpdir;    /* $TMPDIR of this process, checked to stay empty */
@@ -71,25 +71,25 @@ test_gzip_bomb (void)
 
   g_assert_cmpint (g_stat (bomb, &st), ==, 0);
   g_assert_cmpint (st.st_size, <, 64 * 1024);   /* ~4 KB for 4 MiB of image */
-  g_assert_cmpuint (cs_fits_get_max_unpacked (), ==, (guint64) 2 << 30);   /* the default */
+  g_assert_cmpuint (vo_fits_get_max_unpacked (), ==, (guint64) 2 << 30);   /* the default */
 
-  cs_fits_set_max_unpacked (1 << 20);
-  g_assert_false (cs_fits_image_get_size (bomb, &nx, &ny, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_TOO_LARGE);
+  vo_fits_set_max_unpacked (1 << 20);
+  g_assert_false (vo_fits_image_get_size (bomb, &nx, &ny, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, bomb));
   g_assert_nonnull (strstr (error->message, "more than 1048576 bytes"));
   g_assert_nonnull (strstr (error->message, "max-unpacked-fits"));
   g_assert_cmpuint (n_entries (tmpdir), ==, 0);   /* the partial file is gone */
   g_clear_error (&error);
 
-  cs_fits_set_max_unpacked (8 << 20);
-  g_assert_true (cs_fits_image_get_size (bomb, &nx, &ny, &error));
+  vo_fits_set_max_unpacked (8 << 20);
+  g_assert_true (vo_fits_image_get_size (bomb, &nx, &ny, &error));
   g_assert_no_error (error);
   g_assert_cmpint (nx, ==, 2048);
   g_assert_cmpint (ny, ==, 2048);
   g_assert_cmpuint (n_entries (tmpdir), ==, 0);   /* unlinked once opened */
 
-  cs_fits_set_max_unpacked (CS_FITS_DEFAULT_MAX_UNPACKED);
+  vo_fits_set_max_unpacked (VO_FITS_DEFAULT_MAX_UNPACKED);
   g_unlink (bomb);
 }
 
@@ -107,11 +107,11 @@ test_parse_size (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     {
-      g_assert_true (cs_limits_parse_size (good[i].text, &v));
+      g_assert_true (cadc_limits_parse_size (good[i].text, &v));
       g_assert_cmpuint (v, ==, good[i].bytes);
     }
   for (gsize i = 0; bad[i] != NULL; i++)
-    g_assert_false (cs_limits_parse_size (bad[i], &v));
+    g_assert_false (cadc_limits_parse_size (bad[i], &v));
 }
 
 static char *
@@ -135,9 +135,9 @@ test_config (void)
 {
   char *conf = write_config ("[archive]\ntap=http://x\n\n[limits]\nmax-unpacked-fits = 3M\n");
 
-  cs_limits_load (conf);
-  g_assert_cmpuint (cs_fits_get_max_unpacked (), ==, 3 << 20);
-  cs_fits_set_max_unpacked (CS_FITS_DEFAULT_MAX_UNPACKED);
+  cadc_limits_load (conf);
+  g_assert_cmpuint (vo_fits_get_max_unpacked (), ==, 3 << 20);
+  vo_fits_set_max_unpacked (VO_FITS_DEFAULT_MAX_UNPACKED);
   remove_config (conf);
 }
 
@@ -149,8 +149,8 @@ test_config_bad (void)
     {
       char *conf = write_config ("[limits]\nmax-unpacked-fits = lots\n");
       g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
-      cs_limits_load (conf);
-      g_assert_cmpuint (cs_fits_get_max_unpacked (), ==, CS_FITS_DEFAULT_MAX_UNPACKED);
+      cadc_limits_load (conf);
+      g_assert_cmpuint (vo_fits_get_max_unpacked (), ==, VO_FITS_DEFAULT_MAX_UNPACKED);
       remove_config (conf);
       return;
     }

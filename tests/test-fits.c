@@ -1,4 +1,4 @@
-/* test-fits.c: the cfitsio wrapper (cs-fits) on FITS files written here,
+/* test-fits.c: the cfitsio wrapper (vo-fits) on FITS files written here,
  * byte by byte, into a private temporary directory: an image with a TAN WCS,
  * an image in an extension, a binary table, a file that is not FITS. */
 #include "config.h"
@@ -10,7 +10,7 @@
 
 #include <glib/gstdio.h>
 
-#include "cs-fits.h"
+#include "vo-fits.h"
 #include "vo-votable.h"
 
 static char *tmpdir;
@@ -96,7 +96,7 @@ test_image_size (void)
   g_autofree char *path = make_wcs_image ();
   long n1 = 0, n2 = 0;
   g_autoptr (GError) error = NULL;
-  g_assert_true (cs_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_true (vo_fits_image_get_size (path, &n1, &n2, &error));
   g_assert_no_error (error);
   g_assert_cmpint (n1, ==, 100);
   g_assert_cmpint (n2, ==, 50);
@@ -119,14 +119,14 @@ test_image_size (void)
   g_autofree guint8 *data = g_malloc0 (10 * 20 * 4);
   add_data (f, data, 10 * 20 * 4);
   g_autofree char *ext = write_file ("ext.fits", f);
-  g_assert_true (cs_fits_image_get_size (ext, &n1, &n2, &error));
+  g_assert_true (vo_fits_image_get_size (ext, &n1, &n2, &error));
   g_assert_cmpint (n1, ==, 10);
   g_assert_cmpint (n2, ==, 20);
 
   /* no WCS in that one */
   double ra[4], dec[4];
-  g_assert_false (cs_fits_image_get_footprint (ext, ra, dec, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NO_WCS);
+  g_assert_false (vo_fits_image_get_footprint (ext, ra, dec, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NO_WCS);
 }
 
 /* A table header announcing 10^8 columns after a small image (found by
@@ -166,15 +166,15 @@ test_huge_tfields (void)
   double ra[4], dec[4];
   VoTableCallbacks cb = { 0 };
   g_autoptr (GError) error = NULL;
-  g_assert_false (cs_fits_image_get_size (path, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_assert_nonnull (strstr (error->message, "TFIELDS = 100000000"));
   g_clear_error (&error);
-  g_assert_false (cs_fits_image_get_footprint (path, ra, dec, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_footprint (path, ra, dec, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_clear_error (&error);
-  g_assert_false (cs_fits_table_read (path, &cb, NULL, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_table_read (path, &cb, NULL, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
 }
 
 /* An unquoted 70-character TTYPEn (found by tests/fuzz: cfitsio copies it
@@ -207,12 +207,12 @@ test_unquoted_ttype (void)
   VoTableCallbacks cb = { 0 };
   long n1, n2;
   g_autoptr (GError) error = NULL;
-  g_assert_false (cs_fits_table_read (path, &cb, NULL, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_table_read (path, &cb, NULL, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_assert_nonnull (strstr (error->message, "TTYPE1 is not a quoted string"));
   g_clear_error (&error);
-  g_assert_false (cs_fits_image_get_size (path, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
 }
 
 static gboolean
@@ -257,7 +257,7 @@ test_long_tnull (void)
   cb.row = count_row;
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  g_assert_true (cs_fits_table_read (path, &cb, out, &error));
+  g_assert_true (vo_fits_table_read (path, &cb, out, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (out->str, ==, "7");
 }
@@ -272,26 +272,26 @@ test_not_fits (void)
   g_autofree char *path = write_file ("not.fits", f);
   long n1, n2;
   g_autoptr (GError) error = NULL;
-  g_assert_false (cs_fits_image_get_size (path, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (path, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_clear_error (&error);
 
   g_autofree char *missing = g_build_filename (tmpdir, "missing.fits", NULL);
-  g_assert_false (cs_fits_image_get_size (missing, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_OPEN);
+  g_assert_false (vo_fits_image_get_size (missing, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_OPEN);
   g_clear_error (&error);
 
   /* extended file-name syntax is not interpreted */
   g_autofree char *wcs = make_wcs_image ();
   g_autofree char *ext_syntax = g_strconcat (wcs, "[0]", NULL);
-  g_assert_false (cs_fits_image_get_size (ext_syntax, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_OPEN);
+  g_assert_false (vo_fits_image_get_size (ext_syntax, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_OPEN);
   g_clear_error (&error);
 
   /* an image is not a table */
   VoTableCallbacks cb = { 0 };
-  g_assert_false (cs_fits_table_read (wcs, &cb, NULL, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NO_TABLE);
+  g_assert_false (vo_fits_table_read (wcs, &cb, NULL, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NO_TABLE);
 }
 
 static void
@@ -300,7 +300,7 @@ test_footprint (void)
   g_autofree char *path = make_wcs_image ();
   double ra[4], dec[4];
   g_autoptr (GError) error = NULL;
-  g_assert_true (cs_fits_image_get_footprint (path, ra, dec, &error));
+  g_assert_true (vo_fits_image_get_footprint (path, ra, dec, &error));
   g_assert_no_error (error);
 
   /* gnomonic (TAN) inverse, by hand */
@@ -454,7 +454,7 @@ test_table_read (void)
                                        .table_end = on_table_end };
   Collect c = { g_string_new (NULL), 0, NULL, FALSE };
   g_autoptr (GError) error = NULL;
-  g_assert_true (cs_fits_table_read (path, &cb, &c, &error));
+  g_assert_true (vo_fits_table_read (path, &cb, &c, &error));
   g_assert_no_error (error);
   g_assert_true (c.ended);
   g_assert_cmpstr (c.out->str, ==, want_rows);
@@ -505,8 +505,8 @@ test_gzip (void)
   g_autofree char *img = make_wcs_image ();
   g_autofree char *img_gz = gzip_copy (img, "wcs.fits.gz");
   double ra[4], dec[4], ra_gz[4], dec_gz[4];
-  g_assert_true (cs_fits_image_get_footprint (img, ra, dec, &error));
-  g_assert_true (cs_fits_image_get_footprint (img_gz, ra_gz, dec_gz, &error));
+  g_assert_true (vo_fits_image_get_footprint (img, ra, dec, &error));
+  g_assert_true (vo_fits_image_get_footprint (img_gz, ra_gz, dec_gz, &error));
   g_assert_no_error (error);
   for (int i = 0; i < 4; i++)
     {
@@ -521,7 +521,7 @@ test_gzip (void)
                                        .row = on_row,
                                        .table_end = on_table_end };
   Collect c = { g_string_new (NULL), 0, NULL, FALSE };
-  g_assert_true (cs_fits_table_read (tab_gz, &cb, &c, &error));
+  g_assert_true (vo_fits_table_read (tab_gz, &cb, &c, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (c.out->str, ==, want_rows);
   g_string_free (c.out, TRUE);
@@ -531,8 +531,8 @@ test_gzip (void)
   g_autofree char *tf = make_tfields_file ();
   g_autofree char *tf_gz = gzip_copy (tf, "tfields.fits.gz");
   long n1, n2;
-  g_assert_false (cs_fits_image_get_size (tf_gz, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (tf_gz, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_assert_nonnull (strstr (error->message, "TFIELDS = 100000000"));
   g_assert_nonnull (strstr (error->message, tf_gz));   /* names the user's file */
   g_clear_error (&error);
@@ -540,14 +540,14 @@ test_gzip (void)
   /* a damaged gzip stream, and a zip archive */
   GString *bad = g_string_new_len ("\x1f\x8b\x08\x00garbage, not deflate data", 30);
   g_autofree char *bad_gz = write_file ("bad.fits.gz", bad);
-  g_assert_false (cs_fits_image_get_size (bad_gz, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (bad_gz, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_assert_nonnull (strstr (error->message, "gzip"));
   g_clear_error (&error);
   GString *zip = g_string_new_len ("PK\x03\x04\x14\x00\x00\x00", 8);
   g_autofree char *zip_path = write_file ("img.zip", zip);
-  g_assert_false (cs_fits_image_get_size (zip_path, &n1, &n2, &error));
-  g_assert_error (error, CS_FITS_ERROR, CS_FITS_ERROR_NOT_FITS);
+  g_assert_false (vo_fits_image_get_size (zip_path, &n1, &n2, &error));
+  g_assert_error (error, VO_FITS_ERROR, VO_FITS_ERROR_NOT_FITS);
   g_assert_nonnull (strstr (error->message, "compressed with zip"));
   g_clear_error (&error);
 
@@ -564,7 +564,7 @@ test_table_to_votable (void)
   g_autofree char *path = make_table ();
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr (GError) error = NULL;
-  g_assert_true (cs_fits_table_to_votable (path, out, &error));
+  g_assert_true (vo_fits_table_to_votable (path, out, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_close (out, NULL, NULL));
   GMemoryOutputStream *m = G_MEMORY_OUTPUT_STREAM (out);

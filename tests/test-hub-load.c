@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
-#include "samp/samp-client.h"
-#include "samp/samp-hub.h"
-#include "samp/samp-value.h"
+#include "samp-client.h"
+#include "samp-hub.h"
+#include "samp-value.h"
 
 typedef struct {
   guint received;

@@ -13,8 +13,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "samp/samp.h"
-#include "samp/samp-hub.h"
+#include "samp.h"
+#include "samp-hub.h"
 #include "test-util.h"
 
 typedef struct {

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "samp/samp.h"
+#include "samp.h"
 
 #define SECRET "s3cr3t-hub-secret"
 

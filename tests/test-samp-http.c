@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "samp/samp.h"
+#include "samp.h"
 
 typedef struct {
   GPtrArray *held;         /* requests kept for a later answer */

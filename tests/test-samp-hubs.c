@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "samp/samp.h"
+#include "samp.h"
 #include "test-util.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "samp/samp.h"
+#include "samp.h"
 
 static void
 test_lockfile_parse (void)

@@ -1,5 +1,5 @@
 /* test-text.c: vo_text_sanitize, the one rule for server- and peer-supplied
- * text shown on a terminal or written to a log (src/vo-text.h).
+ * text shown on a terminal or written to a log (src/vo/vo-text.h).
  */
 #include "config.h"
 

@@ -33,12 +33,12 @@ H
 
 pc() { pkg-config "$@" glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 cfitsio; }
 CFLAGS="-g -O1 -std=gnu11 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
- -fno-sanitize-recover=undefined -I$out -I$top/src -I$top/samp -I$here $(pc --cflags) \
+ -fno-sanitize-recover=undefined -I$out -I$top/src/vo -I$top/samp -I$here $(pc --cflags) \
  $(xmlrpc-c-config --cflags) -DG_LOG_DOMAIN=\"fuzz\""
 LIBS="$(pc --libs) $(xmlrpc-c-config --libs) -lm"
 
-VOTABLE="src/vo-error.c src/vo-votable.c src/vo-votable-field.c src/vo-votable-load.c"
-XMLUTIL="src/vo-error.c src/vo-xmlutil.c"
+VOTABLE="src/vo/vo-error.c src/vo/vo-votable.c src/vo/vo-votable-field.c src/vo/vo-votable-load.c"
+XMLUTIL="src/vo/vo-error.c src/vo/vo-xmlutil.c"
 SAMP="samp/samp-error.c samp/samp-value.c"
 
 build() {
@@ -52,16 +52,16 @@ build() {
 }
 
 build votable  $VOTABLE
-build datalink $VOTABLE src/vo-datalink.c
-build uws      $XMLUTIL src/vo-uws.c
-build vosi     $XMLUTIL src/vo-vosi.c
-build caps     $XMLUTIL src/vo-caps.c
-build coords   src/vo-error.c src/vo-coords.c
+build datalink $VOTABLE src/vo/vo-datalink.c
+build uws      $XMLUTIL src/vo/vo-uws.c
+build vosi     $XMLUTIL src/vo/vo-vosi.c
+build caps     $XMLUTIL src/vo/vo-caps.c
+build coords   src/vo/vo-error.c src/vo/vo-coords.c
 build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c
 build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c
 build http-server samp/samp-error.c
 build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c
-build fits     $VOTABLE src/vo-votable-writer.c src/vo-text.c src/cs-cleanup.c src/cs-fits.c
+build fits     $VOTABLE src/vo/vo-votable-writer.c src/vo/vo-text.c src/vo/vo-cleanup.c src/vo/vo-fits.c
 
 # Seed corpora (copies, so that libFuzzer never writes into tests/data).
 d="$top/tests/data"

@@ -1,11 +1,11 @@
-/* fuzz-fits.c: FITS headers, WCS and tables through cfitsio (cs-fits.c).
+/* fuzz-fits.c: FITS headers, WCS and tables through cfitsio (vo-fits.c).
  * The public API takes a path, so each input is written to one private
  * temporary file (made once per process) and read back by
- * cs_fits_image_get_size, cs_fits_image_get_footprint, cs_fits_table_read
- * and cs_fits_table_to_votable.  Seeds: small files made by
+ * vo_fits_image_get_size, vo_fits_image_get_footprint, vo_fits_table_read
+ * and vo_fits_table_to_votable.  Seeds: small files made by
  * make-fits-seeds.py (astropy), see build.sh. */
 #include "fuzz-common.h"
-#include "cs-fits.h"
+#include "vo-fits.h"
 #include <stdio.h>
 #include <unistd.h>
 
@@ -48,26 +48,26 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   long n1 = 0, n2 = 0;
   g_autoptr (GError) e1 = NULL;
-  gboolean ok = cs_fits_image_get_size (tmp_path, &n1, &n2, &e1);
+  gboolean ok = vo_fits_image_get_size (tmp_path, &n1, &n2, &e1);
   fuzz_check_result (ok, e1);
 
   double ra[4], dec[4];
   g_autoptr (GError) e2 = NULL;
-  ok = cs_fits_image_get_footprint (tmp_path, ra, dec, &e2);
+  ok = vo_fits_image_get_footprint (tmp_path, ra, dec, &e2);
   fuzz_check_result (ok, e2);
 
   g_autoptr (GString) out = g_string_new (NULL);
   VoTableCallbacks cb = { 0 };
   cb.row = on_row;
   g_autoptr (GError) e3 = NULL;
-  ok = cs_fits_table_read (tmp_path, &cb, out, &e3);
+  ok = vo_fits_table_read (tmp_path, &cb, out, &e3);
   fuzz_check_result (ok, e3);
 
   if (ok)
     {
       g_autoptr (GOutputStream) mem = g_memory_output_stream_new_resizable ();
       g_autoptr (GError) e4 = NULL;
-      ok = cs_fits_table_to_votable (tmp_path, mem, &e4);
+      ok = vo_fits_table_to_votable (tmp_path, mem, &e4);
       fuzz_check_result (ok, e4);
     }
   return 0;

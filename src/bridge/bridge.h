@@ -1,0 +1,51 @@
+/* bridge.h: the SAMP <-> CADC bridge behind `cadc-samp listen`.
+ *
+ * A CsBridge registers with the hub as "cadc-samp", subscribes to the
+ * MTypes listed in doc/MTYPES.md and answers them by querying the TAP
+ * service; result tables are written to a private cache and offered to the
+ * other peers as file:// URLs with table.load.votable.  Everything runs on
+ * the thread-default main context.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "cadc-client.h"
+#include "bridge-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CsBridge CsBridge;
+
+/* @config: (transfer full).  @cadc: the archive endpoints (registry and
+ * overrides, as the archive commands take them); credentials are loaded
+ * with cadc_auth_load.  Returns: (transfer full) (nullable). */
+CsBridge *cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc,
+                         GError **error);
+void cs_bridge_free (CsBridge *bridge);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridge, cs_bridge_free)
+
+/* Discover the TAP service (registry lookup unless overridden), connect to
+ * the hub (starting one in-process when the hub mode says so), register
+ * and subscribe.  @loop is quit when --once is done.  SAMP_ERROR_NO_HUB
+ * when there is no hub and the mode is "never"; the CadcClient's errors
+ * when the TAP service cannot be found. */
+gboolean cs_bridge_start (CsBridge *bridge, GMainLoop *loop, GError **error);
+
+/* Handle a position as if a peer had pointed at it (for `listen POSITION`). */
+void cs_bridge_point_at (CsBridge *bridge, double ra, double dec);
+
+/* Query the footprint of the FITS image @path as if a peer had sent it
+ * with image.load.fits (for `listen --image FILE`). */
+void cs_bridge_load_image (CsBridge *bridge, const char *path);
+
+/* Cancel queries in flight, unregister, stop our hub if we run one. */
+void cs_bridge_stop (CsBridge *bridge);
+
+/* Number of TAP queries started so far (for logs and tests). */
+guint cs_bridge_get_n_queries (CsBridge *bridge);
+/* Number of requests that failed so far (a query, a DataLink look-up, a
+ * peer's or --image's file): `listen --once` exits non-zero when any did. */
+guint cs_bridge_get_n_failures (CsBridge *bridge);
+
+G_END_DECLS

@@ -1,0 +1,297 @@
+/* cadc-client-data.c: VOSI tables, DataLink/SODA URLs and downloads.
+ *
+ * Tables: {tap}/tables or {tap}/tables/NAME, returned raw for vo-vosi.
+ * DataLink: the publisherIDs of a result (a file or stdin) are sent in
+ * batches to the DataLink endpoint; each answer is parsed by vo-datalink
+ * and gives either the data URLs (#this, with --aux the rest) or, through
+ * vo-soda, SODA CIRCLE cutout URLs; per-ID errors are warned about, not
+ * fatal.  Downloads go to "NAME.part-XXXXXX" in the target directory and
+ * are renamed when complete; a failed download (HTTP error, 204 "no
+ * overlap", write error) leaves nothing behind.
+ */
+#include "config.h"
+
+#include "cadc-client-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vo-cleanup.h"
+#include "vo-datalink.h"
+#include "vo-error.h"
+#include "vo-soda.h"
+
+GBytes *
+cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
+{
+  g_autofree char *tap = cadc_client_get_tap_url (c, error);
+  g_autofree char *url = NULL;
+
+  if (tap == NULL)
+    return NULL;
+  if (name != NULL)
+    {
+      g_autofree char *esc = vo_http_escape (name);
+      url = g_strconcat (tap, "/tables/", esc, NULL);
+    }
+  else
+    url = g_strconcat (tap, "/tables", NULL);
+  return cadc_client_fetch (c, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document", error);
+}
+
+char **
+cadc_publisher_ids_from_file (const char *path, GError **error)
+{
+  g_autoptr(VoTable) t = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int col;
+
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) b = NULL;
+      if (g_output_stream_splice (mem, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+        return NULL;
+      b = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+      t = vo_table_load_bytes (g_bytes_get_data (b, NULL), g_bytes_get_size (b), error);
+    }
+  else
+    t = vo_table_load_file (path, error);
+  if (t == NULL)
+    return NULL;
+  col = vo_table_find_field (t, "publisherID");
+  if (col < 0)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                   "publisherID column missing from %s", strcmp (path, "-") == 0 ? "stdin" : path);
+      return NULL;
+    }
+  for (guint i = 0; i < vo_table_get_n_rows (t); i++)
+    {
+      const char *v = vo_table_get_string (t, i, (guint) col);
+      if (v != NULL && *v != '\0')
+        g_ptr_array_add (ids, g_strdup (v));
+    }
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_steal (ids, NULL);
+}
+
+/* Runs @fn on the DataLink answer of every batch of IDs. */
+static gboolean
+datalink_batches (CadcClient *c, const char *const *ids, gboolean downloads_only,
+                  gboolean (*fn) (VoDatalink *dl, gpointer data, GError **error),
+                  gpointer data, GError **error)
+{
+  g_autofree char *endpoint = cadc_client_get_datalink_url (c, error);
+  g_auto(GStrv) urls = NULL;
+
+  if (endpoint == NULL)
+    return FALSE;
+  urls = vo_datalink_build_urls (endpoint, ids, g_strv_length ((char **) ids), 0,
+                                 downloads_only);
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], VO_LIMIT_DATALINK,
+                                                  "a DataLink document", error);
+      g_autoptr(VoDatalink) dl = NULL;
+      gsize n;
+      const char *d;
+
+      if (body == NULL)
+        return FALSE;
+      d = g_bytes_get_data (body, &n);
+      dl = vo_datalink_parse (d, n, error);
+      if (dl == NULL || !fn (dl, data, error))
+        return FALSE;
+      for (guint k = 0; k < dl->errors->len; k++)
+        {
+          VoDatalinkRow *row = dl->errors->pdata[k];
+          g_warning ("DataLink: %s: %s", row->id ? row->id : "?",
+                     row->error_message ? row->error_message : "no link");
+        }
+    }
+  return TRUE;
+}
+
+typedef struct {
+  GPtrArray *out;
+  gboolean cutouts;       /* SODA cutouts, else DataLink data URLs */
+  gboolean aux;
+  double ra, dec, radius;
+} UrlCollect;
+
+static gboolean
+collect_urls (VoDatalink *dl, gpointer data, GError **error)
+{
+  UrlCollect *u = data;
+  g_auto(GStrv) urls = u->cutouts ? vo_soda_cutout_urls (dl, u->ra, u->dec, u->radius)
+                                  : vo_datalink_dup_data_urls (dl, u->aux);
+
+  (void) error;
+  for (guint i = 0; urls[i] != NULL; i++)
+    g_ptr_array_add (u->out, g_strdup (urls[i]));
+  return TRUE;
+}
+
+/* The URLs @u asks for, over every batch of @ids.  Returns: (transfer full). */
+static char **
+collect (CadcClient *c, const char *const *ids, UrlCollect *u, GError **error)
+{
+  u->out = g_ptr_array_new_with_free_func (g_free);
+  if (!datalink_batches (c, ids, !u->cutouts, collect_urls, u, error))
+    {
+      g_ptr_array_unref (u->out);
+      return NULL;
+    }
+  g_ptr_array_add (u->out, NULL);
+  return (char **) g_ptr_array_free (u->out, FALSE);
+}
+
+char **
+cadc_client_data_urls (CadcClient *c, const char *const *ids, gboolean aux, GError **error)
+{
+  UrlCollect u = { NULL, FALSE, aux, 0, 0, 0 };
+
+  return collect (c, ids, &u, error);
+}
+
+char **
+cadc_client_cutout_urls (CadcClient *c, const char *const *ids, double ra, double dec,
+                         double radius, GError **error)
+{
+  UrlCollect u = { NULL, TRUE, FALSE, ra, dec, radius };
+
+  return collect (c, ids, &u, error);
+}
+
+typedef struct {
+  CadcClient *client;
+  char *path;
+  char *tmp;
+  int fd;
+  guint64 bytes;
+  CadcProgressFunc progress;
+  gpointer progress_data;
+} Download;
+
+static void
+download_free (Download *d)
+{
+  if (d->fd >= 0)
+    close (d->fd);
+  if (d->tmp != NULL)
+    {
+      g_unlink (d->tmp);
+      vo_cleanup_remove (d->tmp);
+    }
+  g_free (d->path);
+  g_free (d->tmp);
+  g_free (d);
+}
+
+static gboolean
+download_sink (const char *data, gsize len, gpointer user_data, GError **error)
+{
+  Download *d = user_data;
+
+  while (len > 0)
+    {
+      ssize_t w = write (d->fd, data, len);
+      if (w < 0)
+        {
+          int e = errno;
+          if (e == EINTR)
+            continue;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "writing %s: %s",
+                       d->tmp, g_strerror (e));
+          return FALSE;
+        }
+      data += w;
+      len -= (gsize) w;
+      d->bytes += (guint64) w;
+    }
+  if (d->progress != NULL)
+    d->progress (d->bytes, d->progress_data);
+  return TRUE;
+}
+
+static void
+download_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  Download *d = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (d->client->http, res, &error);
+
+  (void) src;
+  if (resp != NULL && vo_http_response_get_status (resp) == 204)
+    error = g_error_new (VO_HTTP_ERROR, 204, "%s: HTTP 204 No Content (no overlap)",
+                         vo_http_response_get_url (resp));
+  if (error == NULL && (fsync (d->fd) != 0 || close (d->fd) != 0))
+    {
+      int e = errno;
+      error = g_error_new (G_FILE_ERROR, g_file_error_from_errno (e), "writing %s: %s", d->tmp,
+                           g_strerror (e));
+    }
+  d->fd = -1;
+  if (error == NULL && g_rename (d->tmp, d->path) != 0)
+    {
+      int e = errno;
+      error = g_error_new (G_FILE_ERROR, g_file_error_from_errno (e), "renaming to %s: %s",
+                           d->path, g_strerror (e));
+    }
+  else if (error == NULL)
+    {
+      vo_cleanup_remove (d->tmp);
+      g_clear_pointer (&d->tmp, g_free);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+cadc_client_download_async (CadcClient *c, const char *url, const char *path,
+                            CadcProgressFunc progress, gpointer progress_data,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Download *d = g_new0 (Download, 1);
+  VoHttpRequest *req;
+
+  d->client = c;
+  d->path = g_strdup (path);
+  d->tmp = g_strconcat (path, ".part-XXXXXX", NULL);
+  d->progress = progress;
+  d->progress_data = progress_data;
+  d->fd = g_mkstemp_full (d->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  g_task_set_task_data (task, d, (GDestroyNotify) download_free);
+  if (d->fd < 0)
+    {
+      int e = errno;
+      g_clear_pointer (&d->tmp, g_free);
+      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (e),
+                               "cannot create a file next to %s: %s", path, g_strerror (e));
+      g_object_unref (task);
+      return;
+    }
+  vo_cleanup_add (d->tmp);      /* removed if a signal ends the process */
+  req = vo_http_request_new (VO_HTTP_GET, url);
+  vo_http_request_set_sink (req, download_sink, d);
+  vo_http_send_async (c->http, req, cancellable, download_done, task);
+}
+
+gboolean
+cadc_client_download_finish (CadcClient *c, GAsyncResult *result, GError **error)
+{
+  (void) c;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,106 @@
+/* cmd-archive-private.h: what the archive subcommands share.
+ *
+ * The archive commands live in cmd-meta.c (collections, region, name,
+ * tables, table), cmd-query.c (query, job, jobs), cmd-data.c (data-urls,
+ * cutout-urls, cutouts) and cmd-login.c (login, logout, whoami).  They all
+ * start the same way (cmd_archive_parse_command), build their CadcClient
+ * from the global options, write results through a CsOutput and end on an
+ * error with cmd_archive_fail, which prints it once and picks the exit code.
+ * Those pieces are in cmd-archive.c.  Not for use outside the archive
+ * commands.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cadc-client.h"
+#include "commands.h"
+
+G_BEGIN_DECLS
+
+/* One option of a command: a flag, a value, or a repeated value. */
+typedef struct {
+  const char *name;
+  gboolean takes_value;
+  const char **value;        /* for value options */
+  gboolean *flag;            /* for flags */
+  GPtrArray *multi;          /* repeated value options */
+} CsOpt;
+
+/* The start of every command: parses @argv with @opts (NULL-name
+ * terminated, or NULL) into @pos, prints @usage (and the global options)
+ * for --help, and checks that there are @min_pos..@max_pos positionals
+ * (else prints "CMD: @pos_error (see --help)", or "CMD: takes no
+ * arguments" when @pos_error is NULL).  A lone "-" and anything that is
+ * not a known option (e.g. "-30") is positional; "--" ends the options.
+ * Returns FALSE when the command must end at once with *@rc. */
+gboolean cmd_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos,
+                                   guint min_pos, guint max_pos, const char *pos_error,
+                                   int *rc, const char *usage);
+
+/* Positionals @from..@to-1 joined with spaces ("08h45m07.5s +54d18m00s"
+ * may come as one or several arguments).  Returns: (transfer full). */
+char *cmd_archive_join_args (GPtrArray *pos, guint from, guint to);
+
+/* A bad value on the command line: prints "CMD: message", frees @e and
+ * returns CS_EXIT_USAGE. */
+int cmd_archive_usage_error (const char *cmd, GError *e);
+
+/* The exit code for a runtime failure: auth, I/O or archive. */
+int cmd_archive_exit_code (const GError *e);
+
+/* Prints @e once, frees it and returns cmd_archive_exit_code (@e).
+ * @e: (transfer full). */
+int cmd_archive_fail (GError *e);
+
+/* Validates a certificate before it is used (cadcutils' rule): expired or
+ * unusable -> error; at most 3 days left -> a warning on stderr. */
+gboolean cmd_archive_check_cert (CsGlobalOptions *g, const char *path, GError **error);
+
+/* The client of the global options.  Endpoints: command line >
+ * environment > config file [archive] > default.  A saved certificate is
+ * validated first, except @for_login (which may be replacing it) where it
+ * is not used.  @login_url: (nullable).  Returns: (transfer full). */
+CadcClient *cmd_archive_make_client_full (CsGlobalOptions *g, const char *login_url,
+                                         gboolean for_login, GError **error);
+CadcClient *cmd_archive_make_client (CsGlobalOptions *g, GError **error);
+
+/* --format, else a table on a terminal and VOTable otherwise. */
+gboolean cmd_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **error);
+
+/* Runs @adql and returns the result parsed as a table (for commands that
+ * read the result themselves).  Returns: (transfer full) (nullable). */
+VoTable *cmd_archive_query_table (CadcClient *c, const char *adql, GError **error);
+
+/* An output: stdout; for -o FILE naming a regular file or a new path
+ * (through symlinks: the link's target), a temporary file next to it
+ * with its permissions, renamed onto it only by cs_output_commit and
+ * removed if a signal ends the process; for a FIFO, a device or
+ * /dev/stdout, the file itself, written straight through. */
+typedef struct {
+  GOutputStream *stream;
+  char *path;
+  char *tmp;
+} CsOutput;
+
+/* @path: (nullable): NULL or "-" = stdout. */
+gboolean cs_output_open (CsOutput *o, const char *path, GError **error);
+gboolean cs_output_commit (CsOutput *o, GError **error);
+void cs_output_abort (CsOutput *o);
+
+/* Warns on stderr about an OVERFLOW result; with -v, counts the rows. */
+void cmd_archive_report_result (CsGlobalOptions *g, CadcQueryResult *r);
+
+/* Ends an output that a query or job fetch wrote: with @r NULL (it
+ * failed with @error) the output is dropped; else it is committed and
+ * the result reported.  @error: (transfer full) (nullable).  Returns the
+ * exit code. */
+int cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResult *r,
+                              GError *error);
+
+/* Runs @adql and writes the result per the global options.  Returns the
+ * exit code. */
+int cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
+                          const char *const *uploads);
+
+G_END_DECLS

@@ -1,0 +1,457 @@
+/* cmd-archive.c: the plumbing every archive subcommand shares.
+ *
+ * The commands themselves are in cmd-meta.c, cmd-query.c, cmd-data.c and
+ * cmd-login.c; they share what is declared in cmd-archive-private.h:
+ * option parsing by hand (so "-30" works as a positional Dec and "--"
+ * ends the options), the CadcClient built from the global options (a
+ * saved certificate checked first), errors printed once through
+ * cs_print_error with an exit code from their domain, and the output:
+ * stdout or, with -o FILE, a temporary file next to FILE (or next to the
+ * target of a symlink FILE) that is renamed only on success; a FIFO or a
+ * device is written straight through.  Every archive command removes its
+ * partial files when SIGINT/SIGTERM/SIGHUP ends it (vo-cleanup.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cadc-config.h"
+#include "cmd-archive-private.h"
+#include "vo-cleanup.h"
+#include "vo-error.h"
+
+/* Parses argv[1..]: options from @opts, the rest into @pos.  A lone "-" and
+ * anything that is not a known option (e.g. "-30") is positional.  Returns
+ * FALSE after printing a message; sets *help for --help/-h. */
+static gboolean
+parse_args (int argc, char **argv, CsOpt *opts, GPtrArray *pos, gboolean *help)
+{
+  gboolean done = FALSE;
+
+  *help = FALSE;
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      gboolean matched = FALSE;
+      if (!done && strcmp (a, "--") == 0)
+        {
+          done = TRUE;
+          continue;
+        }
+      if (!done && (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0))
+        {
+          *help = TRUE;
+          return TRUE;
+        }
+      for (CsOpt *o = opts; !done && o != NULL && o->name != NULL; o++)
+        {
+          gsize n = strlen (o->name);
+          const char *val = NULL;
+          if (strncmp (a, o->name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+            continue;
+          matched = TRUE;
+          if (!o->takes_value)
+            {
+              *o->flag = TRUE;
+              break;
+            }
+          if (a[n] == '=')
+            val = a + n + 1;
+          else if (i + 1 < argc)
+            val = argv[++i];
+          else
+            {
+              cs_print_error ("option %s needs a value", o->name);
+              return FALSE;
+            }
+          if (o->multi != NULL)
+            g_ptr_array_add (o->multi, (gpointer) val);
+          else
+            *o->value = val;
+          break;
+        }
+      if (matched)
+        continue;
+      if (!done && a[0] == '-' && a[1] == '-')
+        {
+          cs_print_error ("%s: unknown option %s (see --help)", argv[0], a);
+          return FALSE;
+        }
+      g_ptr_array_add (pos, (gpointer) a);
+    }
+  return TRUE;
+}
+
+/* The start of every command: parses @argv with @opts into @pos, prints
+ * @usage (and the global options) for --help, and checks that there are
+ * @min_pos..@max_pos positionals (else prints "CMD: @pos_error (see
+ * --help)", or "CMD: takes no arguments" when @pos_error is NULL).
+ * Returns FALSE when the command must end at once with *@rc. */
+gboolean
+cmd_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos, guint min_pos,
+                          guint max_pos, const char *pos_error, int *rc, const char *usage)
+{
+  gboolean help;
+
+  *rc = CS_EXIT_USAGE;
+  if (!parse_args (argc, argv, opts, pos, &help))
+    return FALSE;
+  if (help)
+    {
+      printf ("%s\n%s", usage, cs_global_options_help ());
+      *rc = CS_EXIT_OK;
+      return FALSE;
+    }
+  if (pos->len < min_pos || pos->len > max_pos)
+    {
+      if (pos_error != NULL)
+        cs_print_error ("%s: %s (see --help)", argv[0], pos_error);
+      else
+        cs_print_error ("%s: takes no arguments, not '%s' (see --help)", argv[0],
+                        (char *) pos->pdata[0]);
+      return FALSE;
+    }
+  *rc = CS_EXIT_OK;
+  /* an interrupted command leaves no partial file (vo-cleanup.h) */
+  vo_cleanup_on_signals ();
+  return TRUE;
+}
+
+/* Positionals @from..@to-1 joined with spaces ("08h45m07.5s +54d18m00s"
+ * may come as one or several arguments).  Returns: (transfer full). */
+char *
+cmd_archive_join_args (GPtrArray *pos, guint from, guint to)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = from; i < to && i < pos->len; i++)
+    g_string_append_printf (s, "%s%s", i > from ? " " : "", (char *) pos->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* A bad value on the command line: "CMD: message", exit 2. */
+int
+cmd_archive_usage_error (const char *cmd, GError *e)
+{
+  cs_print_error ("%s: %s", cmd, e->message);
+  g_error_free (e);
+  return CS_EXIT_USAGE;
+}
+
+int
+cmd_archive_exit_code (const GError *e)
+{
+  if (e->domain == CADC_AUTH_ERROR || (e->domain == VO_HTTP_ERROR && (e->code == 401 || e->code == 403)))
+    return CS_EXIT_AUTH;
+  if (e->domain == G_FILE_ERROR || (e->domain == G_IO_ERROR && e->code != G_IO_ERROR_TIMED_OUT
+                                    && e->code != G_IO_ERROR_CANCELLED))
+    return CS_EXIT_IO;
+  return CS_EXIT_ARCHIVE;
+}
+
+int
+cmd_archive_fail (GError *e)
+{
+  int code = cmd_archive_exit_code (e);
+  cs_print_error ("%s", e->message);
+  g_error_free (e);
+  return code;
+}
+
+/* Validates the saved certificate before it is used (cadcutils' rule):
+ * expired or unusable -> error; at most 3 days left -> a warning. */
+gboolean
+cmd_archive_check_cert (CsGlobalOptions *g, const char *path, GError **error)
+{
+  g_autofree char *warning = NULL;
+
+  if (!cadc_auth_check_cert_for_use (path, &warning, error))
+    return FALSE;
+  if (warning != NULL && g->verbosity >= 0)
+    fprintf (stderr, "cadc-samp: warning: %s\n", warning);
+  return TRUE;
+}
+
+/* Endpoints: command line > environment > config file [archive] > default.
+ * A saved certificate is validated first (not for `login`, which may be
+ * replacing it). */
+CadcClient *
+cmd_archive_make_client_full (CsGlobalOptions *g, const char *login_url, gboolean for_login,
+                             GError **error)
+{
+  g_autoptr(CadcConfig) conf = cadc_config_resolve (NULL, g->registry, g->tap, g->datalink,
+                                                    login_url, error);
+  g_autoptr(CadcAuth) auth = NULL;
+  CadcClientConfig cfg = { 0 };
+
+  if (conf == NULL)
+    return NULL;
+  auth = cadc_auth_load (error);
+  if (auth == NULL)
+    return NULL;
+  if (for_login)
+    cadc_auth_set_cert (auth, NULL);
+  else if (cadc_auth_get_cert (auth) != NULL
+           && !cmd_archive_check_cert (g, cadc_auth_get_cert (auth), error))
+    return NULL;
+  cfg.registry = conf->registry;
+  cfg.tap = conf->tap;
+  cfg.datalink = conf->datalink;
+  cfg.login = conf->login;
+  cfg.verbose = g->verbosity > 0;
+  cfg.cookie_domains = (const char *const *) conf->cookie_domains;
+  return cadc_client_new (&cfg, g_steal_pointer (&auth));
+}
+
+CadcClient *
+cmd_archive_make_client (CsGlobalOptions *g, GError **error)
+{
+  return cmd_archive_make_client_full (g, NULL, FALSE, error);
+}
+
+gboolean
+cmd_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **error)
+{
+  if (g->format != NULL)
+    return vo_format_from_string (g->format, fmt, error);
+  *fmt = (g->output == NULL && isatty (1)) ? VO_FORMAT_TABLE : VO_FORMAT_VOTABLE;
+  return TRUE;
+}
+
+VoTable *
+cmd_archive_query_table (CadcClient *c, const char *adql, GError **error)
+{
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(CadcQueryResult) r = cadc_client_query (c, adql, NULL, mem, NULL, error);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (r == NULL)
+    return NULL;
+  g_output_stream_close (mem, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+  return vo_table_load_bytes (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+}
+
+/* The fd that /dev/stdout, /dev/fd/N or /proc/self/fd/N names, else -1:
+ * such a path is the shell's redirection, written through as it is. */
+static int
+magic_fd (const char *path)
+{
+  static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/" };
+
+  if (strcmp (path, "/dev/stdout") == 0)
+    return 1;
+  if (strcmp (path, "/dev/stderr") == 0)
+    return 2;
+  for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (path, prefixes[i]))
+      {
+        const char *n = path + strlen (prefixes[i]);
+        char *end;
+        guint64 fd = g_ascii_strtoull (n, &end, 10);
+        if (end != n && *end == '\0' && fd < G_MAXINT)
+          return (int) fd;
+      }
+  return -1;
+}
+
+/* Where a new file for @path goes: @path itself, or, for a symlink whose
+ * target does not exist yet, that target (the link is never replaced).
+ * Returns: (transfer full). */
+static char *
+dangling_target (const char *path)
+{
+  g_autofree char *cur = g_strdup (path);
+
+  for (int hops = 0; hops < 40; hops++)
+    {
+      g_autofree char *link = g_file_read_link (cur, NULL);
+      g_autofree char *dir = NULL;
+      if (link == NULL)
+        return g_steal_pointer (&cur);
+      if (g_path_is_absolute (link))
+        {
+          g_free (cur);
+          cur = g_steal_pointer (&link);
+          continue;
+        }
+      dir = g_path_get_dirname (cur);
+      g_free (cur);
+      cur = g_build_filename (dir, link, NULL);
+    }
+  return g_steal_pointer (&cur);
+}
+
+/* -o FILE: a regular file (through any symlinks) or a new path is
+ * replaced atomically (a temporary file next to the final target, with
+ * the target's permissions, renamed on commit; a symlink stays a link);
+ * anything else (a FIFO, a device such as /dev/null, /dev/stdout) is
+ * written straight through. */
+gboolean
+cs_output_open (CsOutput *o, const char *path, GError **error)
+{
+  GStatBuf st;
+  g_autofree char *target = NULL;
+  gboolean exists;
+  int fd;
+
+  memset (o, 0, sizeof *o);
+  if (path == NULL || strcmp (path, "-") == 0)
+    {
+      o->stream = g_unix_output_stream_new (1, FALSE);
+      return TRUE;
+    }
+  if ((fd = magic_fd (path)) >= 0)
+    {
+      int dupfd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+      if (dupfd < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot write to %s: %s",
+                       path, g_strerror (e));
+          return FALSE;
+        }
+      o->stream = g_unix_output_stream_new (dupfd, TRUE);
+      return TRUE;
+    }
+  exists = g_stat (path, &st) == 0;
+  if (exists && !S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "cannot write to %s: %s", path,
+                       g_strerror (EISDIR));
+          return FALSE;
+        }
+      fd = g_open (path, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+      if (fd < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot write to %s: %s",
+                       path, g_strerror (e));
+          return FALSE;
+        }
+      o->stream = g_unix_output_stream_new (fd, TRUE);
+      return TRUE;
+    }
+  if (exists)
+    target = realpath (path, NULL);
+  if (target == NULL)
+    target = dangling_target (path);
+  {
+    g_autofree char *tmpl = g_strconcat (target, ".part-XXXXXX", NULL);
+    fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0)
+      {
+        int e = errno;
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                     "cannot create a file next to %s: %s", target, g_strerror (e));
+        return FALSE;
+      }
+    vo_cleanup_add (tmpl);
+    if (exists)
+      {
+        /* the replaced file keeps its permissions (and, where allowed, owner) */
+        if (fchmod (fd, st.st_mode & 07777) != 0)
+          g_debug ("fchmod %s: %s", tmpl, g_strerror (errno));
+        if ((st.st_uid != geteuid () || st.st_gid != getegid ())
+            && fchown (fd, st.st_uid, st.st_gid) != 0)
+          g_debug ("fchown %s: %s", tmpl, g_strerror (errno));
+      }
+    o->stream = g_unix_output_stream_new (fd, TRUE);
+    o->path = g_steal_pointer (&target);
+    o->tmp = g_steal_pointer (&tmpl);
+  }
+  return TRUE;
+}
+
+gboolean
+cs_output_commit (CsOutput *o, GError **error)
+{
+  gboolean ok = g_output_stream_close (o->stream, NULL, error);
+
+  g_clear_object (&o->stream);
+  if (ok && o->tmp != NULL && g_rename (o->tmp, o->path) != 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot rename to %s: %s",
+                   o->path, g_strerror (e));
+      ok = FALSE;
+    }
+  if (!ok && o->tmp != NULL)
+    g_unlink (o->tmp);
+  if (o->tmp != NULL)
+    vo_cleanup_remove (o->tmp);
+  g_clear_pointer (&o->tmp, g_free);
+  g_clear_pointer (&o->path, g_free);
+  return ok;
+}
+
+void
+cs_output_abort (CsOutput *o)
+{
+  if (o->stream != NULL)
+    g_output_stream_close (o->stream, NULL, NULL);
+  g_clear_object (&o->stream);
+  if (o->tmp != NULL)
+    {
+      g_unlink (o->tmp);
+      vo_cleanup_remove (o->tmp);
+    }
+  g_clear_pointer (&o->tmp, g_free);
+  g_clear_pointer (&o->path, g_free);
+}
+
+void
+cmd_archive_report_result (CsGlobalOptions *g, CadcQueryResult *r)
+{
+  if (r->status == VO_QUERY_STATUS_OVERFLOW)
+    {
+      g_autofree char *text = cs_safe (r->status_text);
+      fprintf (stderr, "cadc-samp: warning: result truncated at %" G_GUINT64_FORMAT
+               " rows (QUERY_STATUS=OVERFLOW%s%s)\n", r->n_rows, *text ? ": " : "", text);
+    }
+  if (g->verbosity > 0)
+    fprintf (stderr, "cadc-samp: %" G_GUINT64_FORMAT " rows\n", r->n_rows);
+}
+
+int
+cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResult *r, GError *error)
+{
+  if (r == NULL)
+    {
+      cs_output_abort (out);
+      return cmd_archive_fail (error);
+    }
+  if (!cs_output_commit (out, &error))
+    return cmd_archive_fail (error);
+  cmd_archive_report_result (g, r);
+  return CS_EXIT_OK;
+}
+
+int
+cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
+                      const char *const *uploads)
+{
+  GError *error = NULL;
+  g_autoptr(CadcClient) c = cmd_archive_make_client (g, &error);
+  CadcQueryOptions o = { maxrec, uploads, VO_FORMAT_VOTABLE };
+  g_autoptr(CadcQueryResult) r = NULL;
+  CsOutput out;
+
+  if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error)
+      || !cs_output_open (&out, g->output, &error))
+    return cmd_archive_fail (error);
+  if (g->verbosity > 1)
+    fprintf (stderr, "cadc-samp: ADQL: %s\n", adql);
+  r = cadc_client_query (c, adql, &o, out.stream, NULL, &error);
+  return cmd_archive_output_finish (g, &out, r, error);
+}

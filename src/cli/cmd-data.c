@@ -1,0 +1,344 @@
+/* cmd-data.c: getting at the data of a result: DataLink, SODA, downloads.
+ *
+ * data-urls (DataLink #this URLs for the publisherIDs of a result
+ * VOTable), cutout-urls (SODA CIRCLE cutouts for them) and cutouts (an
+ * image query around a position, its cutout URLs, then the downloads: 4
+ * at a time on the client's main context, each to a temporary name
+ * renamed when complete, with a progress line on a terminal; every file
+ * is then checked to be a FITS image and removed if not).  Shared
+ * plumbing: cmd-archive.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cmd-archive-private.h"
+#include "vo-fits.h"
+#include "vo-adql.h"
+#include "vo-coords.h"
+#include "vo-error.h"
+
+static gboolean
+parse_circle (const char *pos_text, const char *radius_text, double *ra, double *dec,
+              double *r, GError **error)
+{
+  double ira, idec;
+
+  if (!vo_coords_parse_position (pos_text, &ira, &idec, error)
+      || !vo_coords_parse_radius (radius_text, r, error))
+    return FALSE;
+  vo_coords_icrs_to_fk5 (ira, idec, ra, dec);
+  return TRUE;
+}
+
+static void
+print_list (char **urls)
+{
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      g_autofree char *u = cs_safe (urls[i]);
+      printf ("%s\n", u);
+    }
+}
+
+static int
+cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
+{
+  g_autoptr(GPtrArray) pos = g_ptr_array_new ();
+  gboolean aux = FALSE;
+  int rc;
+  CsOpt opts[] = { { "--aux", FALSE, NULL, &aux, NULL }, { NULL, FALSE, NULL, NULL, NULL } };
+  GError *error = NULL;
+  g_autoptr(CadcClient) c = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  if (!cmd_archive_parse_command (argc, argv, opts, pos, 1, 1, "give one RESULT file", &rc,
+                                 "Usage: cadc-samp data-urls [--aux] RESULT\n\n"
+                                 "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
+                                 "a result VOTable with a publisherID column (file, or - for stdin).\n"))
+    return rc;
+  if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
+    return cmd_archive_fail (error);
+  c = cmd_archive_make_client (g, &error);
+  if (c == NULL
+      || (urls = cadc_client_data_urls (c, (const char *const *) ids, aux, &error)) == NULL)
+    return cmd_archive_fail (error);
+  print_list (urls);
+  return CS_EXIT_OK;
+}
+
+static int
+cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
+{
+  g_autoptr(GPtrArray) pos = g_ptr_array_new ();
+  int rc;
+  GError *error = NULL;
+  g_autoptr(CadcClient) c = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) urls = NULL;
+  g_autofree char *ptext = NULL;
+  double ra, dec, r;
+
+  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 3, G_MAXUINT, "RESULT POSITION RADIUS expected", &rc,
+                                 "Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
+                                 "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n"))
+    return rc;
+  ptext = cmd_archive_join_args (pos, 1, pos->len - 1);
+  if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
+    return cmd_archive_usage_error ("cutout-urls", error);
+  if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
+    return cmd_archive_fail (error);
+  c = cmd_archive_make_client (g, &error);
+  if (c == NULL
+      || (urls = cadc_client_cutout_urls (c, (const char *const *) ids, ra, dec, r, &error)) == NULL)
+    return cmd_archive_fail (error);
+  print_list (urls);
+  return CS_EXIT_OK;
+}
+
+#define PARALLEL_DOWNLOADS 4
+
+typedef struct {
+  CadcClient *client;
+  char **urls;
+  char *dir;
+  guint next, running, done, failed, total;
+  guint io_failed;        /* failed writing here, not in the archive */
+  guint64 bytes;
+  gboolean tty;
+  GPtrArray *paths;
+} Downloads;
+
+static void start_next (Downloads *d);
+
+static void
+show_progress (Downloads *d)
+{
+  if (d->tty)
+    fprintf (stderr, "\rcutouts: %u/%u done, %u failed, %" G_GUINT64_FORMAT " KiB ", d->done,
+             d->total, d->failed, d->bytes / 1024);
+}
+
+static void
+on_bytes (guint64 bytes, gpointer data)
+{
+  (void) bytes;
+  (void) data;
+}
+
+typedef struct {
+  Downloads *d;
+  char *path;
+  char *url;
+} One;
+
+static void
+one_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  One *o = data;
+  Downloads *d = o->d;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  (void) src;
+  d->running--;
+  d->done++;
+  if (!cadc_client_download_finish (d->client, res, &error))
+    {
+      d->failed++;
+      if (error->domain == G_FILE_ERROR)
+        d->io_failed++;
+      if (d->tty)
+        fprintf (stderr, "\n");
+      cs_print_error ("%s", error->message);
+    }
+  else
+    {
+      if (g_stat (o->path, &st) == 0)
+        d->bytes += (guint64) st.st_size;
+      g_ptr_array_add (d->paths, g_strdup (o->path));
+    }
+  show_progress (d);
+  g_free (o->path);
+  g_free (o->url);
+  g_free (o);
+  start_next (d);
+}
+
+static void
+start_next (Downloads *d)
+{
+  while (d->running < PARALLEL_DOWNLOADS && d->urls[d->next] != NULL)
+    {
+      One *o = g_new0 (One, 1);
+      g_autofree char *name = g_strdup_printf ("cutout-%03u.fits", d->next + 1);
+      o->d = d;
+      o->url = g_strdup (d->urls[d->next]);
+      o->path = g_build_filename (d->dir, name, NULL);
+      d->next++;
+      d->running++;
+      cadc_client_download_async (d->client, o->url, o->path, on_bytes, d, NULL, one_done, o);
+    }
+}
+
+/* Opens each downloaded file as FITS (cfitsio through vo-fits when
+ * available): a file that is not FITS counts as failed and is removed. */
+static gboolean
+check_fits (const char *path, GError **error)
+{
+  long nx = 0, ny = 0;
+
+  if (!vo_fits_image_get_size (path, &nx, &ny, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  if (nx <= 0 || ny <= 0)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "%s: empty FITS image", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The download directory, made and checked writable before any request
+ * (a file is made and removed): a directory that cannot take the files is
+ * a local I/O error (exit 5), found before the archive is asked. */
+static gboolean
+prepare_dir (const char *dir, GError **error)
+{
+  g_autofree char *probe = g_build_filename (dir, ".cadc-samp-probe-XXXXXX", NULL);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot create %s: %s",
+                   dir, g_strerror (e));
+      return FALSE;
+    }
+  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "cannot write into %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
+static int
+cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
+{
+  g_autoptr(GPtrArray) pos = g_ptr_array_new ();
+  const char *collection = NULL, *dir = ".";
+  gboolean urls_only = FALSE;
+  int rc;
+  CsOpt opts[] = {
+    { "--collection", TRUE, &collection, NULL, NULL },
+    { "--dir", TRUE, &dir, NULL, NULL },
+    { "--urls-only", FALSE, NULL, &urls_only, NULL },
+    { NULL, FALSE, NULL, NULL, NULL },
+  };
+  GError *error = NULL;
+  g_autoptr(CadcClient) c = NULL;
+  g_autofree char *ptext = NULL;
+  g_autofree char *adql = NULL;
+  g_autoptr(VoTable) t = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_auto(GStrv) urls = NULL;
+  double ra, dec, r;
+  int col;
+  guint bad = 0;
+
+  if (!cmd_archive_parse_command (argc, argv, opts, pos, 2, G_MAXUINT, "POSITION RADIUS expected", &rc,
+                                 "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
+                                 "Find images around POSITION, compute SODA cutout URLs and download\n"
+                                 "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
+                                 "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
+                                 "the others continue.\n"))
+    return rc;
+  ptext = cmd_archive_join_args (pos, 0, pos->len - 1);
+  if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
+    return cmd_archive_usage_error ("cutouts", error);
+  if (!urls_only && !prepare_dir (dir, &error))
+    return cmd_archive_fail (error);
+  c = cmd_archive_make_client (g, &error);
+  if (c == NULL)
+    return cmd_archive_fail (error);
+  adql = vo_adql_query_region (ra, dec, r, collection, "image");
+  t = cmd_archive_query_table (c, adql, &error);
+  if (t == NULL)
+    return cmd_archive_fail (error);
+  col = vo_table_find_field (t, "publisherID");
+  if (col < 0)
+    return cmd_archive_fail (g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
+                                         "publisherID column missing"));
+  for (guint i = 0; i < vo_table_get_n_rows (t); i++)
+    {
+      const char *v = vo_table_get_string (t, i, (guint) col);
+      if (v != NULL && *v != '\0')
+        g_ptr_array_add (ids, (gpointer) v);
+    }
+  g_ptr_array_add (ids, NULL);
+  if (ids->len == 1)
+    {
+      fprintf (stderr, "cadc-samp: no images found\n");
+      return CS_EXIT_OK;
+    }
+  urls = cadc_client_cutout_urls (c, (const char *const *) ids->pdata, ra, dec, r, &error);
+  if (urls == NULL)
+    return cmd_archive_fail (error);
+  if (urls_only)
+    {
+      print_list (urls);
+      return CS_EXIT_OK;
+    }
+  {
+    Downloads d = { c, urls, (char *) dir, 0, 0, 0, 0, g_strv_length (urls), 0, 0, isatty (2),
+                    g_ptr_array_new_with_free_func (g_free) };
+    start_next (&d);
+    while (d.done < d.total)
+      g_main_context_iteration (vo_http_get_context (cadc_client_get_http (c)), TRUE);
+    if (d.tty)
+      fprintf (stderr, "\n");
+    for (guint i = 0; i < d.paths->len; i++)
+      {
+        g_autoptr(GError) e = NULL;
+        if (!check_fits (d.paths->pdata[i], &e))
+          {
+            cs_print_error ("%s", e->message);
+            g_unlink (d.paths->pdata[i]);
+            bad++;
+          }
+        else
+          {
+            long nx = 0, ny = 0;
+            vo_fits_image_get_size (d.paths->pdata[i], &nx, &ny, NULL);
+            printf ("%s\t%ldx%ld\n", (char *) d.paths->pdata[i], nx, ny);
+          }
+      }
+    bad += d.failed;
+    g_ptr_array_unref (d.paths);
+    if (bad > 0)
+      {
+        cs_print_error ("%u of %u cutouts failed", bad, d.total);
+        if (bad < d.total)
+          return CS_EXIT_FAILED;
+        return d.io_failed == bad ? CS_EXIT_IO : CS_EXIT_ARCHIVE;
+      }
+  }
+  return CS_EXIT_OK;
+}
+
+const CsCommand cs_command_data_urls = { "data-urls", "DataLink download URLs for a result", cmd_data_urls };
+const CsCommand cs_command_cutout_urls = { "cutout-urls", "SODA cutout URLs for a result", cmd_cutout_urls };
+const CsCommand cs_command_cutouts = { "cutouts", "find and download image cutouts", cmd_cutouts };

@@ -1,0 +1,109 @@
+/* cmd-hub.c: `cadc-samp hub`, a SAMP hub in the foreground.
+ *
+ * Starts the embedded hub (samp/samp-hub.h) and runs the main loop until
+ * SIGINT or SIGTERM, then stops the hub: samp.hub.event.shutdown goes to
+ * every client and the lockfile is removed.  Refuses to start over a live
+ * hub (exit 1), replaces a stale lockfile.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+
+#include "commands.h"
+#include "samp-hub.h"
+
+/* A foreground hub shows who registers and leaves (g_info in the "samp"
+ * domain), unless the user chose G_MESSAGES_DEBUG. */
+static void
+show_hub_info (void)
+{
+  const char *cur = g_getenv ("G_MESSAGES_DEBUG");
+  if (cur == NULL || *cur == '\0')
+    g_setenv ("G_MESSAGES_DEBUG", "samp", TRUE);
+  else if (strcmp (cur, "all") != 0 && strstr (cur, "samp") == NULL)
+    {
+      g_autofree char *both = g_strconcat (cur, " samp", NULL);
+      g_setenv ("G_MESSAGES_DEBUG", both, TRUE);
+    }
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+hub_run (CsGlobalOptions *global, int argc, char **argv)
+{
+  char *lockfile = NULL;
+  int timeout = 0;
+  gboolean print_url = FALSE;
+  GOptionEntry entries[] = {
+    { "lockfile", 0, 0, G_OPTION_ARG_FILENAME, &lockfile,
+      "Write the lockfile here (default: SAMP_HUB std-lockurl or ~/.samp)", "PATH" },
+    { "delivery-timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      "Drop a client whose callback does not answer within SECS (default 30)", "SECS" },
+    { "print-url", 0, 0, G_OPTION_ARG_NONE, &print_url,
+      "Print the hub URL on stdout once running", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- run a SAMP hub in the foreground");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, cs_global_options_help ());
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      cs_print_error ("%s", error->message);
+      g_free (lockfile);
+      return CS_EXIT_USAGE;
+    }
+  g_autofree char *lockfile_owned = lockfile;
+  if (argc > 1)
+    {
+      cs_print_error ("hub takes no arguments (got \"%s\")", argv[1]);
+      return CS_EXIT_USAGE;
+    }
+  if (timeout < 0)
+    {
+      cs_print_error ("--delivery-timeout must be positive");
+      return CS_EXIT_USAGE;
+    }
+  if (global->verbosity < 0)
+    cs_log_set_quiet (TRUE);     /* -q: warnings and errors only */
+  else
+    show_hub_info ();
+
+  signal (SIGPIPE, SIG_IGN);
+  g_autoptr(SampHub) hub = samp_hub_new ();
+  if (lockfile_owned)
+    samp_hub_set_lockfile (hub, lockfile_owned);
+  if (timeout > 0)
+    samp_hub_set_delivery_timeout (hub, (guint) timeout);
+  if (!samp_hub_start (hub, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_FAILED;
+    }
+  if (print_url)
+    {
+      printf ("%s\n", samp_hub_get_url (hub));
+      fflush (stdout);
+    }
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
+  guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  g_source_remove (s1);
+  g_source_remove (s2);
+  samp_hub_stop (hub);
+  return CS_EXIT_OK;
+}
+
+const CsCommand cs_command_hub = {
+  "hub", "run a SAMP hub in the foreground", hub_run
+};

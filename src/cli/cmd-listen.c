@@ -1,0 +1,256 @@
+/* cmd-listen.c: `cadc-samp listen`, the SAMP <-> CADC bridge daemon.
+ *
+ * Parses the options, overlays them on the config file, builds a CsBridge
+ * and runs the main loop until SIGINT/SIGTERM (or, with --once, until the
+ * first request has been handled).  An optional POSITION on the command
+ * line is handled as if a peer had pointed at it, an --image FILE as if a
+ * peer had sent it with image.load.fits.
+ *
+ * The archive is found exactly as the archive commands find it
+ * (cadc-config.h): --tap / --datalink / --registry (global options), then
+ * $CADC_REGISTRY_URL, then the config file ([listen] tap=, datalink=,
+ * registry= where given, else [archive]'s), then CADC's registry; the
+ * bridge's CadcClients do the discovery.
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cadc-auth.h"
+#include "cadc-config.h"
+#include "bridge.h"
+#include "commands.h"
+#include "cadc-limits.h"
+#include "vo-fits.h"
+#include "samp-error.h"
+#include "vo-coords.h"
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_message ("signal received: unregistering and exiting");
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+looks_like_number (const char *s)
+{
+  return s[0] == '-' && (g_ascii_isdigit (s[1]) || s[1] == '.');
+}
+
+static int
+listen_run (CsGlobalOptions *global, int argc, char **argv)
+{
+  char *radius = NULL, *collection = NULL, *hub = NULL, *config_path = NULL, *image = NULL;
+  char *frames = NULL;
+  gboolean no_footprints = FALSE;
+  gboolean once = FALSE, cutouts = FALSE, no_cutouts = FALSE, no_pointat = FALSE;
+  gboolean no_table = FALSE, no_image = FALSE, no_highlight = FALSE;
+  int max_cutouts = -1, max_rows = -1, cache_mb = -1;
+  GOptionEntry entries[] = {
+    { "radius", 'r', 0, G_OPTION_ARG_STRING, &radius,
+      "Search radius around a position (default 1arcmin)", "RADIUS" },
+    { "collection", 'c', 0, G_OPTION_ARG_STRING, &collection,
+      "Only observations of this collection", "NAME" },
+    { "cutouts", 0, 0, G_OPTION_ARG_NONE, &cutouts,
+      "Send cutouts of the best image planes to image viewers (default)", NULL },
+    { "no-cutouts", 0, 0, G_OPTION_ARG_NONE, &no_cutouts, "Do not send cutouts", NULL },
+    { "max-cutouts", 0, 0, G_OPTION_ARG_INT, &max_cutouts,
+      "At most N cutouts per position (default 3)", "N" },
+    { "max-rows", 0, 0, G_OPTION_ARG_INT, &max_rows,
+      "MAXREC of every query (default 2000)", "N" },
+    { "no-pointat", 0, 0, G_OPTION_ARG_NONE, &no_pointat,
+      "Ignore coord.pointAt.sky", NULL },
+    { "no-table", 0, 0, G_OPTION_ARG_NONE, &no_table,
+      "Do not crossmatch tables other tools load", NULL },
+    { "no-image", 0, 0, G_OPTION_ARG_NONE, &no_image,
+      "Do not query the footprint of images other tools load", NULL },
+    { "no-highlight", 0, 0, G_OPTION_ARG_NONE, &no_highlight,
+      "Ignore highlight/select of rows of our tables", NULL },
+    { "no-footprints", 0, 0, G_OPTION_ARG_NONE, &no_footprints,
+      "Do not draw the observations' footprints in ds9", NULL },
+    { "viewer-frames", 0, 0, G_OPTION_ARG_STRING, &frames,
+      "reuse (default): new images replace cadc-samp's previous ones; new: add frames", "MODE" },
+    { "cache-max-mb", 0, 0, G_OPTION_ARG_INT, &cache_mb,
+      "Size cap of the result cache in MiB (default 200)", "MB" },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub,
+      "auto (default): start a hub when none runs; never; always", "MODE" },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+      "Handle one request (the POSITION or --image), then exit", NULL },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &image,
+      "Query the footprint of this FITS image (its WCS) and send the table", "FILE" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      "Config file (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (
+    "[POSITION] - answer SAMP messages with CADC queries");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_ignore_unknown_options (ctx, TRUE);
+  g_option_context_set_description (ctx, cs_global_options_help ());
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_option_context_parse (ctx, &argc, &argv, &error);
+  g_autofree char *radius_o = radius, *collection_o = collection, *hub_o = hub,
+                  *config_o = config_path, *image_o = image, *frames_o = frames;
+  if (!ok)
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
+    }
+
+  /* What is left: an optional POSITION, possibly in several words. */
+  g_autoptr(GString) position = g_string_new (NULL);
+  gboolean dashdash = FALSE;
+  for (int i = 1; i < argc; i++)
+    {
+      if (!dashdash && strcmp (argv[i], "--") == 0)
+        {
+          dashdash = TRUE;
+          continue;
+        }
+      if (!dashdash && argv[i][0] == '-' && !looks_like_number (argv[i]))
+        {
+          cs_print_error ("listen: unknown option %s (see cadc-samp listen --help)", argv[i]);
+          return CS_EXIT_USAGE;
+        }
+      if (position->len)
+        g_string_append_c (position, ' ');
+      g_string_append (position, argv[i]);
+    }
+
+  g_autoptr(CsBridgeConfig) config = cs_bridge_config_new ();
+  g_autofree char *default_path = cs_bridge_config_default_path ();
+  if (!cs_bridge_config_load (config, config_o ? config_o : default_path, config_o != NULL,
+                              &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  if (radius_o && !vo_coords_parse_radius (radius_o, &config->radius_deg, &error))
+    {
+      cs_print_error ("--radius: %s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  if (collection_o)
+    {
+      g_free (config->collection);
+      config->collection = *collection_o ? g_strdup (collection_o) : NULL;
+    }
+  if (hub_o && !cs_bridge_config_parse_hub_mode (hub_o, &config->hub_mode, &error))
+    {
+      cs_print_error ("--hub: %s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  if (frames_o && !cs_bridge_config_parse_viewer_frames (frames_o, &config->viewer_frames_reuse, &error))
+    {
+      cs_print_error ("--viewer-frames: %s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  config->footprints &= !no_footprints;
+  if (cutouts)
+    config->cutouts = TRUE;
+  if (no_cutouts)
+    config->cutouts = FALSE;
+  if (max_cutouts >= 0)
+    config->max_cutouts = (guint) max_cutouts;
+  if (max_rows >= 0)
+    config->max_rows = (guint) max_rows;
+  if (cache_mb >= 0)
+    config->cache_max_bytes = (guint64) cache_mb * 1024 * 1024;
+  config->on_pointat &= !no_pointat;
+  config->on_table &= !no_table;
+  config->on_image &= !no_image;
+  config->on_highlight &= !no_highlight;
+  config->once = once;
+
+  double ra = 0, dec = 0;
+  if (position->len && !vo_coords_parse_position (position->str, &ra, &dec, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
+    }
+
+  if (image_o && !g_file_test (image_o, G_FILE_TEST_EXISTS) && g_str_has_suffix (image_o, "]")
+      && strchr (image_o, '['))
+    {
+      /* ds9's $filename names an extension as FILE[N]: the footprint is
+       * that of the file's first image HDU */
+      g_autofree char *file = g_strndup (image_o, strrchr (image_o, '[') - image_o);
+      if (g_file_test (file, G_FILE_TEST_IS_REGULAR))
+        {
+          g_message ("--image %s: using the first image HDU of %s", image_o, file);
+          g_free (image_o);
+          image_o = g_steal_pointer (&file);
+        }
+    }
+  if (image_o)
+    {
+      double fra[4], fdec[4];
+      if (!vo_fits_image_get_footprint (image_o, fra, fdec, &error))
+        {
+          cs_print_error ("--image %s: %s", image_o, error->message);
+          return CS_EXIT_IO;
+        }
+    }
+
+  /* Services: flag > environment > config file ([listen], then
+   * [archive]) > CADC's registry. */
+  g_autoptr(CadcConfig) conf = cadc_config_new ();
+  if (!cadc_config_load (conf, config_o ? config_o : default_path, config_o != NULL, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_ARCHIVE;   /* as the archive commands (doc/CONFIG.md) */
+    }
+  if (config_o != NULL)
+    cadc_limits_load (config_o);  /* main.c read the default file's [limits] */
+  cadc_config_apply_overrides (conf, config->registry, config->tap, config->datalink, NULL);
+  cadc_config_apply_env (conf);
+  cadc_config_apply_overrides (conf, global->registry, global->tap, global->datalink, NULL);
+  CadcClientConfig cadc = {
+    .registry = conf->registry, .tap = conf->tap, .datalink = conf->datalink,
+    .verbose = global->verbosity > 0,
+    .cookie_domains = (const char *const *) conf->cookie_domains,
+  };
+  if (config->log_level && g_str_equal (config->log_level, "debug")
+      && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    g_setenv ("G_MESSAGES_DEBUG", CS_OWN_LOG_DOMAINS, TRUE);
+
+  signal (SIGPIPE, SIG_IGN);
+  g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &cadc, &error);
+  if (bridge == NULL)
+    {
+      cs_print_error ("%s", error->message);
+      return error->domain == CADC_AUTH_ERROR ? CS_EXIT_AUTH : CS_EXIT_IO;
+    }
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  if (!cs_bridge_start (bridge, loop, &error))
+    {
+      cs_print_error ("%s", error->message);
+      if (error->domain == SAMP_ERROR)
+        return g_error_matches (error, SAMP_ERROR, SAMP_ERROR_NO_HUB) ? CS_EXIT_NO_HUB
+                                                                     : CS_EXIT_FAILED;
+      return CS_EXIT_ARCHIVE;   /* the TAP service could not be found */
+    }
+  if (position->len)
+    cs_bridge_point_at (bridge, ra, dec);
+  if (image_o)
+    cs_bridge_load_image (bridge, image_o);
+  guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
+  guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  g_source_remove (s1);
+  g_source_remove (s2);
+  cs_bridge_stop (bridge);
+  if (once && cs_bridge_get_n_failures (bridge) > 0)
+    return CS_EXIT_ARCHIVE;   /* the error was logged */
+  return CS_EXIT_OK;
+}
+
+const CsCommand cs_command_listen = {
+  "listen", "run the SAMP <-> CADC bridge (answers pointAt, tables, custom MTypes)",
+  listen_run
+};

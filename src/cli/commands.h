@@ -1,0 +1,60 @@
+/* commands.h: the subcommands of cadc-samp and the options they share.
+ *
+ * main.c strips the global options (accepted before or after the
+ * subcommand) into a CsGlobalOptions and hands the rest of argv, with the
+ * subcommand name as argv[0], to the command's run function.  Each command
+ * lives in its own cmd-*.c file and defines one `const CsCommand
+ * cs_command_NAME`.  Exit codes are documented in doc/EXITCODES.md.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The log domains -v and [listen] log-level=debug show: the program's and
+ * the bridge's (the archive client's "cadc" and "vo" come with -vv). */
+#define CS_OWN_LOG_DOMAINS "cadc-samp bridge"
+
+enum {
+  CS_EXIT_OK = 0,
+  CS_EXIT_FAILED = 1,       /* generic failure, or some recipients failed */
+  CS_EXIT_USAGE = 2,        /* bad command line, bad POSITION/RADIUS */
+  CS_EXIT_NO_HUB = 3,       /* no SAMP hub found or hub unreachable */
+  CS_EXIT_ARCHIVE = 4,      /* archive/query/service error */
+  CS_EXIT_IO = 5,           /* local file error */
+  CS_EXIT_AUTH = 6,         /* authentication failed or required */
+};
+
+typedef struct {
+  char *registry;   /* --registry URL or CADC_REGISTRY_URL */
+  char *tap;        /* --tap URL: TAP base, no registry lookup */
+  char *datalink;   /* --datalink URL: DataLink endpoint */
+  char *output;     /* -o FILE */
+  char *format;     /* --format votable|csv|tsv|table */
+  int verbosity;    /* -q: -1, default 0, each -v: +1 */
+} CsGlobalOptions;
+
+typedef struct {
+  const char *name;
+  const char *summary;       /* one line for `cadc-samp --help` */
+  int (*run) (CsGlobalOptions *global, int argc, char **argv);
+} CsCommand;
+
+/* Print "cadc-samp: MESSAGE" on stderr (the one place errors are shown). */
+void cs_print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Text a server or peer supplied, made safe for one field of a line on a
+ * terminal (vo_text_sanitize: no control characters or escape sequences;
+ * tab and newline become a space).  @s: (nullable): NULL gives "".
+ * Returns: (transfer full). */
+char *cs_safe (const char *s);
+
+/* Drop message/info/debug log output (errors and warnings stay); for
+ * `hub -q`.  Every log line is sanitized (main.c, vo-text.h). */
+void cs_log_set_quiet (gboolean quiet);
+
+/* The help text of the global options, for each command's --help. */
+const char *cs_global_options_help (void);
+
+G_END_DECLS
