@@ -86,33 +86,110 @@ samp_client_reply (SampClient *self, const char *msg_id, GVariant *response)
                   NULL, samp_client_log_failure_cb, "reply");
 }
 
+/* The hub's answer to notify (ignored) or notifyAll (the ids notified). */
+static void
+notify_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  GVariant *v = samp_client_hub_call_finish (res, &error);
+
+  (void) source;
+  if (v == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, v, (GDestroyNotify) g_variant_unref);
+}
+
+static void
+notify_start (SampClient *self, const char *method, GVariant *args, GCancellable *cancellable,
+              GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+  g_autoptr(GVariant) a = g_variant_take_ref (args);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, tag);
+  if (!samp_client_require_connected (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  samp_client_hub_call_async (self, self->hub_url, method, g_steal_pointer (&a),
+                              HUB_CALL_TIMEOUT_MS, cancellable, notify_done, task);
+}
+
+void
+samp_client_notify_async (SampClient *self, const char *recipient_id, const char *mtype,
+                          GVariant *params, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GVariant) p = sunk_or_empty (params);
+
+  g_return_if_fail (SAMP_IS_CLIENT (self) && recipient_id != NULL && mtype != NULL);
+  notify_start (self, "samp.hub.notify",
+                samp_client_pk_args (self, g_variant_new_string (recipient_id),
+                                     samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                cancellable, callback, user_data, samp_client_notify_async);
+}
+
+gboolean
+samp_client_notify_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  v = g_task_propagate_pointer (G_TASK (result), error);
+  return v != NULL;
+}
+
 gboolean
 samp_client_notify (SampClient *self, const char *recipient_id, const char *mtype,
                     GVariant *params, GError **error)
 {
+  GAsyncResult *res = NULL;
+  gboolean ok;
+
+  samp_client_notify_async (self, recipient_id, mtype, params, NULL, samp_client_sync_cb, &res);
+  ok = samp_client_notify_finish (self, samp_client_wait_result (self, &res), error);
+  g_object_unref (res);
+  return ok;
+}
+
+void
+samp_client_notify_all_async (SampClient *self, const char *mtype, GVariant *params,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
   g_autoptr(GVariant) p = sunk_or_empty (params);
+
+  g_return_if_fail (SAMP_IS_CLIENT (self) && mtype != NULL);
+  notify_start (self, "samp.hub.notifyAll",
+                samp_client_pk_args (self, samp_message_new (mtype, g_steal_pointer (&p)), NULL),
+                cancellable, callback, user_data, samp_client_notify_all_async);
+}
+
+char **
+samp_client_notify_all_finish (SampClient *self, GAsyncResult *result, GError **error)
+{
   g_autoptr(GVariant) v = NULL;
 
-  if (!samp_client_require_connected (self, error))
-    return FALSE;
-  v = samp_client_hub_call_sync (self, "samp.hub.notify",
-                     samp_client_pk_args (self, g_variant_new_string (recipient_id),
-                              samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  return v != NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  v = g_task_propagate_pointer (G_TASK (result), error);
+  return v ? samp_list_dup_strv (v) : NULL;
 }
 
 char **
 samp_client_notify_all (SampClient *self, const char *mtype, GVariant *params, GError **error)
 {
-  g_autoptr(GVariant) p = sunk_or_empty (params);
-  g_autoptr(GVariant) v = NULL;
+  GAsyncResult *res = NULL;
+  char **ids;
 
-  if (!samp_client_require_connected (self, error))
-    return NULL;
-  v = samp_client_hub_call_sync (self, "samp.hub.notifyAll", samp_client_pk_args (self, samp_message_new (mtype, g_steal_pointer (&p)), NULL),
-                     HUB_CALL_TIMEOUT_MS, error);
-  return v ? samp_list_dup_strv (v) : NULL;
+  samp_client_notify_all_async (self, mtype, params, NULL, samp_client_sync_cb, &res);
+  ids = samp_client_notify_all_finish (self, samp_client_wait_result (self, &res), error);
+  g_object_unref (res);
+  return ids;
 }
 
 static void

@@ -107,8 +107,20 @@ void samp_client_reply (SampClient *client, const char *msg_id, GVariant *respon
 
 /* ---- messaging: @params is an a{sv} map (consumed: transfer full or floating; NULL = {}) ---- */
 
+/* samp.hub.notify; completes when the hub has taken the message. */
+void samp_client_notify_async (SampClient *client, const char *recipient_id,
+                               const char *mtype, GVariant *params,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean samp_client_notify_finish (SampClient *client, GAsyncResult *result, GError **error);
 gboolean samp_client_notify (SampClient *client, const char *recipient_id,
                              const char *mtype, GVariant *params, GError **error);
+/* samp.hub.notifyAll.  _finish returns: (transfer full): the ids notified. */
+void samp_client_notify_all_async (SampClient *client, const char *mtype, GVariant *params,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+char **samp_client_notify_all_finish (SampClient *client, GAsyncResult *result,
+                                      GError **error);
 /* Returns: (transfer full): the ids notified. */
 char **samp_client_notify_all (SampClient *client, const char *mtype, GVariant *params,
                                GError **error);

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "bridge-footprint.h"
-#include "bridge-private.h"
 #include "bridge-viewers-private.h"
 #include "samp-error.h"
 #include "samp-mtype.h"
@@ -185,6 +184,7 @@ typedef struct {
 } Call;
 
 static void viewer_step (Viewer *w);
+static void step_notified (GObject *source, GAsyncResult *res, gpointer data);
 
 static void
 step_answered (GObject *source, GAsyncResult *res, gpointer data)
@@ -283,17 +283,35 @@ viewer_step (Viewer *w)
                                   v->config->viewer_timeout_s, v->cancel, step_answered, c);
           return;
         }
-      /* a viewer that does not answer: fire and forget */
-      g_autoptr(GError) error = NULL;
-      if (samp_client_notify (v->client, w->id, s->mtype, g_variant_ref (s->params), &error))
-        {
-          if (s->image >= 0)
-            batch_report (j, (guint) s->image, "notified", NULL);
-        }
-      else if (s->image >= 0)
-        batch_report (j, (guint) s->image, NULL, error->message);
-      step_free (s);
+      /* a viewer that does not answer: notified, the next step once the
+       * hub has taken this one */
+      Call *c = g_new0 (Call, 1);
+      c->owner = v;
+      c->job = j;
+      c->step = s;
+      v->ref++;
+      samp_client_notify_async (v->client, w->id, s->mtype, g_variant_ref (s->params),
+                                v->cancel, step_notified, c);
+      return;
     }
+}
+
+static void
+step_notified (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Call *c = data;
+  CsViewers *v = c->owner;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = samp_client_notify_finish (SAMP_CLIENT (source), res, &error);
+
+  if (!v->closed && c->step->image >= 0)
+    batch_report (c->job, (guint) c->step->image, ok ? "notified" : NULL,
+                  ok ? NULL : error->message);
+  step_free (c->step);
+  if (!v->closed)
+    viewer_step (c->job->viewer);
+  g_free (c);
+  viewers_unref (v);   /* this notification's reference */
 }
 
 static void
@@ -507,33 +525,4 @@ gboolean
 cs_viewers_is_idle (CsViewers *v)
 {
   return v == NULL || v->n_busy == 0;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Glue with the bridge                                                      */
-
-void
-cs_bridge_show_footprints (CsBridge *b, CsBridgeResult *r, const char *what)
-{
-  g_autoptr(GError) error = NULL;
-  guint n = 0;
-
-  if (!b->config->footprints || b->viewers == NULL)
-    return;
-  g_autoptr(VoTable) t = vo_table_load_file (r->path, &error);
-  if (t == NULL)
-    {
-      g_warning ("footprints of %s: %s", what, error->message);
-      return;
-    }
-  g_autofree char *text = cs_bridge_footprint_regions (t, b->colours, &n);
-  g_autofree char *path = cs_bridge_cache_new_path (b->cache, "footprints", "reg");
-  g_autofree char *url = NULL;
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)
-      || (url = g_filename_to_uri (path, NULL, &error)) == NULL)
-    {
-      g_warning ("footprints of %s: %s", what, error->message);
-      return;
-    }
-  cs_viewers_show_footprints (b->viewers, url, n, what);
 }

@@ -1,0 +1,534 @@
+/* bridge-core.c: what every flow of the bridge uses (bridge-core.h).
+ *
+ * The registry of the result tables we have sent (so highlight and select
+ * messages about them are recognised, and a peer's table that is one of
+ * ours is never crossmatched), the broadcasts of tables (a callAll whose
+ * replies are logged and summarised in cadc-samp.last-activity) and of
+ * footprints, the replies to peers, the parameters every MType shares,
+ * a query run for a peer's request, a peer's file fetched into the cache,
+ * and the --once accounting.  Every SAMP send here is asynchronous.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bridge-core.h"
+#include "bridge-footprint.h"
+#include "samp-error.h"
+#include "samp-value.h"
+#include "vo-adql.h"
+#include "vo-coords.h"
+
+/* How long a broadcast waits for its recipients to load the table (--once
+ * exits after that at the latest). */
+#define LOAD_TIMEOUT_S 60
+
+/* ------------------------------------------------------------------------ */
+/* Result tables we have sent                                                */
+
+static void
+our_table_free (CsBridgeTable *t)
+{
+  g_free (t->table_id);
+  g_free (t->url);
+  g_free (t->path);
+  g_free (t->name);
+  g_clear_pointer (&t->table, vo_table_free);
+  g_free (t);
+}
+
+void
+cs_bridge_core_init (CsBridge *b)
+{
+  b->cancel = g_cancellable_new ();
+  b->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) our_table_free);
+  b->colours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+void
+cs_bridge_core_clear (CsBridge *b)
+{
+  g_clear_pointer (&b->colours, g_hash_table_unref);
+  g_clear_pointer (&b->tables, g_hash_table_unref);
+  g_clear_pointer (&b->last_position_name, g_free);
+  g_clear_object (&b->cancel);
+}
+
+CsBridgeTable *
+cs_bridge_find_table (CsBridge *b, const char *table_id, const char *url)
+{
+  if (table_id)
+    {
+      CsBridgeTable *t = g_hash_table_lookup (b->tables, table_id);
+      if (t)
+        return t;
+    }
+  if (url)
+    {
+      GHashTableIter it;
+      gpointer v;
+      g_hash_table_iter_init (&it, b->tables);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        if (g_strcmp0 (((CsBridgeTable *) v)->url, url) == 0)
+          return v;
+    }
+  return NULL;
+}
+
+void
+cs_bridge_note_activity (CsBridge *b, const char *what)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = g_strdup_printf ("%s %s", stamp, what);
+  /* a SAMP string is printable ASCII (JSAMP refuses anything else, and
+   * names or peers' error texts may not be) */
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
+      *p = '?';
+  if (b->client)
+    samp_client_set_metadata (b->client, "cadc-samp.last-activity", text);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Broadcasts                                                                */
+
+typedef struct {
+  CsBridge *bridge;
+  char *table_id;
+  char *name;
+} LoadJob;
+
+/* The samp.name of @id, or @id. */
+static char *
+client_label (CsBridge *b, const char *id)
+{
+  g_autoptr(GVariant) meta = samp_client_dup_known_metadata (b->client, id);
+  const char *name = meta ? samp_map_lookup_string (meta, "samp.name") : NULL;
+  return g_strdup (name && *name ? name : id);
+}
+
+/* The replies of the table.load.votable call: who loaded it, who failed. */
+static void
+table_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  LoadJob *j = user_data;
+  CsBridge *b = j->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) replies = samp_client_call_all_finish (SAMP_CLIENT (source), res, &error);
+
+  b->n_inflight--;   /* also when cancelled: cs_bridge_free waits for it */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;
+  else if (replies == NULL)
+    g_warning ("table.load.votable %s: %s", j->table_id, error->message);
+  else
+    {
+      g_autoptr(GString) ok = g_string_new (NULL), bad = g_string_new (NULL);
+      GVariantIter it;
+      const char *id;
+      GVariant *resp;
+      g_variant_iter_init (&it, replies);
+      while (g_variant_iter_next (&it, "{&sv}", &id, &resp))
+        {
+          g_autoptr(GVariant) r = resp;
+          g_autofree char *who = client_label (b, id);
+          const char *status = samp_map_lookup_string (r, "samp.status");
+          g_autoptr(GVariant) err = samp_map_lookup (r, "samp.error");
+          const char *txt = err ? samp_map_lookup_string (err, "samp.errortxt") : NULL;
+          if (g_strcmp0 (status, "samp.error") != 0)
+            g_string_append_printf (ok, "%s%s", ok->len ? ", " : "", who);
+          else
+            g_string_append_printf (bad, "%s%s (%s)", bad->len ? ", " : "", who,
+                                    txt ? txt : "no reason given");
+        }
+      g_autofree char *line = g_strdup_printf ("table %s \"%s\": loaded by %s%s%s", j->table_id,
+                                               j->name, ok->len ? ok->str : "nobody",
+                                               bad->len ? "; failed: " : "", bad->str);
+      g_message ("%s", line);
+      cs_bridge_note_activity (b, line);
+    }
+  g_free (j->table_id);
+  g_free (j->name);
+  g_free (j);
+  cs_bridge_check_once (b);
+}
+
+typedef struct {
+  char *old_name;
+  char *to;
+} RemoveJob;
+
+static void
+plane_removed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  RemoveJob *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!samp_client_notify_finish (SAMP_CLIENT (source), res, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("could not remove \"%s\" from %s: %s", r->old_name, r->to, error->message);
+  g_free (r->old_name);
+  g_free (r->to);
+  g_free (r);
+}
+
+/* viewer-frames=reuse: a new position result replaces the previous one in
+ * Aladin (script "rm PLANE"; Aladin keeps a plane per load, a second load
+ * of the same name becomes "NAME~1").  TOPCAT cannot replace a table over
+ * SAMP: it refuses a table-id it has seen ("Duplicate table-id"), so every
+ * table gets a fresh id and a unique name instead (doc/MTYPES.md).  The
+ * hub takes the notification before it takes the callAll of the new
+ * table, so Aladin removes the old plane first. */
+static void
+replace_in_aladin (CsBridge *b, const char *old_name)
+{
+  if (old_name == NULL || strchr (old_name, '"') != NULL)
+    return;
+  g_auto(GStrv) ids = samp_client_list_known_clients (b->client);
+  g_autofree char *script = g_strdup_printf ("rm \"%s\"", old_name);
+  for (guint i = 0; ids && ids[i]; i++)
+    {
+      g_autoptr(GVariant) subs = samp_client_dup_known_subscriptions (b->client, ids[i]);
+      g_autoptr(GVariant) has = subs ? samp_map_lookup (subs, "script.aladin.send") : NULL;
+      if (has == NULL)
+        continue;
+      RemoveJob *r = g_new0 (RemoveJob, 1);
+      r->old_name = g_strdup (old_name);
+      r->to = g_strdup (ids[i]);
+      samp_client_notify_async (b->client, ids[i], "script.aladin.send",
+                                samp_map_new_strings ("script", script, NULL), b->cancel,
+                                plane_removed, r);
+    }
+}
+
+void
+cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base, gboolean position)
+{
+  CsBridgeTable *t = g_new0 (CsBridgeTable, 1);
+  /* unique across bridges: another cadc-samp's tables are not ours; and
+   * never reused (TOPCAT refuses a table-id twice) */
+  t->table_id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (), ++b->n_tables);
+  t->url = g_strdup (r->url);
+  t->path = g_strdup (r->path);
+  t->name = cs_bridge_table_name_finish (base, r->rows, r->overflow, b->n_tables);
+  g_hash_table_replace (b->tables, t->table_id, t);
+  const char *name = t->name;
+
+  if (b->client == NULL || !samp_client_is_connected (b->client))
+    return;
+  if (position && b->config->viewer_frames_reuse)
+    replace_in_aladin (b, b->last_position_name);
+  if (position)
+    {
+      g_free (b->last_position_name);
+      b->last_position_name = g_strdup (name);
+    }
+  /* A call, so the replies say who loaded it (and --once exits only once
+   * every recipient has: the file goes with us). */
+  LoadJob *j = g_new0 (LoadJob, 1);
+  j->bridge = b;
+  j->table_id = g_strdup (t->table_id);
+  j->name = g_strdup (name);
+  b->n_inflight++;
+  samp_client_call_all_async (
+    b->client, "table.load.votable",
+    samp_map_new_strings ("url", r->url, "table-id", t->table_id, "name", name, NULL),
+    LOAD_TIMEOUT_S, b->cancel, table_loaded, j);
+  g_autofree char *line = g_strdup_printf ("sent table %s \"%s\"", t->table_id, name);
+  g_message ("%s (%" G_GUINT64_FORMAT " rows) as a call; waiting for the recipients to load it",
+             line, r->rows);
+  cs_bridge_note_activity (b, line);
+}
+
+void
+cs_bridge_show_footprints (CsBridge *b, CsBridgeResult *r, const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (!b->config->footprints || b->viewers == NULL)
+    return;
+  g_autoptr(VoTable) t = vo_table_load_file (r->path, &error);
+  if (t == NULL)
+    {
+      g_warning ("footprints of %s: %s", what, error->message);
+      return;
+    }
+  g_autofree char *text = cs_bridge_footprint_regions (t, b->colours, &n);
+  g_autofree char *path = cs_bridge_cache_new_path (b->cache, "footprints", "reg");
+  g_autofree char *url = NULL;
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)
+      || (url = g_filename_to_uri (path, NULL, &error)) == NULL)
+    {
+      g_warning ("footprints of %s: %s", what, error->message);
+      return;
+    }
+  cs_viewers_show_footprints (b->viewers, url, n, what);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Replies and parameters                                                    */
+
+void
+cs_bridge_reply_ok (CsBridge *b, const char *msg_id, GVariant *result)
+{
+  /* take_ref, not ref_sink: a full reference (samp_map_new_*) is ours too */
+  g_autoptr(GVariant) res = result ? g_variant_take_ref (result) : NULL;
+  if (msg_id && *msg_id && b->client)
+    samp_client_reply (b->client, msg_id, samp_response_new_ok (g_steal_pointer (&res)));
+}
+
+void
+cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,
+                       const char *sender, const GError *error)
+{
+  b->n_failures++;
+  g_message ("%s from %s: error: %s", mtype, sender ? sender : "us", error->message);
+  if (msg_id && *msg_id && b->client)
+    samp_client_reply (b->client, msg_id, samp_response_new_error (error->message));
+}
+
+const char *
+cs_bridge_opt_string (GVariant *params, const char *key)
+{
+  const char *s = samp_map_lookup_string (params, key);
+  return (s && *s) ? s : NULL;
+}
+
+gboolean
+cs_bridge_parse_position (GVariant *params, double *ra, double *dec, GError **error)
+{
+  const char *ra_s = samp_map_lookup_string (params, "ra");
+  const char *dec_s = samp_map_lookup_string (params, "dec");
+  double r, d;
+
+  if (ra_s == NULL || dec_s == NULL)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "parameters ra and dec are required");
+      return FALSE;
+    }
+  if (!samp_parse_float (ra_s, &r, NULL) || !isfinite (r))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "ra=\"%s\" is not a number of degrees", ra_s);
+      return FALSE;
+    }
+  if (!samp_parse_float (dec_s, &d, NULL) || !isfinite (d))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "dec=\"%s\" is not a number of degrees",
+                   dec_s);
+      return FALSE;
+    }
+  if (d < -90 || d > 90)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "dec=%s is outside [-90, 90]", dec_s);
+      return FALSE;
+    }
+  if (r < -360 || r > 720)
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE, "ra=%s is outside [0, 360]", ra_s);
+      return FALSE;
+    }
+  r = fmod (r, 360);
+  if (r < 0)
+    r += 360;
+  *ra = r;
+  *dec = d;
+  return TRUE;
+}
+
+gboolean
+cs_bridge_parse_region_params (CsBridge *b, GVariant *params, double *ra, double *dec,
+                               double *radius, const char **collection, GError **error)
+{
+  const char *radius_s = cs_bridge_opt_string (params, "radius");
+
+  *radius = b->config->radius_deg;
+  *collection = cs_bridge_opt_string (params, "collection");
+  if (*collection == NULL)
+    *collection = b->config->collection;
+  return cs_bridge_parse_position (params, ra, dec, error)
+         && (radius_s == NULL || vo_coords_parse_radius (radius_s, radius, error));
+}
+
+char *
+cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
+                       const char *collection)
+{
+  double ra5, dec5;
+  (void) b;
+  vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
+  return vo_adql_query_region (ra5, dec5, radius, collection, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A query for a peer's request                                              */
+
+typedef struct {
+  CsBridge *bridge;
+  char *msg_id;
+  char *mtype;
+  char *sender;
+  char *name;
+  CsBridgeQueryThen then;
+} QueryJob;
+
+static void
+query_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  QueryJob *j = user_data;
+  CsBridge *b = j->bridge;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  (void) source;
+
+  b->n_inflight--;
+  if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (r == NULL)
+    {
+      g_prefix_error (&error, "CADC query failed: ");
+      cs_bridge_reply_error (b, j->msg_id, j->mtype, j->sender, error);
+    }
+  else
+    {
+      g_message ("%s from %s: %" G_GUINT64_FORMAT " rows%s in %.3f s", j->mtype, j->sender,
+                 r->rows, r->overflow ? " (truncated)" : "", r->seconds);
+      g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
+      cs_bridge_reply_ok (b, j->msg_id, samp_map_new_strings ("url", r->url, "rows", rows,
+                                                              NULL));
+      cs_bridge_broadcast_table (b, r, j->name, FALSE);
+      if (j->then)
+        j->then (b, r, j->name);
+    }
+  g_free (j->msg_id);
+  g_free (j->mtype);
+  g_free (j->sender);
+  g_free (j->name);
+  g_free (j);
+  cs_bridge_check_once (b);
+}
+
+void
+cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype, const char *sender,
+                     const char *name, const char *adql, guint maxrec,
+                     const char *upload_name, const char *upload_path,
+                     CsBridgeQueryThen then)
+{
+  QueryJob *j = g_new0 (QueryJob, 1);
+  j->bridge = b;
+  j->msg_id = g_strdup (msg_id);
+  j->mtype = g_strdup (mtype);
+  j->sender = g_strdup (sender);
+  j->name = g_strdup (name);
+  j->then = then;
+  b->n_queries++;
+  b->n_inflight++;
+  g_debug ("query %u: %s", b->n_queries, adql);
+  cs_bridge_query_async (b->cadc, b->cache, adql, maxrec, upload_name, upload_path,
+                         b->cancel, query_done, j);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A peer's file                                                             */
+
+typedef struct {
+  CsBridge *bridge;
+  char *sender, *msg_id, *mtype, *name, *path;
+  const char *what;
+  CsBridgePeerFileFunc then;
+} FetchJob;
+
+static void
+fetch_job_free (FetchJob *f)
+{
+  g_free (f->sender);
+  g_free (f->msg_id);
+  g_free (f->mtype);
+  g_free (f->name);
+  g_free (f->path);
+  g_free (f);
+}
+
+static void
+fetch_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  FetchJob *f = user_data;
+  CsBridge *b = f->bridge;
+  g_autoptr(GError) error = NULL;
+  (void) source;
+
+  b->n_inflight--;
+  if (cadc_client_download_finish (b->cadc, res, &error))
+    f->then (b, f->sender, f->msg_id, f->mtype, f->path, f->name);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else
+    {
+      g_prefix_error (&error, "cannot read the %s: ", f->what);
+      cs_bridge_reply_error (b, f->msg_id, f->mtype, f->sender, error);
+    }
+  fetch_job_free (f);
+  cs_bridge_check_once (b);
+}
+
+void
+cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg_id,
+                           const char *mtype, const char *url, const char *name,
+                           const char *ext, const char *what, CsBridgePeerFileFunc then)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+
+  if (name == NULL)
+    {
+      /* the image's or table's file name, for the result's name */
+      const char *slash = strrchr (url, '/');
+      base = g_uri_unescape_string (slash ? slash + 1 : url, NULL);
+      name = base && *base ? base : NULL;
+    }
+  if (g_str_has_prefix (url, "file:") || g_path_is_absolute (url))
+    {
+      g_autofree char *path = g_str_has_prefix (url, "file:")
+                                ? g_filename_from_uri (url, NULL, &error)
+                                : g_strdup (url);
+      if (path == NULL)
+        cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      else
+        then (b, sender, msg_id, mtype, path, name);
+      return;
+    }
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    {
+      error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                           "url \"%s\" is neither file:, http:, https: nor an absolute path",
+                           url);
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+      return;
+    }
+  FetchJob *f = g_new0 (FetchJob, 1);
+  f->bridge = b;
+  f->sender = g_strdup (sender);
+  f->msg_id = g_strdup (msg_id);
+  f->mtype = g_strdup (mtype);
+  f->name = g_strdup (name);
+  f->what = what;
+  f->then = then;
+  f->path = cs_bridge_cache_new_path (b->cache, "peer", ext);
+  b->n_inflight++;
+  cadc_client_download_async (b->cadc, url, f->path, NULL, NULL, b->cancel, fetch_done, f);
+}
+
+/* ------------------------------------------------------------------------ */
+
+void
+cs_bridge_check_once (CsBridge *b)
+{
+  /* --once: done when the position and whatever it started (cutouts) are. */
+  if (b->config->once && b->loop && b->position_cancel == NULL && !b->have_pending
+      && b->settle_id == 0 && b->n_inflight == 0 && cs_viewers_is_idle (b->viewers))
+    g_main_loop_quit (b->loop);
+}
