@@ -66,10 +66,18 @@ CASES=$(cat <<EOF
 EOF
 )
 
+plan $(( $(grep -c . <<<"$CASES") + 1 ))
+
+# doc/EXITCODES.md starts with the codes and the error map as the program
+# has them (`cadc-samp --exit-codes`, src/cli/cli-exit.c)
+"$CADC_SAMP" --exit-codes >"$T/codes.md" 2>"$T/err"
+head -n "$(wc -l <"$T/codes.md")" "$CS_TESTS_DIR/../doc/EXITCODES.md" >"$T/doc-head.md"
+why="$(diff "$T/codes.md" "$T/doc-head.md")" \
+  check "doc/EXITCODES.md starts with what cadc-samp --exit-codes prints" cmp -s "$T/codes.md" "$T/doc-head.md"
+
 # ADQL words: select_1 -> "select 1" (the table has one field per column)
 adql() { local a; for a in "$@"; do case $a in select_*) printf '%s\n' "select ${a#select_}";; *) printf '%s\n' "$a";; esac; done; }
 
-plan "$(grep -c . <<<"$CASES")"
 DIAG_FILES=("$T/err")
 while IFS='|' read -r want what args; do
   [ -n "$want" ] || continue

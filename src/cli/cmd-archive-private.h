@@ -5,7 +5,8 @@
  * cutout-urls, cutouts) and cmd-login.c (login, logout, whoami).  They all
  * start the same way (cmd_archive_parse_command), build their CadcClient
  * from the global options, write results through a CsOutput and end on an
- * error with cmd_archive_fail, which prints it once and picks the exit code.
+ * error with cli_exit_fail (CLI_STAGE_ARCHIVE, ...), which prints it once
+ * and picks the exit code (cli-exit.h).
  * Those pieces are in cmd-archive.c.  Not for use outside the archive
  * commands.
  */
@@ -45,13 +46,6 @@ char *cmd_archive_join_args (GPtrArray *pos, guint from, guint to);
 /* A bad value on the command line: prints "CMD: message", frees @e and
  * returns CS_EXIT_USAGE. */
 int cmd_archive_usage_error (const char *cmd, GError *e);
-
-/* The exit code for a runtime failure: auth, I/O or archive. */
-int cmd_archive_exit_code (const GError *e);
-
-/* Prints @e once, frees it and returns cmd_archive_exit_code (@e).
- * @e: (transfer full). */
-int cmd_archive_fail (GError *e);
 
 /* Validates a certificate before it is used (cadcutils' rule): expired or
  * unusable -> error; at most 3 days left -> a warning on stderr. */

@@ -4,8 +4,8 @@
  * cmd-login.c; they share what is declared in cmd-archive-private.h:
  * option parsing by hand (so "-30" works as a positional Dec and "--"
  * ends the options), the CadcClient built from the global options (a
- * saved certificate checked first), errors printed once through
- * cs_print_error with an exit code from their domain, and the output:
+ * saved certificate checked first), errors printed once with their exit
+ * code by cli_exit_fail (CLI_STAGE_ARCHIVE, ...) (cli-exit.h), and the output:
  * stdout or, with -o FILE, a temporary file next to FILE (or next to the
  * target of a symlink FILE) that is renamed only on success; a FIFO or a
  * device is written straight through.  Every archive command removes its
@@ -144,26 +144,6 @@ cmd_archive_usage_error (const char *cmd, GError *e)
   cs_print_error ("%s: %s", cmd, e->message);
   g_error_free (e);
   return CS_EXIT_USAGE;
-}
-
-int
-cmd_archive_exit_code (const GError *e)
-{
-  if (e->domain == CADC_AUTH_ERROR || (e->domain == VO_HTTP_ERROR && (e->code == 401 || e->code == 403)))
-    return CS_EXIT_AUTH;
-  if (e->domain == G_FILE_ERROR || (e->domain == G_IO_ERROR && e->code != G_IO_ERROR_TIMED_OUT
-                                    && e->code != G_IO_ERROR_CANCELLED))
-    return CS_EXIT_IO;
-  return CS_EXIT_ARCHIVE;
-}
-
-int
-cmd_archive_fail (GError *e)
-{
-  int code = cmd_archive_exit_code (e);
-  cs_print_error ("%s", e->message);
-  g_error_free (e);
-  return code;
 }
 
 /* Validates the saved certificate before it is used (cadcutils' rule):
@@ -429,10 +409,10 @@ cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResult *r
   if (r == NULL)
     {
       cs_output_abort (out);
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (!cs_output_commit (out, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   cmd_archive_report_result (g, r);
   return CS_EXIT_OK;
 }
@@ -449,7 +429,7 @@ cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
 
   if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error)
       || !cs_output_open (&out, g->output, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity > 1)
     fprintf (stderr, "cadc-samp: ADQL: %s\n", adql);
   r = cadc_client_query (c, adql, &o, out.stream, NULL, &error);

@@ -63,11 +63,11 @@ cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
                                  "a result VOTable with a publisherID column (file, or - for stdin).\n"))
     return rc;
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL
       || (urls = cadc_client_data_urls (c, (const char *const *) ids, aux, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   print_list (urls);
   return CS_EXIT_OK;
 }
@@ -92,11 +92,11 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cmd_archive_usage_error ("cutout-urls", error);
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL
       || (urls = cadc_client_cutout_urls (c, (const char *const *) ids, ra, dec, r, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   print_list (urls);
   return CS_EXIT_OK;
 }
@@ -151,7 +151,7 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
   if (!cadc_client_download_finish (d->client, res, &error))
     {
       d->failed++;
-      if (error->domain == G_FILE_ERROR)
+      if (cli_exit_code (CLI_STAGE_ARCHIVE, error) == CS_EXIT_IO)
         d->io_failed++;
       if (d->tty)
         fprintf (stderr, "\n");
@@ -270,17 +270,17 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cmd_archive_usage_error ("cutouts", error);
   if (!urls_only && !prepare_dir (dir, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   adql = vo_adql_query_region (ra, dec, r, collection, "image");
   t = cmd_archive_query_table (c, adql, &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   col = vo_table_find_field (t, "publisherID");
   if (col < 0)
-    return cmd_archive_fail (g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
                                          "publisherID column missing"));
   for (guint i = 0; i < vo_table_get_n_rows (t); i++)
     {
@@ -296,7 +296,7 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
     }
   urls = cadc_client_cutout_urls (c, (const char *const *) ids->pdata, ra, dec, r, &error);
   if (urls == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (urls_only)
     {
       print_list (urls);

@@ -85,10 +85,7 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
   if (timeout > 0)
     samp_hub_set_delivery_timeout (hub, (guint) timeout);
   if (!samp_hub_start (hub, &error))
-    {
-      cs_print_error ("%s", error->message);
-      return CS_EXIT_FAILED;
-    }
+    return cli_exit_fail (CLI_STAGE_HUB, g_steal_pointer (&error));
   if (print_url)
     {
       printf ("%s\n", samp_hub_get_url (hub));

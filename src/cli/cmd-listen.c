@@ -222,19 +222,10 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   signal (SIGPIPE, SIG_IGN);
   g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &cadc, &error);
   if (bridge == NULL)
-    {
-      cs_print_error ("%s", error->message);
-      return error->domain == CADC_AUTH_ERROR ? CS_EXIT_AUTH : CS_EXIT_IO;
-    }
+    return cli_exit_fail (CLI_STAGE_LISTEN_SETUP, g_steal_pointer (&error));
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   if (!cs_bridge_start (bridge, loop, &error))
-    {
-      cs_print_error ("%s", error->message);
-      if (error->domain == SAMP_ERROR)
-        return g_error_matches (error, SAMP_ERROR, SAMP_ERROR_NO_HUB) ? CS_EXIT_NO_HUB
-                                                                     : CS_EXIT_FAILED;
-      return CS_EXIT_ARCHIVE;   /* the TAP service could not be found */
-    }
+    return cli_exit_fail (CLI_STAGE_LISTEN, g_steal_pointer (&error));
   if (position->len)
     cs_bridge_point_at (bridge, ra, dec);
   if (image_o)

@@ -92,12 +92,12 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (cert != NULL)
     {
       g_autofree char *abs = g_canonicalize_filename (cert, NULL);
       if (!cmd_archive_check_cert (g, abs, &error))
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       cadc_auth_set_cert (auth, abs);
     }
   else
@@ -112,7 +112,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       g_autofree char *token = NULL;
 
       if (c == NULL || (url = cadc_client_get_login_url (c, &error)) == NULL)
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       if (!cadc_auth_url_trustworthy (url))
         {
           if (!insecure)
@@ -156,10 +156,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       if (resp == NULL)
         {
           g_prefix_error (&error, "login failed: ");
-          int code = cmd_archive_exit_code (error);
-          cs_print_error ("%s", error->message);
-          g_error_free (error);
-          return code == CS_EXIT_ARCHIVE ? CS_EXIT_AUTH : code;
+          return cli_exit_fail (CLI_STAGE_LOGIN, error);
         }
       token = g_strstrip (g_strndup (g_bytes_get_data (vo_http_response_get_body (resp), NULL),
                                      g_bytes_get_size (vo_http_response_get_body (resp))));
@@ -173,7 +170,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       cadc_auth_set_user (auth, user);
     }
   if (!cadc_auth_save (auth, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity >= 0)
     fprintf (stderr, "cadc-samp: logged in%s%s\n", cadc_auth_get_user (auth) ? " as " : "",
              cadc_auth_get_user (auth) ? cadc_auth_get_user (auth) : "");
@@ -192,7 +189,7 @@ cmd_logout (CsGlobalOptions *g, int argc, char **argv)
                                  "Usage: cadc-samp logout\n\nForget the saved token and certificate.\n"))
     return rc;
   if (!cadc_auth_forget (&error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   return CS_EXIT_OK;
 }
 
@@ -210,7 +207,7 @@ cmd_whoami (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (!cadc_auth_has_token (auth) && cadc_auth_get_cert (auth) == NULL)
     {
       printf ("anonymous\n");

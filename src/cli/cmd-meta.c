@@ -44,16 +44,16 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   t = cmd_archive_query_table (c, vo_adql_collections (), &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   ccol = vo_table_find_field (t, "collection");
   bcol = vo_table_find_field (t, "energy_emBand");
   if (bcol < 0)
     bcol = vo_table_find_field (t, "energy_emband");
   if (ccol < 0 || bcol < 0)
-    return cmd_archive_fail (g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
                                          "collections: result lacks collection/energy_emBand columns"));
   for (guint i = 0; i < vo_table_get_n_rows (t); i++)
     {
@@ -153,10 +153,10 @@ cmd_tables (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, NULL, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   ts = vo_vosi_tableset_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
   if (ts == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint s = 0; s < ts->schemas->len; s++)
     {
       VoVosiSchema *sc = ts->schemas->pdata[s];
@@ -192,10 +192,10 @@ cmd_table (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   t = vo_vosi_table_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint i = 0; i < t->columns->len; i++)
     {
       VoVosiColumn *col = t->columns->pdata[i];

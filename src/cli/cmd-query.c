@@ -100,7 +100,7 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
       gboolean usage;
       adql = read_stdin_query (&usage, &error);
       if (adql == NULL)
-        return usage ? cmd_archive_usage_error ("query", error) : cmd_archive_fail (error);
+        return usage ? cmd_archive_usage_error ("query", error) : cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   else
     adql = g_strdup (pos->pdata[0]);
@@ -131,10 +131,10 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
     CsOutput out;
 
     if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error))
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     job = cadc_client_job_create (c, adql, &o, TRUE, &error);
     if (job == NULL)
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     if (g->verbosity >= 0)
       {
         g_autofree char *safe = cs_safe (job);
@@ -142,7 +142,7 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
       }
     j = cadc_client_job_get (c, job, TRUE, 3600, &error);
     if (j == NULL || !cs_output_open (&out, g->output, &error))
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     r = cadc_client_job_fetch (c, job, o.format, out.stream, &error);
     if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
       return rc;
@@ -218,14 +218,14 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (url = cadc_client_job_url (c, pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (abort_ && !cadc_client_job_abort (c, url, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (!delete || wait || result)
     {
       j = cadc_client_job_get (c, url, wait, 0, &error);
       if (j == NULL)
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (result)
     {
@@ -234,7 +234,7 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
       g_autoptr(CadcQueryResult) r = NULL;
       if (!cmd_archive_pick_format (g, &fmt, &error)
           || !cs_output_open (&out, g->output, &error))
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       r = cadc_client_job_fetch (c, url, fmt, out.stream, &error);
       if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
         return rc;
@@ -242,7 +242,7 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
   else if (j != NULL)
     print_job (j);
   if (delete && !cadc_client_job_delete (c, url, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (j != NULL && !result && (j->phase == VO_UWS_PHASE_ERROR) && wait)
     return CS_EXIT_ARCHIVE;
   return CS_EXIT_OK;
@@ -278,10 +278,10 @@ cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
   g_ptr_array_add (phases, NULL);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   list = cadc_client_job_list (c, (const char *const *) phases->pdata, last, after, &error);
   if (list == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint i = 0; i < list->len; i++)
     {
       VoUwsJobRef *r = list->pdata[i];

@@ -445,10 +445,7 @@ run_send (CsGlobalOptions *global, int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, NULL);
   if (!samp_client_connect (c, &error))
     {
-      cs_print_error ("%s", error->message);
-      rc = error->domain == SAMP_ERROR && (error->code == SAMP_ERROR_NO_HUB
-                                           || error->code == SAMP_ERROR_BAD_LOCKFILE)
-             ? CS_EXIT_NO_HUB : CS_EXIT_FAILED;
+      rc = cli_exit_fail (CLI_STAGE_SAMP, g_steal_pointer (&error));
       goto out;
     }
   rc = do_send (c, &o, mtype, params);

@@ -31,15 +31,6 @@ static const char usage_text[] =
   "  --json     print one JSON object instead of a table\n";
 
 static int
-exit_code_for (const GError *error)
-{
-  if (error->domain == SAMP_ERROR
-      && (error->code == SAMP_ERROR_NO_HUB || error->code == SAMP_ERROR_BAD_LOCKFILE))
-    return CS_EXIT_NO_HUB;
-  return CS_EXIT_FAILED;
-}
-
-static int
 compare_strp (gconstpointer a, gconstpointer b)
 {
   return g_strcmp0 (*(char *const *) a, *(char *const *) b);
@@ -174,10 +165,7 @@ run_status (CsGlobalOptions *global, int argc, char **argv)
   g_unix_signal_add (SIGINT, on_signal, c);
   g_unix_signal_add (SIGTERM, on_signal, c);
   if (!samp_client_connect (c, &error))
-    {
-      cs_print_error ("%s", error->message);
-      return exit_code_for (error);
-    }
+    return cli_exit_fail (CLI_STAGE_SAMP, g_steal_pointer (&error));
   ids = samp_client_list_known_clients (c);
   qsort (ids, g_strv_length (ids), sizeof (char *), compare_strp);
   if (json)

@@ -302,6 +302,12 @@ main (int argc, char **argv)
       printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return CS_EXIT_OK;
     }
+  if (strcmp (argv[1], "--exit-codes") == 0)
+    {
+      /* the head of doc/EXITCODES.md, checked by tests/test-cli-exitcodes.sh */
+      cli_exit_print_markdown (stdout);
+      return CS_EXIT_OK;
+    }
 
   name = argv[1];
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
