@@ -15,29 +15,18 @@
 #include <gio/gio.h>
 
 #include "cadc-client.h"
+#include "cli-options.h"
 #include "commands.h"
 
 G_BEGIN_DECLS
 
-/* One option of a command: a flag, a value, or a repeated value. */
-typedef struct {
-  const char *name;
-  gboolean takes_value;
-  const char **value;        /* for value options */
-  gboolean *flag;            /* for flags */
-  GPtrArray *multi;          /* repeated value options */
-} CsOpt;
-
-/* The start of every command: parses @argv with @opts (NULL-name
- * terminated, or NULL) into @pos, prints @usage (and the global options)
- * for --help, and checks that there are @min_pos..@max_pos positionals
- * (else prints "CMD: @pos_error (see --help)", or "CMD: takes no
- * arguments" when @pos_error is NULL).  A lone "-" and anything that is
- * not a known option (e.g. "-30") is positional; "--" ends the options.
- * Returns FALSE when the command must end at once with *@rc. */
-gboolean cmd_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos,
-                                   guint min_pos, guint max_pos, const char *pos_error,
-                                   int *rc, const char *usage);
+/* The start of every archive command: cli_options_parse (@entries: NULL
+ * or NULL-terminated; @cl: usage and positional counts), then an
+ * interrupted command removes its partial files (vo-cleanup.h).  Returns
+ * FALSE when the command must end at once with *@rc. */
+gboolean cmd_archive_parse_command (CsGlobalOptions *g, int argc, char **argv,
+                                    const CliCommandLine *cl, GOptionEntry *entries,
+                                    GPtrArray *pos, int *rc);
 
 /* Positionals @from..@to-1 joined with spaces ("08h45m07.5s +54d18m00s"
  * may come as one or several arguments).  Returns: (transfer full). */

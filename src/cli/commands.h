@@ -1,8 +1,10 @@
 /* commands.h: the subcommands of cadc-samp and the options they share.
  *
- * main.c strips the global options (accepted before or after the
- * subcommand) into a CsGlobalOptions and hands the rest of argv, with the
- * subcommand name as argv[0], to the command's run function.  Each command
+ * main.c parses the global options before the subcommand into a
+ * CsGlobalOptions and hands the rest of argv, with the subcommand name as
+ * argv[0], to the command's run function, which starts with
+ * cli_options_parse (cli-options.h): its own options and the global ones
+ * after the subcommand.  Each command
  * lives in its own cmd-*.c file and defines one `const CsCommand
  * cs_command_NAME`.  Exit codes and the errors that give them: cli-exit.h.
  */
@@ -45,8 +47,5 @@ char *cs_safe (const char *s);
 /* Drop message/info/debug log output (errors and warnings stay); for
  * `hub -q`.  Every log line is sanitized (main.c, vo-text.h). */
 void cs_log_set_quiet (gboolean quiet);
-
-/* The help text of the global options, for each command's --help. */
-const char *cs_global_options_help (void);
 
 G_END_DECLS
