@@ -22,14 +22,33 @@ static const struct {
   const char *code;
   const char *meaning;
 } codes[] = {
-  { "0", "success (for `send --call`: every recipient answered `samp.ok` or `samp.warning`, which SAMP defines as done with a caveat; the warning is printed)" },
-  { "1", "failure not covered below; for `send`, some recipient answered `samp.error` or did not answer" },
-  { "2", "usage: unknown command or option, bad `--format`, bad POSITION, RADIUS or other argument, empty (or all-blank) ADQL, `login` to a plain-http login URL off this machine without `--insecure`, or without `--user` and no ~/.netrc entry, `query -` with more than 16 MiB on standard input (nothing was sent)" },
-  { "3", "no SAMP hub found, or the hub could not be reached" },
-  { "4", "archive error: HTTP failure, service error, ADQL error (`QUERY_STATUS=ERROR`), job in ERROR/ABORTED, a document larger than its cap (doc/SECURITY.md)" },
-  { "5", "local I/O error (cannot read an input file or write the output; `cutouts --dir D` that cannot be made or written, checked before any request; every cutout failed to be written)" },
-  { "6", "authentication failed or required (HTTP 401/403, unusable certificate)" },
-  { "129, 130, 143", "an archive command ended by SIGHUP, SIGINT or SIGTERM (the shell's 128 + signal): its partial files (`FILE.part-XXXXXX` of `-o FILE`, of `cutouts` and of `job --result`) are removed first" },
+  { "0",
+    "success (for `send --call`: every recipient answered `samp.ok` or "
+    "`samp.warning`, which SAMP defines as done with a caveat; the warning is "
+    "printed)" },
+  { "1",
+    "failure not covered below; for `send`, some recipient answered `samp.error` or"
+    " did not answer" },
+  { "2",
+    "usage: unknown command or option, bad `--format`, bad POSITION, RADIUS or "
+    "other argument, empty (or all-blank) ADQL, `login` to a plain-http login URL "
+    "off this machine without `--insecure`, or without `--user` and no ~/.netrc "
+    "entry, `query -` with more than 16 MiB on standard input (nothing was sent)" },
+  { "3",
+    "no SAMP hub found, or the hub could not be reached" },
+  { "4",
+    "archive error: HTTP failure, service error, ADQL error (`QUERY_STATUS=ERROR`),"
+    " job in ERROR/ABORTED, a document larger than its cap (doc/SECURITY.md)" },
+  { "5",
+    "local I/O error (cannot read an input file or write the output; `cutouts --dir"
+    " D` that cannot be made or written, checked before any request; every cutout "
+    "failed to be written)" },
+  { "6",
+    "authentication failed or required (HTTP 401/403, unusable certificate)" },
+  { "129, 130, 143",
+    "an archive command ended by SIGHUP, SIGINT or SIGTERM (the shell's 128 + "
+    "signal): its partial files (`FILE.part-XXXXXX` of `-o FILE`, of `cutouts` and "
+    "of `job --result`) are removed first" },
 };
 
 #define ANY_CODE (-1)
@@ -52,15 +71,20 @@ typedef struct {
 #define ARCHIVE_LOGIN (CLI_STAGE_ARCHIVE | CLI_STAGE_LOGIN)
 
 static const Rule rules[] = {
-  { CLI_STAGE_SAMP | CLI_STAGE_LISTEN, DOMAIN (samp_error_quark, SAMP_ERROR), CODE (SAMP_ERROR_NO_HUB), CS_EXIT_NO_HUB },
-  { CLI_STAGE_SAMP, DOMAIN (samp_error_quark, SAMP_ERROR), CODE (SAMP_ERROR_BAD_LOCKFILE), CS_EXIT_NO_HUB },
+  { CLI_STAGE_SAMP | CLI_STAGE_LISTEN, DOMAIN (samp_error_quark, SAMP_ERROR),
+    CODE (SAMP_ERROR_NO_HUB), CS_EXIT_NO_HUB },
+  { CLI_STAGE_SAMP, DOMAIN (samp_error_quark, SAMP_ERROR), CODE (SAMP_ERROR_BAD_LOCKFILE),
+    CS_EXIT_NO_HUB },
   { CLI_STAGE_SAMP | CLI_STAGE_LISTEN, DOMAIN (samp_error_quark, SAMP_ERROR), ANY, CS_EXIT_FAILED },
-  { ARCHIVE_LOGIN | CLI_STAGE_LISTEN_SETUP, DOMAIN (cadc_auth_error_quark, CADC_AUTH_ERROR), ANY, CS_EXIT_AUTH },
+  { ARCHIVE_LOGIN | CLI_STAGE_LISTEN_SETUP, DOMAIN (cadc_auth_error_quark, CADC_AUTH_ERROR), ANY,
+    CS_EXIT_AUTH },
   { ARCHIVE_LOGIN, DOMAIN (vo_http_error_quark, VO_HTTP_ERROR), 401, "HTTP 401", CS_EXIT_AUTH },
   { ARCHIVE_LOGIN, DOMAIN (vo_http_error_quark, VO_HTTP_ERROR), 403, "HTTP 403", CS_EXIT_AUTH },
   { ARCHIVE_LOGIN, DOMAIN (g_file_error_quark, G_FILE_ERROR), ANY, CS_EXIT_IO },
-  { ARCHIVE_LOGIN, DOMAIN (g_io_error_quark, G_IO_ERROR), CODE (G_IO_ERROR_TIMED_OUT), AS_OTHERS },
-  { ARCHIVE_LOGIN, DOMAIN (g_io_error_quark, G_IO_ERROR), CODE (G_IO_ERROR_CANCELLED), AS_OTHERS },
+  { ARCHIVE_LOGIN, DOMAIN (g_io_error_quark, G_IO_ERROR), CODE (G_IO_ERROR_TIMED_OUT),
+    AS_OTHERS },
+  { ARCHIVE_LOGIN, DOMAIN (g_io_error_quark, G_IO_ERROR), CODE (G_IO_ERROR_CANCELLED),
+    AS_OTHERS },
   { ARCHIVE_LOGIN, DOMAIN (g_io_error_quark, G_IO_ERROR), ANY, CS_EXIT_IO },
   { CLI_STAGE_ARCHIVE | CLI_STAGE_LISTEN, NULL, NULL, ANY, CS_EXIT_ARCHIVE },
   { CLI_STAGE_LOGIN, NULL, NULL, ANY, CS_EXIT_AUTH },
@@ -138,7 +162,8 @@ cli_exit_print_markdown (FILE *out)
         what = g_strdup (r->code_name);
       else
         what = g_strdup_printf ("`%s` %s", r->domain_name, r->code_name);
-      code = r->exit_code == AS_OTHERS ? g_strdup ("as any other") : g_strdup_printf ("%d", r->exit_code);
+      code = r->exit_code == AS_OTHERS ? g_strdup ("as any other")
+                                       : g_strdup_printf ("%d", r->exit_code);
       fprintf (out, "| %s | %s | %s |\n", when->str, what, code);
     }
 }

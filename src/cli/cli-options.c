@@ -132,12 +132,12 @@ is_positional (const char *a)
 
 typedef enum { SPLIT_OK, SPLIT_HELP, SPLIT_ERROR } SplitResult;
 
-/* Splits @argv[1..] into options with their values (appended to @opts, as
- * new strings, for GOptionContext) and positionals (appended to @args).  With @leading, stops
- * at the first argument that is not an option of @tables (its index in
- * *@stop), "--" and --help included.  Else "--" ends the options and
- * --help/-h asks for help.  Errors are printed ("@cmd: " before unknown
- * options). */
+/* Splits @argv[1..] into options with their values (appended to @opts as
+ * new strings, for GOptionContext) and positionals (appended to @args).
+ * With @leading, stops at the first argument that is not an option of
+ * @tables (its index in *@stop), "--" and --help included.  Else "--" ends
+ * the options and --help/-h asks for help.  Errors are printed ("@cmd: "
+ * before unknown options). */
 static SplitResult
 split_argv (int argc, char **argv, GOptionEntry **tables, gboolean leading, const char *cmd,
             GPtrArray *opts, GPtrArray *args, int *stop)
