@@ -41,6 +41,13 @@ CASES=$(cat <<EOF
 2|send with an unknown kind|send nothing
 2|listen with an unknown option|listen --bogus
 2|hub with a negative --delivery-timeout|hub --delivery-timeout -1
+2|--format xml after the command: archive commands|$NONET query select_1 --format xml
+2|--format xml after the command: send|send point 1 2 --format xml
+2|--format xml after the command: status|status --format xml
+2|--format xml after the command: listen|listen --format xml
+2|--format xml after the command: hub|hub --format xml
+4|region 12 -30: -30 is the Dec, the query reaches the dead service|$NONET region 12 -30
+3|send point 10 -30: -30 is the Dec, then no hub|send point 10 -30
 3|status without a hub|status
 3|send point without a hub|send point 10 20
 3|listen --hub=never without a hub (TAP given)|$NONET listen --hub=never
@@ -66,10 +73,19 @@ CASES=$(cat <<EOF
 EOF
 )
 
+plan $(( $(grep -c . <<<"$CASES") + 1 ))
+
+# doc/EXITCODES.md starts with the codes and the error map as the program
+# has them (`cadc-samp --exit-codes`, src/cli/cli-exit.c)
+"$CADC_SAMP" --exit-codes >"$T/codes.md" 2>"$T/err"
+head -n "$(wc -l <"$T/codes.md")" "$CS_TESTS_DIR/../doc/EXITCODES.md" >"$T/doc-head.md"
+why="$(diff "$T/codes.md" "$T/doc-head.md")" \
+  check "doc/EXITCODES.md starts with what cadc-samp --exit-codes prints" \
+  eval 'grep -q "^| 6 | authentication" "$T/codes.md" && cmp -s "$T/codes.md" "$T/doc-head.md"'
+
 # ADQL words: select_1 -> "select 1" (the table has one field per column)
 adql() { local a; for a in "$@"; do case $a in select_*) printf '%s\n' "select ${a#select_}";; *) printf '%s\n' "$a";; esac; done; }
 
-plan "$(grep -c . <<<"$CASES")"
 DIAG_FILES=("$T/err")
 while IFS='|' read -r want what args; do
   [ -n "$want" ] || continue

@@ -5,7 +5,8 @@
  * cutout-urls, cutouts) and cmd-login.c (login, logout, whoami).  They all
  * start the same way (cmd_archive_parse_command), build their CadcClient
  * from the global options, write results through a CsOutput and end on an
- * error with cmd_archive_fail, which prints it once and picks the exit code.
+ * error with cli_exit_fail (CLI_STAGE_ARCHIVE, ...), which prints it once
+ * and picks the exit code (cli-exit.h).
  * Those pieces are in cmd-archive.c.  Not for use outside the archive
  * commands.
  */
@@ -14,29 +15,18 @@
 #include <gio/gio.h>
 
 #include "cadc-client.h"
+#include "cli-options.h"
 #include "commands.h"
 
 G_BEGIN_DECLS
 
-/* One option of a command: a flag, a value, or a repeated value. */
-typedef struct {
-  const char *name;
-  gboolean takes_value;
-  const char **value;        /* for value options */
-  gboolean *flag;            /* for flags */
-  GPtrArray *multi;          /* repeated value options */
-} CsOpt;
-
-/* The start of every command: parses @argv with @opts (NULL-name
- * terminated, or NULL) into @pos, prints @usage (and the global options)
- * for --help, and checks that there are @min_pos..@max_pos positionals
- * (else prints "CMD: @pos_error (see --help)", or "CMD: takes no
- * arguments" when @pos_error is NULL).  A lone "-" and anything that is
- * not a known option (e.g. "-30") is positional; "--" ends the options.
- * Returns FALSE when the command must end at once with *@rc. */
-gboolean cmd_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos,
-                                   guint min_pos, guint max_pos, const char *pos_error,
-                                   int *rc, const char *usage);
+/* The start of every archive command: cli_options_parse (@entries: NULL
+ * or NULL-terminated; @cl: usage and positional counts), then an
+ * interrupted command removes its partial files (vo-cleanup.h).  Returns
+ * FALSE when the command must end at once with *@rc. */
+gboolean cmd_archive_parse_command (CsGlobalOptions *g, int argc, char **argv,
+                                    const CliCommandLine *cl, GOptionEntry *entries,
+                                    GPtrArray *pos, int *rc);
 
 /* Positionals @from..@to-1 joined with spaces ("08h45m07.5s +54d18m00s"
  * may come as one or several arguments).  Returns: (transfer full). */
@@ -45,13 +35,6 @@ char *cmd_archive_join_args (GPtrArray *pos, guint from, guint to);
 /* A bad value on the command line: prints "CMD: message", frees @e and
  * returns CS_EXIT_USAGE. */
 int cmd_archive_usage_error (const char *cmd, GError *e);
-
-/* The exit code for a runtime failure: auth, I/O or archive. */
-int cmd_archive_exit_code (const GError *e);
-
-/* Prints @e once, frees it and returns cmd_archive_exit_code (@e).
- * @e: (transfer full). */
-int cmd_archive_fail (GError *e);
 
 /* Validates a certificate before it is used (cadcutils' rule): expired or
  * unusable -> error; at most 3 days left -> a warning on stderr. */

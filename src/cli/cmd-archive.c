@@ -2,10 +2,10 @@
  *
  * The commands themselves are in cmd-meta.c, cmd-query.c, cmd-data.c and
  * cmd-login.c; they share what is declared in cmd-archive-private.h:
- * option parsing by hand (so "-30" works as a positional Dec and "--"
- * ends the options), the CadcClient built from the global options (a
- * saved certificate checked first), errors printed once through
- * cs_print_error with an exit code from their domain, and the output:
+ * their start (cli_options_parse, cli-options.h, and removal of partial
+ * files on signals), the CadcClient built from the global options (a
+ * saved certificate checked first), errors printed once with their exit
+ * code by cli_exit_fail (CLI_STAGE_ARCHIVE, ...) (cli-exit.h), and the output:
  * stdout or, with -o FILE, a temporary file next to FILE (or next to the
  * target of a symlink FILE) that is renamed only on success; a FIFO or a
  * device is written straight through.  Every archive command removes its
@@ -28,99 +28,14 @@
 #include "vo-cleanup.h"
 #include "vo-error.h"
 
-/* Parses argv[1..]: options from @opts, the rest into @pos.  A lone "-" and
- * anything that is not a known option (e.g. "-30") is positional.  Returns
- * FALSE after printing a message; sets *help for --help/-h. */
-static gboolean
-parse_args (int argc, char **argv, CsOpt *opts, GPtrArray *pos, gboolean *help)
-{
-  gboolean done = FALSE;
-
-  *help = FALSE;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      gboolean matched = FALSE;
-      if (!done && strcmp (a, "--") == 0)
-        {
-          done = TRUE;
-          continue;
-        }
-      if (!done && (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0))
-        {
-          *help = TRUE;
-          return TRUE;
-        }
-      for (CsOpt *o = opts; !done && o != NULL && o->name != NULL; o++)
-        {
-          gsize n = strlen (o->name);
-          const char *val = NULL;
-          if (strncmp (a, o->name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-            continue;
-          matched = TRUE;
-          if (!o->takes_value)
-            {
-              *o->flag = TRUE;
-              break;
-            }
-          if (a[n] == '=')
-            val = a + n + 1;
-          else if (i + 1 < argc)
-            val = argv[++i];
-          else
-            {
-              cs_print_error ("option %s needs a value", o->name);
-              return FALSE;
-            }
-          if (o->multi != NULL)
-            g_ptr_array_add (o->multi, (gpointer) val);
-          else
-            *o->value = val;
-          break;
-        }
-      if (matched)
-        continue;
-      if (!done && a[0] == '-' && a[1] == '-')
-        {
-          cs_print_error ("%s: unknown option %s (see --help)", argv[0], a);
-          return FALSE;
-        }
-      g_ptr_array_add (pos, (gpointer) a);
-    }
-  return TRUE;
-}
-
-/* The start of every command: parses @argv with @opts into @pos, prints
- * @usage (and the global options) for --help, and checks that there are
- * @min_pos..@max_pos positionals (else prints "CMD: @pos_error (see
- * --help)", or "CMD: takes no arguments" when @pos_error is NULL).
- * Returns FALSE when the command must end at once with *@rc. */
+/* The start of every archive command: cli_options_parse, then the
+ * partial files of an interrupted command are removed (vo-cleanup.h). */
 gboolean
-cmd_archive_parse_command (int argc, char **argv, CsOpt *opts, GPtrArray *pos, guint min_pos,
-                          guint max_pos, const char *pos_error, int *rc, const char *usage)
+cmd_archive_parse_command (CsGlobalOptions *g, int argc, char **argv, const CliCommandLine *cl,
+                           GOptionEntry *entries, GPtrArray *pos, int *rc)
 {
-  gboolean help;
-
-  *rc = CS_EXIT_USAGE;
-  if (!parse_args (argc, argv, opts, pos, &help))
+  if (!cli_options_parse (g, argc, argv, cl, entries, pos, rc))
     return FALSE;
-  if (help)
-    {
-      printf ("%s\n%s", usage, cs_global_options_help ());
-      *rc = CS_EXIT_OK;
-      return FALSE;
-    }
-  if (pos->len < min_pos || pos->len > max_pos)
-    {
-      if (pos_error != NULL)
-        cs_print_error ("%s: %s (see --help)", argv[0], pos_error);
-      else
-        cs_print_error ("%s: takes no arguments, not '%s' (see --help)", argv[0],
-                        (char *) pos->pdata[0]);
-      return FALSE;
-    }
-  *rc = CS_EXIT_OK;
-  /* an interrupted command leaves no partial file (vo-cleanup.h) */
   vo_cleanup_on_signals ();
   return TRUE;
 }
@@ -144,26 +59,6 @@ cmd_archive_usage_error (const char *cmd, GError *e)
   cs_print_error ("%s: %s", cmd, e->message);
   g_error_free (e);
   return CS_EXIT_USAGE;
-}
-
-int
-cmd_archive_exit_code (const GError *e)
-{
-  if (e->domain == CADC_AUTH_ERROR || (e->domain == VO_HTTP_ERROR && (e->code == 401 || e->code == 403)))
-    return CS_EXIT_AUTH;
-  if (e->domain == G_FILE_ERROR || (e->domain == G_IO_ERROR && e->code != G_IO_ERROR_TIMED_OUT
-                                    && e->code != G_IO_ERROR_CANCELLED))
-    return CS_EXIT_IO;
-  return CS_EXIT_ARCHIVE;
-}
-
-int
-cmd_archive_fail (GError *e)
-{
-  int code = cmd_archive_exit_code (e);
-  cs_print_error ("%s", e->message);
-  g_error_free (e);
-  return code;
 }
 
 /* Validates the saved certificate before it is used (cadcutils' rule):
@@ -429,10 +324,10 @@ cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResult *r
   if (r == NULL)
     {
       cs_output_abort (out);
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (!cs_output_commit (out, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   cmd_archive_report_result (g, r);
   return CS_EXIT_OK;
 }
@@ -449,7 +344,7 @@ cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
 
   if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error)
       || !cs_output_open (&out, g->output, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity > 1)
     fprintf (stderr, "cadc-samp: ADQL: %s\n", adql);
   r = cadc_client_query (c, adql, &o, out.stream, NULL, &error);

@@ -51,23 +51,30 @@ cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   gboolean aux = FALSE;
   int rc;
-  CsOpt opts[] = { { "--aux", FALSE, NULL, &aux, NULL }, { NULL, FALSE, NULL, NULL, NULL } };
+  GOptionEntry entries[] = {
+    { "aux", 0, 0, G_OPTION_ARG_NONE, &aux, "also the other links (previews, auxiliary files)", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_auto(GStrv) ids = NULL;
   g_auto(GStrv) urls = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 1, 1, "give one RESULT file", &rc,
-                                 "Usage: cadc-samp data-urls [--aux] RESULT\n\n"
-                                 "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
-                                 "a result VOTable with a publisherID column (file, or - for stdin).\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp data-urls [--aux] RESULT\n\n"
+      "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
+      "a result VOTable with a publisherID column (file, or - for stdin).\n",
+    1, 1, "give one RESULT file",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL
       || (urls = cadc_client_data_urls (c, (const char *const *) ids, aux, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   print_list (urls);
   return CS_EXIT_OK;
 }
@@ -84,19 +91,23 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   g_autofree char *ptext = NULL;
   double ra, dec, r;
 
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 3, G_MAXUINT, "RESULT POSITION RADIUS expected", &rc,
-                                 "Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
-                                 "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
+      "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n",
+    3, G_MAXUINT, "RESULT POSITION RADIUS expected",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   ptext = cmd_archive_join_args (pos, 1, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cmd_archive_usage_error ("cutout-urls", error);
   if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL
       || (urls = cadc_client_cutout_urls (c, (const char *const *) ids, ra, dec, r, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   print_list (urls);
   return CS_EXIT_OK;
 }
@@ -151,7 +162,7 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
   if (!cadc_client_download_finish (d->client, res, &error))
     {
       d->failed++;
-      if (error->domain == G_FILE_ERROR)
+      if (cli_exit_code (CLI_STAGE_ARCHIVE, error) == CS_EXIT_IO)
         d->io_failed++;
       if (d->tty)
         fprintf (stderr, "\n");
@@ -239,15 +250,16 @@ static int
 cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  const char *collection = NULL, *dir = ".";
+  g_autofree char *collection = NULL, *dir_opt = NULL;
   gboolean urls_only = FALSE;
   int rc;
-  CsOpt opts[] = {
-    { "--collection", TRUE, &collection, NULL, NULL },
-    { "--dir", TRUE, &dir, NULL, NULL },
-    { "--urls-only", FALSE, NULL, &urls_only, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  GOptionEntry entries[] = {
+    { "collection", 0, 0, G_OPTION_ARG_FILENAME, &collection, "only images of this collection", "C" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir_opt, "download into D (default: here)", "D" },
+    { "urls-only", 0, 0, G_OPTION_ARG_NONE, &urls_only, "print the cutout URLs, download nothing", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
+  const char *dir;
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autofree char *ptext = NULL;
@@ -259,28 +271,33 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   int col;
   guint bad = 0;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 2, G_MAXUINT, "POSITION RADIUS expected", &rc,
-                                 "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
-                                 "Find images around POSITION, compute SODA cutout URLs and download\n"
-                                 "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
-                                 "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
-                                 "the others continue.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
+      "Find images around POSITION, compute SODA cutout URLs and download\n"
+      "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
+      "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
+      "the others continue.\n",
+    2, G_MAXUINT, "POSITION RADIUS expected",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
+  dir = dir_opt != NULL ? dir_opt : ".";
   ptext = cmd_archive_join_args (pos, 0, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cmd_archive_usage_error ("cutouts", error);
   if (!urls_only && !prepare_dir (dir, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   adql = vo_adql_query_region (ra, dec, r, collection, "image");
   t = cmd_archive_query_table (c, adql, &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   col = vo_table_find_field (t, "publisherID");
   if (col < 0)
-    return cmd_archive_fail (g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
                                          "publisherID column missing"));
   for (guint i = 0; i < vo_table_get_n_rows (t); i++)
     {
@@ -296,7 +313,7 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
     }
   urls = cadc_client_cutout_urls (c, (const char *const *) ids->pdata, ra, dec, r, &error);
   if (urls == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (urls_only)
     {
       print_list (urls);

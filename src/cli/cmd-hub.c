@@ -12,7 +12,7 @@
 #include <string.h>
 #include <glib-unix.h>
 
-#include "commands.h"
+#include "cli-options.h"
 #include "samp-hub.h"
 
 /* A foreground hub shows who registers and leaves (g_info in the "samp"
@@ -45,29 +45,25 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
   gboolean print_url = FALSE;
   GOptionEntry entries[] = {
     { "lockfile", 0, 0, G_OPTION_ARG_FILENAME, &lockfile,
-      "Write the lockfile here (default: SAMP_HUB std-lockurl or ~/.samp)", "PATH" },
+      "write the lockfile here (default: SAMP_HUB std-lockurl or ~/.samp)", "PATH" },
     { "delivery-timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
-      "Drop a client whose callback does not answer within SECS (default 30)", "SECS" },
+      "drop a client whose callback does not answer within SECS (default 30)", "SECS" },
     { "print-url", 0, 0, G_OPTION_ARG_NONE, &print_url,
-      "Print the hub URL on stdout once running", NULL },
+      "print the hub URL on stdout once running", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("- run a SAMP hub in the foreground");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx, cs_global_options_help ());
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp hub [--lockfile PATH] [--delivery-timeout SECS] [--print-url]\n\n"
+    "Run a SAMP hub in the foreground until SIGINT or SIGTERM.\n",
+    0, 0, NULL,
+  };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      cs_print_error ("%s", error->message);
-      g_free (lockfile);
-      return CS_EXIT_USAGE;
-    }
+  int rc;
+  gboolean ok = cli_options_parse (global, argc, argv, &cl, entries, args, &rc);
   g_autofree char *lockfile_owned = lockfile;
-  if (argc > 1)
-    {
-      cs_print_error ("hub takes no arguments (got \"%s\")", argv[1]);
-      return CS_EXIT_USAGE;
-    }
+  if (!ok)
+    return rc;
   if (timeout < 0)
     {
       cs_print_error ("--delivery-timeout must be positive");
@@ -85,10 +81,7 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
   if (timeout > 0)
     samp_hub_set_delivery_timeout (hub, (guint) timeout);
   if (!samp_hub_start (hub, &error))
-    {
-      cs_print_error ("%s", error->message);
-      return CS_EXIT_FAILED;
-    }
+    return cli_exit_fail (CLI_STAGE_HUB, g_steal_pointer (&error));
   if (print_url)
     {
       printf ("%s\n", samp_hub_get_url (hub));

@@ -22,7 +22,7 @@
 #include "cadc-auth.h"
 #include "cadc-config.h"
 #include "bridge.h"
-#include "commands.h"
+#include "cli-options.h"
 #include "cadc-limits.h"
 #include "vo-fits.h"
 #include "samp-error.h"
@@ -36,12 +36,6 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-looks_like_number (const char *s)
-{
-  return s[0] == '-' && (g_ascii_isdigit (s[1]) || s[1] == '.');
-}
-
 static int
 listen_run (CsGlobalOptions *global, int argc, char **argv)
 {
@@ -53,74 +47,60 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   int max_cutouts = -1, max_rows = -1, cache_mb = -1;
   GOptionEntry entries[] = {
     { "radius", 'r', 0, G_OPTION_ARG_STRING, &radius,
-      "Search radius around a position (default 1arcmin)", "RADIUS" },
+      "search radius around a position (default 1arcmin)", "RADIUS" },
     { "collection", 'c', 0, G_OPTION_ARG_STRING, &collection,
-      "Only observations of this collection", "NAME" },
+      "only observations of this collection", "NAME" },
     { "cutouts", 0, 0, G_OPTION_ARG_NONE, &cutouts,
-      "Send cutouts of the best image planes to image viewers (default)", NULL },
-    { "no-cutouts", 0, 0, G_OPTION_ARG_NONE, &no_cutouts, "Do not send cutouts", NULL },
+      "send cutouts of the best image planes to image viewers (default)", NULL },
+    { "no-cutouts", 0, 0, G_OPTION_ARG_NONE, &no_cutouts, "do not send cutouts", NULL },
     { "max-cutouts", 0, 0, G_OPTION_ARG_INT, &max_cutouts,
-      "At most N cutouts per position (default 3)", "N" },
+      "at most N cutouts per position (default 3)", "N" },
     { "max-rows", 0, 0, G_OPTION_ARG_INT, &max_rows,
       "MAXREC of every query (default 2000)", "N" },
     { "no-pointat", 0, 0, G_OPTION_ARG_NONE, &no_pointat,
-      "Ignore coord.pointAt.sky", NULL },
+      "ignore coord.pointAt.sky", NULL },
     { "no-table", 0, 0, G_OPTION_ARG_NONE, &no_table,
-      "Do not crossmatch tables other tools load", NULL },
+      "do not crossmatch tables other tools load", NULL },
     { "no-image", 0, 0, G_OPTION_ARG_NONE, &no_image,
-      "Do not query the footprint of images other tools load", NULL },
+      "do not query the footprint of images other tools load", NULL },
     { "no-highlight", 0, 0, G_OPTION_ARG_NONE, &no_highlight,
-      "Ignore highlight/select of rows of our tables", NULL },
+      "ignore highlight/select of rows of our tables", NULL },
     { "no-footprints", 0, 0, G_OPTION_ARG_NONE, &no_footprints,
-      "Do not draw the observations' footprints in ds9", NULL },
+      "do not draw the observations' footprints in ds9", NULL },
     { "viewer-frames", 0, 0, G_OPTION_ARG_STRING, &frames,
       "reuse (default): new images replace cadc-samp's previous ones; new: add frames", "MODE" },
     { "cache-max-mb", 0, 0, G_OPTION_ARG_INT, &cache_mb,
-      "Size cap of the result cache in MiB (default 200)", "MB" },
+      "size cap of the result cache in MiB (default 200)", "MB" },
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub,
       "auto (default): start a hub when none runs; never; always", "MODE" },
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
-      "Handle one request (the POSITION or --image), then exit", NULL },
+      "handle one request (the POSITION or --image), then exit", NULL },
     { "image", 0, 0, G_OPTION_ARG_FILENAME, &image,
-      "Query the footprint of this FITS image (its WCS) and send the table", "FILE" },
+      "query the footprint of this FITS image (its WCS) and send the table", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
-      "Config file (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
+      "config file (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new (
-    "[POSITION] - answer SAMP messages with CADC queries");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_ignore_unknown_options (ctx, TRUE);
-  g_option_context_set_description (ctx, cs_global_options_help ());
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp listen [OPTIONS] [POSITION]\n\n"
+    "Answer SAMP messages with CADC queries: a position a tool points at, tables\n"
+    "and images other tools load, and the cadc.* MTypes (doc/MTYPES.md).  A\n"
+    "POSITION given here is handled as if a tool had pointed at it.\n",
+    0, G_MAXUINT, NULL,
+  };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  gboolean ok = g_option_context_parse (ctx, &argc, &argv, &error);
+  int rc;
+  gboolean ok = cli_options_parse (global, argc, argv, &cl, entries, args, &rc);
   g_autofree char *radius_o = radius, *collection_o = collection, *hub_o = hub,
                   *config_o = config_path, *image_o = image, *frames_o = frames;
   if (!ok)
-    {
-      cs_print_error ("%s", error->message);
-      return CS_EXIT_USAGE;
-    }
+    return rc;
 
   /* What is left: an optional POSITION, possibly in several words. */
   g_autoptr(GString) position = g_string_new (NULL);
-  gboolean dashdash = FALSE;
-  for (int i = 1; i < argc; i++)
-    {
-      if (!dashdash && strcmp (argv[i], "--") == 0)
-        {
-          dashdash = TRUE;
-          continue;
-        }
-      if (!dashdash && argv[i][0] == '-' && !looks_like_number (argv[i]))
-        {
-          cs_print_error ("listen: unknown option %s (see cadc-samp listen --help)", argv[i]);
-          return CS_EXIT_USAGE;
-        }
-      if (position->len)
-        g_string_append_c (position, ' ');
-      g_string_append (position, argv[i]);
-    }
+  for (guint i = 0; i < args->len; i++)
+    g_string_append_printf (position, "%s%s", i > 0 ? " " : "", (char *) args->pdata[i]);
 
   g_autoptr(CsBridgeConfig) config = cs_bridge_config_new ();
   g_autofree char *default_path = cs_bridge_config_default_path ();
@@ -222,19 +202,10 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   signal (SIGPIPE, SIG_IGN);
   g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &cadc, &error);
   if (bridge == NULL)
-    {
-      cs_print_error ("%s", error->message);
-      return error->domain == CADC_AUTH_ERROR ? CS_EXIT_AUTH : CS_EXIT_IO;
-    }
+    return cli_exit_fail (CLI_STAGE_LISTEN_SETUP, g_steal_pointer (&error));
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   if (!cs_bridge_start (bridge, loop, &error))
-    {
-      cs_print_error ("%s", error->message);
-      if (error->domain == SAMP_ERROR)
-        return g_error_matches (error, SAMP_ERROR, SAMP_ERROR_NO_HUB) ? CS_EXIT_NO_HUB
-                                                                     : CS_EXIT_FAILED;
-      return CS_EXIT_ARCHIVE;   /* the TAP service could not be found */
-    }
+    return cli_exit_fail (CLI_STAGE_LISTEN, g_steal_pointer (&error));
   if (position->len)
     cs_bridge_point_at (bridge, ra, dec);
   if (image_o)

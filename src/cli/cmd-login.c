@@ -67,37 +67,43 @@ static int
 cmd_login (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  const char *user = NULL, *cert = NULL, *login_url = NULL;
+  g_autofree char *user_opt = NULL, *cert = NULL, *login_url = NULL;
+  const char *user;
   gboolean insecure = FALSE;
   int rc;
-  CsOpt opts[] = {
-    { "--user", TRUE, &user, NULL, NULL },
-    { "--cert", TRUE, &cert, NULL, NULL },
-    { "--login-url", TRUE, &login_url, NULL, NULL },
-    { "--insecure", FALSE, NULL, &insecure, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_FILENAME, &user_opt, "the CADC user name", "U" },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "remember this PEM proxy certificate (with its key)", "FILE" },
+    { "login-url", 0, 0, G_OPTION_ARG_FILENAME, &login_url, "the login service (default: from the registry)", "URL" },
+    { "insecure", 0, 0, G_OPTION_ARG_NONE, &insecure, "send the password to a plain-http login URL anyway", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   GError *error = NULL;
   g_autoptr(CadcAuth) auth = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL] [--insecure]\n\n"
-                                 "Log in to CADC: with --cert, remember a PEM proxy certificate (with\n"
-                                 "its key) for TLS; otherwise ask for U's password (from the terminal\n"
-                                 "without echo, or one line of stdin; or from ~/.netrc for the login\n"
-                                 "host) and keep the CADC_SSO token in a 0600 file until logout.\n"
-                                 "The password goes only to an https login URL (or http on this\n"
-                                 "machine: localhost, 127.x.y.z, [::1]); --insecure sends it to a\n"
-                                 "plain-http login URL anyway, readable by anyone on the way.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp login [--user U] [--cert FILE] [--login-url URL] [--insecure]\n\n"
+      "Log in to CADC: with --cert, remember a PEM proxy certificate (with\n"
+      "its key) for TLS; otherwise ask for U's password (from the terminal\n"
+      "without echo, or one line of stdin; or from ~/.netrc for the login\n"
+      "host) and keep the CADC_SSO token in a 0600 file until logout.\n"
+      "The password goes only to an https login URL (or http on this\n"
+      "machine: localhost, 127.x.y.z, [::1]); --insecure sends it to a\n"
+      "plain-http login URL anyway, readable by anyone on the way.\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
+  user = user_opt;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (cert != NULL)
     {
       g_autofree char *abs = g_canonicalize_filename (cert, NULL);
       if (!cmd_archive_check_cert (g, abs, &error))
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       cadc_auth_set_cert (auth, abs);
     }
   else
@@ -112,7 +118,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       g_autofree char *token = NULL;
 
       if (c == NULL || (url = cadc_client_get_login_url (c, &error)) == NULL)
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       if (!cadc_auth_url_trustworthy (url))
         {
           if (!insecure)
@@ -156,10 +162,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       if (resp == NULL)
         {
           g_prefix_error (&error, "login failed: ");
-          int code = cmd_archive_exit_code (error);
-          cs_print_error ("%s", error->message);
-          g_error_free (error);
-          return code == CS_EXIT_ARCHIVE ? CS_EXIT_AUTH : code;
+          return cli_exit_fail (CLI_STAGE_LOGIN, error);
         }
       token = g_strstrip (g_strndup (g_bytes_get_data (vo_http_response_get_body (resp), NULL),
                                      g_bytes_get_size (vo_http_response_get_body (resp))));
@@ -173,7 +176,7 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
       cadc_auth_set_user (auth, user);
     }
   if (!cadc_auth_save (auth, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity >= 0)
     fprintf (stderr, "cadc-samp: logged in%s%s\n", cadc_auth_get_user (auth) ? " as " : "",
              cadc_auth_get_user (auth) ? cadc_auth_get_user (auth) : "");
@@ -188,11 +191,15 @@ cmd_logout (CsGlobalOptions *g, int argc, char **argv)
   GError *error = NULL;
 
   (void) g;
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp logout\n\nForget the saved token and certificate.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp logout\n\nForget the saved token and certificate.\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   if (!cadc_auth_forget (&error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   return CS_EXIT_OK;
 }
 
@@ -205,12 +212,16 @@ cmd_whoami (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(CadcAuth) auth = NULL;
 
   (void) g;
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp whoami\n\nShow the saved login state (never the secrets).\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp whoami\n\nShow the saved login state (never the secrets).\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (!cadc_auth_has_token (auth) && cadc_auth_get_cert (auth) == NULL)
     {
       printf ("anonymous\n");

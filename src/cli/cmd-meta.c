@@ -37,23 +37,27 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
                                                        (GDestroyNotify) g_ptr_array_unref);
   int ccol, bcol;
 
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp collections\n\n"
-                                 "List the CADC collections with their energy bands (one per line:\n"
-                                 "COLLECTION<TAB>band,band,...).\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp collections\n\n"
+      "List the CADC collections with their energy bands (one per line:\n"
+      "COLLECTION<TAB>band,band,...).\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   t = cmd_archive_query_table (c, vo_adql_collections (), &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   ccol = vo_table_find_field (t, "collection");
   bcol = vo_table_find_field (t, "energy_emBand");
   if (bcol < 0)
     bcol = vo_table_find_field (t, "energy_emband");
   if (ccol < 0 || bcol < 0)
-    return cmd_archive_fail (g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
                                          "collections: result lacks collection/energy_emBand columns"));
   for (guint i = 0; i < vo_table_get_n_rows (t); i++)
     {
@@ -91,12 +95,12 @@ static int
 cmd_region (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  const char *radius = NULL, *collection = NULL, *type = NULL;
-  CsOpt opts[] = {
-    { "--radius", TRUE, &radius, NULL, NULL },
-    { "--collection", TRUE, &collection, NULL, NULL },
-    { "--type", TRUE, &type, NULL, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  g_autofree char *radius = NULL, *collection = NULL, *type = NULL;
+  GOptionEntry entries[] = {
+    { "radius", 0, 0, G_OPTION_ARG_FILENAME, &radius, "search radius with a unit (default 1 arcmin)", "R" },
+    { "collection", 0, 0, G_OPTION_ARG_FILENAME, &collection, "only this collection", "C" },
+    { "type", 0, 0, G_OPTION_ARG_FILENAME, &type, "only planes of this data product type", "image" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   int rc;
   GError *error = NULL;
@@ -104,11 +108,15 @@ cmd_region (CsGlobalOptions *g, int argc, char **argv)
   g_autofree char *adql = NULL;
   double ra, dec, r = 1.0 / 60.0, fra, fdec;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 1, G_MAXUINT, "POSITION is missing", &rc,
-                                 "Usage: cadc-samp region POSITION [--radius R] [--collection C] [--type image]\n\n"
-                                 "CAOM observations and planes whose footprint intersects the circle\n"
-                                 "(astroquery query_region).  POSITION: 'RA DEC' in degrees or\n"
-                                 "sexagesimal (ICRS); R with a unit (deg, arcmin, arcsec), default 1 arcmin.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp region POSITION [--radius R] [--collection C] [--type image]\n\n"
+      "CAOM observations and planes whose footprint intersects the circle\n"
+      "(astroquery query_region).  POSITION: 'RA DEC' in degrees or\n"
+      "sexagesimal (ICRS); R with a unit (deg, arcmin, arcsec), default 1 arcmin.\n",
+    1, G_MAXUINT, "POSITION is missing",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   text = cmd_archive_join_args (pos, 0, pos->len);
   if (!vo_coords_parse_position (text, &ra, &dec, &error)
@@ -126,10 +134,14 @@ cmd_name (CsGlobalOptions *g, int argc, char **argv)
   int rc;
   g_autofree char *adql = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 1, 1, "give exactly one TARGET", &rc,
-                                 "Usage: cadc-samp name TARGET\n\n"
-                                 "Observations whose target name contains TARGET (case-insensitive;\n"
-                                 "astroquery query_name).\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp name TARGET\n\n"
+      "Observations whose target name contains TARGET (case-insensitive;\n"
+      "astroquery query_name).\n",
+    1, 1, "give exactly one TARGET",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   adql = vo_adql_query_name (pos->pdata[0]);
   return cmd_archive_run_query (g, adql, -1, NULL);
@@ -141,22 +153,29 @@ cmd_tables (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   gboolean names = FALSE;
   int rc;
-  CsOpt opts[] = { { "--names", FALSE, NULL, &names, NULL }, { NULL, FALSE, NULL, NULL, NULL } };
+  GOptionEntry entries[] = {
+    { "names", 0, 0, G_OPTION_ARG_NONE, &names, "only the table names", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autoptr(GBytes) b = NULL;
   g_autoptr(VoVosiTableset) ts = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp tables [--names]\n\n"
-                                 "The TAP service's tables (VOSI): NAME<TAB>description, or only names.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp tables [--names]\n\n"
+      "The TAP service's tables (VOSI): NAME<TAB>description, or only names.\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, NULL, &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   ts = vo_vosi_tableset_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
   if (ts == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint s = 0; s < ts->schemas->len; s++)
     {
       VoVosiSchema *sc = ts->schemas->pdata[s];
@@ -186,16 +205,20 @@ cmd_table (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GBytes) b = NULL;
   g_autoptr(VoVosiTable) t = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, NULL, pos, 1, 1, "give one table NAME", &rc,
-                                 "Usage: cadc-samp table NAME\n\n"
-                                 "Columns of one table: name, datatype, unit, ucd, description.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp table NAME\n\n"
+      "Columns of one table: name, datatype, unit, ucd, description.\n",
+    1, 1, "give one table NAME",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, NULL, pos, &rc))
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (b = cadc_client_get_tables (c, pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   t = vo_vosi_table_parse (g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
   if (t == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint i = 0; i < t->columns->len; i++)
     {
       VoVosiColumn *col = t->columns->pdata[i];

@@ -73,34 +73,38 @@ static int
 cmd_query (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  g_autoptr(GPtrArray) uploads = g_ptr_array_new ();
-  const char *maxrec_s = NULL;
+  g_auto(GStrv) uploads = NULL;
+  g_autofree char *maxrec_s = NULL;
   gboolean async = FALSE;
   int rc;
-  CsOpt opts[] = {
-    { "--maxrec", TRUE, &maxrec_s, NULL, NULL },
-    { "--upload", TRUE, NULL, NULL, uploads },
-    { "--async", FALSE, NULL, &async, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  GOptionEntry entries[] = {
+    { "maxrec", 0, 0, G_OPTION_ARG_FILENAME, &maxrec_s, "at most N rows (MAXREC)", "N" },
+    { "upload", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &uploads, "a table (VOTable or FITS) as TAP_UPLOAD.NAME; repeatable", "NAME=FILE" },
+    { "async", 0, 0, G_OPTION_ARG_NONE, &async, "run it as a UWS job", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   gint64 maxrec = -1;
   GError *error = NULL;
 
   g_autofree char *adql = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 1, 1, "give exactly one ADQL string", &rc,
-                                 "Usage: cadc-samp query ADQL|- [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
-                                 "Run ADQL on the TAP service (sync; --async: a UWS job, waited for,\n"
-                                 "its result fetched and the job deleted).  ADQL '-' reads the query\n"
-                                 "from standard input (at most 16 MiB).  Uploaded tables are\n"
-                                 "TAP_UPLOAD.NAME.  A truncated result (MAXREC) is reported on stderr.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp query ADQL|- [--maxrec N] [--upload NAME=FILE]... [--async]\n\n"
+      "Run ADQL on the TAP service (sync; --async: a UWS job, waited for,\n"
+      "its result fetched and the job deleted).  ADQL '-' reads the query\n"
+      "from standard input (at most 16 MiB).  Uploaded tables are\n"
+      "TAP_UPLOAD.NAME.  A truncated result (MAXREC) is reported on stderr.\n",
+    1, 1, "give exactly one ADQL string",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   if (strcmp (pos->pdata[0], "-") == 0)
     {
       gboolean usage;
       adql = read_stdin_query (&usage, &error);
       if (adql == NULL)
-        return usage ? cmd_archive_usage_error ("query", error) : cmd_archive_fail (error);
+        return usage ? cmd_archive_usage_error ("query", error) : cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   else
     adql = g_strdup (pos->pdata[0]);
@@ -119,22 +123,21 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
           return CS_EXIT_USAGE;
         }
     }
-  g_ptr_array_add (uploads, NULL);
   if (!async)
-    return cmd_archive_run_query (g, adql, maxrec, (const char *const *) uploads->pdata);
+    return cmd_archive_run_query (g, adql, maxrec, (const char *const *) uploads);
   {
     g_autoptr(CadcClient) c = cmd_archive_make_client (g, &error);
-    CadcQueryOptions o = { maxrec, (const char *const *) uploads->pdata, VO_FORMAT_VOTABLE };
+    CadcQueryOptions o = { maxrec, (const char *const *) uploads, VO_FORMAT_VOTABLE };
     g_autofree char *job = NULL;
     g_autoptr(VoUwsJob) j = NULL;
     g_autoptr(CadcQueryResult) r = NULL;
     CsOutput out;
 
     if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error))
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     job = cadc_client_job_create (c, adql, &o, TRUE, &error);
     if (job == NULL)
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     if (g->verbosity >= 0)
       {
         g_autofree char *safe = cs_safe (job);
@@ -142,7 +145,7 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
       }
     j = cadc_client_job_get (c, job, TRUE, 3600, &error);
     if (j == NULL || !cs_output_open (&out, g->output, &error))
-      return cmd_archive_fail (error);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     r = cadc_client_job_fetch (c, job, o.format, out.stream, &error);
     if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
       return rc;
@@ -199,33 +202,37 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   gboolean wait = FALSE, result = FALSE, abort_ = FALSE, delete = FALSE;
   int rc;
-  CsOpt opts[] = {
-    { "--wait", FALSE, NULL, &wait, NULL },
-    { "--result", FALSE, NULL, &result, NULL },
-    { "--abort", FALSE, NULL, &abort_, NULL },
-    { "--delete", FALSE, NULL, &delete, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  GOptionEntry entries[] = {
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait, "wait until the job ends", NULL },
+    { "result", 0, 0, G_OPTION_ARG_NONE, &result, "write its result (per the global options)", NULL },
+    { "abort", 0, 0, G_OPTION_ARG_NONE, &abort_, "abort the job", NULL },
+    { "delete", 0, 0, G_OPTION_ARG_NONE, &delete, "delete the job", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autofree char *url = NULL;
   g_autoptr(VoUwsJob) j = NULL;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 1, 1, "give one job ID or URL", &rc,
-                                 "Usage: cadc-samp job ID|URL [--wait] [--result] [--abort] [--delete]\n\n"
-                                 "Show a TAP async job; --wait until it ends, --result writes its\n"
-                                 "result, --abort stops it, --delete removes it.\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp job ID|URL [--wait] [--result] [--abort] [--delete]\n\n"
+      "Show a TAP async job; --wait until it ends, --result writes its\n"
+      "result, --abort stops it, --delete removes it.\n",
+    1, 1, "give one job ID or URL",
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   c = cmd_archive_make_client (g, &error);
   if (c == NULL || (url = cadc_client_job_url (c, pos->pdata[0], &error)) == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (abort_ && !cadc_client_job_abort (c, url, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (!delete || wait || result)
     {
       j = cadc_client_job_get (c, url, wait, 0, &error);
       if (j == NULL)
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (result)
     {
@@ -234,7 +241,7 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
       g_autoptr(CadcQueryResult) r = NULL;
       if (!cmd_archive_pick_format (g, &fmt, &error)
           || !cs_output_open (&out, g->output, &error))
-        return cmd_archive_fail (error);
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
       r = cadc_client_job_fetch (c, url, fmt, out.stream, &error);
       if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
         return rc;
@@ -242,7 +249,7 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
   else if (j != NULL)
     print_job (j);
   if (delete && !cadc_client_job_delete (c, url, &error))
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (j != NULL && !result && (j->phase == VO_UWS_PHASE_ERROR) && wait)
     return CS_EXIT_ARCHIVE;
   return CS_EXIT_OK;
@@ -252,36 +259,39 @@ static int
 cmd_jobs (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  g_autoptr(GPtrArray) phases = g_ptr_array_new ();
-  const char *last_s = NULL, *after = NULL;
+  g_auto(GStrv) phases = NULL;
+  g_autofree char *last_s = NULL, *after = NULL;
   int rc;
-  CsOpt opts[] = {
-    { "--phase", TRUE, NULL, NULL, phases },
-    { "--last", TRUE, &last_s, NULL, NULL },
-    { "--after", TRUE, &after, NULL, NULL },
-    { NULL, FALSE, NULL, NULL, NULL },
+  GOptionEntry entries[] = {
+    { "phase", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &phases, "only jobs in phase P; repeatable", "P" },
+    { "last", 0, 0, G_OPTION_ARG_FILENAME, &last_s, "only the N most recent jobs", "N" },
+    { "after", 0, 0, G_OPTION_ARG_FILENAME, &after, "only jobs created after ISO-TIME", "ISO-TIME" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   GError *error = NULL;
   g_autoptr(CadcClient) c = NULL;
   g_autoptr(GPtrArray) list = NULL;
   int last = 0;
 
-  if (!cmd_archive_parse_command (argc, argv, opts, pos, 0, 0, NULL, &rc,
-                                 "Usage: cadc-samp jobs [--phase P]... [--last N] [--after ISO-TIME]\n\n"
-                                 "List your TAP async jobs (ID, phase, creation time).\n"))
+  static const CliCommandLine cl = {
+    "Usage: cadc-samp jobs [--phase P]... [--last N] [--after ISO-TIME]\n\n"
+      "List your TAP async jobs (ID, phase, creation time).\n",
+    0, 0, NULL,
+  };
+
+  if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
   if (last_s != NULL && (last = atoi (last_s)) <= 0)
     {
       cs_print_error ("jobs: --last needs a positive integer");
       return CS_EXIT_USAGE;
     }
-  g_ptr_array_add (phases, NULL);
   c = cmd_archive_make_client (g, &error);
   if (c == NULL)
-    return cmd_archive_fail (error);
-  list = cadc_client_job_list (c, (const char *const *) phases->pdata, last, after, &error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+  list = cadc_client_job_list (c, (const char *const *) phases, last, after, &error);
   if (list == NULL)
-    return cmd_archive_fail (error);
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   for (guint i = 0; i < list->len; i++)
     {
       VoUwsJobRef *r = list->pdata[i];

@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
-#include "commands.h"
+#include "cli-options.h"
 #include "samp.h"
 
 static const char usage_text[] =
@@ -34,14 +34,6 @@ static const char usage_text[] =
   "Send one SAMP message.  Tables ending in .fits/.fit/.fits.gz go as table.load.fits,\n"
   "others as table.load.votable; images as image.load.fits; points (decimal degrees,\n"
   "negative values allowed) as coord.pointAt.sky.  Local files are sent as file:// URLs.\n"
-  "\n"
-  "Options:\n"
-  "  --to CLIENT     only this client (its id or samp.name); default: every subscriber\n"
-  "  --call          call and wait for each recipient's response (default: notify)\n"
-  "  --timeout SECS  with --call: seconds to wait for each response (default 30)\n"
-  "  --name NAME     display name of the table or image\n"
-  "  --id ID         table-id / image-id (default: generated, printed)\n"
-  "  --              end of options\n"
   "\n"
   "Exit status: 0 if sent (with --call: every recipient answered samp.ok or\n"
   "samp.warning), 1 if a recipient failed or nobody is subscribed, 2 usage,\n"
@@ -69,79 +61,35 @@ on_signal (gpointer data)
 }
 
 static gboolean
-parse_options (int argc, char **argv, SendOptions *o, int *rc)
+parse_options (CsGlobalOptions *g, int argc, char **argv, SendOptions *o, int *rc)
 {
-  gboolean opts_done = FALSE;
+  static const CliCommandLine cl = { usage_text, 0, G_MAXUINT, NULL };
+  g_autofree char *timeout = NULL;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &o->to,
+      "only this client (its id or samp.name); default: every subscriber", "CLIENT" },
+    { "call", 0, 0, G_OPTION_ARG_NONE, &o->call,
+      "call and wait for each recipient's response (default: notify)", NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_FILENAME, &timeout,
+      "with --call: seconds to wait for each response (default 30)", "SECS" },
+    { "name", 0, 0, G_OPTION_ARG_FILENAME, &o->name, "display name of the table or image", "NAME" },
+    { "id", 0, 0, G_OPTION_ARG_FILENAME, &o->id,
+      "table-id / image-id (default: generated, printed)", "ID" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  guint64 t;
 
-  for (int i = 1; i < argc; i++)
+  if (!cli_options_parse (g, argc, argv, &cl, entries, o->args, rc))
+    return FALSE;
+  if (timeout == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (timeout, 10, 1, 86400, &t, NULL))
     {
-      const char *a = argv[i];
-      const char *val = NULL;
-      char **target = NULL;
-
-      if (opts_done || a[0] != '-' || a[1] == '\0' || g_ascii_isdigit (a[1]) || a[1] == '.')
-        {
-          /* positionals, including negative numbers such as -30.5 */
-          g_ptr_array_add (o->args, (gpointer) a);
-          continue;
-        }
-      if (strcmp (a, "--") == 0)
-        {
-          opts_done = TRUE;
-          continue;
-        }
-      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
-        {
-          printf ("%s\n%s", usage_text, cs_global_options_help ());
-          *rc = CS_EXIT_OK;
-          return FALSE;
-        }
-      if (strcmp (a, "--call") == 0)
-        {
-          o->call = TRUE;
-          continue;
-        }
-      if (g_str_has_prefix (a, "--to"))
-        target = &o->to;
-      else if (g_str_has_prefix (a, "--name"))
-        target = &o->name;
-      else if (g_str_has_prefix (a, "--id"))
-        target = &o->id;
-      else if (!g_str_has_prefix (a, "--timeout"))
-        {
-          cs_print_error ("send: unknown option %s (see --help)", a);
-          *rc = CS_EXIT_USAGE;
-          return FALSE;
-        }
-      val = strchr (a, '=');
-      if (val)
-        val++;
-      else if (i + 1 < argc)
-        val = argv[++i];
-      else
-        {
-          cs_print_error ("send: option %s needs a value", a);
-          *rc = CS_EXIT_USAGE;
-          return FALSE;
-        }
-      if (target)
-        {
-          g_free (*target);
-          *target = g_strdup (val);
-        }
-      else
-        {
-          guint64 t;
-          if (!g_ascii_string_to_unsigned (val, 10, 1, 86400, &t, NULL))
-            {
-              cs_print_error ("send: --timeout needs a number of seconds (1-86400), not \"%s\"",
-                              val);
-              *rc = CS_EXIT_USAGE;
-              return FALSE;
-            }
-          o->timeout = (guint) t;
-        }
+      cs_print_error ("send: --timeout needs a number of seconds (1-86400), not \"%s\"", timeout);
+      *rc = CS_EXIT_USAGE;
+      return FALSE;
     }
+  o->timeout = (guint) t;
   return TRUE;
 }
 
@@ -430,10 +378,9 @@ run_send (CsGlobalOptions *global, int argc, char **argv)
   g_autoptr(GVariant) params = NULL;
   int rc = CS_EXIT_OK;
 
-  (void) global;
   o.timeout = 30;
   o.args = g_ptr_array_new ();
-  if (!parse_options (argc, argv, &o, &rc) || !build_message (&o, &mtype, &params, &rc))
+  if (!parse_options (global, argc, argv, &o, &rc) || !build_message (&o, &mtype, &params, &rc))
     goto out;
 
   /* not "cadc-samp": that name is the bridge's (listen), which peers and
@@ -445,10 +392,7 @@ run_send (CsGlobalOptions *global, int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, NULL);
   if (!samp_client_connect (c, &error))
     {
-      cs_print_error ("%s", error->message);
-      rc = error->domain == SAMP_ERROR && (error->code == SAMP_ERROR_NO_HUB
-                                           || error->code == SAMP_ERROR_BAD_LOCKFILE)
-             ? CS_EXIT_NO_HUB : CS_EXIT_FAILED;
+      rc = cli_exit_fail (CLI_STAGE_SAMP, g_steal_pointer (&error));
       goto out;
     }
   rc = do_send (c, &o, mtype, params);

@@ -17,7 +17,7 @@
 
 #include <glib-unix.h>
 
-#include "commands.h"
+#include "cli-options.h"
 #include "samp.h"
 
 static const char usage_text[] =
@@ -26,18 +26,7 @@ static const char usage_text[] =
   "Show the SAMP hub in use (SAMP_HUB=std-lockurl:URL or ~/.samp), our client id\n"
   "while connected, and every registered client with its name and subscriptions;\n"
   "for a running `cadc-samp listen`, what it did last (its last table sent and\n"
-  "who loaded it, or its last failure).\n"
-  "\n"
-  "  --json     print one JSON object instead of a table\n";
-
-static int
-exit_code_for (const GError *error)
-{
-  if (error->domain == SAMP_ERROR
-      && (error->code == SAMP_ERROR_NO_HUB || error->code == SAMP_ERROR_BAD_LOCKFILE))
-    return CS_EXIT_NO_HUB;
-  return CS_EXIT_FAILED;
-}
+  "who loaded it, or its last failure).\n";
 
 static int
 compare_strp (gconstpointer a, gconstpointer b)
@@ -147,37 +136,27 @@ on_signal (gpointer data)
 static int
 run_status (CsGlobalOptions *global, int argc, char **argv)
 {
+  static const CliCommandLine cl = { usage_text, 0, 0, NULL };
   gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print one JSON object instead of a table", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  int rc;
   g_autoptr(SampClient) c = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = NULL;
 
-  (void) global;
-  for (int i = 1; i < argc; i++)
-    {
-      if (strcmp (argv[i], "--json") == 0)
-        json = TRUE;
-      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-        {
-          printf ("%s\n%s", usage_text, cs_global_options_help ());
-          return CS_EXIT_OK;
-        }
-      else
-        {
-          cs_print_error ("status: unexpected argument \"%s\" (see --help)", argv[i]);
-          return CS_EXIT_USAGE;
-        }
-    }
+  if (!cli_options_parse (global, argc, argv, &cl, entries, args, &rc))
+    return rc;
 
   c = samp_client_new ("cadc-samp status");
   samp_client_set_metadata (c, "samp.description.text", "cadc-samp status query");
   g_unix_signal_add (SIGINT, on_signal, c);
   g_unix_signal_add (SIGTERM, on_signal, c);
   if (!samp_client_connect (c, &error))
-    {
-      cs_print_error ("%s", error->message);
-      return exit_code_for (error);
-    }
+    return cli_exit_fail (CLI_STAGE_SAMP, g_steal_pointer (&error));
   ids = samp_client_list_known_clients (c);
   qsort (ids, g_strv_length (ids), sizeof (char *), compare_strp);
   if (json)

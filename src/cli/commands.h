@@ -1,30 +1,24 @@
 /* commands.h: the subcommands of cadc-samp and the options they share.
  *
- * main.c strips the global options (accepted before or after the
- * subcommand) into a CsGlobalOptions and hands the rest of argv, with the
- * subcommand name as argv[0], to the command's run function.  Each command
+ * main.c parses the global options before the subcommand into a
+ * CsGlobalOptions and hands the rest of argv, with the subcommand name as
+ * argv[0], to the command's run function, which starts with
+ * cli_options_parse (cli-options.h): its own options and the global ones
+ * after the subcommand.  Each command
  * lives in its own cmd-*.c file and defines one `const CsCommand
- * cs_command_NAME`.  Exit codes are documented in doc/EXITCODES.md.
+ * cs_command_NAME`.  Exit codes and the errors that give them: cli-exit.h.
  */
 #pragma once
 
 #include <glib.h>
+
+#include "cli-exit.h"
 
 G_BEGIN_DECLS
 
 /* The log domains -v and [listen] log-level=debug show: the program's and
  * the bridge's (the archive client's "cadc" and "vo" come with -vv). */
 #define CS_OWN_LOG_DOMAINS "cadc-samp bridge"
-
-enum {
-  CS_EXIT_OK = 0,
-  CS_EXIT_FAILED = 1,       /* generic failure, or some recipients failed */
-  CS_EXIT_USAGE = 2,        /* bad command line, bad POSITION/RADIUS */
-  CS_EXIT_NO_HUB = 3,       /* no SAMP hub found or hub unreachable */
-  CS_EXIT_ARCHIVE = 4,      /* archive/query/service error */
-  CS_EXIT_IO = 5,           /* local file error */
-  CS_EXIT_AUTH = 6,         /* authentication failed or required */
-};
 
 typedef struct {
   char *registry;   /* --registry URL or CADC_REGISTRY_URL */
@@ -53,8 +47,5 @@ char *cs_safe (const char *s);
 /* Drop message/info/debug log output (errors and warnings stay); for
  * `hub -q`.  Every log line is sanitized (main.c, vo-text.h). */
 void cs_log_set_quiet (gboolean quiet);
-
-/* The help text of the global options, for each command's --help. */
-const char *cs_global_options_help (void);
 
 G_END_DECLS
