@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "vo-fits.h"
+#include "vo-sync.h"
 
 struct _CadcStream {
   GOutputStream *out;
@@ -372,34 +373,28 @@ cadc_client_query_finish (CadcClient *c, GAsyncResult *result, GError **error)
 }
 
 typedef struct {
-  gboolean done;
-  GAsyncResult *res;
-} Wait;
+  CadcClient *client;
+  const char *adql;
+  const CadcQueryOptions *options;
+  GOutputStream *out;
+  GCancellable *cancellable;
+} QueryArgs;
 
 static void
-wait_done (GObject *src, GAsyncResult *res, gpointer data)
+query_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
 {
-  Wait *w = data;
+  QueryArgs *a = data;
 
-  (void) src;
-  w->res = g_object_ref (res);
-  w->done = TRUE;
+  cadc_client_query_async (a->client, a->adql, a->options, a->out, a->cancellable, callback,
+                           user_data);
 }
 
 CadcQueryResult *
 cadc_client_query (CadcClient *c, const char *adql, const CadcQueryOptions *o,
                    GOutputStream *out, GCancellable *cancellable, GError **error)
 {
-  Wait w = { FALSE, NULL };
-  GMainContext *ctx = vo_http_get_context (c->http);
-  CadcQueryResult *r;
+  QueryArgs a = { c, adql, o, out, cancellable };
+  g_autoptr(GAsyncResult) res = vo_sync_run (vo_http_get_context (c->http), query_start, &a);
 
-  g_main_context_push_thread_default (ctx);
-  cadc_client_query_async (c, adql, o, out, cancellable, wait_done, &w);
-  while (!w.done)
-    g_main_context_iteration (ctx, TRUE);
-  g_main_context_pop_thread_default (ctx);
-  r = cadc_client_query_finish (c, w.res, error);
-  g_object_unref (w.res);
-  return r;
+  return cadc_client_query_finish (c, res, error);
 }
