@@ -686,12 +686,18 @@ cadc_client_ensure_tap_security (CadcClient *c)
   cadc_client_tap_ready_finish (c, res, NULL);
 }
 
+gboolean
+cadc_client_tap_is_ready (CadcClient *c)
+{
+  return c->tap_lookup->done && (c->security_lookup->done || !holds_credentials (c));
+}
+
 char *
 cadc_client_get_tap_url (CadcClient *c, GError **error)
 {
   g_autoptr(GAsyncResult) res = NULL;
 
-  if (!c->tap_lookup->done || (holds_credentials (c) && !c->security_lookup->done))
+  if (!cadc_client_tap_is_ready (c))
     {
       res = vo_sync_run (vo_http_get_context (c->http), tap_ready_start, c);
       if (!cadc_client_tap_ready_finish (c, res, error))

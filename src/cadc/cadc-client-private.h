@@ -65,6 +65,8 @@ GBytes *cadc_client_fetch_finish (CadcClient *c, GAsyncResult *res, GError **err
 void cadc_client_tap_ready_async (CadcClient *c, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean cadc_client_tap_ready_finish (CadcClient *c, GAsyncResult *res, GError **error);
+/* TRUE when cadc_client_tap_ready_async has nothing left to do. */
+gboolean cadc_client_tap_is_ready (CadcClient *c);
 /* DataLink found (c->datalink set). */
 void cadc_client_datalink_ready_async (CadcClient *c, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);

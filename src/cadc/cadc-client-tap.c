@@ -328,37 +328,45 @@ query_done (GObject *src, GAsyncResult *res, gpointer data)
     g_task_return_pointer (task, r, (GDestroyNotify) cadc_query_result_free);
 }
 
-/* TAP is known: send the query. */
+/* TAP is known: send the query.  @task: (transfer full) */
 static void
-query_tap_ready (GObject *src, GAsyncResult *res, gpointer data)
+query_send (GTask *task)
 {
-  g_autoptr(GTask) task = data;
   QueryCall *q = g_task_get_task_data (task);
   CadcClient *c = q->client;
-  GCancellable *cancellable;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
-  g_autofree char *url = NULL;
-  VoHttpRequest *req;
+  g_autofree char *url = g_strconcat (c->tap, "/sync", NULL);
+  VoHttpRequest *req = vo_http_request_new (VO_HTTP_POST, url);
 
-  (void) src;
-  if (!cadc_client_tap_ready_finish (c, res, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  url = g_strconcat (c->tap, "/sync", NULL);
-  req = vo_http_request_new (VO_HTTP_POST, url);
   q->temps = g_ptr_array_new_with_free_func (g_free);
   if (!cadc_client_add_query_fields (req, q->adql, &q->options, q->temps, &error))
     {
       vo_http_request_free (req);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   q->stream = cadc_stream_new (q->out, q->options.format);
   vo_http_request_set_sink (req, cadc_stream_sink, q->stream);
-  cancellable = g_task_get_cancellable (task);
-  vo_http_send_async (c->http, req, cancellable, query_done, g_steal_pointer (&task));
+  vo_http_send_async (c->http, req, cancellable, query_done, task);
+}
+
+static void
+query_tap_ready (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  QueryCall *q = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  (void) src;
+  if (!cadc_client_tap_ready_finish (q->client, res, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  query_send (task);
 }
 
 void
@@ -378,7 +386,10 @@ cadc_client_query_async (CadcClient *c, const char *adql, const CadcQueryOptions
     q->options.uploads = (const char *const *) g_strdupv ((char **) o->uploads);
   q->out = out != NULL ? g_object_ref (out) : NULL;
   g_task_set_task_data (task, q, (GDestroyNotify) query_call_free);
-  cadc_client_tap_ready_async (c, cancellable, query_tap_ready, task);
+  if (cadc_client_tap_is_ready (c))
+    query_send (task);          /* the usual case: no detour */
+  else
+    cadc_client_tap_ready_async (c, cancellable, query_tap_ready, task);
 }
 
 CadcQueryResult *
