@@ -631,6 +631,7 @@ discover_tap_done (GObject *src, GAsyncResult *res, gpointer data)
   g_autoptr(GTask) task = data;
   CadcClient *c = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *listed = NULL;
   GError *error = NULL;
 
   (void) src;
@@ -641,7 +642,7 @@ discover_tap_done (GObject *src, GAsyncResult *res, gpointer data)
     }
   /* DataLink too when the registry we already hold lists it */
   if (c->datalink == NULL && c->registry != NULL
-      && vo_registry_lookup (c->registry, "caom2ops", NULL) != NULL)
+      && (listed = vo_registry_lookup (c->registry, "caom2ops", NULL)) != NULL)
     lookup_async (c->datalink_lookup, cancellable, discover_datalink_done,
                   g_steal_pointer (&task));
   else
