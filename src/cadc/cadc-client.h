@@ -118,8 +118,10 @@ gboolean cadc_client_discover_finish (CadcClient *client, GAsyncResult *result,
  * during a discovery's wait fails with its cause's domain and code.) */
 gboolean cadc_client_is_unreachable_error (const GError *error);
 
-/* Endpoints, blocking (discovery as above).  Returns: (transfer full)
- * (nullable). */
+/* Endpoints, blocking (discovery as above); once discovery succeeded,
+ * cadc_client_get_tap_url returns at once without touching the context
+ * (so a main loop may call it then, e.g. to log the URL).  Returns:
+ * (transfer full) (nullable). */
 char *cadc_client_get_tap_url (CadcClient *client, GError **error);
 char *cadc_client_get_datalink_url (CadcClient *client, GError **error);
 char *cadc_client_get_login_url (CadcClient *client, GError **error);
