@@ -86,6 +86,7 @@ cadc_publisher_ids_from_file (const char *path, GError **error)
  * URLs asked for collected from each answer. */
 typedef struct {
   CadcClient *client;
+  GCancellable *closed;
   char **ids;
   gboolean cutouts;       /* SODA cutouts, else DataLink data URLs */
   gboolean aux;
@@ -98,6 +99,7 @@ typedef struct {
 static void
 url_collect_free (UrlCollect *u)
 {
+  g_object_unref (u->closed);
   g_strfreev (u->ids);
   g_strfreev (u->batches);
   g_clear_pointer (&u->out, g_ptr_array_unref);
@@ -177,6 +179,11 @@ collect_datalink_ready (GObject *src, GAsyncResult *res, gpointer data)
       g_object_unref (task);
       return;
     }
+  if (cadc_client_task_closed (u->closed, task))
+    {
+      g_object_unref (task);
+      return;
+    }
   u->batches = vo_datalink_build_urls (u->client->datalink, (const char *const *) u->ids,
                                        g_strv_length (u->ids), 0, !u->cutouts);
   next_batch (task);
@@ -191,6 +198,7 @@ collect_async (CadcClient *c, const char *const *ids, UrlCollect *u, gpointer ta
 
   g_task_set_source_tag (task, tag);
   u->client = c;
+  u->closed = g_object_ref (c->closed);
   u->ids = g_strdupv ((char **) ids);
   u->out = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, u, (GDestroyNotify) url_collect_free);

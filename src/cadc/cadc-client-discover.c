@@ -37,7 +37,12 @@ struct _CadcLookup {
   CadcClient *client;     /* NULL once the client is freed */
   const char *name;       /* for logs */
   LookupRunFunc run;      /* starts the work; ends with lookup_done() */
-  const char *service;    /* registry short name, for service_run */
+  /* a service (service_run): where its endpoint goes (set already when
+   * given on the command line), its registry short name, and what makes
+   * the endpoint of its capabilities URL (TAP) or of its capabilities */
+  char **endpoint;
+  const char *service;
+  void (*found_url) (CadcClient *c, char *caps_url);
   gboolean (*found) (CadcClient *c, VoCapabilities *caps, GError **error);
   gboolean backoff;       /* a failure makes the next attempt wait */
   gboolean done;
@@ -380,39 +385,7 @@ service_caps_url (CadcClient *c, const char *service, GError **error)
   return vo_url_normalize (caps_url);
 }
 
-/* ---- TAP ---------------------------------------------------------------- */
-
-static void
-tap_got_registry (GObject *src, GAsyncResult *res, gpointer data)
-{
-  CadcLookup *l = data;
-  CadcClient *c = l->client;
-  GError *error = NULL;
-  char *caps_url;
-
-  (void) src;
-  if (!lookup_finish (res, &error))
-    {
-      lookup_done (l, error);
-      return;
-    }
-  caps_url = service_caps_url (c, "argus", &error);
-  if (caps_url != NULL)
-    {
-      c->tap = vo_url_tap_base (caps_url);
-      c->tap_caps_url = caps_url;
-    }
-  lookup_done (l, error);
-}
-
-static void
-tap_run (CadcLookup *l)
-{
-  if (l->client->tap != NULL)
-    lookup_done (l, NULL);      /* given (--tap) */
-  else
-    lookup_async (l->client->registry_lookup, NULL, tap_got_registry, l);
-}
+/* ---- the TAP capabilities ------------------------------------------------ */
 
 /* The TAP capabilities drive the credential choice for TAP URLs; fetched
  * only when there is something to choose (see cadc-client-private.h).
@@ -455,49 +428,126 @@ holds_credentials (CadcClient *c)
   return cadc_auth_has_token (c->auth) || cadc_auth_get_cert (c->auth) != NULL;
 }
 
-static void
-tap_security_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GTask) task = data;
+/* TAP found, its capabilities loaded when credentials are held, and
+ * with @datalink_too (discovery) DataLink looked up when the registry we
+ * hold lists it; DataLink's failure is kept by its lookup for the
+ * DataLink calls, not reported here. */
+typedef struct {
+  CadcClient *client;
+  GCancellable *closed;
+  gboolean datalink_too;
+} Ready;
 
-  (void) src;
-  lookup_finish (res, NULL);    /* cannot fail */
-  g_task_return_boolean (task, TRUE);
+static void
+ready_free (Ready *r)
+{
+  g_object_unref (r->closed);
+  g_free (r);
 }
 
 static void
-tap_found (GObject *src, GAsyncResult *res, gpointer data)
+ready_datalink_done (GObject *src, GAsyncResult *res, gpointer data)
 {
   g_autoptr(GTask) task = data;
-  CadcClient *c = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) e = NULL;
+
+  (void) src;
+  if (!lookup_finish (res, &e))
+    g_debug ("DataLink not found yet: %s", e->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* @task: (transfer full) */
+static void
+ready_datalink (GTask *task)
+{
+  Ready *r = g_task_get_task_data (task);
+  CadcClient *c = r->client;
+  g_autofree char *listed = NULL;
+
+  if (cadc_client_task_closed (r->closed, task))
+    g_object_unref (task);
+  else if (r->datalink_too && c->datalink == NULL && c->registry != NULL
+      && (listed = vo_registry_lookup (c->registry, "caom2ops", NULL)) != NULL)
+    lookup_async (c->datalink_lookup, g_task_get_cancellable (task), ready_datalink_done, task);
+  else
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+static void
+ready_security_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  (void) src;
+  lookup_finish (res, NULL);    /* cannot fail */
+  ready_datalink (data);
+}
+
+static void
+ready_tap_found (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  Ready *r = g_task_get_task_data (task);
   GError *error = NULL;
 
   (void) src;
   if (!lookup_finish (res, &error))
-    g_task_return_error (task, error);
-  else if (holds_credentials (c) && !c->security_lookup->done)
-    lookup_async (c->security_lookup, cancellable, tap_security_done, g_steal_pointer (&task));
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  else if (cadc_client_task_closed (r->closed, task))
+    g_object_unref (task);
+  else if (holds_credentials (r->client) && !r->client->security_lookup->done)
+    lookup_async (r->client->security_lookup, g_task_get_cancellable (task),
+                  ready_security_done, task);
   else
-    g_task_return_boolean (task, TRUE);
+    ready_datalink (task);
+}
+
+static void
+ready_async (CadcClient *c, gboolean datalink_too, gpointer tag, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Ready *r = g_new0 (Ready, 1);
+
+  r->client = c;
+  r->closed = g_object_ref (c->closed);
+  r->datalink_too = datalink_too;
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, r, (GDestroyNotify) ready_free);
+  lookup_async (c->tap_lookup, cancellable, ready_tap_found, task);
 }
 
 void
 cadc_client_tap_ready_async (CadcClient *c, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cadc_client_tap_ready_async);
-  g_task_set_task_data (task, c, NULL);
-  lookup_async (c->tap_lookup, cancellable, tap_found, task);
+  ready_async (c, FALSE, cadc_client_tap_ready_async, cancellable, callback, user_data);
 }
 
 gboolean
 cadc_client_tap_ready_finish (CadcClient *c, GAsyncResult *res, GError **error)
 {
+  return cadc_client_discover_finish (c, res, error);
+}
+
+void
+cadc_client_discover_async (CadcClient *c, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  ready_async (c, TRUE, cadc_client_discover_async, cancellable, callback, user_data);
+}
+
+gboolean
+cadc_client_discover_finish (CadcClient *c, GAsyncResult *result, GError **error)
+{
   (void) c;
-  return g_task_propagate_boolean (G_TASK (res), error);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- DataLink and login: a service's capabilities ----------------------- */
@@ -528,23 +578,41 @@ service_got_registry (GObject *src, GAsyncResult *res, gpointer data)
   CadcLookup *l = data;
   CadcClient *c = l->client;
   GError *error = NULL;
-  g_autofree char *caps_url = NULL;
+  char *caps_url = NULL;
 
   (void) src;
-  if (lookup_finish (res, &error))
+  if (lookup_finish (res, &error) && c != NULL)
     caps_url = service_caps_url (c, l->service, &error);
   if (caps_url == NULL)
+    lookup_done (l, error);
+  else if (l->found_url != NULL)
     {
-      lookup_done (l, error);
-      return;
+      l->found_url (c, caps_url);
+      lookup_done (l, NULL);
     }
-  fetch_caps_async (c, caps_url, service_caps_fetched, l);
+  else
+    {
+      fetch_caps_async (c, caps_url, service_caps_fetched, l);
+      g_free (caps_url);
+    }
 }
 
 static void
 service_run (CadcLookup *l)
 {
-  lookup_async (l->client->registry_lookup, NULL, service_got_registry, l);
+  if (*l->endpoint != NULL)
+    lookup_done (l, NULL);      /* given (--tap, --datalink, login --login-url) */
+  else
+    lookup_async (l->client->registry_lookup, NULL, service_got_registry, l);
+}
+
+/* @caps_url: (transfer full): argus's; TAP's base is that URL minus
+ * "/capabilities" */
+static void
+tap_found_url (CadcClient *c, char *caps_url)
+{
+  c->tap = vo_url_tap_base (caps_url);
+  c->tap_caps_url = caps_url;
 }
 
 /* @caps: (transfer full) */
@@ -565,15 +633,6 @@ datalink_found (CadcClient *c, VoCapabilities *caps, GError **error)
   return TRUE;
 }
 
-static void
-datalink_run (CadcLookup *l)
-{
-  if (l->client->datalink != NULL)
-    lookup_done (l, NULL);      /* given (--datalink) */
-  else
-    service_run (l);
-}
-
 /* @caps: (transfer full) */
 static gboolean
 login_found (CadcClient *c, VoCapabilities *caps, GError **error)
@@ -585,15 +644,6 @@ login_found (CadcClient *c, VoCapabilities *caps, GError **error)
     return FALSE;
   c->login = vo_url_normalize (url);
   return TRUE;
-}
-
-static void
-login_run (CadcLookup *l)
-{
-  if (l->client->login != NULL)
-    lookup_done (l, NULL);      /* given (login --login-url) */
-  else
-    service_run (l);
 }
 
 void
@@ -608,64 +658,6 @@ cadc_client_datalink_ready_finish (CadcClient *c, GAsyncResult *res, GError **er
 {
   (void) c;
   return lookup_finish (res, error);
-}
-
-/* ---- discovery ---------------------------------------------------------- */
-
-static void
-discover_datalink_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  g_autoptr(GError) e = NULL;
-
-  (void) src;
-  /* kept by the DataLink lookup (and its wait) for the DataLink calls */
-  if (!lookup_finish (res, &e))
-    g_debug ("DataLink not found yet: %s", e->message);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-discover_tap_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  CadcClient *c = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autofree char *listed = NULL;
-  GError *error = NULL;
-
-  (void) src;
-  if (!cadc_client_tap_ready_finish (c, res, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* DataLink too when the registry we already hold lists it */
-  if (c->datalink == NULL && c->registry != NULL
-      && (listed = vo_registry_lookup (c->registry, "caom2ops", NULL)) != NULL)
-    lookup_async (c->datalink_lookup, cancellable, discover_datalink_done,
-                  g_steal_pointer (&task));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-cadc_client_discover_async (CadcClient *c, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cadc_client_discover_async);
-  g_task_set_task_data (task, c, NULL);
-  cadc_client_tap_ready_async (c, cancellable, discover_tap_done, task);
-}
-
-gboolean
-cadc_client_discover_finish (CadcClient *c, GAsyncResult *result, GError **error)
-{
-  (void) c;
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- blocking wrappers -------------------------------------------------- */
@@ -738,17 +730,26 @@ lookup_new (CadcClient *c, const char *name, LookupRunFunc run, gboolean backoff
   return l;
 }
 
+static CadcLookup *
+service_new (CadcClient *c, const char *name, char **endpoint, const char *service)
+{
+  CadcLookup *l = lookup_new (c, name, service_run, TRUE);
+
+  l->endpoint = endpoint;
+  l->service = service;
+  return l;
+}
+
 void
 cadc_client_lookups_init (CadcClient *c)
 {
   c->registry_lookup = lookup_new (c, "registry", registry_run, FALSE);
-  c->tap_lookup = lookup_new (c, "TAP", tap_run, TRUE);
   c->security_lookup = lookup_new (c, "TAP capabilities", security_run, FALSE);
-  c->datalink_lookup = lookup_new (c, "DataLink", datalink_run, TRUE);
-  c->datalink_lookup->service = "caom2ops";
+  c->tap_lookup = service_new (c, "TAP", &c->tap, "argus");
+  c->tap_lookup->found_url = tap_found_url;
+  c->datalink_lookup = service_new (c, "DataLink", &c->datalink, "caom2ops");
   c->datalink_lookup->found = datalink_found;
-  c->login_lookup = lookup_new (c, "login", login_run, TRUE);
-  c->login_lookup->service = "gms";
+  c->login_lookup = service_new (c, "login", &c->login, "gms");
   c->login_lookup->found = login_found;
 }
 

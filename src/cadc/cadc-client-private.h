@@ -39,7 +39,14 @@ struct _CadcClient {
   CadcLookup *security_lookup;  /* the TAP capabilities, for the credentials */
   CadcLookup *datalink_lookup;
   CadcLookup *login_lookup;
+  GCancellable *closed;       /* cancelled by cadc_client_free */
 };
+
+/* An async step that resumes after a main-loop hop checks, through a
+ * reference to c->closed taken when it started, that its client still
+ * exists; if not it answers @task G_IO_ERROR_CANCELLED and returns TRUE
+ * (and touches nothing else). */
+gboolean cadc_client_task_closed (GCancellable *closed, GTask *task);
 
 void cadc_client_lookups_init (CadcClient *c);
 /* Lookups in flight outlive the client (their callers are told). */

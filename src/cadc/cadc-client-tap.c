@@ -288,6 +288,7 @@ cadc_client_add_query_fields (VoHttpRequest *req, const char *adql, const CadcQu
 
 typedef struct {
   CadcClient *client;
+  GCancellable *closed;
   char *adql;
   CadcQueryOptions options;     /* uploads owned */
   GOutputStream *out;
@@ -301,6 +302,7 @@ query_call_free (QueryCall *q)
   cadc_client_unlink_temps (q->temps);
   g_clear_pointer (&q->stream, cadc_stream_free);
   g_clear_object (&q->out);
+  g_object_unref (q->closed);
   g_free (q->adql);
   g_strfreev ((char **) q->options.uploads);
   g_free (q);
@@ -361,12 +363,13 @@ query_tap_ready (GObject *src, GAsyncResult *res, gpointer data)
 
   (void) src;
   if (!cadc_client_tap_ready_finish (q->client, res, &error))
+    g_task_return_error (task, error);
+  else if (!cadc_client_task_closed (q->closed, task))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      query_send (task);
       return;
     }
-  query_send (task);
+  g_object_unref (task);
 }
 
 void
@@ -379,6 +382,7 @@ cadc_client_query_async (CadcClient *c, const char *adql, const CadcQueryOptions
 
   g_task_set_source_tag (task, cadc_client_query_async);
   q->client = c;
+  q->closed = g_object_ref (c->closed);
   q->adql = g_strdup (adql);
   q->options.maxrec = o != NULL ? o->maxrec : -1;
   q->options.format = o != NULL ? o->format : VO_FORMAT_VOTABLE;

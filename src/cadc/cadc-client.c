@@ -147,6 +147,7 @@ cadc_client_new (const CadcClientConfig *config, CadcAuth *auth)
   vo_http_set_verbose (c->http, c->verbose);
   vo_http_set_credentials_func (c->http, client_credentials, c, NULL);
   cadc_client_lookups_init (c);
+  c->closed = g_cancellable_new ();
   return c;
 }
 
@@ -155,6 +156,8 @@ cadc_client_free (CadcClient *c)
 {
   if (c == NULL)
     return;
+  g_cancellable_cancel (c->closed);
+  g_object_unref (c->closed);
   cadc_client_lookups_free (c);
   vo_http_free (c->http);
   cadc_auth_free (c->auth);
@@ -168,6 +171,16 @@ cadc_client_free (CadcClient *c)
   g_clear_pointer (&c->registry, vo_registry_free);
   g_ptr_array_unref (c->security);
   g_free (c);
+}
+
+gboolean
+cadc_client_task_closed (GCancellable *closed, GTask *task)
+{
+  if (!g_cancellable_is_cancelled (closed))
+    return FALSE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "the archive client was closed");
+  return TRUE;
 }
 
 VoHttp *
