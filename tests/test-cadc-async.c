@@ -179,23 +179,12 @@ test_unreachable_then_back (void)
   cs_test_server_stop (back);
 }
 
-static void
-query_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  CadcQueryResult **out = data;
-  g_autoptr(GError) error = NULL;
-
-  *out = cadc_client_query_finish ((CadcClient *) NULL, res, &error);
-  g_assert_no_error (error);
-  (void) src;
-}
-
 static gboolean
-both_queries (gpointer data)
+all_done (gpointer data)
 {
-  CadcQueryResult **r = data;
+  Wait *w = data;
 
-  return r[0] != NULL && r[1] != NULL;
+  return w[0].done && w[1].done && w[2].done;
 }
 
 /* Two queries and a discover at once: one registry request. */
@@ -207,47 +196,26 @@ test_shared_lookup (void)
   g_autoptr(CadcClient) c = cadc_client_new (&cfg, NULL);
   guint before = hits (server, "/registry-dl");
   guint caps_before = hits (server, "/dl/capabilities");
-  CadcQueryResult *r[2] = { NULL, NULL };
   g_autoptr(GError) error = NULL;
-  Wait w = { 0 };
+  Wait w[3] = { { 0 } };
 
   cadc_client_query_async (c, "SELECT publisherID FROM caom2.Plane", NULL, NULL, NULL,
-                           query_done, &r[0]);
+                           wait_done, &w[0]);
   cadc_client_query_async (c, "SELECT publisherID FROM caom2.Plane", NULL, NULL, NULL,
-                           query_done, &r[1]);
-  cadc_client_discover_async (c, NULL, wait_done, &w);
-  g_assert_true (cs_test_wait_until (both_queries, r, 20000));
-  g_assert_true (cs_test_wait_until (is_done, &w, 20000));
-  g_assert_true (cadc_client_discover_finish (c, w.res, &error));
-  g_assert_cmpuint (r[0]->n_rows, ==, 2);
-  g_assert_cmpuint (r[1]->n_rows, ==, 2);
+                           wait_done, &w[1]);
+  cadc_client_discover_async (c, NULL, wait_done, &w[2]);
+  g_assert_true (cs_test_wait_until (all_done, w, 20000));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CadcQueryResult) r = cadc_client_query_finish (c, w[i].res, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (r->n_rows, ==, 2);
+    }
+  g_assert_true (cadc_client_discover_finish (c, w[2].res, &error));
   g_assert_cmpuint (hits (server, "/registry-dl") - before, ==, 1);
   g_assert_cmpuint (hits (server, "/dl/capabilities") - caps_before, ==, 1);
-  cadc_query_result_free (r[0]);
-  cadc_query_result_free (r[1]);
-  wait_clear (&w);
-}
-
-typedef struct {
-  GError *error;
-  CadcQueryResult *result;
-  gboolean done;
-} QueryOutcome;
-
-static void
-query_outcome (GObject *src, GAsyncResult *res, gpointer data)
-{
-  QueryOutcome *o = data;
-
-  (void) src;
-  o->result = cadc_client_query_finish ((CadcClient *) NULL, res, &o->error);
-  o->done = TRUE;
-}
-
-static gboolean
-outcome_done (gpointer data)
-{
-  return ((QueryOutcome *) data)->done;
+  for (guint i = 0; i < 3; i++)
+    wait_clear (&w[i]);
 }
 
 /* A caller that gives up while discovery is in flight is answered at
@@ -263,22 +231,63 @@ test_cancel_one_waiter (void)
   g_autoptr(VoHttp) http = vo_http_new (NULL);
   g_autoptr(VoHttpResponse) resp = NULL;
   g_autoptr(GError) error = NULL;
-  QueryOutcome a = { 0 }, b = { 0 };
+  g_autoptr(CadcQueryResult) ra = NULL;
+  g_autoptr(CadcQueryResult) rb = NULL;
+  Wait a = { 0 }, b = { 0 };
 
-  cadc_client_query_async (c, "SELECT 1", NULL, NULL, cancel, query_outcome, &a);
-  cadc_client_query_async (c, "SELECT 1", NULL, NULL, NULL, query_outcome, &b);
+  cadc_client_query_async (c, "SELECT 1", NULL, NULL, cancel, wait_done, &a);
+  cadc_client_query_async (c, "SELECT 1", NULL, NULL, NULL, wait_done, &b);
   g_cancellable_cancel (cancel);
-  g_assert_true (cs_test_wait_until (outcome_done, &a, 10000));
-  g_assert_error (a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (cs_test_wait_until (is_done, &a, 10000));
+  ra = cadc_client_query_finish (c, a.res, &error);
+  g_assert_null (ra);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
   g_assert_false (b.done);      /* the registry has not answered yet */
 
   resp = vo_http_send (http, vo_http_request_new (VO_HTTP_GET, release), NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (cs_test_wait_until (outcome_done, &b, 20000));
-  g_assert_no_error (b.error);
-  g_assert_cmpuint (b.result->n_rows, ==, 2);
-  g_clear_error (&a.error);
-  cadc_query_result_free (b.result);
+  g_assert_true (cs_test_wait_until (is_done, &b, 20000));
+  rb = cadc_client_query_finish (c, b.res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb->n_rows, ==, 2);
+  wait_clear (&a);
+  wait_clear (&b);
+}
+
+/* A client freed while answers are on their way from its lookups: its
+ * callers hear "cancelled", nothing touches the freed client.  (Freeing
+ * it with HTTP requests in flight is not supported: callers wait for
+ * them, as listen does.) */
+static void
+test_client_freed (void)
+{
+  g_autofree char *reg = cs_test_server_url (server, "/registry-dl");
+  CadcClientConfig cfg = { .registry = reg };
+  CadcClient *c = cadc_client_new (&cfg, NULL);
+  const char *ids[] = { "ivo://cadc.nrc.ca/TEST?1/1p", NULL };
+  g_autoptr(GError) error = NULL;
+  Wait w[2] = { { 0 } };
+
+  cadc_client_discover_async (c, NULL, wait_done, &w[0]);
+  g_assert_true (cs_test_wait_until (is_done, &w[0], 20000));
+  g_assert_true (cadc_client_discover_finish (c, w[0].res, &error));
+  wait_clear (&w[0]);
+
+  /* everything is found: these answer from the next iteration on */
+  cadc_client_discover_async (c, NULL, wait_done, &w[0]);
+  cadc_client_data_urls_async (c, ids, FALSE, NULL, wait_done, &w[1]);
+  cadc_client_free (c);
+  g_assert_true (cs_test_wait_until (is_done, &w[0], 20000));
+  g_assert_true (cs_test_wait_until (is_done, &w[1], 20000));
+  g_assert_false (cadc_client_discover_finish (NULL, w[0].res, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (cadc_client_data_urls_finish (NULL, w[1].res, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  wait_clear (&w[0]);
+  wait_clear (&w[1]);
 }
 
 /* The async DataLink calls against the blocking ones, each on its own
@@ -421,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_func ("/async/discover/unreachable-then-back", test_unreachable_then_back);
   g_test_add_func ("/async/discover/shared", test_shared_lookup);
   g_test_add_func ("/async/discover/cancel-one-waiter", test_cancel_one_waiter);
+  g_test_add_func ("/async/discover/client-freed", test_client_freed);
   g_test_add_func ("/async/datalink/same-as-sync", test_datalink_same_as_sync);
   g_test_add_func ("/async/datalink/dachs", test_datalink_dachs);
   ret = g_test_run ();
