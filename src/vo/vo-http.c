@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "vo-http.h"
+#include "vo-sync.h"
 #include "vo-text.h"
 
 #include <curl/curl.h>
@@ -1139,33 +1140,24 @@ vo_http_send_finish (VoHttp *http, GAsyncResult *result, GError **error)
 }
 
 typedef struct {
-  gboolean done;
-  GAsyncResult *result;
-} SyncWait;
+  VoHttp *http;
+  VoHttpRequest *req;
+  GCancellable *cancellable;
+} SyncSend;
 
 static void
-sync_done (GObject *source, GAsyncResult *res, gpointer data)
+sync_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
 {
-  SyncWait *w = data;
+  SyncSend *s = data;
 
-  (void) source;
-  w->result = g_object_ref (res);
-  w->done = TRUE;
+  vo_http_send_async (s->http, s->req, s->cancellable, callback, user_data);
 }
 
 VoHttpResponse *
 vo_http_send (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable, GError **error)
 {
-  SyncWait w = { FALSE, NULL };
-  VoHttpResponse *resp;
+  SyncSend s = { http, req, cancellable };
+  g_autoptr(GAsyncResult) res = vo_sync_run (http->context, sync_start, &s);
 
-  /* the task delivers its result to the thread-default context */
-  g_main_context_push_thread_default (http->context);
-  vo_http_send_async (http, req, cancellable, sync_done, &w);
-  while (!w.done)
-    g_main_context_iteration (http->context, TRUE);
-  g_main_context_pop_thread_default (http->context);
-  resp = vo_http_send_finish (http, w.result, error);
-  g_object_unref (w.result);
-  return resp;
+  return vo_http_send_finish (http, res, error);
 }
