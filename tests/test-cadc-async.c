@@ -256,9 +256,7 @@ test_cancel_one_waiter (void)
 }
 
 /* A client freed while answers are on their way from its lookups: its
- * callers hear "cancelled", nothing touches the freed client.  (Freeing
- * it with HTTP requests in flight is not supported: callers wait for
- * them, as listen does.) */
+ * callers hear "cancelled", nothing touches the freed client. */
 static void
 test_client_freed (void)
 {
@@ -288,6 +286,52 @@ test_client_freed (void)
   g_clear_error (&error);
   wait_clear (&w[0]);
   wait_clear (&w[1]);
+}
+
+static gboolean
+both_requested (gpointer data)
+{
+  guint *before = data;
+
+  return hits (server, "/registry-dl") > before[0] && hits (server, "/trickle/sync") > before[1];
+}
+
+/* ... and while its requests are on the wire: a discovery waiting for the
+ * registry, a query whose result is still arriving. */
+static void
+test_client_freed_in_flight (void)
+{
+  g_autofree char *reg = cs_test_server_url (server, "/registry-dl?hold=freed");
+  g_autofree char *release = cs_test_server_url (server, "/release?key=freed");
+  g_autofree char *tap = cs_test_server_url (server, "/trickle");
+  CadcClientConfig cfg1 = { .registry = reg };
+  CadcClientConfig cfg2 = { .tap = tap };
+  CadcClient *c1 = cadc_client_new (&cfg1, NULL);
+  CadcClient *c2 = cadc_client_new (&cfg2, NULL);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(VoHttp) http = vo_http_new (NULL);
+  g_autoptr(VoHttpResponse) resp = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before[2] = { hits (server, "/registry-dl"), hits (server, "/trickle/sync") };
+  Wait w[2] = { { 0 } };
+
+  cadc_client_discover_async (c1, NULL, wait_done, &w[0]);
+  cadc_client_query_async (c2, "SELECT a FROM t", NULL, out, NULL, wait_done, &w[1]);
+  g_assert_true (cs_test_wait_until (both_requested, before, 20000));
+  cadc_client_free (c1);
+  cadc_client_free (c2);
+  g_assert_true (cs_test_wait_until (is_done, &w[0], 20000));
+  g_assert_true (cs_test_wait_until (is_done, &w[1], 20000));
+  g_assert_false (cadc_client_discover_finish (NULL, w[0].res, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (cadc_client_query_finish (NULL, w[1].res, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  wait_clear (&w[0]);
+  wait_clear (&w[1]);
+  resp = vo_http_send (http, vo_http_request_new (VO_HTTP_GET, release), NULL, &error);
+  g_assert_no_error (error);
 }
 
 /* The async DataLink calls against the blocking ones, each on its own
@@ -431,6 +475,7 @@ main (int argc, char **argv)
   g_test_add_func ("/async/discover/shared", test_shared_lookup);
   g_test_add_func ("/async/discover/cancel-one-waiter", test_cancel_one_waiter);
   g_test_add_func ("/async/discover/client-freed", test_client_freed);
+  g_test_add_func ("/async/discover/client-freed-in-flight", test_client_freed_in_flight);
   g_test_add_func ("/async/datalink/same-as-sync", test_datalink_same_as_sync);
   g_test_add_func ("/async/datalink/dachs", test_datalink_dachs);
   ret = g_test_run ();

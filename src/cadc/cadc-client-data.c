@@ -115,13 +115,19 @@ batch_done (GObject *src, GAsyncResult *res, gpointer data)
   GTask *task = data;
   UrlCollect *u = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) body = cadc_client_fetch_finish (u->client, res, &error);
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(VoDatalink) dl = NULL;
   g_auto(GStrv) urls = NULL;
   const char *d;
   gsize n;
 
   (void) src;
+  if (cadc_client_task_closed (u->closed, task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  body = cadc_client_fetch_finish (u->client, res, &error);
   if (body != NULL)
     {
       d = g_bytes_get_data (body, &n);
@@ -292,6 +298,7 @@ cadc_client_cutout_urls (CadcClient *c, const char *const *ids, double ra, doubl
 
 typedef struct {
   CadcClient *client;
+  GCancellable *closed;
   char *path;
   char *tmp;
   int fd;
@@ -303,6 +310,7 @@ typedef struct {
 static void
 download_free (Download *d)
 {
+  g_object_unref (d->closed);
   if (d->fd >= 0)
     close (d->fd);
   if (d->tmp != NULL)
@@ -347,9 +355,15 @@ download_done (GObject *src, GAsyncResult *res, gpointer data)
   GTask *task = data;
   Download *d = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (d->client->http, res, &error);
+  g_autoptr(VoHttpResponse) resp = NULL;
 
   (void) src;
+  if (cadc_client_task_closed (d->closed, task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  resp = vo_http_send_finish (d->client->http, res, &error);
   if (resp != NULL && vo_http_response_get_status (resp) == 204)
     error = g_error_new (VO_HTTP_ERROR, 204, "%s: HTTP 204 No Content (no overlap)",
                          vo_http_response_get_url (resp));
@@ -389,6 +403,7 @@ cadc_client_download_async (CadcClient *c, const char *url, const char *path,
   VoHttpRequest *req;
 
   d->client = c;
+  d->closed = g_object_ref (c->closed);
   d->path = g_strdup (path);
   d->tmp = g_strconcat (path, ".part-XXXXXX", NULL);
   d->progress = progress;

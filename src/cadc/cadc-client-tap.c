@@ -314,10 +314,13 @@ query_done (GObject *src, GAsyncResult *res, gpointer data)
   g_autoptr(GTask) task = data;
   QueryCall *q = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (q->client->http, res, &error);
+  g_autoptr(VoHttpResponse) resp = NULL;
   CadcQueryResult *r;
 
   (void) src;
+  if (cadc_client_task_closed (q->closed, task))
+    return;
+  resp = vo_http_send_finish (q->client->http, res, &error);
   if (resp == NULL)
     {
       g_task_return_error (task, error);

@@ -24,7 +24,8 @@
  * Found endpoints are kept; a failed lookup is tried again by a later
  * call, after a wait (2 s doubling to 60 s; a call during the wait fails
  * at once, "(next attempt in N s)"), so a client started while the
- * archive is unreachable works once it is back.
+ * archive is unreachable works once it is back.  Freeing the client
+ * ends the calls still running with G_IO_ERROR_CANCELLED.
  *
  * Blocking: every other call, and the blocking forms of the above (for
  * the command line), run the async code to completion with vo_sync_run,

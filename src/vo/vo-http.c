@@ -45,6 +45,7 @@ struct _VoHttp {
   char *user_agent;
   char *ca_file;          /* $CURL_CA_BUNDLE, else curl's default CAs */
   guint n_easy;           /* easy handles attached to the multi handle */
+  GList *transfers;       /* Transfer: every request not finished yet */
   gboolean reset_pending; /* drop the connection cache once idle */
 };
 
@@ -107,6 +108,7 @@ static VoHttpErrorBodyFunc error_body_func;
 
 static void start_exchange (Transfer *t);
 static char *hop_url (Transfer *t);
+static void transfer_finish (Transfer *t, VoHttpResponse *resp, GError *error);
 
 static void
 set_str (char **field, const char *value)
@@ -447,6 +449,15 @@ vo_http_free (VoHttp *http)
 {
   if (http == NULL)
     return;
+  /* requests still running end now, cancelled (their callbacks may run
+   * from here or from a later iteration) */
+  while (http->transfers != NULL)
+    {
+      Transfer *t = http->transfers->data;
+      transfer_finish (t, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "%s %s: cancelled (session closed)",
+                                             method_name (t->method), t->url));
+    }
   if (http->timer != NULL)
     {
       g_source_destroy (http->timer);
@@ -693,6 +704,7 @@ transfer_reset_exchange (Transfer *t)
 static void
 transfer_free (Transfer *t)
 {
+  t->http->transfers = g_list_remove (t->http->transfers, t);
   transfer_reset_exchange (t);
   if (t->retry_source != NULL)
     {
@@ -1115,6 +1127,7 @@ vo_http_send_async (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable,
 
   t->http = http;
   t->req = req;
+  http->transfers = g_list_prepend (http->transfers, t);
   t->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (t->task, vo_http_send_async);
   g_task_set_check_cancellable (t->task, FALSE);

@@ -96,6 +96,8 @@ typedef struct _VoHttpResponse VoHttpResponse;
 /* @context: (nullable): the main context to run in; NULL = the thread-default
  * context at creation time.  Returns: (transfer full). */
 VoHttp *vo_http_new (GMainContext *context);
+/* Requests still running end with G_IO_ERROR_CANCELLED (their callbacks
+ * run from here, or from a later iteration of their context). */
 void vo_http_free (VoHttp *http);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoHttp, vo_http_free)
 
