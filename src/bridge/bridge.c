@@ -189,17 +189,23 @@ cs_bridge_free (CsBridge *b)
   if (b == NULL)
     return;
   cs_bridge_stop (b);
-  /* Let cancelled transfers report back before their data goes away
-   * (bounded: two seconds). */
+  /* Let cancelled requests (SAMP calls, archive requests) report back
+   * while everything they touch is still there (bounded: two seconds;
+   * after the main loop has ended, never from inside a callback). */
   gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   while ((b->position_cancel || b->n_inflight > 0)
          && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
+  /* Freeing the client ends the archive requests still running: their
+   * callbacks run from inside cadc_client_free with G_IO_ERROR_CANCELLED
+   * and still find the bridge whole (and b->cadc set: they pass it to the
+   * _finish calls), so it goes first. */
+  cadc_client_free (b->cadc);
+  b->cadc = NULL;
   g_clear_pointer (&b->viewers, cs_viewers_close);
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
-  g_clear_pointer (&b->cadc, cadc_client_free);
   g_clear_pointer (&b->cache, cs_bridge_cache_free);
   cs_bridge_core_clear (b);
   g_clear_object (&b->position_cancel);
