@@ -38,3 +38,5 @@ check_PROGRAMS += test-bridge-cache-stale
 TESTS += test-bridge-cache-stale
 TESTS += test-listen-stale.sh
 dist_check_SCRIPTS += test-listen-stale.sh
+check_PROGRAMS += test-cadc-async
+TESTS += test-cadc-async

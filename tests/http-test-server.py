@@ -11,6 +11,12 @@ test-cli-exitcodes.sh) and of test-http-limits (test-util.h):
 sequences, /huge... sends documents bigger than
 cadc-samp's caps (counting what it could send), /trickle sends a result
 slowly so a download can be interrupted.
+
+test-cadc-async: /registry-dl lists a TAP (/tapx) and a DataLink service
+(/dl) with their capabilities (/registry-dl?hold=K answers only after a
+request to /release?key=K); /hits?path=P says how many requests P got.
+An optional argument is the port to listen on (a server that "comes
+back" on the port a client was given).
 """
 import base64
 import http.server
@@ -20,7 +26,14 @@ import time
 import urllib.parse
 
 COUNTS = {}
+HITS = {}
+HOLDS = {}
 LOCK = threading.Lock()
+
+
+def hold(key):
+    with LOCK:
+        return HOLDS.setdefault(key, threading.Event())
 
 ERROR_VOTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <VOTABLE xmlns="http://www.ivoa.net/xml/VOTable/v1.3" version="1.4">
@@ -102,6 +115,32 @@ SLOWCUT_LINKS = """<?xml version="1.0"?>
 """
 
 
+TAPX_RESULT = b"""<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="publisherID" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://cadc.nrc.ca/TEST?1/1p</TD></TR>
+<TR><TD>ivo://cadc.nrc.ca/TEST?2/2p</TD></TR></TABLEDATA></DATA></TABLE>
+</RESOURCE></VOTABLE>
+"""
+DL_LINKS = """<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="OK"/><TABLE>
+<FIELD name="ID" datatype="char" arraysize="*"/><FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="service_def" datatype="char" arraysize="*"/><FIELD name="error_message" datatype="char" arraysize="*"/>
+<FIELD name="semantics" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA>%s
+</TABLEDATA></DATA></TABLE></RESOURCE>%s</VOTABLE>
+"""
+DL_SODA = """<RESOURCE ID="soda-%s" type="meta" utype="adhoc:service">
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/SODA#sync-1.0"/>
+<PARAM name="accessURL" datatype="char" arraysize="*" value="%s/soda/sync"/>
+<GROUP name="inputParams"><PARAM name="ID" datatype="char" arraysize="*" value="%s"/>
+<PARAM name="CIRCLE" datatype="double" arraysize="3" xtype="circle" unit="deg" value=""/></GROUP>
+</RESOURCE>
+"""
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -127,6 +166,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(u.query)
         data = self.body()
         p = u.path
+        with LOCK:
+            HITS[p] = HITS.get(p, 0) + 1
+        if p == "/hits":
+            with LOCK:
+                return self.reply(200, str(HITS.get(q.get("path", [""])[0], 0)).encode())
+        if p == "/release":
+            hold(q.get("key", [""])[0]).set()
+            return self.reply(200, b"released")
+        if p == "/registry-dl" or p.startswith("/tapx/") or p.startswith("/dl/"):
+            return self.archive(p, q)
         if p == "/ok":
             return self.reply(200, b"hello")
         if p == "/echo":
@@ -231,6 +280,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, b"late")
         return self.reply(404, b"unknown path")
 
+    def archive(self, p, q):
+        """A small archive found through a registry: TAP /tapx (every query
+        answers two publisherIDs) and DataLink /dl (per ID a #this file and
+        a SODA #cutout; an ID containing "missing" gets an error row)."""
+        base = "http://%s" % self.headers.get("Host")
+        if p == "/registry-dl":
+            if "hold" in q:
+                hold(q["hold"][0]).wait(60)
+            return self.reply(200, ("# test registry\n"
+                                    "ivo://cadc.nrc.ca/argus = %s/tapx/capabilities\n"
+                                    "ivo://cadc.nrc.ca/caom2ops = %s/dl/capabilities\n"
+                                    % (base, base)).encode())
+        if p in ("/tapx/capabilities", "/dl/capabilities"):
+            std, url = (("ivo://ivoa.net/std/TAP", base + "/tapx") if p.startswith("/tapx")
+                        else ("ivo://ivoa.net/std/DataLink#links-1.1", base + "/dl/links"))
+            use = "base" if p.startswith("/tapx") else "full"
+            caps = ('<?xml version="1.0"?><capabilities><capability standardID="%s">'
+                    '<interface><accessURL use="%s">%s</accessURL></interface></capability>'
+                    '</capabilities>' % (std, use, url))
+            return self.reply(200, caps.encode(), ctype="text/xml")
+        if p == "/tapx/sync":
+            return self.reply(200, TAPX_RESULT, ctype="application/x-votable+xml")
+        if p == "/dl/links":
+            rows = []
+            for i in q.get("ID", []):
+                tail = i.rsplit("?", 1)[-1].replace("/", "-")
+                if "missing" in i:
+                    rows.append("<TR><TD>%s</TD><TD/><TD/><TD>NotFoundFault: %s</TD>"
+                                "<TD>#this</TD></TR>" % (i, i))
+                    continue
+                rows.append("<TR><TD>%s</TD><TD>%s/files/%s.fits</TD><TD/><TD/><TD>#this</TD></TR>"
+                            % (i, base, tail))
+                rows.append("<TR><TD>%s</TD><TD>%s/files/%s-preview.png</TD><TD/><TD/>"
+                            "<TD>#preview</TD></TR>" % (i, base, tail))
+                rows.append("<TR><TD>%s</TD><TD/><TD>soda-%s</TD><TD/><TD>#cutout</TD></TR>"
+                            % (i, tail))
+            soda = "".join(DL_SODA % (tail, base, i) for i in q.get("ID", [])
+                           if "missing" not in i
+                           for tail in [i.rsplit("?", 1)[-1].replace("/", "-")])
+            return self.reply(200, (DL_LINKS % ("\n".join(rows), soda)).encode(),
+                              ctype="application/x-votable+xml")
+        return self.reply(404, b"unknown path")
+
     def hostile(self, p, data):
         form = urllib.parse.parse_qs(data.decode("utf-8", "replace"))
         query = form.get("QUERY", [""])[0]
@@ -311,7 +403,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     srv.daemon_threads = True
     srv.handle_error = lambda *a: None   # client resets (cancel test) are expected
     print(srv.server_address[1], flush=True)

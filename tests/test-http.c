@@ -370,6 +370,70 @@ typedef struct {
 } Multi;
 
 static void
+freed_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GError **error = data;
+  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (NULL, res, error);
+
+  (void) src;
+  g_assert_null (resp);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* How many requests /slow got (the server's /hits). */
+static guint64
+slow_hits (void)
+{
+  g_autofree char *u = url ("/hits?path=/slow");
+  g_autoptr(VoHttp) probe = vo_http_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoHttpResponse) r = vo_http_send (probe, vo_http_request_new (VO_HTTP_GET, u),
+                                              NULL, &error);
+  GBytes *body;
+  g_autofree char *n = NULL;
+
+  g_assert_no_error (error);
+  body = vo_http_response_get_body (r);
+  n = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_ascii_strtoull (n, NULL, 10);
+}
+
+static gboolean
+slow_requested (gpointer data)
+{
+  return slow_hits () > *(guint64 *) data;
+}
+
+/* A session freed with a request on the wire and one just sent: both
+ * end, cancelled. */
+static void
+test_free_in_flight (void)
+{
+  VoHttp *http = vo_http_new (NULL);
+  g_autofree char *slow = url ("/slow");
+  g_autofree char *ok = url ("/ok");
+  GError *e1 = NULL, *e2 = NULL;
+  guint64 before = slow_hits ();
+
+  vo_http_send_async (http, vo_http_request_new (VO_HTTP_GET, slow), NULL, freed_done, &e1);
+  g_assert_true (cs_test_wait_until (slow_requested, &before, 10000));
+  vo_http_send_async (http, vo_http_request_new (VO_HTTP_GET, ok), NULL, freed_done, &e2);
+  vo_http_free (http);
+  g_assert_true (cs_test_wait_until (error_set, &e1, 10000));
+  g_assert_true (cs_test_wait_until (error_set, &e2, 10000));
+  g_assert_error (e1, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (e2, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (e1->message, "/slow"));
+  g_clear_error (&e1);
+  g_clear_error (&e2);
+}
+
+static void
 parallel_done (GObject *src, GAsyncResult *res, gpointer data)
 {
   Multi *m = data;
@@ -433,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/multipart", test_multipart);
   g_test_add_func ("/http/cancel", test_cancel);
   g_test_add_func ("/http/parallel", test_parallel);
+  g_test_add_func ("/http/free-in-flight", test_free_in_flight);
   g_test_add_func ("/http/urls", test_urls);
   ret = g_test_run ();
 

@@ -14,13 +14,21 @@ struct CsTestServer
 CsTestServer *
 cs_test_server_start (void)
 {
+  return cs_test_server_start_on (0);
+}
+
+CsTestServer *
+cs_test_server_start_on (guint port)
+{
   const char *py = g_getenv ("PYTHON3");
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "http-test-server.py", NULL);
+  g_autofree char *port_arg = g_strdup_printf ("%u", port);
   g_autoptr(GError) error = NULL;
   CsTestServer *srv = g_new0 (CsTestServer, 1);
 
   srv->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                &error, py != NULL && *py ? py : "python3", script, NULL);
+                                &error, py != NULL && *py ? py : "python3", script, port_arg,
+                                NULL);
   g_assert_no_error (error);
   g_autoptr(GDataInputStream) in =
     g_data_input_stream_new (g_subprocess_get_stdout_pipe (srv->proc));
@@ -60,6 +68,12 @@ cs_test_server_url (const CsTestServer *srv, const char *path)
 char *
 cs_test_dead_url (const char *path)
 {
+  return g_strdup_printf ("http://127.0.0.1:%u%s", cs_test_free_port (), path);
+}
+
+guint
+cs_test_free_port (void)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                           G_SOCKET_PROTOCOL_TCP, &error);
@@ -70,7 +84,7 @@ cs_test_dead_url (const char *path)
   g_assert_no_error (error);
   guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_socket_close (sock, NULL);
-  return g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  return port;
 }
 
 char *

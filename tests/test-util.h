@@ -19,6 +19,9 @@ typedef struct CsTestServer CsTestServer;
 
 /* Starts http-test-server.py (with $PYTHON3, else python3).  Never NULL. */
 CsTestServer *cs_test_server_start (void);
+/* The same on 127.0.0.1:@port (a server that appears where a client was
+ * already pointed). */
+CsTestServer *cs_test_server_start_on (guint port);
 /* Closes the server's stdin and reaps it; frees @srv.  NULL is fine. */
 void cs_test_server_stop (CsTestServer *srv);
 /* "http://127.0.0.1:PORT" */
@@ -29,6 +32,8 @@ char *cs_test_server_url (const CsTestServer *srv, const char *path);
 /* http://127.0.0.1:PORT@path on a port that was free a moment ago
  * (connections are refused). */
 char *cs_test_dead_url (const char *path);
+/* A 127.0.0.1 port that was free a moment ago. */
+guint cs_test_free_port (void);
 
 /* tests/data/@name (the distributed copy) */
 char *cs_test_data_path (const char *name);

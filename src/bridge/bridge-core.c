@@ -390,11 +390,12 @@ query_done (GObject *source, GAsyncResult *res, gpointer user_data)
     ;   /* stopping */
   else if (r == NULL)
     {
-      g_prefix_error (&error, "CADC query failed: ");
+      cs_bridge_prefix_archive_error (&error, "CADC query failed");
       cs_bridge_reply_error (b, j->msg_id, j->mtype, j->sender, error);
     }
   else
     {
+      cs_bridge_archive_answered (b);
       g_message ("%s from %s: %" G_GUINT64_FORMAT " rows%s in %.3f s", j->mtype, j->sender,
                  r->rows, r->overflow ? " (truncated)" : "", r->seconds);
       g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
@@ -520,6 +521,35 @@ cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg_id,
   f->path = cs_bridge_cache_new_path (b->cache, "peer", ext);
   b->n_inflight++;
   cadc_client_download_async (b->cadc, url, f->path, NULL, NULL, b->cancel, fetch_done, f);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The archive's reachability                                                */
+
+void
+cs_bridge_archive_answered (CsBridge *b)
+{
+  if (b->tap != NULL)
+    return;
+  /* discovery succeeded (a request got through): no network here */
+  b->tap = cadc_client_get_tap_url (b->cadc, NULL);
+  if (b->tap != NULL)
+    {
+      g_autofree char *line = g_strdup_printf ("the CADC archive answers again: TAP %s", b->tap);
+      g_message ("%s", line);
+      cs_bridge_note_activity (b, line);
+    }
+}
+
+void
+cs_bridge_prefix_archive_error (GError **error, const char *what)
+{
+  if (error == NULL || *error == NULL)
+    return;
+  if (cadc_client_is_unreachable_error (*error))
+    g_prefix_error (error, "%s: the CADC archive is unreachable: ", what);
+  else
+    g_prefix_error (error, "%s: ", what);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -25,7 +25,6 @@
 #include "bridge.h"
 #include "cadc-client.h"
 #include "bridge-cache.h"
-#include "bridge-datalink.h"
 #include "bridge-query.h"
 #include "bridge-table.h"
 #include "bridge-viewers.h"
@@ -47,7 +46,6 @@ typedef struct {
 struct _CsBridge {
   CsBridgeConfig *config;
   CadcClient *cadc;           /* every archive request, on the main loop */
-  CsBridgeDatalink *datalink; /* DataLink look-ups, in a worker thread */
   SampClient *client;
   SampHub *hub;               /* NULL unless we run the hub */
   CsViewers *viewers;         /* queues of calls to the image viewers */
@@ -61,7 +59,7 @@ struct _CsBridge {
   guint n_queries;
   guint n_inflight;           /* requests whose callback has not run yet */
   guint n_failures;           /* failed queries and look-ups (--once exit status) */
-  char *tap;                  /* the TAP base URL, discovered at start */
+  char *tap;                  /* the TAP base URL, once discovered */
   /* coalesced positions (bridge-positions.c) */
   GCancellable *position_cancel;  /* non-NULL while a position query runs */
   gboolean have_pending;
@@ -137,6 +135,14 @@ void cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg
                                 const char *mtype, const char *url, const char *name,
                                 const char *ext, const char *what,
                                 CsBridgePeerFileFunc then);
+
+/* A request to the archive succeeded: the first time (when the archive
+ * was unreachable at start), log the TAP service found. */
+void cs_bridge_archive_answered (CsBridge *b);
+/* @error of a failed archive request, prefixed with what failed for the
+ * person reading it ("the CADC archive is unreachable: ..." when it could
+ * not be reached). */
+void cs_bridge_prefix_archive_error (GError **error, const char *what);
 
 /* With --once, quit the loop when nothing is left to do. */
 void cs_bridge_check_once (CsBridge *b);

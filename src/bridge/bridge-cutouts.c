@@ -62,7 +62,9 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   UrlJob *j = user_data;
   CsBridge *b = j->bridge;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) urls = cs_bridge_datalink_urls_finish (res, &error);
+  g_auto(GStrv) urls = g_str_equal (j->what, "cutout")
+    ? cadc_client_cutout_urls_finish (b->cadc, res, &error)
+    : cadc_client_data_urls_finish (b->cadc, res, &error);
   (void) source;
 
   b->n_inflight--;
@@ -72,7 +74,7 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       if (urls == NULL)
         {
-          g_prefix_error (&error, "DataLink: ");
+          cs_bridge_prefix_archive_error (&error, "DataLink");
           cs_bridge_reply_error (b, j->msg_id, "cadc.cutouts", j->sender, error);
         }
       else
@@ -88,7 +90,8 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   else if (urls == NULL)
     {
       b->n_failures++;
-      g_warning ("%s URLs: DataLink: %s", j->what, error->message);
+      cs_bridge_prefix_archive_error (&error, "DataLink");
+      g_warning ("%s URLs: %s", j->what, error->message);
     }
   else
     send_images (b, j, urls);
@@ -113,12 +116,12 @@ cs_bridge_resolve_urls (CsBridge *b, GPtrArray *ids, const char *what, double ra
     {
       double ra5, dec5;
       vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
-      cs_bridge_datalink_cutout_urls_async (b->datalink, (const char *const *) j->ids, ra5,
-                                            dec5, radius, b->cancel, urls_done, j);
+      cadc_client_cutout_urls_async (b->cadc, (const char *const *) j->ids, ra5, dec5,
+                                     radius, b->cancel, urls_done, j);
     }
   else
-    cs_bridge_datalink_data_urls_async (b->datalink, (const char *const *) j->ids, b->cancel,
-                                        urls_done, j);
+    cadc_client_data_urls_async (b->cadc, (const char *const *) j->ids, FALSE, b->cancel,
+                                 urls_done, j);
 }
 
 /* The image planes of a result, best first (highest calibration level),
@@ -188,12 +191,14 @@ cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
   b->n_inflight--;
   if (r)
+    cs_bridge_archive_answered (b);
+  if (r)
     ids = best_image_ids (r->path, b->config->max_cutouts, &error);
   if (ids == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;   /* stopping */
   else if (ids == NULL)
     {
-      g_prefix_error (&error, "CADC query failed: ");
+      cs_bridge_prefix_archive_error (&error, "CADC query failed");
       cs_bridge_reply_error (b, q->msg_id, "cadc.cutouts", q->sender, error);
     }
   else if (ids->len == 0)

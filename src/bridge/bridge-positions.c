@@ -68,7 +68,8 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
       else
         {
           b->n_failures++;
-          g_autofree char *line = g_strdup_printf ("position %.5f %+.5f: query failed: %s",
+          cs_bridge_prefix_archive_error (&error, "query failed");
+          g_autofree char *line = g_strdup_printf ("position %.5f %+.5f: %s",
                                                    job->ra, job->dec, error->message);
           g_warning ("%s", line);
           cs_bridge_note_activity (b, line);
@@ -79,6 +80,7 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
                job->dec, r->rows);
   else
     {
+      cs_bridge_archive_answered (b);
       g_autofree char *name = cs_bridge_table_name_for_position (
         job->ra, job->dec, b->config->radius_deg, b->config->collection);
       g_message ("position %.5f %+.5f: region query r=%g deg: %" G_GUINT64_FORMAT

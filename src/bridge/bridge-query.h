@@ -30,7 +30,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridgeResult, cs_bridge_result_free)
  * UPLOAD=@upload_name,param:@upload_name (the ADQL names it
  * TAP_UPLOAD.@upload_name; never "upload": DaCHS reads a part of that name
  * as the UPLOAD parameter).  @maxrec 0 = the service default.  The TAP
- * endpoint must have been discovered (cadc_client_get_tap_url) before. */
+ * endpoint is discovered first when needed (cadc_client_query_async). */
 void cs_bridge_query_async (CadcClient *client, CsBridgeCache *cache, const char *adql,
                             guint maxrec, const char *upload_name, const char *upload_path,
                             GCancellable *cancellable,

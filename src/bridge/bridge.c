@@ -1,17 +1,24 @@
 /* bridge.c: the life cycle of the bridge (bridge.h).
  *
  * Makes the bridge (credentials, cache, the CadcClient every archive
- * request goes through), finds the TAP service, connects to the hub
+ * request goes through: one credential state), connects to the hub
  * (starting one in-process when the hub mode says so), lets each flow
  * subscribe its MTypes (bridge-core.h has the map of the files), and
  * stops and frees it all.  The work itself is in the flow files.
+ *
+ * The archive need not be reachable at start: the TAP service is looked
+ * up in the background once registered, and a failure is one log line;
+ * every request looks it up again (CadcClient waits 2 s doubling to 60 s
+ * between attempts) and is answered with a samp.error naming the archive
+ * and the cause meanwhile, so the bridge works as soon as the archive is
+ * back.  Only --once, a one-shot run, still needs it at start (exit 4).
  */
 #include "config.h"
 
 #include "bridge-flows.h"
 #include "samp-hub.h"
 
-/* The saved certificate is validated once, before either client uses it
+/* The saved certificate is validated once, before the client uses it
  * (the archive commands' rule): expired or unusable -> the bridge does not
  * start (CADC_AUTH_ERROR); 3 days or less left -> one warning. */
 static gboolean
@@ -31,8 +38,7 @@ cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **er
 {
   g_autoptr(CsBridgeConfig) cfg = config;
   g_autoptr(CadcAuth) auth = cadc_auth_load (error);
-  g_autoptr(CadcAuth) auth2 = auth ? cadc_auth_load (error) : NULL;
-  if (auth2 == NULL)
+  if (auth == NULL)
     return NULL;
   if (cadc_auth_get_cert (auth) != NULL && !check_cert (cadc_auth_get_cert (auth), error))
     return NULL;
@@ -43,7 +49,6 @@ cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **er
   b->config = g_steal_pointer (&cfg);
   b->cache = g_steal_pointer (&cache);
   b->cadc = cadc_client_new (cadc, g_steal_pointer (&auth));
-  b->datalink = cs_bridge_datalink_new (cadc, g_steal_pointer (&auth2));
   cs_bridge_core_init (b);
   return b;
 }
@@ -65,18 +70,46 @@ on_hub_connected (SampClient *client, gpointer user_data)
              samp_client_get_self_id (client));
 }
 
+/* The background lookup of the TAP service, started once registered. */
+static void
+discovered (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsBridge *b = user_data;
+  g_autoptr(GError) error = NULL;
+  (void) source;
+
+  if (!cadc_client_discover_finish (b->cadc, res, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;   /* stopping: b may be going */
+      g_autofree char *line = g_strdup_printf (
+        "listening; the CADC archive is %s for now (%s); it is looked up again on the next "
+        "request", cadc_client_is_unreachable_error (error) ? "unreachable" : "not usable",
+        error->message);
+      g_message ("%s", line);
+      cs_bridge_note_activity (b, line);
+      return;
+    }
+  if (b->tap == NULL)
+    b->tap = cadc_client_get_tap_url (b->cadc, NULL);   /* known now: no network */
+  g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
+}
+
 gboolean
 cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 {
   b->loop = loop;
-  /* Discovery now, before any handler runs: done later it would iterate
-   * the main loop from inside a SAMP handler. */
   g_clear_pointer (&b->tap, g_free);
-  b->tap = cadc_client_get_tap_url (b->cadc, error);
-  if (b->tap == NULL)
+  if (b->config->once)
     {
-      g_prefix_error (error, "cannot find the CADC TAP service: ");
-      return FALSE;
+      /* a one-shot run: the archive now or exit 4, as the archive
+       * commands (blocking, before the main loop runs) */
+      b->tap = cadc_client_get_tap_url (b->cadc, error);
+      if (b->tap == NULL)
+        {
+          g_prefix_error (error, "cannot find the CADC TAP service: ");
+          return FALSE;
+        }
     }
   CsBridgeHubMode mode = b->config->hub_mode;
   if (mode == CS_BRIDGE_HUB_ALWAYS
@@ -111,7 +144,10 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 
   if (!samp_client_connect (b->client, error))
     return FALSE;
-  g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
+  if (b->tap != NULL)
+    g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
+  else
+    cadc_client_discover_async (b->cadc, b->cancel, discovered, b);
   samp_client_set_auto_reconnect (b->client, TRUE);
   return TRUE;
 }
@@ -153,18 +189,23 @@ cs_bridge_free (CsBridge *b)
   if (b == NULL)
     return;
   cs_bridge_stop (b);
-  /* Let cancelled transfers report back before their data goes away
-   * (bounded: two seconds). */
+  /* Let cancelled requests (SAMP calls, archive requests) report back
+   * while everything they touch is still there (bounded: two seconds;
+   * after the main loop has ended, never from inside a callback). */
   gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   while ((b->position_cancel || b->n_inflight > 0)
          && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
+  /* Freeing the client ends the archive requests still running: their
+   * callbacks run from inside cadc_client_free with G_IO_ERROR_CANCELLED
+   * and still find the bridge whole (and b->cadc set: they pass it to the
+   * _finish calls), so it goes first. */
+  cadc_client_free (b->cadc);
+  b->cadc = NULL;
   g_clear_pointer (&b->viewers, cs_viewers_close);
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
-  g_clear_pointer (&b->cadc, cadc_client_free);
-  g_clear_pointer (&b->datalink, cs_bridge_datalink_unref);
   g_clear_pointer (&b->cache, cs_bridge_cache_free);
   cs_bridge_core_clear (b);
   g_clear_object (&b->position_cancel);

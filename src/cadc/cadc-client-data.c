@@ -24,6 +24,7 @@
 #include "vo-datalink.h"
 #include "vo-error.h"
 #include "vo-soda.h"
+#include "vo-sync.h"
 
 GBytes *
 cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
@@ -81,96 +82,223 @@ cadc_publisher_ids_from_file (const char *path, GError **error)
   return (char **) g_ptr_array_steal (ids, NULL);
 }
 
-/* Runs @fn on the DataLink answer of every batch of IDs. */
-static gboolean
-datalink_batches (CadcClient *c, const char *const *ids, gboolean downloads_only,
-                  gboolean (*fn) (VoDatalink *dl, gpointer data, GError **error),
-                  gpointer data, GError **error)
-{
-  g_autofree char *endpoint = cadc_client_get_datalink_url (c, error);
-  g_auto(GStrv) urls = NULL;
-
-  if (endpoint == NULL)
-    return FALSE;
-  urls = vo_datalink_build_urls (endpoint, ids, g_strv_length ((char **) ids), 0,
-                                 downloads_only);
-  for (guint i = 0; urls[i] != NULL; i++)
-    {
-      g_autoptr(GBytes) body = cadc_client_fetch (c, urls[i], VO_LIMIT_DATALINK,
-                                                  "a DataLink document", error);
-      g_autoptr(VoDatalink) dl = NULL;
-      gsize n;
-      const char *d;
-
-      if (body == NULL)
-        return FALSE;
-      d = g_bytes_get_data (body, &n);
-      dl = vo_datalink_parse (d, n, error);
-      if (dl == NULL || !fn (dl, data, error))
-        return FALSE;
-      for (guint k = 0; k < dl->errors->len; k++)
-        {
-          VoDatalinkRow *row = dl->errors->pdata[k];
-          g_warning ("DataLink: %s: %s", row->id ? row->id : "?",
-                     row->error_message ? row->error_message : "no link");
-        }
-    }
-  return TRUE;
-}
-
+/* A DataLink look-up: the IDs' batches fetched one after the other, the
+ * URLs asked for collected from each answer. */
 typedef struct {
-  GPtrArray *out;
+  CadcClient *client;
+  GCancellable *closed;
+  char **ids;
   gboolean cutouts;       /* SODA cutouts, else DataLink data URLs */
   gboolean aux;
   double ra, dec, radius;
+  char **batches;         /* request URLs */
+  guint next;
+  GPtrArray *out;
 } UrlCollect;
 
-static gboolean
-collect_urls (VoDatalink *dl, gpointer data, GError **error)
+static void
+url_collect_free (UrlCollect *u)
 {
-  UrlCollect *u = data;
-  g_auto(GStrv) urls = u->cutouts ? vo_soda_cutout_urls (dl, u->ra, u->dec, u->radius)
-                                  : vo_datalink_dup_data_urls (dl, u->aux);
-
-  (void) error;
-  for (guint i = 0; urls[i] != NULL; i++)
-    g_ptr_array_add (u->out, g_strdup (urls[i]));
-  return TRUE;
+  g_object_unref (u->closed);
+  g_strfreev (u->ids);
+  g_strfreev (u->batches);
+  g_clear_pointer (&u->out, g_ptr_array_unref);
+  g_free (u);
 }
 
-/* The URLs @u asks for, over every batch of @ids.  Returns: (transfer full). */
-static char **
-collect (CadcClient *c, const char *const *ids, UrlCollect *u, GError **error)
+static void next_batch (GTask *task);
+
+/* The URLs asked for, from one DataLink answer; per-ID errors warned. */
+static void
+batch_done (GObject *src, GAsyncResult *res, gpointer data)
 {
-  u->out = g_ptr_array_new_with_free_func (g_free);
-  if (!datalink_batches (c, ids, !u->cutouts, collect_urls, u, error))
+  GTask *task = data;
+  UrlCollect *u = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(VoDatalink) dl = NULL;
+  g_auto(GStrv) urls = NULL;
+  const char *d;
+  gsize n;
+
+  (void) src;
+  if (cadc_client_task_closed (u->closed, task))
     {
-      g_ptr_array_unref (u->out);
-      return NULL;
+      g_object_unref (task);
+      return;
     }
-  g_ptr_array_add (u->out, NULL);
-  return (char **) g_ptr_array_free (u->out, FALSE);
+  body = cadc_client_fetch_finish (u->client, res, &error);
+  if (body != NULL)
+    {
+      d = g_bytes_get_data (body, &n);
+      dl = vo_datalink_parse (d, n, &error);
+    }
+  if (dl == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  urls = u->cutouts ? vo_soda_cutout_urls (dl, u->ra, u->dec, u->radius)
+                    : vo_datalink_dup_data_urls (dl, u->aux);
+  for (guint i = 0; urls[i] != NULL; i++)
+    g_ptr_array_add (u->out, g_strdup (urls[i]));
+  for (guint k = 0; k < dl->errors->len; k++)
+    {
+      VoDatalinkRow *row = dl->errors->pdata[k];
+      g_warning ("DataLink: %s: %s", row->id ? row->id : "?",
+                 row->error_message ? row->error_message : "no link");
+    }
+  next_batch (task);
+}
+
+static void
+next_batch (GTask *task)
+{
+  UrlCollect *u = g_task_get_task_data (task);
+  const char *url = u->batches[u->next];
+
+  if (url == NULL)
+    {
+      g_ptr_array_add (u->out, NULL);
+      g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&u->out), FALSE),
+                             (GDestroyNotify) g_strfreev);
+      g_object_unref (task);
+      return;
+    }
+  u->next++;
+  cadc_client_fetch_async (u->client, url, VO_LIMIT_DATALINK, "a DataLink document",
+                           g_task_get_cancellable (task), batch_done, task);
+}
+
+static void
+collect_datalink_ready (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  UrlCollect *u = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  (void) src;
+  if (!cadc_client_datalink_ready_finish (u->client, res, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (cadc_client_task_closed (u->closed, task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  u->batches = vo_datalink_build_urls (u->client->datalink, (const char *const *) u->ids,
+                                       g_strv_length (u->ids), 0, !u->cutouts);
+  next_batch (task);
+}
+
+/* @u: (transfer full) */
+static void
+collect_async (CadcClient *c, const char *const *ids, UrlCollect *u, gpointer tag,
+               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  u->client = c;
+  u->closed = g_object_ref (c->closed);
+  u->ids = g_strdupv ((char **) ids);
+  u->out = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, u, (GDestroyNotify) url_collect_free);
+  cadc_client_datalink_ready_async (c, cancellable, collect_datalink_ready, task);
+}
+
+void
+cadc_client_data_urls_async (CadcClient *c, const char *const *ids, gboolean aux,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  UrlCollect *u = g_new0 (UrlCollect, 1);
+
+  u->aux = aux;
+  collect_async (c, ids, u, cadc_client_data_urls_async, cancellable, callback, user_data);
+}
+
+char **
+cadc_client_data_urls_finish (CadcClient *c, GAsyncResult *result, GError **error)
+{
+  (void) c;
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cadc_client_cutout_urls_async (CadcClient *c, const char *const *ids, double ra, double dec,
+                               double radius, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  UrlCollect *u = g_new0 (UrlCollect, 1);
+
+  u->cutouts = TRUE;
+  u->ra = ra;
+  u->dec = dec;
+  u->radius = radius;
+  collect_async (c, ids, u, cadc_client_cutout_urls_async, cancellable, callback, user_data);
+}
+
+char **
+cadc_client_cutout_urls_finish (CadcClient *c, GAsyncResult *result, GError **error)
+{
+  return cadc_client_data_urls_finish (c, result, error);
+}
+
+/* The blocking forms. */
+typedef struct {
+  CadcClient *client;
+  const char *const *ids;
+  gboolean cutouts, aux;
+  double ra, dec, radius;
+} UrlArgs;
+
+static void
+urls_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
+{
+  UrlArgs *a = data;
+
+  if (a->cutouts)
+    cadc_client_cutout_urls_async (a->client, a->ids, a->ra, a->dec, a->radius, NULL, callback,
+                                   user_data);
+  else
+    cadc_client_data_urls_async (a->client, a->ids, a->aux, NULL, callback, user_data);
+}
+
+static char **
+urls_sync (UrlArgs *a, GError **error)
+{
+  g_autoptr(GAsyncResult) res = vo_sync_run (vo_http_get_context (a->client->http), urls_start,
+                                             a);
+
+  return cadc_client_data_urls_finish (a->client, res, error);
 }
 
 char **
 cadc_client_data_urls (CadcClient *c, const char *const *ids, gboolean aux, GError **error)
 {
-  UrlCollect u = { NULL, FALSE, aux, 0, 0, 0 };
+  UrlArgs a = { c, ids, FALSE, aux, 0, 0, 0 };
 
-  return collect (c, ids, &u, error);
+  return urls_sync (&a, error);
 }
 
 char **
 cadc_client_cutout_urls (CadcClient *c, const char *const *ids, double ra, double dec,
                          double radius, GError **error)
 {
-  UrlCollect u = { NULL, TRUE, FALSE, ra, dec, radius };
+  UrlArgs a = { c, ids, TRUE, FALSE, ra, dec, radius };
 
-  return collect (c, ids, &u, error);
+  return urls_sync (&a, error);
 }
 
 typedef struct {
   CadcClient *client;
+  GCancellable *closed;
   char *path;
   char *tmp;
   int fd;
@@ -182,6 +310,7 @@ typedef struct {
 static void
 download_free (Download *d)
 {
+  g_object_unref (d->closed);
   if (d->fd >= 0)
     close (d->fd);
   if (d->tmp != NULL)
@@ -226,9 +355,15 @@ download_done (GObject *src, GAsyncResult *res, gpointer data)
   GTask *task = data;
   Download *d = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (d->client->http, res, &error);
+  g_autoptr(VoHttpResponse) resp = NULL;
 
   (void) src;
+  if (cadc_client_task_closed (d->closed, task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  resp = vo_http_send_finish (d->client->http, res, &error);
   if (resp != NULL && vo_http_response_get_status (resp) == 204)
     error = g_error_new (VO_HTTP_ERROR, 204, "%s: HTTP 204 No Content (no overlap)",
                          vo_http_response_get_url (resp));
@@ -268,6 +403,7 @@ cadc_client_download_async (CadcClient *c, const char *url, const char *path,
   VoHttpRequest *req;
 
   d->client = c;
+  d->closed = g_object_ref (c->closed);
   d->path = g_strdup (path);
   d->tmp = g_strconcat (path, ".part-XXXXXX", NULL);
   d->progress = progress;

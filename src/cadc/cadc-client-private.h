@@ -1,7 +1,8 @@
 /* cadc-client-private.h: what the parts of CadcClient share.
  *
- * CadcClient is implemented in four files: cadc-client.c (construction,
- * endpoints and discovery, credentials per URL), cadc-client-tap.c (TAP
+ * CadcClient is implemented in five files: cadc-client.c (construction,
+ * credentials per URL), cadc-client-discover.c (finding the endpoints,
+ * asynchronously, shared and retried), cadc-client-tap.c (TAP
  * sync queries and the result stream), cadc-client-uws.c (async jobs)
  * and cadc-client-data.c (VOSI tables, DataLink/SODA, downloads).  This
  * header holds the struct and the few helpers that cross those files.
@@ -15,6 +16,9 @@
 
 G_BEGIN_DECLS
 
+/* One thing to find (registry, TAP, ...): cadc-client-discover.c. */
+typedef struct _CadcLookup CadcLookup;
+
 struct _CadcClient {
   VoHttp *http;
   CadcAuth *auth;
@@ -27,19 +31,56 @@ struct _CadcClient {
   char *login;
   VoRegistry *registry;
   GPtrArray *security;        /* SecDoc: capabilities that drive §6.3 */
-  gboolean tap_security_loaded;
   gboolean verbose;
+  guint retry_ms;             /* the wait after a failed lookup, doubling */
+  guint retry_max_ms;         /* ... up to this */
+  CadcLookup *registry_lookup;
+  CadcLookup *tap_lookup;
+  CadcLookup *security_lookup;  /* the TAP capabilities, for the credentials */
+  CadcLookup *datalink_lookup;
+  CadcLookup *login_lookup;
+  GCancellable *closed;       /* cancelled by cadc_client_free */
 };
+
+/* An async step that resumes after a main-loop hop checks, through a
+ * reference to c->closed taken when it started, that its client still
+ * exists; if not it answers @task G_IO_ERROR_CANCELLED and returns TRUE
+ * (and touches nothing else). */
+gboolean cadc_client_task_closed (GCancellable *closed, GTask *task);
+
+void cadc_client_lookups_init (CadcClient *c);
+/* Lookups in flight outlive the client (their callers are told). */
+void cadc_client_lookups_free (CadcClient *c);
+
+/* Keeps @caps (transfer full) for the credential choice; @standard_id
+ * NULL = every capability of the document. */
+void cadc_client_add_security (CadcClient *c, VoCapabilities *caps, const char *standard_id);
 
 /* GET @url and return the body, a document held whole: the transfer is
  * aborted past @max bytes (a cap of vo-limits.h; @what names the
  * document in the error).  Returns: (transfer full) (nullable). */
 GBytes *cadc_client_fetch (CadcClient *c, const char *url, gsize max, const char *what,
                            GError **error);
+void cadc_client_fetch_async (CadcClient *c, const char *url, gsize max, const char *what,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+GBytes *cadc_client_fetch_finish (CadcClient *c, GAsyncResult *res, GError **error);
 
-/* Loads the TAP capabilities for the credential choice, once, and only
- * when a token or certificate is held.  Cannot fail: an unreadable
- * document leaves TAP URLs undescribed. */
+/* TAP found (c->tap set) and, when a token or certificate is held, its
+ * capabilities loaded for the credential choice (that part cannot fail:
+ * an unreadable document leaves TAP URLs undescribed). */
+void cadc_client_tap_ready_async (CadcClient *c, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean cadc_client_tap_ready_finish (CadcClient *c, GAsyncResult *res, GError **error);
+/* TRUE when cadc_client_tap_ready_async has nothing left to do. */
+gboolean cadc_client_tap_is_ready (CadcClient *c);
+/* DataLink found (c->datalink set). */
+void cadc_client_datalink_ready_async (CadcClient *c, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean cadc_client_datalink_ready_finish (CadcClient *c, GAsyncResult *res, GError **error);
+
+/* The blocking form of the TAP capabilities' loading, for a TAP URL given
+ * (--tap); nothing when no token or certificate is held. */
 void cadc_client_ensure_tap_security (CadcClient *c);
 
 /* A query result on its way to an output (cadc-client-tap.c): parsed

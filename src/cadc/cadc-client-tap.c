@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "vo-fits.h"
+#include "vo-sync.h"
 
 struct _CadcStream {
   GOutputStream *out;
@@ -287,6 +288,10 @@ cadc_client_add_query_fields (VoHttpRequest *req, const char *adql, const CadcQu
 
 typedef struct {
   CadcClient *client;
+  GCancellable *closed;
+  char *adql;
+  CadcQueryOptions options;     /* uploads owned */
+  GOutputStream *out;
   CadcStream *stream;
   GPtrArray *temps;
 } QueryCall;
@@ -295,24 +300,30 @@ static void
 query_call_free (QueryCall *q)
 {
   cadc_client_unlink_temps (q->temps);
-  cadc_stream_free (q->stream);
+  g_clear_pointer (&q->stream, cadc_stream_free);
+  g_clear_object (&q->out);
+  g_object_unref (q->closed);
+  g_free (q->adql);
+  g_strfreev ((char **) q->options.uploads);
   g_free (q);
 }
 
 static void
 query_done (GObject *src, GAsyncResult *res, gpointer data)
 {
-  GTask *task = data;
+  g_autoptr(GTask) task = data;
   QueryCall *q = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(VoHttpResponse) resp = vo_http_send_finish (q->client->http, res, &error);
+  g_autoptr(VoHttpResponse) resp = NULL;
   CadcQueryResult *r;
 
   (void) src;
+  if (cadc_client_task_closed (q->closed, task))
+    return;
+  resp = vo_http_send_finish (q->client->http, res, &error);
   if (resp == NULL)
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
   r = cadc_stream_finish (q->stream, &error);
@@ -320,6 +331,47 @@ query_done (GObject *src, GAsyncResult *res, gpointer data)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, r, (GDestroyNotify) cadc_query_result_free);
+}
+
+/* TAP is known: send the query.  @task: (transfer full) */
+static void
+query_send (GTask *task)
+{
+  QueryCall *q = g_task_get_task_data (task);
+  CadcClient *c = q->client;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autofree char *url = g_strconcat (c->tap, "/sync", NULL);
+  VoHttpRequest *req = vo_http_request_new (VO_HTTP_POST, url);
+
+  q->temps = g_ptr_array_new_with_free_func (g_free);
+  if (!cadc_client_add_query_fields (req, q->adql, &q->options, q->temps, &error))
+    {
+      vo_http_request_free (req);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  q->stream = cadc_stream_new (q->out, q->options.format);
+  vo_http_request_set_sink (req, cadc_stream_sink, q->stream);
+  vo_http_send_async (c->http, req, cancellable, query_done, task);
+}
+
+static void
+query_tap_ready (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GTask *task = data;
+  QueryCall *q = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  (void) src;
+  if (!cadc_client_tap_ready_finish (q->client, res, &error))
+    g_task_return_error (task, error);
+  else if (!cadc_client_task_closed (q->closed, task))
+    {
+      query_send (task);
+      return;
+    }
   g_object_unref (task);
 }
 
@@ -329,38 +381,22 @@ cadc_client_query_async (CadcClient *c, const char *adql, const CadcQueryOptions
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  GError *error = NULL;
-  g_autofree char *tap = cadc_client_get_tap_url (c, &error);
-  g_autofree char *url = NULL;
-  VoHttpRequest *req;
-  QueryCall *q;
-  GPtrArray *temps = g_ptr_array_new_with_free_func (g_free);
+  QueryCall *q = g_new0 (QueryCall, 1);
 
   g_task_set_source_tag (task, cadc_client_query_async);
-  if (tap == NULL)
-    {
-      cadc_client_unlink_temps (temps);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  url = g_strconcat (tap, "/sync", NULL);
-  req = vo_http_request_new (VO_HTTP_POST, url);
-  if (!cadc_client_add_query_fields (req, adql, o, temps, &error))
-    {
-      cadc_client_unlink_temps (temps);
-      vo_http_request_free (req);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  q = g_new0 (QueryCall, 1);
   q->client = c;
-  q->temps = temps;
-  q->stream = cadc_stream_new (out, o != NULL ? o->format : VO_FORMAT_VOTABLE);
+  q->closed = g_object_ref (c->closed);
+  q->adql = g_strdup (adql);
+  q->options.maxrec = o != NULL ? o->maxrec : -1;
+  q->options.format = o != NULL ? o->format : VO_FORMAT_VOTABLE;
+  if (o != NULL && o->uploads != NULL)
+    q->options.uploads = (const char *const *) g_strdupv ((char **) o->uploads);
+  q->out = out != NULL ? g_object_ref (out) : NULL;
   g_task_set_task_data (task, q, (GDestroyNotify) query_call_free);
-  vo_http_request_set_sink (req, cadc_stream_sink, q->stream);
-  vo_http_send_async (c->http, req, cancellable, query_done, task);
+  if (cadc_client_tap_is_ready (c))
+    query_send (task);          /* the usual case: no detour */
+  else
+    cadc_client_tap_ready_async (c, cancellable, query_tap_ready, task);
 }
 
 CadcQueryResult *
@@ -372,34 +408,28 @@ cadc_client_query_finish (CadcClient *c, GAsyncResult *result, GError **error)
 }
 
 typedef struct {
-  gboolean done;
-  GAsyncResult *res;
-} Wait;
+  CadcClient *client;
+  const char *adql;
+  const CadcQueryOptions *options;
+  GOutputStream *out;
+  GCancellable *cancellable;
+} QueryArgs;
 
 static void
-wait_done (GObject *src, GAsyncResult *res, gpointer data)
+query_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
 {
-  Wait *w = data;
+  QueryArgs *a = data;
 
-  (void) src;
-  w->res = g_object_ref (res);
-  w->done = TRUE;
+  cadc_client_query_async (a->client, a->adql, a->options, a->out, a->cancellable, callback,
+                           user_data);
 }
 
 CadcQueryResult *
 cadc_client_query (CadcClient *c, const char *adql, const CadcQueryOptions *o,
                    GOutputStream *out, GCancellable *cancellable, GError **error)
 {
-  Wait w = { FALSE, NULL };
-  GMainContext *ctx = vo_http_get_context (c->http);
-  CadcQueryResult *r;
+  QueryArgs a = { c, adql, o, out, cancellable };
+  g_autoptr(GAsyncResult) res = vo_sync_run (vo_http_get_context (c->http), query_start, &a);
 
-  g_main_context_push_thread_default (ctx);
-  cadc_client_query_async (c, adql, o, out, cancellable, wait_done, &w);
-  while (!w.done)
-    g_main_context_iteration (ctx, TRUE);
-  g_main_context_pop_thread_default (ctx);
-  r = cadc_client_query_finish (c, w.res, error);
-  g_object_unref (w.res);
-  return r;
+  return cadc_client_query_finish (c, res, error);
 }

@@ -1,11 +1,4 @@
-/* cadc-client.c: the CadcClient itself: construction, endpoints, credentials.
- *
- * Discovery: registry text (resource-caps) -> capabilities URL of
- * ivo://cadc.nrc.ca/argus (TAP; base = capabilities URL minus
- * "/capabilities"), ivo://cadc.nrc.ca/caom2ops (DataLink links-1.1, then
- * 1.0) and ivo://cadc.nrc.ca/gms (UMS#login-0.1).  Parsing is vo-caps';
- * this file only fetches and caches.  With no registry configured the
- * fallback list is walked, moving on only after a transport error or 5xx.
+/* cadc-client.c: the CadcClient itself: construction, credentials.
  *
  * Credentials: the client is VoHttp's credentials callback.  It keeps the
  * capabilities documents that describe its URLs (TAP: all capabilities;
@@ -13,7 +6,8 @@
  * hands the methods they allow for each request URL to cadc-auth, which
  * decides (cadc_auth_choose).
  *
- * The services are in cadc-client-tap.c (sync queries, result streaming),
+ * Finding the services is cadc-client-discover.c; the services are in
+ * cadc-client-tap.c (sync queries, result streaming),
  * cadc-client-uws.c (async jobs) and cadc-client-data.c (VOSI tables,
  * DataLink/SODA, downloads); cadc-client-private.h holds the struct.
  */
@@ -38,9 +32,8 @@ sec_doc_free (SecDoc *d)
   g_free (d);
 }
 
-/* @caps: (transfer full) */
-static void
-add_security (CadcClient *c, VoCapabilities *caps, const char *standard_id)
+void
+cadc_client_add_security (CadcClient *c, VoCapabilities *caps, const char *standard_id)
 {
   SecDoc *d = g_new0 (SecDoc, 1);
 
@@ -92,6 +85,34 @@ use_auth (CadcClient *c, CadcAuth *auth)
     cadc_auth_set_cookie_domains (c->auth, (const char *const *) c->cookie_domains);
 }
 
+#define RETRY_MS 2000
+#define RETRY_MAX_MS 60000
+
+/* The wait after a failed discovery: config, else
+ * $CADC_SAMP_DISCOVERY_RETRY ("MIN_MS[,MAX_MS]"), else 2 s doubling to 60 s. */
+static void
+retry_config (CadcClient *c, const CadcClientConfig *config)
+{
+  const char *env = g_getenv ("CADC_SAMP_DISCOVERY_RETRY");
+
+  c->retry_ms = RETRY_MS;
+  c->retry_max_ms = RETRY_MAX_MS;
+  if (env != NULL && *env != '\0')
+    {
+      g_auto(GStrv) v = g_strsplit (env, ",", 2);
+      guint64 n;
+      if (g_ascii_string_to_unsigned (v[0], 10, 1, G_MAXUINT / 2, &n, NULL))
+        c->retry_ms = c->retry_max_ms = (guint) n;
+      if (v[1] != NULL && g_ascii_string_to_unsigned (v[1], 10, 1, G_MAXUINT / 2, &n, NULL))
+        c->retry_max_ms = (guint) n;
+    }
+  if (config != NULL && config->retry_ms > 0)
+    c->retry_ms = c->retry_max_ms = config->retry_ms;
+  if (config != NULL && config->retry_max_ms > 0)
+    c->retry_max_ms = config->retry_max_ms;
+  c->retry_max_ms = MAX (c->retry_max_ms, c->retry_ms);
+}
+
 CadcClient *
 cadc_client_new (const CadcClientConfig *config, CadcAuth *auth)
 {
@@ -119,11 +140,14 @@ cadc_client_new (const CadcClientConfig *config, CadcAuth *auth)
   if (config != NULL && config->login != NULL)
     c->login = vo_url_normalize (config->login);
   c->verbose = config != NULL && config->verbose;
+  retry_config (c, config);
   c->security = g_ptr_array_new_with_free_func ((GDestroyNotify) sec_doc_free);
   use_auth (c, auth);
   c->http = vo_http_new (NULL);
   vo_http_set_verbose (c->http, c->verbose);
   vo_http_set_credentials_func (c->http, client_credentials, c, NULL);
+  cadc_client_lookups_init (c);
+  c->closed = g_cancellable_new ();
   return c;
 }
 
@@ -132,6 +156,9 @@ cadc_client_free (CadcClient *c)
 {
   if (c == NULL)
     return;
+  g_cancellable_cancel (c->closed);
+  g_object_unref (c->closed);
+  cadc_client_lookups_free (c);
   vo_http_free (c->http);
   cadc_auth_free (c->auth);
   g_free (c->registry_url);
@@ -144,6 +171,16 @@ cadc_client_free (CadcClient *c)
   g_clear_pointer (&c->registry, vo_registry_free);
   g_ptr_array_unref (c->security);
   g_free (c);
+}
+
+gboolean
+cadc_client_task_closed (GCancellable *closed, GTask *task)
+{
+  if (!g_cancellable_is_cancelled (closed))
+    return FALSE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "the archive client was closed");
+  return TRUE;
 }
 
 VoHttp *
@@ -176,197 +213,4 @@ cadc_client_fetch (CadcClient *c, const char *url, gsize max, const char *what, 
   if (resp == NULL)
     return NULL;
   return g_bytes_ref (vo_http_response_get_body (resp));
-}
-
-/* Worth trying the next registry: no connection/transport, or a 5xx. */
-static gboolean
-registry_unreachable (const GError *e)
-{
-  return e->domain == VO_CURL_ERROR || (e->domain == VO_HTTP_ERROR && e->code >= 500);
-}
-
-static gboolean
-ensure_registry (CadcClient *c, GError **error)
-{
-  g_autoptr(GBytes) text = NULL;
-  g_autoptr(GError) last = NULL;
-  const char *used = NULL;
-  const char *d;
-  gsize n;
-
-  if (c->registry != NULL)
-    return TRUE;
-  if (c->registry_url != NULL)
-    {
-      used = c->registry_url;
-      text = cadc_client_fetch (c, used, VO_LIMIT_REGISTRY, "the registry (resource-caps)",
-                                error);
-      if (text == NULL)
-        {
-          g_prefix_error (error, "registry: ");
-          return FALSE;
-        }
-    }
-  for (char **u = c->registry_fallbacks; text == NULL && u != NULL && *u != NULL; u++)
-    {
-      g_autoptr(GError) e = NULL;
-      used = g_strstrip (*u);
-      text = cadc_client_fetch (c, used, VO_LIMIT_REGISTRY, "the registry (resource-caps)",
-                                &e);
-      if (text != NULL)
-        break;
-      if (!registry_unreachable (e))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&e), "registry: ");
-          return FALSE;
-        }
-      if (c->verbose)
-        g_message ("registry %s unreachable (%s), trying the next one", used, e->message);
-      else
-        g_debug ("registry %s unreachable (%s), trying the next one", used, e->message);
-      g_clear_error (&last);
-      last = g_steal_pointer (&e);
-    }
-  if (text == NULL)
-    {
-      if (last != NULL)
-        g_propagate_prefixed_error (error, g_steal_pointer (&last),
-                                    "registry: no registry answered; last: ");
-      else
-        g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "registry: no registry configured");
-      return FALSE;
-    }
-  d = g_bytes_get_data (text, &n);
-  c->registry = vo_registry_parse (d, n, error);
-  if (c->registry == NULL)
-    {
-      g_prefix_error (error, "registry %s: ", used);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static VoCapabilities *
-fetch_caps (CadcClient *c, const char *caps_url, GError **error)
-{
-  g_autoptr(GBytes) body = cadc_client_fetch (c, caps_url, VO_LIMIT_CAPABILITIES,
-                                              "a VOSI capabilities document", error);
-  const char *d;
-  gsize n;
-
-  if (body == NULL)
-    return NULL;
-  d = g_bytes_get_data (body, &n);
-  return vo_caps_parse (d, n, error);
-}
-
-/* The normalised capabilities URL of @service from the registry. */
-static char *
-service_caps_url (CadcClient *c, const char *service, GError **error)
-{
-  g_autofree char *caps_url = NULL;
-
-  if (!ensure_registry (c, error))
-    return NULL;
-  caps_url = vo_registry_lookup (c->registry, service, error);
-  if (caps_url == NULL)
-    return NULL;
-  return vo_url_normalize (caps_url);
-}
-
-static VoCapabilities *
-service_caps (CadcClient *c, const char *service, GError **error)
-{
-  g_autofree char *caps_url = service_caps_url (c, service, error);
-
-  if (caps_url == NULL)
-    return NULL;
-  return fetch_caps (c, caps_url, error);
-}
-
-static gboolean
-holds_credentials (CadcClient *c)
-{
-  return cadc_auth_has_token (c->auth) || cadc_auth_get_cert (c->auth) != NULL;
-}
-
-/* The TAP capabilities drive the credential choice for TAP URLs; fetched
- * only when there is something to choose (see cadc-client-private.h). */
-void
-cadc_client_ensure_tap_security (CadcClient *c)
-{
-  g_autoptr(GError) e = NULL;
-  g_autofree char *url = NULL;
-  VoCapabilities *caps;
-
-  if (c->tap_security_loaded || !holds_credentials (c))
-    return;
-  c->tap_security_loaded = TRUE;
-  url = c->tap_caps_url != NULL ? g_strdup (c->tap_caps_url)
-                                : g_strconcat (c->tap, "/capabilities", NULL);
-  caps = fetch_caps (c, url, &e);
-  if (caps == NULL)
-    {
-      g_debug ("TAP capabilities %s: %s (credentials as for an undescribed URL)", url,
-               e->message);
-      return;
-    }
-  add_security (c, caps, NULL);
-}
-
-char *
-cadc_client_get_tap_url (CadcClient *c, GError **error)
-{
-  if (c->tap == NULL)
-    {
-      g_autofree char *caps_url = service_caps_url (c, "argus", error);
-      if (caps_url == NULL)
-        return NULL;
-      c->tap = vo_url_tap_base (caps_url);
-      c->tap_caps_url = g_steal_pointer (&caps_url);
-    }
-  cadc_client_ensure_tap_security (c);
-  return g_strdup (c->tap);
-}
-
-char *
-cadc_client_get_datalink_url (CadcClient *c, GError **error)
-{
-  if (c->datalink == NULL)
-    {
-      VoCapabilities *caps = service_caps (c, "caom2ops", error);
-      char *url;
-      if (caps == NULL)
-        return NULL;
-      url = vo_caps_datalink_url (caps, error);
-      if (url == NULL)
-        {
-          vo_caps_free (caps);
-          return NULL;
-        }
-      c->datalink = vo_url_normalize (url);
-      g_free (url);
-      /* only the DataLink capability: SODA and the rest stay undescribed */
-      add_security (c, caps, vo_caps_find (caps, VO_STD_DATALINK_11) != NULL
-                                     ? VO_STD_DATALINK_11 : VO_STD_DATALINK_10);
-    }
-  return g_strdup (c->datalink);
-}
-
-char *
-cadc_client_get_login_url (CadcClient *c, GError **error)
-{
-  if (c->login == NULL)
-    {
-      g_autoptr(VoCapabilities) caps = service_caps (c, "gms", error);
-      char *url;
-      if (caps == NULL)
-        return NULL;
-      url = vo_caps_access_url (caps, VO_STD_LOGIN, error);
-      if (url == NULL)
-        return NULL;
-      c->login = vo_url_normalize (url);
-      g_free (url);
-    }
-  return g_strdup (c->login);
 }

@@ -5,7 +5,8 @@
  * come from overrides (--tap/--datalink/--login URL) or from the registry
  * (resource-caps: --registry, CADC_REGISTRY_URL, default CADC's) and each
  * service's VOSI capabilities, as CADC's own clients do; URLs are
- * normalised (no "//").  Lookups are cached for the client's life.
+ * normalised (no "//").  What is found is kept for the client's life;
+ * failures are not (see "Asynchronous").
  *
  * Queries stream: the result VOTable is parsed while it arrives (rows
  * counted, the LAST QUERY_STATUS kept) and written to a GOutputStream as
@@ -13,10 +14,23 @@
  * A QUERY_STATUS of ERROR fails with VO_ERROR_QUERY whose message is the
  * server's text; OVERFLOW succeeds and is reported in CadcQueryResult.
  *
- * For the SAMP bridge: cadc_client_query_async() runs entirely on the main
- * loop (endpoint discovery happens first, synchronously, the first time:
- * call cadc_client_get_tap_url() at start-up to do it ahead).  Everything
- * else is synchronous: it iterates the client's main context.
+ * Asynchronous: discovery, queries, DataLink/SODA URLs and downloads have
+ * _async/_finish forms that only use vo_http_send_async: they never block
+ * and never iterate a context, so a program with a GMainLoop (listen)
+ * calls them from its callbacks.  Call them on the thread and context the
+ * client was created under (its VoHttp runs there); callbacks come on the
+ * caller's thread-default context.  Discovery happens on the first call
+ * that needs an endpoint; callers arriving meanwhile share that lookup.
+ * Found endpoints are kept; a failed lookup is tried again by a later
+ * call, after a wait (2 s doubling to 60 s; a call during the wait fails
+ * at once, "(next attempt in N s)"), so a client started while the
+ * archive is unreachable works once it is back.  Freeing the client
+ * ends the calls still running with G_IO_ERROR_CANCELLED.
+ *
+ * Blocking: every other call, and the blocking forms of the above (for
+ * the command line), run the async code to completion with vo_sync_run,
+ * iterating the client's context: never from a main loop running on it.
+ * One client per process holds the credentials; nothing needs a second.
  */
 #pragma once
 
@@ -52,6 +66,11 @@ typedef struct {
    * $CADC_SAMP_REGISTRY_FALLBACKS (comma-separated; meant for tests), else
    * CADC_REGISTRY_FALLBACKS */
   const char *const *registry_fallbacks;
+  /* The wait after a failed discovery, in ms, doubling up to
+   * @retry_max_ms; 0 = $CADC_SAMP_DISCOVERY_RETRY ("MIN_MS[,MAX_MS]";
+   * meant for tests), else 2000 and 60000. */
+  guint retry_ms;
+  guint retry_max_ms;
 } CadcClientConfig;
 
 /* @auth: (transfer full) (nullable): NULL = anonymous.
@@ -78,7 +97,32 @@ void cadc_client_set_auth (CadcClient *client, CadcAuth *auth);
  * capability describes it. */
 char **cadc_client_allowed_methods (CadcClient *client, const char *url);
 
-/* Endpoints.  Returns: (transfer full) (nullable). */
+/* --- Discovery ------------------------------------------------------------ */
+
+/* Finds the TAP endpoint (--tap, else the registry's argus capabilities)
+ * and, when a token or certificate is held, loads its capabilities for
+ * the credential choice; then, when the registry lists DataLink
+ * (caom2ops), its endpoint too (a DataLink failure does not fail this:
+ * the DataLink calls report it).  Only async HTTP; concurrent callers
+ * share one lookup; success is kept; after a failure see "Asynchronous"
+ * above.  Errors keep the domain and code of their cause (VO_CURL_ERROR,
+ * VO_HTTP_ERROR ...), messages as the blocking calls' ("registry: no
+ * registry answered; last: ..."). */
+void cadc_client_discover_async (CadcClient *client, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean cadc_client_discover_finish (CadcClient *client, GAsyncResult *result,
+                                      GError **error);
+
+/* TRUE when @error says the archive could not be reached: no connection,
+ * a transport failure or timeout (VO_CURL_ERROR), or an HTTP 5xx; the
+ * same rule moves discovery on to the next fallback registry.  (A call
+ * during a discovery's wait fails with its cause's domain and code.) */
+gboolean cadc_client_is_unreachable_error (const GError *error);
+
+/* Endpoints, blocking (discovery as above); once discovery succeeded,
+ * cadc_client_get_tap_url returns at once without touching the context
+ * (so a main loop may call it then, e.g. to log the URL).  Returns:
+ * (transfer full) (nullable). */
 char *cadc_client_get_tap_url (CadcClient *client, GError **error);
 char *cadc_client_get_datalink_url (CadcClient *client, GError **error);
 char *cadc_client_get_login_url (CadcClient *client, GError **error);
@@ -103,7 +147,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CadcQueryResult, cadc_query_result_free)
 /* TAP sync: POST {tap}/sync (LANG=ADQL, REQUEST=doQuery, [MAXREC], QUERY,
  * [UPLOAD multipart]); the result goes to @out (not closed).  @options may
  * be NULL (VOTable, no MAXREC).  An upload file that does not exist fails
- * before any request. */
+ * before the query is sent.  The async form discovers TAP first when
+ * needed (cadc_client_discover_async); @adql and @options are copied. */
 void cadc_client_query_async (CadcClient *client, const char *adql,
                               const CadcQueryOptions *options, GOutputStream *out,
                               GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -150,11 +195,22 @@ GBytes *cadc_client_get_tables (CadcClient *client, const char *table_name, GErr
  * Returns: (transfer full): NULL-terminated. */
 char **cadc_publisher_ids_from_file (const char *path, GError **error);
 
-/* DataLink #this (and with @aux the auxiliary) URLs for @ids, in order.
+/* DataLink #this (and with @aux the auxiliary) URLs for @ids, in order,
+ * the DataLink endpoint discovered first when needed.  @ids are copied.
  * Returns: (transfer full): NULL-terminated. */
+void cadc_client_data_urls_async (CadcClient *client, const char *const *ids, gboolean aux,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+char **cadc_client_data_urls_finish (CadcClient *client, GAsyncResult *result,
+                                     GError **error);
 char **cadc_client_data_urls (CadcClient *client, const char *const *ids, gboolean aux,
                               GError **error);
 /* SODA sync cutout URLs (CIRCLE @ra @dec @radius, FK5 degrees). */
+void cadc_client_cutout_urls_async (CadcClient *client, const char *const *ids, double ra,
+                                    double dec, double radius, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+char **cadc_client_cutout_urls_finish (CadcClient *client, GAsyncResult *result,
+                                       GError **error);
 char **cadc_client_cutout_urls (CadcClient *client, const char *const *ids, double ra,
                                 double dec, double radius, GError **error);
 

@@ -21,6 +21,7 @@
 #include "vo-adql.h"
 #include "vo-coords.h"
 #include "vo-error.h"
+#include "vo-sync.h"
 
 static gboolean
 parse_circle (const char *pos_text, const char *radius_text, double *ra, double *dec,
@@ -197,6 +198,20 @@ start_next (Downloads *d)
     }
 }
 
+static void
+start_downloads (gpointer data)
+{
+  start_next (data);
+}
+
+static gboolean
+all_done (gpointer data)
+{
+  Downloads *d = data;
+
+  return d->done >= d->total;
+}
+
 /* Opens each downloaded file as FITS (cfitsio through vo-fits when
  * available): a file that is not FITS counts as failed and is removed. */
 static gboolean
@@ -322,9 +337,8 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   {
     Downloads d = { c, urls, (char *) dir, 0, 0, 0, 0, g_strv_length (urls), 0, 0, isatty (2),
                     g_ptr_array_new_with_free_func (g_free) };
-    start_next (&d);
-    while (d.done < d.total)
-      g_main_context_iteration (vo_http_get_context (cadc_client_get_http (c)), TRUE);
+    vo_sync_wait (vo_http_get_context (cadc_client_get_http (c)),
+                  start_downloads, all_done, &d);
     if (d.tty)
       fprintf (stderr, "\n");
     for (guint i = 0; i < d.paths->len; i++)

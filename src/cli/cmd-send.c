@@ -24,6 +24,7 @@
 
 #include "cli-options.h"
 #include "samp.h"
+#include "vo-sync.h"
 
 static const char usage_text[] =
   "Usage: cadc-samp send table FILE|URL [--name NAME] [--id TABLE-ID] [OPTIONS]\n"
@@ -232,6 +233,12 @@ typedef struct {
   guint *outstanding;
 } CallSlot;
 
+static gboolean
+none_outstanding (gpointer data)
+{
+  return *(guint *) data == 0;
+}
+
 static void
 call_done (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -338,8 +345,7 @@ do_send (SampClient *c, SendOptions *o, const char *mtype, GVariant *params)
         samp_client_call_and_wait_async (c, slots[i].id, mtype, g_variant_ref (params),
                                          o->timeout, NULL, call_done, &slots[i]);
       }
-    while (outstanding > 0)
-      g_main_context_iteration (NULL, TRUE);
+    vo_sync_wait (NULL, NULL, none_outstanding, &outstanding);
     for (guint i = 0; i < recipients->len; i++)
       {
         g_autofree char *buf = NULL;

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "vo-http.h"
+#include "vo-sync.h"
 #include "vo-text.h"
 
 #include <curl/curl.h>
@@ -44,6 +45,7 @@ struct _VoHttp {
   char *user_agent;
   char *ca_file;          /* $CURL_CA_BUNDLE, else curl's default CAs */
   guint n_easy;           /* easy handles attached to the multi handle */
+  GList *transfers;       /* Transfer: every request not finished yet */
   gboolean reset_pending; /* drop the connection cache once idle */
 };
 
@@ -106,6 +108,7 @@ static VoHttpErrorBodyFunc error_body_func;
 
 static void start_exchange (Transfer *t);
 static char *hop_url (Transfer *t);
+static void transfer_finish (Transfer *t, VoHttpResponse *resp, GError *error);
 
 static void
 set_str (char **field, const char *value)
@@ -446,6 +449,15 @@ vo_http_free (VoHttp *http)
 {
   if (http == NULL)
     return;
+  /* requests still running end now, cancelled (their callbacks may run
+   * from here or from a later iteration) */
+  while (http->transfers != NULL)
+    {
+      Transfer *t = http->transfers->data;
+      transfer_finish (t, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "%s %s: cancelled (session closed)",
+                                             method_name (t->method), t->url));
+    }
   if (http->timer != NULL)
     {
       g_source_destroy (http->timer);
@@ -692,6 +704,7 @@ transfer_reset_exchange (Transfer *t)
 static void
 transfer_free (Transfer *t)
 {
+  t->http->transfers = g_list_remove (t->http->transfers, t);
   transfer_reset_exchange (t);
   if (t->retry_source != NULL)
     {
@@ -1114,6 +1127,7 @@ vo_http_send_async (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable,
 
   t->http = http;
   t->req = req;
+  http->transfers = g_list_prepend (http->transfers, t);
   t->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (t->task, vo_http_send_async);
   g_task_set_check_cancellable (t->task, FALSE);
@@ -1139,33 +1153,24 @@ vo_http_send_finish (VoHttp *http, GAsyncResult *result, GError **error)
 }
 
 typedef struct {
-  gboolean done;
-  GAsyncResult *result;
-} SyncWait;
+  VoHttp *http;
+  VoHttpRequest *req;
+  GCancellable *cancellable;
+} SyncSend;
 
 static void
-sync_done (GObject *source, GAsyncResult *res, gpointer data)
+sync_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
 {
-  SyncWait *w = data;
+  SyncSend *s = data;
 
-  (void) source;
-  w->result = g_object_ref (res);
-  w->done = TRUE;
+  vo_http_send_async (s->http, s->req, s->cancellable, callback, user_data);
 }
 
 VoHttpResponse *
 vo_http_send (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable, GError **error)
 {
-  SyncWait w = { FALSE, NULL };
-  VoHttpResponse *resp;
+  SyncSend s = { http, req, cancellable };
+  g_autoptr(GAsyncResult) res = vo_sync_run (http->context, sync_start, &s);
 
-  /* the task delivers its result to the thread-default context */
-  g_main_context_push_thread_default (http->context);
-  vo_http_send_async (http, req, cancellable, sync_done, &w);
-  while (!w.done)
-    g_main_context_iteration (http->context, TRUE);
-  g_main_context_pop_thread_default (http->context);
-  resp = vo_http_send_finish (http, w.result, error);
-  g_object_unref (w.result);
-  return resp;
+  return vo_http_send_finish (http, res, error);
 }

@@ -7,7 +7,8 @@
  * send.  A VoHttpRequest describes one exchange (method, URL, form fields,
  * multipart files, where the body goes); sending it is asynchronous
  * (vo_http_send_async / _finish, GIO style) or synchronous (vo_http_send,
- * which iterates the session's main context until the answer is in).
+ * which iterates the session's main context until the answer is in,
+ * through vo-sync).
  *
  * Behaviour, in one place:
  *  - Redirects are followed by this module (not by curl) so credentials are
@@ -95,6 +96,8 @@ typedef struct _VoHttpResponse VoHttpResponse;
 /* @context: (nullable): the main context to run in; NULL = the thread-default
  * context at creation time.  Returns: (transfer full). */
 VoHttp *vo_http_new (GMainContext *context);
+/* Requests still running end with G_IO_ERROR_CANCELLED (their callbacks
+ * run from here, or from a later iteration of their context). */
 void vo_http_free (VoHttp *http);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoHttp, vo_http_free)
 
@@ -173,7 +176,8 @@ void vo_http_send_async (VoHttp *http, VoHttpRequest *req, GCancellable *cancell
 VoHttpResponse *vo_http_send_finish (VoHttp *http, GAsyncResult *result, GError **error);
 
 /* Synchronous: sends @req (taking ownership) and iterates the session's
- * context until done.  Returns: (transfer full) (nullable). */
+ * context until done (vo_sync_run: not from code running a main loop on
+ * that context).  Returns: (transfer full) (nullable). */
 VoHttpResponse *vo_http_send (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable,
                               GError **error);
 
