@@ -111,6 +111,15 @@ chown -R dachsroot:gavo "$REG"; chmod -R a+rX "$REG"
 
 # --- 4. DaCHS server -----------------------------------------------------------
 OLD=$(cat "$DACHS_PIDFILE" 2>/dev/null || true)
+# a DaCHS whose pid file was lost (started by an older start.sh with a
+# test's private TMPDIR): adopt it, so that it can be restarted and stopped
+if ! pid_alive "$OLD"; then
+  ADOPT=$(listener_dachs_pid)
+  if [ -n "$ADOPT" ]; then
+    say "adopting DaCHS pid $ADOPT listening on $DACHS_PORT (its pid file was lost)"
+    echo "$ADOPT" > "$DACHS_PIDFILE"; OLD=$ADOPT
+  fi
+fi
 if pid_alive "$OLD" && [ "$CONF_CHANGED" = 0 ] && tap_ok; then
   say "DaCHS already running (pid $OLD)"
   echo "$DACHS_URL" >&3; exit 0
