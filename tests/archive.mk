@@ -38,3 +38,5 @@ check_PROGRAMS += test-bridge-cache-stale
 TESTS += test-bridge-cache-stale
 TESTS += test-listen-stale.sh
 dist_check_SCRIPTS += test-listen-stale.sh
+TESTS += test-dachs-obscore.sh
+dist_check_SCRIPTS += test-dachs-obscore.sh
