@@ -16,7 +16,7 @@ start_dachs
 # that a DaCHS started before obsonly.rd existed gets the vo2 part
 timeout 300 "$CS_HARNESS/dachs/start.sh" >/dev/null 2>"$T/start.log" \
   || { tail -5 "$T/start.log"; bail "start.sh failed"; }
-plan 21
+plan 22
 URL=$DACHS_URL
 DIAG_FILES=("$T/out")
 NEAR="CIRCLE('ICRS',131.28125,54.3,0.3)"
@@ -133,13 +133,19 @@ import sys; from astropy.io import fits
 a = fits.getdata(sys.argv[1]).shape; b = fits.getdata(sys.argv[2]).shape
 print(a, b); sys.exit(0 if a[0] < b[0] and a[1] < b[1] else 1)" "$T/cut.fits" "$T/this.fits" >>"$T/out" 2>&1'
 
-# 20-21 a DataLink access_url without SODA, and an unknown DID
+# 20-22 DataLink access_urls without SODA, and an unknown DID
 U=$(acc vt0003)
 curl -s -f --max-time 60 -o "$T/dlp.xml" "$U" 2>>"$T/out"
 links "$T/dlp.xml" >"$T/dlp.links"
 cp "$T/dlp.links" "$T/out"
 check "vt0003's DataLink (dlplain) gives #this to its FITS file and no service descriptor" \
   eval 'grep -qx "#this $URL/getproduct/vo2/data/fits/vt0003.fits -" "$T/dlp.links" && ! grep -q procsvc "$T/dlp.links"'
+U=$(acc vt0012)
+curl -s -f --max-time 60 -o "$T/spec.xml" "$U" 2>>"$T/out"
+links "$T/spec.xml" >"$T/spec.links"
+cp "$T/spec.links" "$T/out"
+check "vt0012 (a spectrum, DataLink only): #this to its FITS file, no #preview" \
+  eval 'grep -qx "#this $URL/getproduct/vo2/data/fits/vt0012.fits -" "$T/spec.links" && ! grep -q "^#preview" "$T/spec.links"'
 curl -s --max-time 60 -o "$T/nf.xml" "$URL/vo2/q/dl/dlmeta" --get \
   --data-urlencode "ID=ivo://example.org/votest?nosuch" 2>>"$T/out"
 cp "$T/nf.xml" "$T/out"

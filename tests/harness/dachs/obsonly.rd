@@ -108,6 +108,9 @@ semantics #cutout there too, not DaCHS's #proc.) -->
         <bind key="path">@accref</bind>
         <bind key="fsize">@fsize</bind>
         <bind key="mime">"image/fits"</bind>
+        <!-- DaCHS's automatic previews only work for 2D images: no
+        #preview link (it would answer 500) for spectra and cubes -->
+        <bind key="preview">"AUTO" if @dataproduct_type=="image" else None</bind>
       </rowfilter>
     </embeddedGrammar>
     <make table="main"><rowmaker idmaps="*"/></make>
