@@ -40,3 +40,5 @@ TESTS += test-listen-stale.sh
 dist_check_SCRIPTS += test-listen-stale.sh
 check_PROGRAMS += test-cadc-async
 TESTS += test-cadc-async
+TESTS += test-dachs-obscore.sh
+dist_check_SCRIPTS += test-dachs-obscore.sh

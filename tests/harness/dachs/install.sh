@@ -30,7 +30,7 @@ fi
 #    (--no-upgrade: leave an already installed PostgreSQL at its version)
 say "step 1: postgresql-15, pgsphere, q3c, python3-gavo, astropy"
 "${APT[@]}" --no-upgrade postgresql-15 postgresql-15-pgsphere postgresql-15-q3c \
-  python3-gavo python3-astropy python3-numpy curl procps
+  python3-gavo python3-astropy python3-numpy curl procps iproute2
 [ "${WITH_PYVO:-0}" = 1 ] && "${APT[@]}" --no-upgrade python3-pyvo python3-astroquery
 T1=$(date +%s.%N)
 

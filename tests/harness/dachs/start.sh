@@ -3,13 +3,17 @@
 # DaCHS on http://127.0.0.1:$DACHS_PORT (default 18080).  On first run (or
 # when caom2.rd / gen_data.py / the port changed) it generates the synthetic
 # CAOM2 data and imports it; the 100k-row bench table is re-imported only when
-# bench.rd / caom2.rd / the port changed.  Run as root after install.sh.
+# bench.rd / caom2.rd / the port changed; the ObsCore-only archive (VOTEST,
+# obsonly.rd, schema vo2) only when obsonly.rd / gen_obsonly.py / the port
+# changed.  Run as root after install.sh.
 #
 #   TAP       $URL/tap          (sync, async, tables, capabilities, availability)
 #   DataLink  $URL/caom2ops/q/sync/dlmeta?ID=<publisherID>
 #   SODA      $URL/caom2ops/q/sync/dlget?ID=<publisherID>&POS=CIRCLE ra dec r
 #   SODA async $URL/caom2ops/q/async/dlasync
 #   registry  $URL/static/reg/resource-caps   (CADC resource-caps format)
+#   VOTEST    $URL/vo2/q/dl/dlmeta?ID=<did>, $URL/vo2/q/dlplain/dlmeta?ID=<did>,
+#             $URL/vo2/q/dl/dlget (SODA), $URL/getproduct/vo2/data/fits/<obs_id>.fits
 #
 # Prints the base URL (one line on stdout) on success; progress goes to
 # stderr.  Safe to run concurrently (several tests at once): the whole start
@@ -89,6 +93,34 @@ if [ "$(cat "$BENCH_STAMP_FILE" 2>/dev/null)" != "$BENCH_STAMP" ] || ! have_benc
   say "bench import done in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N)-$TI}")s"
 fi
 
+# The non-CADC ObsCore-only archive (obsonly.rd, schema vo2): its own stamp
+# (obsonly.rd, gen_obsonly.py, URL).  Its import adds its rows to the
+# ivoa.obscore view and leaves every caom2/bench row as it is; a CAOM2
+# re-import (dachs imp //obscore, caom2ops/q) keeps its rows in the view.
+VO2_STAMP_FILE=$GAVO_INPUTS/vo2/.cadc-test-stamp
+VO2_STAMP=$(cat "$DACHS_HERE/obsonly.rd" "$DACHS_HERE/gen_obsonly.py" \
+        <(echo "$DACHS_URL") | sha256sum | cut -c1-16)
+have_vo2() {
+  [ "$(psqlq 'SELECT count(*) FROM vo2.main')" -gt 0 ] 2>/dev/null &&
+  [ "$(psqlq "SELECT count(*) FROM ivoa.obscore WHERE obs_publisher_did LIKE 'ivo://example.org/%'")" = \
+    "$(psqlq 'SELECT count(*) FROM vo2.main')" ]
+}
+if [ "$(cat "$VO2_STAMP_FILE" 2>/dev/null)" != "$VO2_STAMP" ] || ! have_vo2; then
+  say "importing the ObsCore-only archive vo2 (stamp $VO2_STAMP)"
+  TI=$(date +%s.%N)
+  mkdir -p "$GAVO_INPUTS/vo2"
+  rm -rf "$GAVO_INPUTS/vo2/data.new"
+  "$PY" "$DACHS_HERE/gen_obsonly.py" "$GAVO_INPUTS/vo2/data.new"
+  rm -rf "$GAVO_INPUTS/vo2/data" && mv "$GAVO_INPUTS/vo2/data.new" "$GAVO_INPUTS/vo2/data"
+  cp "$DACHS_HERE/obsonly.rd" "$GAVO_INPUTS/vo2/q.rd"
+  chown -R dachsroot:gavo "$GAVO_INPUTS/vo2"
+  chmod -R a+rX "$GAVO_INPUTS/vo2"
+  as_dachsroot dachs imp vo2/q
+  echo "$VO2_STAMP" > "$VO2_STAMP_FILE"
+  CONF_CHANGED=1
+  say "vo2 import done in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N)-$TI}")s"
+fi
+
 # DaCHS 2.7 bug workaround: SODA-async result hrefs point to /datalinkuws/...
 # (vanity for __system__/products/p/dlasync, which does not allow dlasync ->
 # 403).  Point that vanity name at our async service instead.
@@ -111,6 +143,15 @@ chown -R dachsroot:gavo "$REG"; chmod -R a+rX "$REG"
 
 # --- 4. DaCHS server -----------------------------------------------------------
 OLD=$(cat "$DACHS_PIDFILE" 2>/dev/null || true)
+# a DaCHS whose pid file was lost (started by an older start.sh with a
+# test's private TMPDIR): adopt it, so that it can be restarted and stopped
+if ! pid_alive "$OLD"; then
+  ADOPT=$(listener_dachs_pid)
+  if [ -n "$ADOPT" ]; then
+    say "adopting DaCHS pid $ADOPT listening on $DACHS_PORT (its pid file was lost)"
+    echo "$ADOPT" > "$DACHS_PIDFILE"; OLD=$ADOPT
+  fi
+fi
 if pid_alive "$OLD" && [ "$CONF_CHANGED" = 0 ] && tap_ok; then
   say "DaCHS already running (pid $OLD)"
   echo "$DACHS_URL" >&3; exit 0
