@@ -41,16 +41,12 @@ on_query_name (SampClient *client, const char *sender, const char *msg_id,
                const char *mtype, GVariant *params, gpointer user_data)
 {
   CsBridge *b = user_data;
-  const char *target = cs_bridge_opt_string (params, "name");
+  const char *target = cs_bridge_require_string (b, params, "name", "a target name", msg_id,
+                                                 mtype, sender);
   (void) client;
 
   if (target == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
-                                             "parameter name (a target name) is required");
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
-    }
+    return;
   g_message ("%s from %s: name=\"%s\"", mtype, sender, target);
   g_autofree char *adql = vo_adql_query_name (target);
   g_autofree char *name = g_strdup_printf ("CADC target %s", target);

@@ -299,6 +299,22 @@ cs_bridge_opt_string (GVariant *params, const char *key)
   return (s && *s) ? s : NULL;
 }
 
+const char *
+cs_bridge_require_string (CsBridge *b, GVariant *params, const char *key, const char *what,
+                          const char *msg_id, const char *mtype, const char *sender)
+{
+  const char *s = cs_bridge_opt_string (params, key);
+  if (s == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
+                                             "parameter %s%s%s%s is required", key,
+                                             what ? " (" : "", what ? what : "",
+                                             what ? ")" : "");
+      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
+    }
+  return s;
+}
+
 gboolean
 cs_bridge_parse_position (GVariant *params, double *ra, double *dec, GError **error)
 {

@@ -96,6 +96,12 @@ void cs_bridge_reply_error (CsBridge *b, const char *msg_id, const char *mtype,
                             const char *sender, const GError *error);
 /* A non-empty string parameter, or NULL. */
 const char *cs_bridge_opt_string (GVariant *params, const char *key);
+/* A required string parameter; when missing, replies samp.error
+ * "parameter KEY (@what) is required" (without the parenthesis when @what
+ * is NULL) to @msg_id and returns NULL. */
+const char *cs_bridge_require_string (CsBridge *b, GVariant *params, const char *key,
+                                      const char *what, const char *msg_id,
+                                      const char *mtype, const char *sender);
 /* ra/dec of a SAMP params map, validated; RA normalised to [0, 360). */
 gboolean cs_bridge_parse_position (GVariant *params, double *ra, double *dec,
                                    GError **error);

@@ -50,16 +50,11 @@ on_peer_image (SampClient *client, const char *sender, const char *msg_id,
                const char *mtype, GVariant *params, gpointer user_data)
 {
   CsBridge *b = user_data;
-  const char *url = cs_bridge_opt_string (params, "url");
+  const char *url = cs_bridge_require_string (b, params, "url", NULL, msg_id, mtype, sender);
   (void) client;
 
   if (url == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
-                                             "parameter url is required");
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
-    }
+    return;
   if (!b->config->on_image)
     {
       g_message ("%s from %s: %s (not queried: on-image is off)", mtype, sender, url);

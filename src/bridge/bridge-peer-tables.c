@@ -76,17 +76,12 @@ on_peer_table (SampClient *client, const char *sender, const char *msg_id,
                const char *mtype, GVariant *params, gpointer user_data)
 {
   CsBridge *b = user_data;
-  const char *url = cs_bridge_opt_string (params, "url");
+  const char *url = cs_bridge_require_string (b, params, "url", NULL, msg_id, mtype, sender);
   const char *table_id = cs_bridge_opt_string (params, "table-id");
   (void) client;
 
   if (url == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_PARSE,
-                                             "parameter url is required");
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
-    }
+    return;
   gboolean result = cs_bridge_find_table (b, table_id, url) != NULL
                     || (table_id && g_str_has_prefix (table_id, "cadc-samp-"));
   if (result || !b->config->on_table)
