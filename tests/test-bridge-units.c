@@ -189,12 +189,12 @@ test_table_position_and_upload (void)
 static void
 test_table_name (void)
 {
-  g_autofree char *a = cs_bridge_table_name_for_position (131.2813, 54.3, 1.0 / 60, NULL);
+  g_autofree char *a = cs_bridge_table_name_for_position ("CADC", 131.2813, 54.3, 1.0 / 60, NULL);
   g_assert_cmpstr (a, ==, "CADC 131.28+54.30 r1'");
-  g_autofree char *b = cs_bridge_table_name_for_position (10, -30.5, 0.3, "CFHT");
+  g_autofree char *b = cs_bridge_table_name_for_position ("CADC", 10, -30.5, 0.3, "CFHT");
   g_assert_cmpstr (b, ==, "CADC CFHT 10.00-30.50 r18'");
-  g_autofree char *c = cs_bridge_table_name_for_position (10, 0, 5.0 / 3600, NULL);
-  g_assert_cmpstr (c, ==, "CADC 10.00+0.00 r5\"");
+  g_autofree char *c = cs_bridge_table_name_for_position ("votest", 10, 0, 5.0 / 3600, NULL);
+  g_assert_cmpstr (c, ==, "votest 10.00+0.00 r5\"");
   /* what is sent: row count and sequence number make it unique */
   g_autofree char *d = cs_bridge_table_name_finish (b, 9, FALSE, 3);
   g_assert_cmpstr (d, ==, "CADC CFHT 10.00-30.50 r18' 9 rows #3");

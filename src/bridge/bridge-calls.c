@@ -31,7 +31,8 @@ on_query_region (SampClient *client, const char *sender, const char *msg_id,
   g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg collection=%s", mtype, sender, ra,
              dec, radius, collection ? collection : "(all)");
   g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
-  g_autofree char *name = cs_bridge_table_name_for_position (ra, dec, radius, collection);
+  g_autofree char *name = cs_bridge_table_name_for_position (NULL, ra, dec, radius,
+                                                                collection);
   cs_bridge_run_query (b, msg_id, mtype, sender, name, adql, b->config->max_rows, NULL, NULL,
                        NULL);
 }
@@ -49,7 +50,7 @@ on_query_name (SampClient *client, const char *sender, const char *msg_id,
     return;
   g_message ("%s from %s: name=\"%s\"", mtype, sender, target);
   g_autofree char *adql = vo_adql_query_name (target);
-  g_autofree char *name = g_strdup_printf ("CADC target %s", target);
+  g_autofree char *name = g_strdup_printf ("target %s", target);
   cs_bridge_run_query (b, msg_id, mtype, sender, name, adql, b->config->max_rows, NULL, NULL,
                        NULL);
 }
@@ -77,7 +78,7 @@ on_query_adql (SampClient *client, const char *sender, const char *msg_id,
       return;
     }
   g_message ("%s from %s: maxrec=%" G_GINT64_FORMAT " adql=%s", mtype, sender, maxrec, adql);
-  cs_bridge_run_query (b, msg_id, mtype, sender, "CADC ADQL query", adql, (guint) maxrec,
+  cs_bridge_run_query (b, msg_id, mtype, sender, "ADQL query", adql, (guint) maxrec,
                        NULL, NULL, NULL);
 }
 

@@ -53,7 +53,6 @@ cs_bridge_core_clear (CsBridge *b)
 {
   g_clear_pointer (&b->colours, g_hash_table_unref);
   g_clear_pointer (&b->tables, g_hash_table_unref);
-  g_clear_pointer (&b->last_position_name, g_free);
   g_clear_object (&b->cancel);
 }
 
@@ -206,11 +205,13 @@ replace_in_aladin (CsBridge *b, const char *old_name)
 }
 
 void
-cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base, gboolean position)
+cs_bridge_broadcast_table (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r,
+                           const char *base, gboolean position)
 {
   CsBridgeTable *t = g_new0 (CsBridgeTable, 1);
   /* unique across bridges: another cadc-samp's tables are not ours; and
    * never reused (TOPCAT refuses a table-id twice) */
+  t->archive = a;
   t->table_id = g_strdup_printf ("cadc-samp-%ld-%u", (long) getpid (), ++b->n_tables);
   t->url = g_strdup (r->url);
   t->path = g_strdup (r->path);
@@ -221,11 +222,11 @@ cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base, gbo
   if (b->client == NULL || !samp_client_is_connected (b->client))
     return;
   if (position && b->config->viewer_frames_reuse)
-    replace_in_aladin (b, b->last_position_name);
+    replace_in_aladin (b, a->last_position_name);
   if (position)
     {
-      g_free (b->last_position_name);
-      b->last_position_name = g_strdup (name);
+      g_free (a->last_position_name);
+      a->last_position_name = g_strdup (name);
     }
   /* A call, so the replies say who loaded it (and --once exits only once
    * every recipient has: the file goes with us). */
@@ -381,76 +382,168 @@ cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
 }
 
 /* ------------------------------------------------------------------------ */
-/* A query for a peer's request                                              */
+/* A query for a peer's request, on every archive                            */
 
+/* The queries of one request, one per archive; replied to when all ended. */
 typedef struct {
   CsBridge *bridge;
   char *msg_id;
   char *mtype;
   char *sender;
-  char *name;
+  char *base;
   CsBridgeQueryThen then;
+  guint pending;
+  GVariantBuilder archives;   /* one map per archive, in the order they end */
+  char *first_url, *first_rows;
+  GString *failures;          /* "name: error; ..." */
+  GError *last_error;
+  guint n_failed;
+  gboolean cancelled;
+} QueryGroup;
+
+typedef struct {
+  QueryGroup *group;
+  CsBridgeArchive *archive;
 } QueryJob;
+
+static void
+query_group_end (QueryGroup *g)
+{
+  CsBridge *b = g->bridge;
+  guint n = b->archives->len;
+  g_autoptr(GVariant) archives = g_variant_ref_sink (g_variant_builder_end (&g->archives));
+
+  if (g->cancelled)
+    ;   /* stopping */
+  else if (n == 1 && g->last_error)
+    cs_bridge_reply_error (b, g->msg_id, g->mtype, g->sender, g->last_error);
+  else if (n == 1)
+    cs_bridge_reply_ok (b, g->msg_id, samp_map_new_strings ("url", g->first_url,
+                                                            "rows", g->first_rows, NULL));
+  else if (g->n_failed == n)
+    {
+      g_autoptr(GError) error = g_error_new (VO_ERROR, VO_ERROR_QUERY, "every archive failed: %s",
+                                             g->failures->str);
+      cs_bridge_reply_error (b, g->msg_id, g->mtype, g->sender, error);
+    }
+  else if (g->msg_id && *g->msg_id && b->client)
+    {
+      GVariant *result = samp_map_new_va ("url", g_variant_new_string (g->first_url),
+                                          "rows", g_variant_new_string (g->first_rows),
+                                          "archives", g_variant_ref (archives), NULL);
+      if (g->n_failed == 0)
+        samp_client_reply (b->client, g->msg_id, samp_response_new_ok (result));
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("%u of %u archives failed: %s", g->n_failed,
+                                                   n, g->failures->str);
+          g_message ("%s from %s: %s", g->mtype, g->sender, text);
+          samp_client_reply (b->client, g->msg_id, samp_response_new_warning (result, text));
+        }
+    }
+  g_free (g->msg_id);
+  g_free (g->mtype);
+  g_free (g->sender);
+  g_free (g->base);
+  g_free (g->first_url);
+  g_free (g->first_rows);
+  g_string_free (g->failures, TRUE);
+  g_clear_error (&g->last_error);
+  g_free (g);
+}
 
 static void
 query_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   QueryJob *j = user_data;
-  CsBridge *b = j->bridge;
+  QueryGroup *g = j->group;
+  CsBridge *b = g->bridge;
+  CsBridgeArchive *a = j->archive;
   g_autoptr(GError) error = NULL;
   g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
   (void) source;
 
   b->n_inflight--;
   if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    ;   /* stopping */
+    g->cancelled = TRUE;   /* stopping */
   else if (r == NULL)
     {
-      cs_bridge_prefix_archive_error (&error, "CADC query failed");
-      cs_bridge_reply_error (b, j->msg_id, j->mtype, j->sender, error);
+      cs_bridge_prefix_archive_error (b, a, &error, NULL);
+      g->n_failed++;
+      g_string_append_printf (g->failures, "%s%s", g->failures->len ? "; " : "",
+                              error->message);
+      g_variant_builder_add_value (&g->archives,
+                                   samp_map_new_strings ("archive", a->name,
+                                                         "error", error->message, NULL));
+      if (b->archives->len > 1)
+        g_message ("%s from %s: %s", g->mtype, g->sender, error->message);
+      g_clear_error (&g->last_error);
+      g->last_error = g_steal_pointer (&error);
     }
   else
     {
-      cs_bridge_archive_answered (b);
-      g_message ("%s from %s: %" G_GUINT64_FORMAT " rows%s in %.3f s", j->mtype, j->sender,
+      cs_bridge_archive_answered (b, a);
+      g_message ("%s from %s: %s%s%" G_GUINT64_FORMAT " rows%s in %.3f s", g->mtype, g->sender,
+                 b->archives->len > 1 ? a->name : "", b->archives->len > 1 ? ": " : "",
                  r->rows, r->overflow ? " (truncated)" : "", r->seconds);
       g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
-      cs_bridge_reply_ok (b, j->msg_id, samp_map_new_strings ("url", r->url, "rows", rows,
-                                                              NULL));
-      cs_bridge_broadcast_table (b, r, j->name, FALSE);
-      if (j->then)
-        j->then (b, r, j->name);
+      g_variant_builder_add_value (&g->archives,
+                                   samp_map_new_strings ("archive", a->name, "url", r->url,
+                                                         "rows", rows, NULL));
+      if (g->first_url == NULL)
+        {
+          g->first_url = g_strdup (r->url);
+          g->first_rows = g_strdup (rows);
+        }
+      g_autofree char *name = g_strdup_printf ("%s %s", a->label, g->base);
+      cs_bridge_broadcast_table (b, a, r, name, FALSE);
+      if (g->then)
+        g->then (b, a, r, name);
     }
-  g_free (j->msg_id);
-  g_free (j->mtype);
-  g_free (j->sender);
-  g_free (j->name);
   g_free (j);
+  if (--g->pending == 0)
+    query_group_end (g);
   cs_bridge_check_once (b);
 }
 
 void
 cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype, const char *sender,
-                     const char *name, const char *adql, guint maxrec,
+                     const char *base, const char *adql, guint maxrec,
                      const char *upload_name, const char *upload_path,
                      CsBridgeQueryThen then)
 {
-  QueryJob *j = g_new0 (QueryJob, 1);
-  j->bridge = b;
-  j->msg_id = g_strdup (msg_id);
-  j->mtype = g_strdup (mtype);
-  j->sender = g_strdup (sender);
-  j->name = g_strdup (name);
-  j->then = then;
-  b->n_queries++;
-  b->n_inflight++;
-  g_debug ("query %u: %s", b->n_queries, adql);
-  cs_bridge_query_async (b->cadc, b->cache, adql, maxrec, upload_name, upload_path,
-                         b->cancel, query_done, j);
+  QueryGroup *g = g_new0 (QueryGroup, 1);
+  g->bridge = b;
+  g->msg_id = g_strdup (msg_id);
+  g->mtype = g_strdup (mtype);
+  g->sender = g_strdup (sender);
+  g->base = g_strdup (base);
+  g->then = then;
+  g->failures = g_string_new (NULL);
+  g->pending = b->archives->len;
+  g_variant_builder_init (&g->archives, G_VARIANT_TYPE ("av"));
+  for (guint i = 0; i < b->archives->len; i++)
+    {
+      QueryJob *j = g_new0 (QueryJob, 1);
+      j->group = g;
+      j->archive = g_ptr_array_index (b->archives, i);
+      b->n_queries++;
+      b->n_inflight++;
+      g_debug ("query %u (%s): %s", b->n_queries, j->archive->name, adql);
+      cs_bridge_query_async (j->archive->cadc, b->cache, adql, maxrec, upload_name,
+                             upload_path, b->cancel, query_done, j);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
 /* A peer's file                                                             */
+
+/* Peers' files are fetched by the first archive's client. */
+static CadcClient *
+cs_bridge_fetcher (CsBridge *b)
+{
+  return ((CsBridgeArchive *) g_ptr_array_index (b->archives, 0))->cadc;
+}
 
 typedef struct {
   CsBridge *bridge;
@@ -479,7 +572,7 @@ fetch_done (GObject *source, GAsyncResult *res, gpointer user_data)
   (void) source;
 
   b->n_inflight--;
-  if (cadc_client_download_finish (b->cadc, res, &error))
+  if (cadc_client_download_finish (cs_bridge_fetcher (b), res, &error))
     f->then (b, f->sender, f->msg_id, f->mtype, f->path, f->name);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;   /* stopping */
@@ -536,36 +629,42 @@ cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg_id,
   f->then = then;
   f->path = cs_bridge_cache_new_path (b->cache, "peer", ext);
   b->n_inflight++;
-  cadc_client_download_async (b->cadc, url, f->path, NULL, NULL, b->cancel, fetch_done, f);
+  cadc_client_download_async (cs_bridge_fetcher (b), url, f->path, NULL, NULL, b->cancel,
+                              fetch_done, f);
 }
 
 /* ------------------------------------------------------------------------ */
 /* The archive's reachability                                                */
 
 void
-cs_bridge_archive_answered (CsBridge *b)
+cs_bridge_archive_answered (CsBridge *b, CsBridgeArchive *a)
 {
-  if (b->tap != NULL)
+  if (a->tap != NULL)
     return;
   /* discovery succeeded (a request got through): no network here */
-  b->tap = cadc_client_get_tap_url (b->cadc, NULL);
-  if (b->tap != NULL)
+  a->tap = cadc_client_get_tap_url (a->cadc, NULL);
+  if (a->tap != NULL)
     {
-      g_autofree char *line = g_strdup_printf ("the CADC archive answers again: TAP %s", b->tap);
+      g_autofree char *line = g_strdup_printf ("the %s archive answers again: TAP %s", a->label,
+                                               a->tap);
       g_message ("%s", line);
       cs_bridge_note_activity (b, line);
     }
 }
 
 void
-cs_bridge_prefix_archive_error (GError **error, const char *what)
+cs_bridge_prefix_archive_error (CsBridge *b, CsBridgeArchive *a, GError **error,
+                                const char *what)
 {
   if (error == NULL || *error == NULL)
     return;
+  g_autofree char *who = b->archives->len > 1 ? g_strdup_printf ("%s: ", a->name) : g_strdup ("");
+  g_autofree char *query = what ? NULL : g_strdup_printf ("%s query failed", a->label);
   if (cadc_client_is_unreachable_error (*error))
-    g_prefix_error (error, "%s: the CADC archive is unreachable: ", what);
+    g_prefix_error (error, "%s%s: the %s archive is unreachable: ", who, what ? what : query,
+                    a->label);
   else
-    g_prefix_error (error, "%s: ", what);
+    g_prefix_error (error, "%s%s: ", who, what ? what : query);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -34,8 +34,18 @@
 
 G_BEGIN_DECLS
 
+/* One archive the bridge queries (listen --archive; at least one). */
+typedef struct {
+  char *name;                 /* "cadc", or the config section's NAME */
+  char *label;                /* what its tables are named after: "CADC" */
+  CadcClient *cadc;           /* its requests, on the main loop */
+  char *tap;                  /* its TAP base URL, once discovered */
+  char *last_position_name;   /* its latest position result (viewer-frames=reuse) */
+} CsBridgeArchive;
+
 /* A result table we sent with table.load.votable. */
 typedef struct {
+  CsBridgeArchive *archive;   /* the archive it came from */
   char *table_id;
   char *url;
   char *path;
@@ -45,7 +55,7 @@ typedef struct {
 
 struct _CsBridge {
   CsBridgeConfig *config;
-  CadcClient *cadc;           /* every archive request, on the main loop */
+  GPtrArray *archives;        /* CsBridgeArchive, in order; [0] fetches peers' files */
   SampClient *client;
   SampHub *hub;               /* NULL unless we run the hub */
   CsViewers *viewers;         /* queues of calls to the image viewers */
@@ -55,13 +65,12 @@ struct _CsBridge {
   GCancellable *cancel;       /* cancelled at stop: every query but positions */
   GHashTable *tables;         /* table-id → CsBridgeTable */
   guint n_tables;
-  char *last_position_name;   /* the latest position result (viewer-frames=reuse) */
   guint n_queries;
   guint n_inflight;           /* requests whose callback has not run yet */
   guint n_failures;           /* failed queries and look-ups (--once exit status) */
-  char *tap;                  /* the TAP base URL, once discovered */
   /* coalesced positions (bridge-positions.c) */
-  GCancellable *position_cancel;  /* non-NULL while a position query runs */
+  GCancellable *position_cancel;  /* non-NULL while position queries run */
+  guint n_position_queries;       /* of them, not finished yet */
   gboolean have_pending;
   guint settle_id;                /* quiet-period timer after a cancel */
   double pending_ra, pending_dec;
@@ -79,8 +88,8 @@ CsBridgeTable *cs_bridge_find_table (CsBridge *b, const char *table_id, const ch
  * call whose replies are logged (who loaded it, who failed), named @base
  * plus its row count and sequence number.  @position: a pointAt result,
  * which replaces the previous one where a viewer can (viewer-frames). */
-void cs_bridge_broadcast_table (CsBridge *b, CsBridgeResult *r, const char *base,
-                                gboolean position);
+void cs_bridge_broadcast_table (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r,
+                                const char *base, gboolean position);
 /* Draw the footprints of result @r in ds9 (replacing ours), when
  * footprints=true. */
 void cs_bridge_show_footprints (CsBridge *b, CsBridgeResult *r, const char *what);
@@ -118,13 +127,20 @@ char *cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
 /* What a query of a peer's request does next with its result @r, which
  * was broadcast as @name.  Not called on failure (already replied to and
  * logged) nor when the bridge stops. */
-typedef void (*CsBridgeQueryThen) (CsBridge *b, CsBridgeResult *r, const char *name);
+typedef void (*CsBridgeQueryThen) (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r,
+                                   const char *name);
 
-/* Run @adql (with one uploaded VOTable when @upload_name is set) for a
- * peer's request: reply {url, rows} to @msg_id (nullable: already
- * answered), broadcast the result as @name, then call @then (nullable). */
+/* Run @adql (with one uploaded VOTable when @upload_name is set) on every
+ * archive at once for a peer's request, broadcast each archive's result as
+ * "LABEL @base" as soon as it is in, call @then (nullable) on it, and when
+ * all are done reply to @msg_id (nullable: already answered): with one
+ * archive {url, rows}, or its error; with several, samp.ok {url, rows} of
+ * the first archive that answered plus "archives" (one map per archive:
+ * archive, and url and rows or error), samp.warning when some failed (its
+ * text names them), samp.error when all did.  A slow or failing archive
+ * never delays the others' tables. */
 void cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype,
-                          const char *sender, const char *name, const char *adql,
+                          const char *sender, const char *base, const char *adql,
                           guint maxrec, const char *upload_name, const char *upload_path,
                           CsBridgeQueryThen then);
 
@@ -142,13 +158,15 @@ void cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg
                                 const char *ext, const char *what,
                                 CsBridgePeerFileFunc then);
 
-/* A request to the archive succeeded: the first time (when the archive
- * was unreachable at start), log the TAP service found. */
-void cs_bridge_archive_answered (CsBridge *b);
-/* @error of a failed archive request, prefixed with what failed for the
- * person reading it ("the CADC archive is unreachable: ..." when it could
- * not be reached). */
-void cs_bridge_prefix_archive_error (GError **error, const char *what);
+/* A request to archive @a succeeded: the first time (when it was
+ * unreachable at start), log the TAP service found. */
+void cs_bridge_archive_answered (CsBridge *b, CsBridgeArchive *a);
+/* @error of a failed request to @a, prefixed with @what failed for the
+ * person reading it (NULL: "LABEL query failed"), "the LABEL archive is
+ * unreachable" when it could not be reached, and the archive's name first
+ * when there are several. */
+void cs_bridge_prefix_archive_error (CsBridge *b, CsBridgeArchive *a, GError **error,
+                                     const char *what);
 
 /* With --once, quit the loop when nothing is left to do. */
 void cs_bridge_check_once (CsBridge *b);

@@ -1,6 +1,7 @@
 /* bridge-cutouts.c: cutouts and data files, resolved through DataLink.
  *
- *  - cadc.cutouts {ra, dec, [radius], [collection]}: a region query, then
+ *  - cadc.cutouts {ra, dec, [radius], [collection]}: a region query of the
+ *    first archive (listen --archive), then
  *    the SODA cutouts of its best image planes (highest calibration level
  *    first, at most max-cutouts); reply {urls}.
  *  - the cutouts of a position's result (cutouts=true) and of a
@@ -19,6 +20,7 @@
  * cadc.cutouts call or images for the viewers. */
 typedef struct {
   CsBridge *bridge;
+  CsBridgeArchive *archive;
   char **ids;
   char *msg_id;       /* non-NULL: reply {urls} to this call */
   char *sender;
@@ -63,8 +65,8 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   CsBridge *b = j->bridge;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) urls = g_str_equal (j->what, "cutout")
-    ? cadc_client_cutout_urls_finish (b->cadc, res, &error)
-    : cadc_client_data_urls_finish (b->cadc, res, &error);
+    ? cadc_client_cutout_urls_finish (j->archive->cadc, res, &error)
+    : cadc_client_data_urls_finish (j->archive->cadc, res, &error);
   (void) source;
 
   b->n_inflight--;
@@ -74,7 +76,7 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       if (urls == NULL)
         {
-          cs_bridge_prefix_archive_error (&error, "DataLink");
+          cs_bridge_prefix_archive_error (b, j->archive, &error, "DataLink");
           cs_bridge_reply_error (b, j->msg_id, "cadc.cutouts", j->sender, error);
         }
       else
@@ -90,7 +92,7 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   else if (urls == NULL)
     {
       b->n_failures++;
-      cs_bridge_prefix_archive_error (&error, "DataLink");
+      cs_bridge_prefix_archive_error (b, j->archive, &error, "DataLink");
       g_warning ("%s URLs: %s", j->what, error->message);
     }
   else
@@ -100,12 +102,14 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 void
-cs_bridge_resolve_urls (CsBridge *b, GPtrArray *ids, const char *what, double ra, double dec,
-                        double radius, guint max, const char *msg_id, const char *sender)
+cs_bridge_resolve_urls (CsBridge *b, CsBridgeArchive *a, GPtrArray *ids, const char *what,
+                        double ra, double dec, double radius, guint max, const char *msg_id,
+                        const char *sender)
 {
   UrlJob *j = g_new0 (UrlJob, 1);
   g_ptr_array_add (ids, NULL);
   j->bridge = b;
+  j->archive = a;
   j->ids = (char **) g_ptr_array_free (ids, FALSE);
   j->msg_id = g_strdup (msg_id);
   j->sender = g_strdup (sender);
@@ -116,11 +120,11 @@ cs_bridge_resolve_urls (CsBridge *b, GPtrArray *ids, const char *what, double ra
     {
       double ra5, dec5;
       vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
-      cadc_client_cutout_urls_async (b->cadc, (const char *const *) j->ids, ra5, dec5,
+      cadc_client_cutout_urls_async (a->cadc, (const char *const *) j->ids, ra5, dec5,
                                      radius, b->cancel, urls_done, j);
     }
   else
-    cadc_client_data_urls_async (b->cadc, (const char *const *) j->ids, FALSE, b->cancel,
+    cadc_client_data_urls_async (a->cadc, (const char *const *) j->ids, FALSE, b->cancel,
                                  urls_done, j);
 }
 
@@ -156,7 +160,8 @@ best_image_ids (const char *path, guint max, GError **error)
 }
 
 void
-cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec, double radius)
+cs_bridge_send_cutouts (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r, double ra,
+                        double dec, double radius)
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *ids = best_image_ids (r->path, b->config->max_cutouts, &error);
@@ -170,11 +175,12 @@ cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec, d
       g_ptr_array_unref (ids);
       return;
     }
-  cs_bridge_resolve_urls (b, ids, "cutout", ra, dec, radius, 0, NULL, NULL);
+  cs_bridge_resolve_urls (b, a, ids, "cutout", ra, dec, radius, 0, NULL, NULL);
 }
 
 typedef struct {
   CsBridge *bridge;
+  CsBridgeArchive *archive;
   char *msg_id, *sender;
   double ra, dec, radius;
 } CutoutQuery;
@@ -191,14 +197,14 @@ cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
   b->n_inflight--;
   if (r)
-    cs_bridge_archive_answered (b);
+    cs_bridge_archive_answered (b, q->archive);
   if (r)
     ids = best_image_ids (r->path, b->config->max_cutouts, &error);
   if (ids == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;   /* stopping */
   else if (ids == NULL)
     {
-      cs_bridge_prefix_archive_error (&error, "CADC query failed");
+      cs_bridge_prefix_archive_error (b, q->archive, &error, NULL);
       cs_bridge_reply_error (b, q->msg_id, "cadc.cutouts", q->sender, error);
     }
   else if (ids->len == 0)
@@ -210,7 +216,7 @@ cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
                           samp_map_new_va ("urls", samp_list_new_strv (none), NULL));
     }
   else
-    cs_bridge_resolve_urls (b, ids, "cutout", q->ra, q->dec, q->radius, 0,
+    cs_bridge_resolve_urls (b, q->archive, ids, "cutout", q->ra, q->dec, q->radius, 0,
                             q->msg_id ? q->msg_id : "", q->sender);
   g_free (q->msg_id);
   g_free (q->sender);
@@ -236,6 +242,7 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
   g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg", mtype, sender, ra, dec, radius);
   CutoutQuery *q = g_new0 (CutoutQuery, 1);
   q->bridge = b;
+  q->archive = g_ptr_array_index (b->archives, 0);   /* cadc.cutouts: the first archive */
   q->msg_id = g_strdup (msg_id);
   q->sender = g_strdup (sender);
   q->ra = ra;
@@ -244,7 +251,7 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
   g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
   b->n_queries++;
   b->n_inflight++;
-  cs_bridge_query_async (b->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
+  cs_bridge_query_async (q->archive->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
                          b->cancel, cutout_query_done, q);
 }
 

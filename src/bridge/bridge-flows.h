@@ -26,14 +26,14 @@ void cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg
                                 const char *mtype, const char *path, const char *name);
 /* bridge-cutouts.c: send image.load.fits of cutouts of the best image
  * planes of @r. */
-void cs_bridge_send_cutouts (CsBridge *b, CsBridgeResult *r, double ra, double dec,
-                             double radius);
-/* bridge-cutouts.c: resolve the @what ("cutout": SODA circle @ra @dec
+void cs_bridge_send_cutouts (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r, double ra,
+                             double dec, double radius);
+/* bridge-cutouts.c: resolve, through archive @a, the @what ("cutout": SODA circle @ra @dec
  * @radius, ICRS; "data": DataLink #this) URLs of @ids (consumed); reply
  * {urls} to @msg_id (nullable) or send at most @max (0: all) of them to
  * the image viewers. */
-void cs_bridge_resolve_urls (CsBridge *b, GPtrArray *ids, const char *what, double ra,
-                             double dec, double radius, guint max, const char *msg_id,
-                             const char *sender);
+void cs_bridge_resolve_urls (CsBridge *b, CsBridgeArchive *a, GPtrArray *ids, const char *what,
+                             double ra, double dec, double radius, guint max,
+                             const char *msg_id, const char *sender);
 
 G_END_DECLS

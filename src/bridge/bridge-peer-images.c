@@ -13,6 +13,13 @@
 #include "vo-adql.h"
 #include "vo-fits.h"
 
+static void
+draw_footprints (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r, const char *name)
+{
+  (void) a;
+  cs_bridge_show_footprints (b, r, name);
+}
+
 void
 cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
                            const char *mtype, const char *path, const char *name)
@@ -40,9 +47,9 @@ cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
   g_message ("%s from %s: footprint %.5f %+.5f, %.5f %+.5f, %.5f %+.5f, %.5f %+.5f", mtype,
              sender, ra[0], dec[0], ra[1], dec[1], ra[2], dec[2], ra[3], dec[3]);
   cs_bridge_reply_ok (b, msg_id, NULL);
-  g_autofree char *result_name = g_strdup_printf ("CADC in %s", name ? name : "image");
+  g_autofree char *result_name = g_strdup_printf ("in %s", name ? name : "image");
   cs_bridge_run_query (b, NULL, mtype, sender, result_name, adql, b->config->max_rows, NULL,
-                       NULL, cs_bridge_show_footprints);
+                       NULL, draw_footprints);
 }
 
 static void

@@ -65,7 +65,7 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
   /* The peer's load is acknowledged now; the crossmatch result follows as
    * a broadcast.  Its reply slot is used up, so the query gets no msg_id. */
   cs_bridge_reply_ok (b, msg_id, NULL);
-  g_autofree char *result_name = g_strdup_printf ("CADC crossmatch of %s",
+  g_autofree char *result_name = g_strdup_printf ("crossmatch of %s",
                                                   name ? name : "table");
   cs_bridge_run_query (b, NULL, mtype, sender, result_name, adql, b->config->max_rows,
                        "peer", upload, NULL);

@@ -17,8 +17,10 @@
 
 #include "bridge-flows.h"
 
+/* The query of one position on one archive. */
 typedef struct {
   CsBridge *bridge;
+  CsBridgeArchive *archive;
   double ra, dec;
 } PointJob;
 
@@ -51,11 +53,16 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   PointJob *job = user_data;
   CsBridge *b = job->bridge;
+  CsBridgeArchive *a = job->archive;
   g_autoptr(GError) error = NULL;
   g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  g_autofree char *where = b->archives->len > 1
+    ? g_strdup_printf ("position %.5f %+.5f (%s)", job->ra, job->dec, a->name)
+    : g_strdup_printf ("position %.5f %+.5f", job->ra, job->dec);
   (void) source;
 
-  g_clear_object (&b->position_cancel);
+  if (--b->n_position_queries == 0)
+    g_clear_object (&b->position_cancel);
   if (b->cancel == NULL || g_cancellable_is_cancelled (b->cancel))
     {
       g_free (job);    /* stopping */
@@ -64,56 +71,64 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
   if (r == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("position %.5f %+.5f: query cancelled (superseded)", job->ra, job->dec);
+        g_message ("%s: query cancelled (superseded)", where);
       else
         {
           b->n_failures++;
-          cs_bridge_prefix_archive_error (&error, "query failed");
-          g_autofree char *line = g_strdup_printf ("position %.5f %+.5f: %s",
-                                                   job->ra, job->dec, error->message);
+          cs_bridge_prefix_archive_error (b, a, &error, "query failed");
+          g_autofree char *line = g_strdup_printf ("%s: %s", where, error->message);
           g_warning ("%s", line);
           cs_bridge_note_activity (b, line);
         }
     }
   else if (b->have_pending)
-    g_message ("position %.5f %+.5f: %" G_GUINT64_FORMAT " rows, superseded", job->ra,
-               job->dec, r->rows);
+    g_message ("%s: %" G_GUINT64_FORMAT " rows, superseded", where, r->rows);
   else
     {
-      cs_bridge_archive_answered (b);
+      cs_bridge_archive_answered (b, a);
       g_autofree char *name = cs_bridge_table_name_for_position (
-        job->ra, job->dec, b->config->radius_deg, b->config->collection);
-      g_message ("position %.5f %+.5f: region query r=%g deg: %" G_GUINT64_FORMAT
-                 " rows%s in %.3f s", job->ra, job->dec, b->config->radius_deg, r->rows,
-                 r->overflow ? " (truncated)" : "", r->seconds);
-      cs_bridge_broadcast_table (b, r, name, TRUE);
+        a->label, job->ra, job->dec, b->config->radius_deg, b->config->collection);
+      g_message ("%s: region query r=%g deg: %" G_GUINT64_FORMAT " rows%s in %.3f s", where,
+                 b->config->radius_deg, r->rows, r->overflow ? " (truncated)" : "",
+                 r->seconds);
+      cs_bridge_broadcast_table (b, a, r, name, TRUE);
       cs_bridge_show_footprints (b, r, name);
       if (b->config->cutouts && b->config->max_cutouts > 0)
-        cs_bridge_send_cutouts (b, r, job->ra, job->dec, b->config->radius_deg);
+        cs_bridge_send_cutouts (b, a, r, job->ra, job->dec, b->config->radius_deg);
     }
   g_free (job);
 
+  if (b->n_position_queries > 0)
+    return;   /* another archive's query of this position is still out */
   if (b->have_pending)
     settle_restart (b);
   else
     cs_bridge_check_once (b);
 }
 
+/* One query per archive, at once: each archive's table goes out as soon
+ * as it is in, whatever the others do. */
 static void
 start_pending_position (CsBridge *b)
 {
-  PointJob *job = g_new0 (PointJob, 1);
-  job->bridge = b;
-  job->ra = b->pending_ra;
-  job->dec = b->pending_dec;
+  double ra = b->pending_ra, dec = b->pending_dec;
   b->have_pending = FALSE;
   b->position_cancel = g_cancellable_new ();
-  g_autofree char *adql = cs_bridge_region_adql (b, job->ra, job->dec, b->config->radius_deg,
+  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, b->config->radius_deg,
                                                  b->config->collection);
-  b->n_queries++;
-  g_debug ("query %u: %s", b->n_queries, adql);
-  cs_bridge_query_async (b->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
-                         b->position_cancel, position_done, job);
+  for (guint i = 0; i < b->archives->len; i++)
+    {
+      PointJob *job = g_new0 (PointJob, 1);
+      job->bridge = b;
+      job->archive = g_ptr_array_index (b->archives, i);
+      job->ra = ra;
+      job->dec = dec;
+      b->n_queries++;
+      b->n_position_queries++;
+      g_debug ("query %u (%s): %s", b->n_queries, job->archive->name, adql);
+      cs_bridge_query_async (job->archive->cadc, b->cache, adql, b->config->max_rows, NULL,
+                             NULL, b->position_cancel, position_done, job);
+    }
 }
 
 void

@@ -156,10 +156,10 @@ on_rows (SampClient *client, const char *sender, const char *msg_id,
   if (ids->len == 0)
     return;
   if (select)   /* the data files of the selection */
-    cs_bridge_resolve_urls (b, g_steal_pointer (&ids), "data", 0, 0, 0,
+    cs_bridge_resolve_urls (b, t->archive, g_steal_pointer (&ids), "data", 0, 0, 0,
                             b->config->max_selection, NULL, sender);
   else          /* a cutout of the highlighted observation */
-    cs_bridge_resolve_urls (b, g_steal_pointer (&ids), "cutout", ra, dec,
+    cs_bridge_resolve_urls (b, t->archive, g_steal_pointer (&ids), "cutout", ra, dec,
                             b->config->radius_deg, 0, NULL, sender);
 }
 

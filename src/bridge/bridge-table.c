@@ -117,8 +117,8 @@ cs_bridge_table_write_upload (const VoTable *t, int ra_col, int dec_col, const c
 }
 
 char *
-cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
-                                   const char *collection)
+cs_bridge_table_name_for_position (const char *label, double ra, double dec,
+                                   double radius_deg, const char *collection)
 {
   double arcmin = radius_deg * 60;
   char rbuf[G_ASCII_DTOSTR_BUF_SIZE], rabuf[G_ASCII_DTOSTR_BUF_SIZE],
@@ -126,7 +126,8 @@ cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
   g_ascii_formatd (rbuf, sizeof rbuf, "%g", arcmin >= 1 ? arcmin : arcmin * 60);
   g_ascii_formatd (rabuf, sizeof rabuf, "%.2f", ra);
   g_ascii_formatd (decbuf, sizeof decbuf, "%+.2f", dec);
-  return g_strdup_printf ("CADC %s%s%s%s r%s%s", collection ? collection : "",
+  return g_strdup_printf ("%s%s%s%s%s%s r%s%s", label ? label : "", label ? " " : "",
+                          collection ? collection : "",
                           collection ? " " : "", rabuf, decbuf, rbuf,
                           arcmin >= 1 ? "'" : "\"");
 }

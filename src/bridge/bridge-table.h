@@ -26,11 +26,11 @@ gboolean cs_bridge_table_find_position (const VoTable *table, int *ra_col, int *
 gboolean cs_bridge_table_write_upload (const VoTable *table, int ra_col, int dec_col,
                                        const char *path, guint *n_written, GError **error);
 
-/* "CADC 131.28+54.30 r1'" (radius in arcmin, or arcsec below 1'), or
- * "CADC CFHT 131.28+54.30 r18'" when @collection is set.
- * Returns: (transfer full). */
-char *cs_bridge_table_name_for_position (double ra, double dec, double radius_deg,
-                                         const char *collection);
+/* "@label 131.28+54.30 r1'" (radius in arcmin, or arcsec below 1'), or
+ * "@label CFHT 131.28+54.30 r18'" when @collection is set; @label names
+ * the archive ("CADC"; NULL: none).  Returns: (transfer full). */
+char *cs_bridge_table_name_for_position (const char *label, double ra, double dec,
+                                         double radius_deg, const char *collection);
 
 /* The name a result is sent under: @base, its row count ("2000+ rows"
  * when truncated at MAXREC) and the bridge's sequence number, e.g.

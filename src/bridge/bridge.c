@@ -33,10 +33,24 @@ check_cert (const char *path, GError **error)
   return TRUE;
 }
 
+static void
+archive_free (CsBridgeArchive *a)
+{
+  if (a->cadc)
+    cadc_client_free (a->cadc);
+  g_free (a->name);
+  g_free (a->label);
+  g_free (a->tap);
+  g_free (a->last_position_name);
+  g_free (a);
+}
+
 CsBridge *
-cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **error)
+cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives, guint n_archives,
+               GError **error)
 {
   g_autoptr(CsBridgeConfig) cfg = config;
+  g_return_val_if_fail (n_archives > 0, NULL);
   g_autoptr(CadcAuth) auth = cadc_auth_load (error);
   if (auth == NULL)
     return NULL;
@@ -48,7 +62,17 @@ cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc, GError **er
   CsBridge *b = g_new0 (CsBridge, 1);
   b->config = g_steal_pointer (&cfg);
   b->cache = g_steal_pointer (&cache);
-  b->cadc = cadc_client_new (cadc, g_steal_pointer (&auth));
+  b->archives = g_ptr_array_new_with_free_func ((GDestroyNotify) archive_free);
+  for (guint i = 0; i < n_archives; i++)
+    {
+      CsBridgeArchive *a = g_new0 (CsBridgeArchive, 1);
+      a->name = g_strdup (archives[i].name);
+      a->label = g_strdup (archives[i].label);
+      /* the user's credentials go to the first archive (CADC's by
+       * default); the others are asked anonymously */
+      a->cadc = cadc_client_new (&archives[i].client, i == 0 ? g_steal_pointer (&auth) : NULL);
+      g_ptr_array_add (b->archives, a);
+    }
   cs_bridge_core_init (b);
   return b;
 }
@@ -70,44 +94,54 @@ on_hub_connected (SampClient *client, gpointer user_data)
              samp_client_get_self_id (client));
 }
 
-/* The background lookup of the TAP service, started once registered. */
+/* The background lookup of an archive's TAP service, started once
+ * registered. */
+typedef struct {
+  CsBridge *bridge;
+  CsBridgeArchive *archive;
+} Discovery;
+
 static void
 discovered (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-  CsBridge *b = user_data;
+  g_autofree Discovery *d = user_data;
+  CsBridgeArchive *a = d->archive;
   g_autoptr(GError) error = NULL;
   (void) source;
 
-  if (!cadc_client_discover_finish (b->cadc, res, &error))
+  if (!cadc_client_discover_finish (a->cadc, res, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;   /* stopping: b may be going */
+        return;   /* stopping: the bridge may be going */
       g_autofree char *line = g_strdup_printf (
-        "listening; the CADC archive is %s for now (%s); it is looked up again on the next "
-        "request", cadc_client_is_unreachable_error (error) ? "unreachable" : "not usable",
+        "listening; the %s archive is %s for now (%s); it is looked up again on the next "
+        "request", a->label, cadc_client_is_unreachable_error (error) ? "unreachable" : "not usable",
         error->message);
       g_message ("%s", line);
-      cs_bridge_note_activity (b, line);
+      cs_bridge_note_activity (d->bridge, line);
       return;
     }
-  if (b->tap == NULL)
-    b->tap = cadc_client_get_tap_url (b->cadc, NULL);   /* known now: no network */
-  g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
+  if (a->tap == NULL)
+    a->tap = cadc_client_get_tap_url (a->cadc, NULL);   /* known now: no network */
+  g_message ("listening; %s%sTAP %s, results in %s", d->bridge->archives->len > 1 ? a->name : "",
+             d->bridge->archives->len > 1 ? ": " : "", a->tap,
+             cs_bridge_cache_get_dir (d->bridge->cache));
 }
 
 gboolean
 cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 {
   b->loop = loop;
-  g_clear_pointer (&b->tap, g_free);
-  if (b->config->once)
+  for (guint i = 0; b->config->once && i < b->archives->len; i++)
     {
-      /* a one-shot run: the archive now or exit 4, as the archive
+      /* a one-shot run: the archives now or exit 4, as the archive
        * commands (blocking, before the main loop runs) */
-      b->tap = cadc_client_get_tap_url (b->cadc, error);
-      if (b->tap == NULL)
+      CsBridgeArchive *a = g_ptr_array_index (b->archives, i);
+      g_clear_pointer (&a->tap, g_free);
+      a->tap = cadc_client_get_tap_url (a->cadc, error);
+      if (a->tap == NULL)
         {
-          g_prefix_error (error, "cannot find the CADC TAP service: ");
+          g_prefix_error (error, "cannot find the %s TAP service: ", a->label);
           return FALSE;
         }
     }
@@ -144,10 +178,15 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
 
   if (!samp_client_connect (b->client, error))
     return FALSE;
-  if (b->tap != NULL)
-    g_message ("listening; TAP %s, results in %s", b->tap, cs_bridge_cache_get_dir (b->cache));
-  else
-    cadc_client_discover_async (b->cadc, b->cancel, discovered, b);
+  for (guint i = 0; i < b->archives->len; i++)
+    {
+      CsBridgeArchive *a = g_ptr_array_index (b->archives, i);
+      Discovery *d = g_new0 (Discovery, 1);
+      d->bridge = b;
+      d->archive = a;
+      /* known already (--once): logs at once */
+      cadc_client_discover_async (a->cadc, b->cancel, discovered, d);
+    }
   samp_client_set_auto_reconnect (b->client, TRUE);
   return TRUE;
 }
@@ -199,10 +238,14 @@ cs_bridge_free (CsBridge *b)
       g_usleep (1000);
   /* Freeing the client ends the archive requests still running: their
    * callbacks run from inside cadc_client_free with G_IO_ERROR_CANCELLED
-   * and still find the bridge whole (and b->cadc set: they pass it to the
-   * _finish calls), so it goes first. */
-  cadc_client_free (b->cadc);
-  b->cadc = NULL;
+   * and still find the bridge whole (and their archive's client set: they
+   * pass it to the _finish calls), so they go first. */
+  for (guint i = 0; i < b->archives->len; i++)
+    {
+      CsBridgeArchive *a = g_ptr_array_index (b->archives, i);
+      cadc_client_free (a->cadc);
+      a->cadc = NULL;
+    }
   g_clear_pointer (&b->viewers, cs_viewers_close);
   g_clear_object (&b->client);
   g_clear_pointer (&b->hub, samp_hub_free);
@@ -210,6 +253,6 @@ cs_bridge_free (CsBridge *b)
   cs_bridge_core_clear (b);
   g_clear_object (&b->position_cancel);
   cs_bridge_config_free (b->config);
-  g_free (b->tap);
+  g_ptr_array_free (b->archives, TRUE);
   g_free (b);
 }

@@ -17,11 +17,21 @@ G_BEGIN_DECLS
 
 typedef struct _CsBridge CsBridge;
 
-/* @config: (transfer full).  @cadc: the archive endpoints (registry and
- * overrides, as the archive commands take them); credentials are loaded
- * with cadc_auth_load.  Returns: (transfer full) (nullable). */
-CsBridge *cs_bridge_new (CsBridgeConfig *config, const CadcClientConfig *cadc,
-                         GError **error);
+/* One archive to query: @name as `listen --archive` takes it ("cadc"),
+ * @label what its tables are named after ("CADC"), @client its endpoints
+ * (registry and overrides, as the archive commands take them). */
+typedef struct {
+  const char *name;
+  const char *label;
+  CadcClientConfig client;
+} CsBridgeArchiveSpec;
+
+/* @config: (transfer full).  @archives: the @n_archives (at least one)
+ * archives every position, table and image is sent to, each its own
+ * query, at once; the user's credentials (cadc_auth_load) go to the
+ * first.  Returns: (transfer full) (nullable). */
+CsBridge *cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives,
+                         guint n_archives, GError **error);
 void cs_bridge_free (CsBridge *bridge);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridge, cs_bridge_free)
 
