@@ -40,6 +40,7 @@ struct _CadcClient {
   CadcLookup *datalink_lookup;
   CadcLookup *login_lookup;
   GCancellable *closed;       /* cancelled by cadc_client_free */
+  CadcModel model;            /* kind UNKNOWN until configured or discovered */
 };
 
 /* An async step that resumes after a main-loop hop checks, through a
