@@ -11,7 +11,6 @@
 
 #include "bridge-flows.h"
 #include "samp-value.h"
-#include "vo-adql.h"
 
 static void
 on_query_region (SampClient *client, const char *sender, const char *msg_id,
@@ -30,11 +29,12 @@ on_query_region (SampClient *client, const char *sender, const char *msg_id,
     }
   g_message ("%s from %s: ra=%.6f dec=%+.6f radius=%g deg collection=%s", mtype, sender, ra,
              dec, radius, collection ? collection : "(all)");
-  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_REGION, .ra = ra, .dec = dec, .radius = radius,
+                      .collection = cs_bridge_opt_string (params, "collection"),
+                      .maxrec = b->config->max_rows };
   g_autofree char *name = cs_bridge_table_name_for_position (NULL, ra, dec, radius,
                                                                 collection);
-  cs_bridge_run_query (b, msg_id, mtype, sender, name, adql, b->config->max_rows, NULL, NULL,
-                       NULL);
+  cs_bridge_run_query (b, msg_id, mtype, sender, name, &ask, NULL);
 }
 
 static void
@@ -49,10 +49,10 @@ on_query_name (SampClient *client, const char *sender, const char *msg_id,
   if (target == NULL)
     return;
   g_message ("%s from %s: name=\"%s\"", mtype, sender, target);
-  g_autofree char *adql = vo_adql_query_name (target);
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_NAME, .text = target,
+                      .maxrec = b->config->max_rows };
   g_autofree char *name = g_strdup_printf ("target %s", target);
-  cs_bridge_run_query (b, msg_id, mtype, sender, name, adql, b->config->max_rows, NULL, NULL,
-                       NULL);
+  cs_bridge_run_query (b, msg_id, mtype, sender, name, &ask, NULL);
 }
 
 static void
@@ -78,8 +78,8 @@ on_query_adql (SampClient *client, const char *sender, const char *msg_id,
       return;
     }
   g_message ("%s from %s: maxrec=%" G_GINT64_FORMAT " adql=%s", mtype, sender, maxrec, adql);
-  cs_bridge_run_query (b, msg_id, mtype, sender, "ADQL query", adql, (guint) maxrec,
-                       NULL, NULL, NULL);
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_ADQL, .text = adql, .maxrec = (guint) maxrec };
+  cs_bridge_run_query (b, msg_id, mtype, sender, "ADQL query", &ask, NULL);
 }
 
 void

@@ -18,7 +18,6 @@
 #include "bridge-footprint.h"
 #include "samp-error.h"
 #include "samp-value.h"
-#include "vo-adql.h"
 #include "vo-coords.h"
 
 /* How long a broadcast waits for its recipients to load the table (--once
@@ -371,14 +370,141 @@ cs_bridge_parse_region_params (CsBridge *b, GVariant *params, double *ra, double
          && (radius_s == NULL || vo_coords_parse_radius (radius_s, radius, error));
 }
 
-char *
-cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
-                       const char *collection)
+/* ------------------------------------------------------------------------ */
+/* Asking an archive, in its model                                           */
+
+typedef struct {
+  CsBridge *bridge;
+  CsBridgeArchive *archive;
+  CsBridgeAsk ask;          /* strings below are the copies */
+  char *collection, *text, *upload_path;
+} AskData;
+
+static void
+ask_data_free (AskData *d)
 {
-  double ra5, dec5;
-  (void) b;
-  vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
-  return vo_adql_query_region (ra5, dec5, radius, collection, NULL);
+  g_free (d->collection);
+  g_free (d->text);
+  g_free (d->upload_path);
+  g_free (d);
+}
+
+static void
+asked (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CsBridgeResult *r = cs_bridge_query_finish (res, &error);
+  (void) source;
+
+  if (r == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, r, (GDestroyNotify) cs_bridge_result_free);
+}
+
+static char *
+ask_adql (const CsBridgeAsk *q, const CadcModel *m, GError **error)
+{
+  switch (q->kind)
+    {
+    case CS_BRIDGE_ASK_REGION:
+      return cadc_model_adql_region (m, q->ra, q->dec, q->radius, q->collection, NULL);
+    case CS_BRIDGE_ASK_NAME:
+      return cadc_model_adql_name (m, q->text);
+    case CS_BRIDGE_ASK_ADQL:
+      return g_strdup (q->text);
+    case CS_BRIDGE_ASK_CROSSMATCH:
+      return cadc_model_adql_crossmatch (m, "peer", "ra", "dec", q->radius, q->collection,
+                                         error);
+    case CS_BRIDGE_ASK_FOOTPRINT:
+      return cadc_model_adql_footprint (m, q->vertices, 4, q->collection, error);
+    }
+  g_return_val_if_reached (NULL);
+}
+
+static void
+model_known (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GTask *task = user_data;
+  AskData *d = g_task_get_task_data (task);
+  CsBridge *b = d->bridge;
+  GError *error = NULL;
+  CadcModel model;
+  g_autofree char *adql = NULL;
+  (void) source;
+
+  if (res != NULL && !cadc_client_get_model_finish (d->archive->cadc, res, &model, &error))
+    {
+      /* a service without usable VOSI tables is taken as CAOM2, as the
+       * archive commands do; one that has neither schema is an error; an
+       * unreachable one is asked again next time */
+      if (g_error_matches (error, VO_ERROR, VO_ERROR_NOT_FOUND)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      g_debug ("%s: %s; CAOM2 assumed", d->archive->name, error->message);
+      memset (&model, 0, sizeof model);
+      model.kind = CADC_MODEL_CAOM2;
+      if (!cadc_client_is_unreachable_error (error))
+        {
+          d->archive->model = model;
+          d->archive->model_known = TRUE;
+        }
+      g_clear_error (&error);
+    }
+  else if (res != NULL)
+    {
+      d->archive->model = model;
+      d->archive->model_known = TRUE;
+    }
+  else
+    model = d->archive->model;
+  if ((adql = ask_adql (&d->ask, &model, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  b->n_queries++;
+  g_debug ("query %u (%s, %s): %s", b->n_queries, d->archive->name,
+           cadc_model_name (model.kind), adql);
+  cs_bridge_query_async (d->archive->cadc, b->cache, adql, d->ask.maxrec,
+                         d->ask.kind == CS_BRIDGE_ASK_CROSSMATCH ? "peer" : NULL,
+                         d->ask.upload_path, g_task_get_cancellable (task), asked, task);
+}
+
+void
+cs_bridge_ask_async (CsBridge *b, CsBridgeArchive *a, const CsBridgeAsk *ask,
+                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  AskData *d = g_new0 (AskData, 1);
+  d->bridge = b;
+  d->archive = a;
+  d->ask = *ask;
+  d->collection = g_strdup (ask->collection ? ask->collection
+                            : a->collection ? a->collection : b->config->collection);
+  d->text = g_strdup (ask->text);
+  d->upload_path = g_strdup (ask->upload_path);
+  d->ask.collection = d->collection;
+  d->ask.text = d->text;
+  d->ask.upload_path = d->upload_path;
+  g_task_set_task_data (task, d, (GDestroyNotify) ask_data_free);
+  if (a->model_known)
+    model_known (NULL, NULL, task);   /* straight to the query */
+  else
+    cadc_client_get_model_async (a->cadc, cancellable, model_known, task);
+}
+
+CsBridgeResult *
+cs_bridge_ask_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -460,7 +586,7 @@ query_done (GObject *source, GAsyncResult *res, gpointer user_data)
   CsBridge *b = g->bridge;
   CsBridgeArchive *a = j->archive;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  g_autoptr(CsBridgeResult) r = cs_bridge_ask_finish (res, &error);
   (void) source;
 
   b->n_inflight--;
@@ -508,9 +634,7 @@ query_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
 void
 cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype, const char *sender,
-                     const char *base, const char *adql, guint maxrec,
-                     const char *upload_name, const char *upload_path,
-                     CsBridgeQueryThen then)
+                     const char *base, const CsBridgeAsk *ask, CsBridgeQueryThen then)
 {
   QueryGroup *g = g_new0 (QueryGroup, 1);
   g->bridge = b;
@@ -527,11 +651,8 @@ cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype, const c
       QueryJob *j = g_new0 (QueryJob, 1);
       j->group = g;
       j->archive = g_ptr_array_index (b->archives, i);
-      b->n_queries++;
       b->n_inflight++;
-      g_debug ("query %u (%s): %s", b->n_queries, j->archive->name, adql);
-      cs_bridge_query_async (j->archive->cadc, b->cache, adql, maxrec, upload_name,
-                             upload_path, b->cancel, query_done, j);
+      cs_bridge_ask_async (b, j->archive, ask, b->cancel, query_done, j);
     }
 }
 
@@ -656,15 +777,17 @@ void
 cs_bridge_prefix_archive_error (CsBridge *b, CsBridgeArchive *a, GError **error,
                                 const char *what)
 {
+  g_autofree char *query = NULL;
+
   if (error == NULL || *error == NULL)
     return;
-  g_autofree char *who = b->archives->len > 1 ? g_strdup_printf ("%s: ", a->name) : g_strdup ("");
-  g_autofree char *query = what ? NULL : g_strdup_printf ("%s query failed", a->label);
+  if (what == NULL)
+    what = query = b->archives->len > 1 ? g_strdup_printf ("%s: query failed", a->name)
+                                        : g_strdup_printf ("%s query failed", a->label);
   if (cadc_client_is_unreachable_error (*error))
-    g_prefix_error (error, "%s%s: the %s archive is unreachable: ", who, what ? what : query,
-                    a->label);
+    g_prefix_error (error, "%s: the %s archive is unreachable: ", what, a->label);
   else
-    g_prefix_error (error, "%s%s: ", who, what ? what : query);
+    g_prefix_error (error, "%s: ", what);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -38,6 +38,9 @@ G_BEGIN_DECLS
 typedef struct {
   char *name;                 /* "cadc", or the config section's NAME */
   char *label;                /* what its tables are named after: "CADC" */
+  char *collection;           /* its own default collection, or NULL */
+  CadcModel model;            /* what its tables say, once known */
+  gboolean model_known;
   CadcClient *cadc;           /* its requests, on the main loop */
   char *tap;                  /* its TAP base URL, once discovered */
   char *last_position_name;   /* its latest position result (viewer-frames=reuse) */
@@ -119,10 +122,36 @@ gboolean cs_bridge_parse_position (GVariant *params, double *ra, double *dec,
 gboolean cs_bridge_parse_region_params (CsBridge *b, GVariant *params, double *ra,
                                         double *dec, double *radius,
                                         const char **collection, GError **error);
-char *cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
-                             const char *collection);
 
 /* ---- queries ---- */
+
+/* What a flow asks an archive, whatever its data model: the archive's
+ * model (CAOM2 or ObsCore, cadc_client_get_model_async) writes the ADQL. */
+typedef enum {
+  CS_BRIDGE_ASK_REGION,     /* ra, dec, radius, collection */
+  CS_BRIDGE_ASK_NAME,       /* text: the target */
+  CS_BRIDGE_ASK_ADQL,       /* text: the query as given */
+  CS_BRIDGE_ASK_CROSSMATCH, /* upload_path (columns ra, dec), radius, collection */
+  CS_BRIDGE_ASK_FOOTPRINT,  /* vertices, collection */
+} CsBridgeAskKind;
+
+typedef struct {
+  CsBridgeAskKind kind;
+  double ra, dec, radius;   /* ICRS degrees */
+  const char *collection;   /* NULL: the archive's own, else listen's */
+  const char *text;
+  double vertices[8];       /* 4 corners, ICRS degrees */
+  const char *upload_path;  /* a VOTable sent as TAP_UPLOAD.peer */
+  guint maxrec;             /* 0: the service default */
+} CsBridgeAsk;
+
+/* Ask archive @a (@ask is copied): its model first (known after the first
+ * time), then the query into the cache (bridge-query.c).  _finish
+ * returns the result or NULL with the error, as cs_bridge_query_finish. */
+void cs_bridge_ask_async (CsBridge *b, CsBridgeArchive *a, const CsBridgeAsk *ask,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
+CsBridgeResult *cs_bridge_ask_finish (GAsyncResult *result, GError **error);
 
 /* What a query of a peer's request does next with its result @r, which
  * was broadcast as @name.  Not called on failure (already replied to and
@@ -130,8 +159,7 @@ char *cs_bridge_region_adql (CsBridge *b, double ra, double dec, double radius,
 typedef void (*CsBridgeQueryThen) (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r,
                                    const char *name);
 
-/* Run @adql (with one uploaded VOTable when @upload_name is set) on every
- * archive at once for a peer's request, broadcast each archive's result as
+/* Ask every archive @ask at once for a peer's request, broadcast each archive's result as
  * "LABEL @base" as soon as it is in, call @then (nullable) on it, and when
  * all are done reply to @msg_id (nullable: already answered): with one
  * archive {url, rows}, or its error; with several, samp.ok {url, rows} of
@@ -140,8 +168,7 @@ typedef void (*CsBridgeQueryThen) (CsBridge *b, CsBridgeArchive *a, CsBridgeResu
  * text names them), samp.error when all did.  A slow or failing archive
  * never delays the others' tables. */
 void cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype,
-                          const char *sender, const char *base, const char *adql,
-                          guint maxrec, const char *upload_name, const char *upload_path,
+                          const char *sender, const char *base, const CsBridgeAsk *ask,
                           CsBridgeQueryThen then);
 
 /* ---- a peer's file ---- */
@@ -162,9 +189,9 @@ void cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg
  * unreachable at start), log the TAP service found. */
 void cs_bridge_archive_answered (CsBridge *b, CsBridgeArchive *a);
 /* @error of a failed request to @a, prefixed with @what failed for the
- * person reading it (NULL: "LABEL query failed"), "the LABEL archive is
- * unreachable" when it could not be reached, and the archive's name first
- * when there are several. */
+ * person reading it (NULL: "LABEL query failed", or "NAME: query failed"
+ * when there are several archives) and "the LABEL archive is unreachable"
+ * when it could not be reached. */
 void cs_bridge_prefix_archive_error (CsBridge *b, CsBridgeArchive *a, GError **error,
                                      const char *what);
 

@@ -8,20 +8,23 @@
  *    highlighted row, and the data files (#this) of selected rows, go to
  *    the image viewers' queues (bridge-viewers.c), named
  *    COLLECTION/OBSERVATION/PRODUCT when DataLink gave one URL per ID.
+ * The rows are resolved by their archive's client in the result's model
+ * (cadc_client_result_urls_async): a CAOM2 row through the archive's
+ * DataLink service by publisherID, an ObsCore row through its access_url
+ * (a DataLink document, or the file itself).
  */
 #include "config.h"
 
 #include "bridge-flows.h"
 #include "bridge-footprint.h"
 #include "samp-value.h"
-#include "vo-coords.h"
 
-/* A DataLink look-up whose URLs become either the {urls} reply of a
- * cadc.cutouts call or images for the viewers. */
+/* A look-up whose URLs become either the {urls} reply of a cadc.cutouts
+ * call or images for the viewers. */
 typedef struct {
   CsBridge *bridge;
   CsBridgeArchive *archive;
-  char **ids;
+  char **ids;         /* the rows' product IDs, for the images' names */
   char *msg_id;       /* non-NULL: reply {urls} to this call */
   char *sender;
   const char *what;   /* "cutout" or "data" */
@@ -40,7 +43,7 @@ url_job_free (UrlJob *j)
 static void
 send_images (CsBridge *b, UrlJob *j, char **urls)
 {
-  guint n = g_strv_length (urls), ids = g_strv_length (j->ids);
+  guint n = g_strv_length (urls), ids = j->ids ? g_strv_length (j->ids) : 0;
   guint k = j->max > 0 && n > j->max ? j->max : n;
   g_autoptr(GPtrArray) u = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -48,7 +51,8 @@ send_images (CsBridge *b, UrlJob *j, char **urls)
     {
       g_ptr_array_add (u, g_strdup (urls[i]));
       g_ptr_array_add (names, n == ids ? cs_bridge_product_name (j->ids[i])
-                                       : g_strdup_printf ("CADC %s %u", j->what, i + 1));
+                                       : g_strdup_printf ("%s %s %u", j->archive->label,
+                                                          j->what, i + 1));
     }
   g_ptr_array_add (u, NULL);
   g_ptr_array_add (names, NULL);
@@ -64,9 +68,7 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   UrlJob *j = user_data;
   CsBridge *b = j->bridge;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) urls = g_str_equal (j->what, "cutout")
-    ? cadc_client_cutout_urls_finish (j->archive->cadc, res, &error)
-    : cadc_client_data_urls_finish (j->archive->cadc, res, &error);
+  g_auto(GStrv) urls = cadc_client_result_urls_finish (j->archive->cadc, res, &error);
   (void) source;
 
   b->n_inflight--;
@@ -101,49 +103,52 @@ urls_done (GObject *source, GAsyncResult *res, gpointer user_data)
   cs_bridge_check_once (b);
 }
 
+/* The product IDs of a result's rows, CAOM2 or ObsCore; NULL if none. */
+static char **
+row_ids (const VoTable *t)
+{
+  char **ids = cadc_result_column (t, "publisherID");
+  return ids ? ids : cadc_result_column (t, "obs_publisher_did");
+}
+
 void
-cs_bridge_resolve_urls (CsBridge *b, CsBridgeArchive *a, GPtrArray *ids, const char *what,
+cs_bridge_resolve_rows (CsBridge *b, CsBridgeArchive *a, VoTable *rows, const char *what,
                         double ra, double dec, double radius, guint max, const char *msg_id,
                         const char *sender)
 {
   UrlJob *j = g_new0 (UrlJob, 1);
-  g_ptr_array_add (ids, NULL);
   j->bridge = b;
   j->archive = a;
-  j->ids = (char **) g_ptr_array_free (ids, FALSE);
+  j->ids = row_ids (rows);
   j->msg_id = g_strdup (msg_id);
   j->sender = g_strdup (sender);
   j->what = what;
   j->max = max;
   b->n_inflight++;
-  if (g_str_equal (what, "cutout"))
-    {
-      double ra5, dec5;
-      vo_coords_icrs_to_fk5 (ra, dec, &ra5, &dec5);
-      cadc_client_cutout_urls_async (a->cadc, (const char *const *) j->ids, ra5, dec5,
-                                     radius, b->cancel, urls_done, j);
-    }
-  else
-    cadc_client_data_urls_async (a->cadc, (const char *const *) j->ids, FALSE, b->cancel,
-                                 urls_done, j);
+  cadc_client_result_urls_async (a->cadc, rows,
+                                 g_str_equal (what, "cutout") ? CADC_URLS_CUTOUT
+                                                              : CADC_URLS_DATA,
+                                 ra, dec, radius, b->cancel, urls_done, j);
 }
 
-/* The image planes of a result, best first (highest calibration level),
- * at most @max. */
-static GPtrArray *
-best_image_ids (const char *path, guint max, GError **error)
+/* The image planes of a result (CAOM2 or ObsCore columns), best first
+ * (highest calibration level), at most @max, as a table of those rows.
+ * Returns: (transfer full) (nullable): NULL when there is none. */
+static VoTable *
+best_images (const char *path, guint max, GError **error)
 {
-  g_autoptr(VoTable) t = vo_table_load_file (path, error);
+  VoTable *t = vo_table_load_file (path, error);
   if (t == NULL)
     return NULL;
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  int pid = vo_table_find_field (t, "publisherID");
   int type = vo_table_find_field (t, "dataProductType");
   int cal = vo_table_find_field (t, "calibrationLevel");
-  if (pid < 0)
-    return ids;
-  for (int level = 4; level >= -1 && ids->len < max; level--)
-    for (guint r = 0; r < vo_table_get_n_rows (t) && ids->len < max; r++)
+  if (type < 0)
+    type = vo_table_find_field (t, "dataproduct_type");
+  if (cal < 0)
+    cal = vo_table_find_field (t, "calib_level");
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (int level = 4; level >= -1 && rows->len < max; level--)
+    for (guint r = 0; r < vo_table_get_n_rows (t) && rows->len < max; r++)
       {
         double c = -1;
         if (type >= 0 && g_strcmp0 (vo_table_get_string (t, r, (guint) type), "image") != 0)
@@ -152,11 +157,15 @@ best_image_ids (const char *path, guint max, GError **error)
           c = -1;
         if ((int) c != level && !(level == -1 && (c < -1 || c > 4)))
           continue;
-        const char *id = vo_table_get_string (t, r, (guint) pid);
-        if (id)
-          g_ptr_array_add (ids, g_strdup (id));
+        g_array_append_val (rows, r);
       }
-  return ids;
+  if (rows->len == 0)
+    {
+      vo_table_free (t);
+      return NULL;
+    }
+  vo_table_keep_rows (t, (const guint *) rows->data, rows->len);
+  return t;
 }
 
 void
@@ -164,18 +173,11 @@ cs_bridge_send_cutouts (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r, doub
                         double dec, double radius)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *ids = best_image_ids (r->path, b->config->max_cutouts, &error);
-  if (ids == NULL)
-    {
-      g_warning ("cutouts: %s", error->message);
-      return;
-    }
-  if (ids->len == 0)
-    {
-      g_ptr_array_unref (ids);
-      return;
-    }
-  cs_bridge_resolve_urls (b, a, ids, "cutout", ra, dec, radius, 0, NULL, NULL);
+  VoTable *rows = best_images (r->path, b->config->max_cutouts, &error);
+  if (rows != NULL)
+    cs_bridge_resolve_rows (b, a, rows, "cutout", ra, dec, radius, 0, NULL, NULL);
+  else if (error != NULL)
+    g_warning ("cutouts: %s", error->message);
 }
 
 typedef struct {
@@ -191,32 +193,33 @@ cutout_query_done (GObject *source, GAsyncResult *res, gpointer user_data)
   CutoutQuery *q = user_data;
   CsBridge *b = q->bridge;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
-  GPtrArray *ids = NULL;
+  g_autoptr(CsBridgeResult) r = cs_bridge_ask_finish (res, &error);
+  VoTable *rows = NULL;
   (void) source;
 
   b->n_inflight--;
   if (r)
-    cs_bridge_archive_answered (b, q->archive);
-  if (r)
-    ids = best_image_ids (r->path, b->config->max_cutouts, &error);
-  if (ids == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    ;   /* stopping */
-  else if (ids == NULL)
     {
-      cs_bridge_prefix_archive_error (b, q->archive, &error, NULL);
+      cs_bridge_archive_answered (b, q->archive);
+      rows = best_images (r->path, b->config->max_cutouts, &error);
+    }
+  if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;   /* stopping */
+  else if (rows == NULL && error != NULL)
+    {
+      if (r == NULL)
+        cs_bridge_prefix_archive_error (b, q->archive, &error, NULL);
       cs_bridge_reply_error (b, q->msg_id, "cadc.cutouts", q->sender, error);
     }
-  else if (ids->len == 0)
+  else if (rows == NULL)
     {
-      g_ptr_array_unref (ids);
       g_message ("cadc.cutouts from %s: no image planes there", q->sender);
       const char *const none[] = { NULL };
       cs_bridge_reply_ok (b, q->msg_id,
                           samp_map_new_va ("urls", samp_list_new_strv (none), NULL));
     }
   else
-    cs_bridge_resolve_urls (b, q->archive, ids, "cutout", q->ra, q->dec, q->radius, 0,
+    cs_bridge_resolve_rows (b, q->archive, rows, "cutout", q->ra, q->dec, q->radius, 0,
                             q->msg_id ? q->msg_id : "", q->sender);
   g_free (q->msg_id);
   g_free (q->sender);
@@ -248,11 +251,11 @@ on_cutouts (SampClient *client, const char *sender, const char *msg_id,
   q->ra = ra;
   q->dec = dec;
   q->radius = radius;
-  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, radius, collection);
-  b->n_queries++;
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_REGION, .ra = ra, .dec = dec, .radius = radius,
+                      .collection = cs_bridge_opt_string (params, "collection"),
+                      .maxrec = b->config->max_rows };
   b->n_inflight++;
-  cs_bridge_query_async (q->archive->cadc, b->cache, adql, b->config->max_rows, NULL, NULL,
-                         b->cancel, cutout_query_done, q);
+  cs_bridge_ask_async (b, q->archive, &ask, b->cancel, cutout_query_done, q);
 }
 
 void

@@ -28,11 +28,12 @@ void cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg
  * planes of @r. */
 void cs_bridge_send_cutouts (CsBridge *b, CsBridgeArchive *a, CsBridgeResult *r, double ra,
                              double dec, double radius);
-/* bridge-cutouts.c: resolve, through archive @a, the @what ("cutout": SODA circle @ra @dec
- * @radius, ICRS; "data": DataLink #this) URLs of @ids (consumed); reply
- * {urls} to @msg_id (nullable) or send at most @max (0: all) of them to
- * the image viewers. */
-void cs_bridge_resolve_urls (CsBridge *b, CsBridgeArchive *a, GPtrArray *ids, const char *what,
+/* bridge-cutouts.c: resolve, through archive @a, the @what ("cutout":
+ * SODA circle @ra @dec @radius, ICRS degrees; "data": DataLink #this or
+ * the file itself) URLs of the rows of @rows (consumed: a result's table
+ * cut to those rows, vo_table_keep_rows); reply {urls} to @msg_id
+ * (nullable) or send at most @max (0: all) of them to the image viewers. */
+void cs_bridge_resolve_rows (CsBridge *b, CsBridgeArchive *a, VoTable *rows, const char *what,
                              double ra, double dec, double radius, guint max,
                              const char *msg_id, const char *sender);
 

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include "bridge-flows.h"
-#include "vo-adql.h"
 #include "vo-fits.h"
 
 static void
@@ -25,7 +24,7 @@ cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
                            const char *mtype, const char *path, const char *name)
 {
   g_autoptr(GError) error = NULL;
-  double ra[4], dec[4], vertices[8];
+  double ra[4], dec[4];
 
   if (!vo_fits_image_get_footprint (path, ra, dec, &error))
     {
@@ -33,23 +32,17 @@ cs_bridge_footprint_query (CsBridge *b, const char *sender, const char *msg_id,
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
     }
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_FOOTPRINT, .maxrec = b->config->max_rows };
   for (guint i = 0; i < 4; i++)
     {
-      vertices[2 * i] = ra[i];
-      vertices[2 * i + 1] = dec[i];
-    }
-  g_autofree char *adql = vo_adql_footprint (vertices, 4, b->config->collection, &error);
-  if (adql == NULL)
-    {
-      cs_bridge_reply_error (b, msg_id, mtype, sender, error);
-      return;
+      ask.vertices[2 * i] = ra[i];
+      ask.vertices[2 * i + 1] = dec[i];
     }
   g_message ("%s from %s: footprint %.5f %+.5f, %.5f %+.5f, %.5f %+.5f, %.5f %+.5f", mtype,
              sender, ra[0], dec[0], ra[1], dec[1], ra[2], dec[2], ra[3], dec[3]);
   cs_bridge_reply_ok (b, msg_id, NULL);
   g_autofree char *result_name = g_strdup_printf ("in %s", name ? name : "image");
-  cs_bridge_run_query (b, NULL, mtype, sender, result_name, adql, b->config->max_rows, NULL,
-                       NULL, draw_footprints);
+  cs_bridge_run_query (b, NULL, mtype, sender, result_name, &ask, draw_footprints);
 }
 
 static void

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "bridge-flows.h"
-#include "vo-adql.h"
 #include "vo-fits.h"
 
 /* The peer's table as a VoTable: a VOTable file directly, a FITS table
@@ -51,10 +50,7 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
       return;
     }
   g_autofree char *upload = cs_bridge_cache_new_path (b->cache, "upload", "xml");
-  g_autofree char *adql = vo_adql_crossmatch ("peer", "ra", "dec", b->config->radius_deg,
-                                              b->config->collection, &error);
-  if (adql == NULL
-      || !cs_bridge_table_write_upload (table, ra_col, dec_col, upload, &n, &error))
+  if (!cs_bridge_table_write_upload (table, ra_col, dec_col, upload, &n, &error))
     {
       cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       return;
@@ -65,10 +61,10 @@ crossmatch_table (CsBridge *b, const char *sender, const char *msg_id, const cha
   /* The peer's load is acknowledged now; the crossmatch result follows as
    * a broadcast.  Its reply slot is used up, so the query gets no msg_id. */
   cs_bridge_reply_ok (b, msg_id, NULL);
-  g_autofree char *result_name = g_strdup_printf ("crossmatch of %s",
-                                                  name ? name : "table");
-  cs_bridge_run_query (b, NULL, mtype, sender, result_name, adql, b->config->max_rows,
-                       "peer", upload, NULL);
+  g_autofree char *result_name = g_strdup_printf ("crossmatch of %s", name ? name : "table");
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_CROSSMATCH, .radius = b->config->radius_deg,
+                      .upload_path = upload, .maxrec = b->config->max_rows };
+  cs_bridge_run_query (b, NULL, mtype, sender, result_name, &ask, NULL);
 }
 
 static void

@@ -55,7 +55,7 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
   CsBridge *b = job->bridge;
   CsBridgeArchive *a = job->archive;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsBridgeResult) r = cs_bridge_query_finish (res, &error);
+  g_autoptr(CsBridgeResult) r = cs_bridge_ask_finish (res, &error);
   g_autofree char *where = b->archives->len > 1
     ? g_strdup_printf ("position %.5f %+.5f (%s)", job->ra, job->dec, a->name)
     : g_strdup_printf ("position %.5f %+.5f", job->ra, job->dec);
@@ -87,7 +87,8 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       cs_bridge_archive_answered (b, a);
       g_autofree char *name = cs_bridge_table_name_for_position (
-        a->label, job->ra, job->dec, b->config->radius_deg, b->config->collection);
+        a->label, job->ra, job->dec, b->config->radius_deg,
+        a->collection ? a->collection : b->config->collection);
       g_message ("%s: region query r=%g deg: %" G_GUINT64_FORMAT " rows%s in %.3f s", where,
                  b->config->radius_deg, r->rows, r->overflow ? " (truncated)" : "",
                  r->seconds);
@@ -111,23 +112,20 @@ position_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 start_pending_position (CsBridge *b)
 {
-  double ra = b->pending_ra, dec = b->pending_dec;
+  CsBridgeAsk ask = { .kind = CS_BRIDGE_ASK_REGION, .ra = b->pending_ra,
+                      .dec = b->pending_dec, .radius = b->config->radius_deg,
+                      .maxrec = b->config->max_rows };
   b->have_pending = FALSE;
   b->position_cancel = g_cancellable_new ();
-  g_autofree char *adql = cs_bridge_region_adql (b, ra, dec, b->config->radius_deg,
-                                                 b->config->collection);
   for (guint i = 0; i < b->archives->len; i++)
     {
       PointJob *job = g_new0 (PointJob, 1);
       job->bridge = b;
       job->archive = g_ptr_array_index (b->archives, i);
-      job->ra = ra;
-      job->dec = dec;
-      b->n_queries++;
+      job->ra = ask.ra;
+      job->dec = ask.dec;
       b->n_position_queries++;
-      g_debug ("query %u (%s): %s", b->n_queries, job->archive->name, adql);
-      cs_bridge_query_async (job->archive->cadc, b->cache, adql, b->config->max_rows, NULL,
-                             NULL, b->position_cancel, position_done, job);
+      cs_bridge_ask_async (b, job->archive, &ask, b->position_cancel, position_done, job);
     }
 }
 

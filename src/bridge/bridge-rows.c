@@ -26,6 +26,8 @@ row_position (CsBridgeTable *t, gint64 row, double *ra, double *dec, GError **er
       return FALSE;
     }
   int col = vo_table_find_field (t->table, "position_bounds");
+  if (col < 0)
+    col = vo_table_find_field (t->table, "s_region");   /* ObsCore */
   int ra_col, dec_col;
   g_autoptr(VoRegion) reg = col >= 0
     ? vo_region_parse (vo_table_get_string (t->table, (guint) row, (guint) col)) : NULL;
@@ -41,14 +43,6 @@ row_position (CsBridgeTable *t, gint64 row, double *ra, double *dec, GError **er
   g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
                "row %" G_GINT64_FORMAT " of %s has no position", row, t->table_id);
   return FALSE;
-}
-
-static const char *
-row_publisher_id (CsBridgeTable *t, gint64 row)
-{
-  int col = vo_table_find_field (t->table, "publisherID");
-  const char *id = col >= 0 ? vo_table_get_string (t->table, (guint) row, (guint) col) : NULL;
-  return id && *id ? id : NULL;
 }
 
 /* The row indices of a highlight (one) or select (at most max-selection)
@@ -124,10 +118,11 @@ on_rows (SampClient *client, const char *sender, const char *msg_id,
     }
   g_autoptr(GArray) rows = parse_rows (b, params, select, &error);
   double ra = 0, dec = 0, ra_i, dec_i;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; rows && i < rows->len; i++)
     {
       gint64 r = g_array_index (rows, gint64, i);
+      guint ri = (guint) r;
       if (!row_position (t, r, &ra_i, &dec_i, &error))
         break;
       if (i == 0)
@@ -135,8 +130,7 @@ on_rows (SampClient *client, const char *sender, const char *msg_id,
           ra = ra_i;
           dec = dec_i;
         }
-      if (row_publisher_id (t, r))
-        g_ptr_array_add (ids, g_strdup (row_publisher_id (t, r)));
+      g_array_append_val (indices, ri);
     }
   if (error)
     {
@@ -153,14 +147,20 @@ on_rows (SampClient *client, const char *sender, const char *msg_id,
   samp_client_notify_all_async (b->client, "coord.pointAt.sky",
                                 samp_map_new_strings ("ra", ra_s, "dec", dec_s, NULL),
                                 b->cancel, pointed, NULL);
-  if (ids->len == 0)
-    return;
+  /* the rows themselves, resolved in their archive's model */
+  VoTable *chosen = vo_table_load_file (t->path, &error);
+  if (chosen == NULL)
+    {
+      g_warning ("%s: %s", t->table_id, error->message);
+      return;
+    }
+  vo_table_keep_rows (chosen, (const guint *) indices->data, indices->len);
   if (select)   /* the data files of the selection */
-    cs_bridge_resolve_urls (b, t->archive, g_steal_pointer (&ids), "data", 0, 0, 0,
-                            b->config->max_selection, NULL, sender);
+    cs_bridge_resolve_rows (b, t->archive, chosen, "data", 0, 0, 0, b->config->max_selection,
+                            NULL, sender);
   else          /* a cutout of the highlighted observation */
-    cs_bridge_resolve_urls (b, t->archive, g_steal_pointer (&ids), "cutout", ra, dec,
-                            b->config->radius_deg, 0, NULL, sender);
+    cs_bridge_resolve_rows (b, t->archive, chosen, "cutout", ra, dec, b->config->radius_deg,
+                            0, NULL, sender);
 }
 
 void

@@ -40,6 +40,7 @@ archive_free (CsBridgeArchive *a)
     cadc_client_free (a->cadc);
   g_free (a->name);
   g_free (a->label);
+  g_free (a->collection);
   g_free (a->tap);
   g_free (a->last_position_name);
   g_free (a);
@@ -68,6 +69,7 @@ cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives, guin
       CsBridgeArchive *a = g_new0 (CsBridgeArchive, 1);
       a->name = g_strdup (archives[i].name);
       a->label = g_strdup (archives[i].label);
+      a->collection = g_strdup (archives[i].collection);
       /* the user's credentials go to the first archive (CADC's by
        * default); the others are asked anonymously */
       a->cadc = cadc_client_new (&archives[i].client, i == 0 ? g_steal_pointer (&auth) : NULL);

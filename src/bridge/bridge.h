@@ -18,11 +18,13 @@ G_BEGIN_DECLS
 typedef struct _CsBridge CsBridge;
 
 /* One archive to query: @name as `listen --archive` takes it ("cadc"),
- * @label what its tables are named after ("CADC"), @client its endpoints
- * (registry and overrides, as the archive commands take them). */
+ * @label what its tables are named after ("CADC"), @collection its own
+ * default collection (nullable: listen's), @client its endpoints and data
+ * model (as the archive commands take them). */
 typedef struct {
   const char *name;
   const char *label;
+  const char *collection;
   CadcClientConfig client;
 } CsBridgeArchiveSpec;
 

@@ -200,7 +200,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     g_setenv ("G_MESSAGES_DEBUG", CS_OWN_LOG_DOMAINS, TRUE);
 
   signal (SIGPIPE, SIG_IGN);
-  CsBridgeArchiveSpec archive = { "cadc", "CADC", cadc };
+  CsBridgeArchiveSpec archive = { "cadc", "CADC", NULL, cadc };
   g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &archive, 1, &error);
   if (bridge == NULL)
     return cli_exit_fail (CLI_STAGE_LISTEN_SETUP, g_steal_pointer (&error));

@@ -159,6 +159,30 @@ table_new (void)
 }
 
 void
+vo_table_keep_rows (VoTable *t, const guint *rows, guint n_rows)
+{
+  GPtrArray *kept = g_ptr_array_new ();
+  g_autofree gboolean *taken = g_new0 (gboolean, t->rows->len);
+
+  for (guint k = 0; k < n_rows; k++)
+    if (rows[k] < t->rows->len && !taken[rows[k]])
+      {
+        taken[rows[k]] = TRUE;
+        g_ptr_array_add (kept, g_ptr_array_index (t->rows, rows[k]));
+      }
+  for (guint r = 0; r < t->rows->len; r++)
+    if (!taken[r])
+      {
+        char **row = g_ptr_array_index (t->rows, r);
+        for (guint i = 0; i < t->fields->len; i++)
+          g_free (row[i]);
+        g_free (row);
+      }
+  g_ptr_array_unref (t->rows);
+  t->rows = kept;
+}
+
+void
 vo_table_free (VoTable *t)
 {
   if (t == NULL)

@@ -276,6 +276,9 @@ typedef struct _VoTable VoTable;
 VoTable *vo_table_load_bytes (const char *data, gsize len, GError **error);
 VoTable *vo_table_load_file (const char *path, GError **error);
 void vo_table_free (VoTable *table);
+/* Keep only the rows @rows (indices into the table, in that order; out of
+ * range and repeated ones skipped), e.g. the selected rows of a result. */
+void vo_table_keep_rows (VoTable *table, const guint *rows, guint n_rows);
 
 guint vo_table_get_n_rows (const VoTable *table);
 guint vo_table_get_n_fields (const VoTable *table);
