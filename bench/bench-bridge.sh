@@ -41,7 +41,7 @@ BASE=$DACHS_URL
 N=${BENCH_N:-15}
 SERIES=${BENCH_SERIES:-dachs:jsamp dachs:listen canned:jsamp canned:listen}
 RA=250.0 DEC=-40.0 RADIUS=0.5 MAXREC=2000
-export G_MESSAGES_DEBUG=cadc-samp
+export G_MESSAGES_DEBUG="cadc-samp bridge"   # the bridge's "query N:" lines
 LARGS=(--radius ${RADIUS}deg --max-rows $MAXREC --no-cutouts)
 cat >"$T/bench.py" <<'PYEOF'
 import re, subprocess, sys, threading, time
@@ -57,7 +57,12 @@ def on_table(private_key, sender_id, mtype, params, extra):
     got.set()
 c = SAMPIntegratedClient(name="bench-bridge")
 c.connect()
+# listen sends its tables as calls (so it knows who loaded them): answer them
+def on_table_call(private_key, sender_id, msg_id, mtype, params, extra):
+    on_table(private_key, sender_id, mtype, params, extra)
+    c.reply(msg_id, {"samp.status": "samp.ok", "samp.result": {}})
 c.bind_receive_notification("table.load.votable", on_table)
+c.bind_receive_call("table.load.votable", on_table_call)
 
 def queries():
     return re.findall(r"query \d+: (.*)", open(log).read())

@@ -1,6 +1,6 @@
-/* bridge-viewers-private.h: the queue types shared by
- * bridge-viewers.c (queues, batches, recipients) and bridge-ds9.c
- * (what a send means in ds9 commands). */
+/* bridge-viewers-private.h: the queue types shared by bridge-viewers.c
+ * (queues, calls, recipients), bridge-viewer-jobs.c (batches, jobs,
+ * steps) and bridge-ds9.c (what a send means in ds9 commands). */
 #pragma once
 
 #include "bridge-viewers.h"
@@ -71,6 +71,23 @@ struct _Job {
   int target_frame;             /* ds9: the frame the footprints go to */
 };
 
+/* ---- bridge-viewer-jobs.c: batches, jobs and steps (they call neither
+ * bridge-viewers.c nor bridge-ds9.c) ---- */
+
+/* A batch of @urls shown as @names (same length), one reference. */
+Batch *cs_viewers_batch_new (const char *const *urls, const char *const *names);
+void cs_viewers_batch_unref (Batch *batch);
+/* Image @i of @job's batch was @how ("frame 3", "notified"; NULL = loaded)
+ * or failed with @error; the batch's line is logged once every viewer
+ * has reported it. */
+void cs_viewers_batch_report (Job *job, guint i, const char *how, const char *error);
+void cs_viewers_step_free (Step *step);
+/* A job for viewer @w, of @batch (nullable: a footprints job). */
+Job *cs_viewers_job_new (Viewer *w, Batch *batch);
+void cs_viewers_job_free (Job *job);
+/* The job ends: every image not reported yet failed with @why. */
+void cs_viewers_job_end (Job *job, const char *why);
+
 /* Append a step to @job; @params is consumed (floating or full). */
 void cs_viewers_job_add (Job *job, const char *mtype, GVariant *params, StepDone done,
                          int image);
@@ -87,7 +104,8 @@ cs_viewers_result_value (GVariant *result)
   return result ? samp_map_lookup_string (result, "value") : NULL;
 }
 
-/* bridge-ds9.c: the first steps of a ds9 job; their answers plan the rest. */
+/* ---- bridge-ds9.c: the first steps of a ds9 job; their answers plan the
+ * rest (called by bridge-viewers.c) ---- */
 void cs_viewers_ds9_start_images (Job *job);
 void cs_viewers_ds9_start_footprints (Job *job);
 

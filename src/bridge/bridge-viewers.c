@@ -6,7 +6,9 @@
  * answer to a step may plan the next steps (ds9: `frame all` decides which
  * frames to reuse, create or delete).  One job runs per viewer at a time,
  * one step at a time.  An image Batch is shared by the jobs of all viewers
- * so that one line per image can say who loaded it.  Every call out holds
+ * so that one line per image can say who loaded it (batches, jobs and
+ * steps are built in bridge-viewer-jobs.c, ds9's plans in bridge-ds9.c:
+ * this file calls them, they never call back).  Every call out holds
  * a reference to the CsViewers; after cs_viewers_close the answers are
  * only dropped.
  */
@@ -23,159 +25,6 @@
 
 static void viewer_next (Viewer *w);
 static void viewers_unref (CsViewers *v);
-
-/* ------------------------------------------------------------------------ */
-/* Batches                                                                   */
-
-static Batch *
-batch_new (const char *const *urls, const char *const *names)
-{
-  Batch *b = g_new0 (Batch, 1);
-  b->ref = 1;
-  b->n = g_strv_length ((char **) urls);
-  b->urls = g_strdupv ((char **) urls);
-  b->names = g_strdupv ((char **) names);
-  b->pending = g_new0 (guint, b->n);
-  b->loaded = g_new0 (GString *, b->n);
-  b->notified = g_new0 (GString *, b->n);
-  b->failed = g_new0 (GString *, b->n);
-  for (guint i = 0; i < b->n; i++)
-    {
-      b->loaded[i] = g_string_new (NULL);
-      b->notified[i] = g_string_new (NULL);
-      b->failed[i] = g_string_new (NULL);
-    }
-  return b;
-}
-
-static void
-batch_unref (Batch *b)
-{
-  if (b == NULL || --b->ref > 0)
-    return;
-  for (guint i = 0; i < b->n; i++)
-    {
-      g_string_free (b->loaded[i], TRUE);
-      g_string_free (b->notified[i], TRUE);
-      g_string_free (b->failed[i], TRUE);
-    }
-  g_free (b->loaded);
-  g_free (b->notified);
-  g_free (b->failed);
-  g_free (b->pending);
-  g_strfreev (b->urls);
-  g_strfreev (b->names);
-  g_free (b);
-}
-
-/* The job's viewer's outcome for image @i: loaded (@how: "frame 2" or
- * NULL), notified (@how "notified": nobody knows), or failed (@error). */
-static void
-batch_report (Job *j, guint i, const char *how, const char *error)
-{
-  Batch *b = j->batch;
-  if (b == NULL || i >= b->n || j->reported[i])
-    return;
-  j->reported[i] = TRUE;
-  gboolean notified = error == NULL && g_strcmp0 (how, "notified") == 0;
-  GString *s = error ? b->failed[i] : notified ? b->notified[i] : b->loaded[i];
-  g_string_append_printf (s, "%s%s", s->len ? ", " : "", j->viewer->name);
-  if (error || (how && !notified))
-    g_string_append_printf (s, " (%s)", error ? error : how);
-  if (--b->pending[i] > 0)
-    return;
-  g_autofree char *note = b->notified[i]->len
-                           ? g_strdup_printf (" notified: %s;", b->notified[i]->str)
-                           : g_strdup ("");
-  g_message ("image.load.fits \"%s\" %s: loaded by %s;%s failed: %s", b->names[i],
-             b->urls[i], b->loaded[i]->len ? b->loaded[i]->str : "nobody", note,
-             b->failed[i]->len ? b->failed[i]->str : "none");
-}
-
-/* ------------------------------------------------------------------------ */
-/* Jobs and steps                                                            */
-
-static void
-step_free (Step *s)
-{
-  g_free (s->mtype);
-  g_clear_pointer (&s->params, g_variant_unref);
-  g_free (s);
-}
-
-/* Append a step; @params is consumed (floating or full). */
-void
-cs_viewers_job_add (Job *j, const char *mtype, GVariant *params, StepDone done, int image)
-{
-  Step *s = g_new0 (Step, 1);
-  s->mtype = g_strdup (mtype);
-  s->params = g_variant_take_ref (params);
-  s->done = done;
-  s->image = image;
-  g_queue_push_tail (&j->steps, s);
-}
-
-Step *
-cs_viewers_ds9_cmd (Job *j, const char *mtype, const char *cmd, StepDone done, int image)
-{
-  cs_viewers_job_add (j, mtype, samp_map_new_strings ("cmd", cmd, NULL), done, image);
-  return g_queue_peek_tail (&j->steps);
-}
-
-static Job *
-job_new (Viewer *w, Batch *batch)
-{
-  Job *j = g_new0 (Job, 1);
-  j->viewer = w;
-  g_queue_init (&j->steps);
-  if (batch)
-    {
-      j->batch = batch;
-      batch->ref++;
-      j->reported = g_new0 (gboolean, batch->n);
-      for (guint i = 0; i < batch->n; i++)
-        batch->pending[i]++;
-    }
-  return j;
-}
-
-static void
-job_free (Job *j)
-{
-  g_queue_clear_full (&j->steps, (GDestroyNotify) step_free);
-  batch_unref (j->batch);
-  g_free (j->reported);
-  g_free (j->region_url);
-  g_free (j->what);
-  g_free (j);
-}
-
-/* The job ends: every image not reported yet failed with @why. */
-static void
-job_end (Job *j, const char *why)
-{
-  Viewer *w = j->viewer;
-  for (guint i = 0; j->batch && i < j->batch->n; i++)
-    batch_report (j, i, NULL, why ? why : "not sent");
-  if (j->batch && w->ds9 && j->planned)
-    {
-      g_autoptr(GString) f = g_string_new (NULL);
-      for (guint i = 0; i < w->frames->len; i++)
-        g_string_append_printf (f, " %d", g_array_index (w->frames, int, i));
-      g_message ("%s: cadc-samp's frames are now%s", w->name, f->len ? f->str : " none");
-    }
-  job_free (j);
-}
-
-/* The done of a load step: image s->image reached the viewer. */
-void
-cs_viewers_step_loaded (Job *j, Step *s, GVariant *result)
-{
-  (void) result;
-  int f = s->frame ? s->frame : j->new_frame;
-  g_autofree char *how = j->viewer->ds9 && f > 0 ? g_strdup_printf ("frame %d", f) : NULL;
-  batch_report (j, (guint) s->image, how, NULL);
-}
 
 typedef struct {
   CsViewers *owner;
@@ -219,12 +68,12 @@ step_answered (GObject *source, GAsyncResult *res, gpointer data)
             s->done (j, s, result);
         }
       else if (s->image >= 0)
-        batch_report (j, (guint) s->image, NULL, why);
+        cs_viewers_batch_report (j, (guint) s->image, NULL, why);
       else
         g_message ("%s %s to %s: %s", s->mtype,
                    samp_map_lookup_string (s->params, "cmd")
                    ? samp_map_lookup_string (s->params, "cmd") : "", w->name, why);
-      step_free (s);
+      cs_viewers_step_free (s);
       s = NULL;
       if (response == NULL)
         {
@@ -239,9 +88,9 @@ step_answered (GObject *source, GAsyncResult *res, gpointer data)
           else if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT))
             g_warning ("%s did not answer within %u s (a slow load?): the rest of this send "
                        "is dropped", w->name, v->config->viewer_timeout_s);
-          g_queue_clear_full (&j->steps, (GDestroyNotify) step_free);
+          g_queue_clear_full (&j->steps, (GDestroyNotify) cs_viewers_step_free);
           w->running = NULL;
-          job_end (j, why);
+          cs_viewers_job_end (j, why);
           v->n_busy--;
           viewer_next (w);
         }
@@ -249,7 +98,7 @@ step_answered (GObject *source, GAsyncResult *res, gpointer data)
         viewer_step (w);
     }
   else
-    step_free (c->step);
+    cs_viewers_step_free (c->step);
   g_free (c);
   viewers_unref (v);   /* this call's reference */
 }
@@ -267,7 +116,7 @@ viewer_step (Viewer *w)
       if (s == NULL)
         {
           w->running = NULL;
-          job_end (j, NULL);
+          cs_viewers_job_end (j, NULL);
           v->n_busy--;
           viewer_next (w);
           return;
@@ -305,9 +154,9 @@ step_notified (GObject *source, GAsyncResult *res, gpointer data)
   gboolean ok = samp_client_notify_finish (SAMP_CLIENT (source), res, &error);
 
   if (!v->closed && c->step->image >= 0)
-    batch_report (c->job, (guint) c->step->image, ok ? "notified" : NULL,
+    cs_viewers_batch_report (c->job, (guint) c->step->image, ok ? "notified" : NULL,
                   ok ? NULL : error->message);
-  step_free (c->step);
+  cs_viewers_step_free (c->step);
   if (!v->closed)
     viewer_step (c->job->viewer);
   g_free (c);
@@ -335,8 +184,8 @@ viewer_next (Viewer *w)
 static void
 viewer_free (Viewer *w)
 {
-  g_queue_clear_full (&w->jobs, (GDestroyNotify) job_free);
-  g_clear_pointer (&w->running, job_free);
+  g_queue_clear_full (&w->jobs, (GDestroyNotify) cs_viewers_job_free);
+  g_clear_pointer (&w->running, cs_viewers_job_free);
   g_array_unref (w->frames);
   g_free (w->id);
   g_free (w->name);
@@ -429,13 +278,13 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
       return;
     }
   g_autoptr(GPtrArray) ws = recipients (v, "image.load.fits");
-  Batch *b = batch_new (urls, names);
+  Batch *b = cs_viewers_batch_new (urls, names);
   if (ws->len == 0)
     g_message ("image.load.fits: %u image(s) not sent: no image viewer is registered", b->n);
   for (guint k = 0; k < ws->len; k++)
     {
       Viewer *w = ws->pdata[k];
-      Job *j = job_new (w, b);
+      Job *j = cs_viewers_job_new (w, b);
       if (w->ds9 && v->config->viewer_frames_reuse && !w->notify_only)
         {
           cs_viewers_ds9_start_images (j);
@@ -452,7 +301,7 @@ cs_viewers_send_images (CsViewers *v, const char *const *urls, const char *const
           }
       enqueue (w, j);
     }
-  batch_unref (b);
+  cs_viewers_batch_unref (b);
 }
 
 void
@@ -468,7 +317,7 @@ cs_viewers_show_footprints (CsViewers *v, const char *region_url, guint n_polygo
       Viewer *w = ws->pdata[k];
       if (!w->ds9 || w->notify_only)
         continue;
-      Job *j = job_new (w, NULL);
+      Job *j = cs_viewers_job_new (w, NULL);
       j->region_url = g_strdup (region_url);
       j->n_polygons = n_polygons;
       j->what = g_strdup (what);
