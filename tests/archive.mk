@@ -42,3 +42,6 @@ check_PROGRAMS += test-cadc-async
 TESTS += test-cadc-async
 TESTS += test-dachs-obscore.sh
 dist_check_SCRIPTS += test-dachs-obscore.sh
+TESTS += test-archive-obscore.sh
+dist_check_SCRIPTS += test-archive-obscore.sh
+EXTRA_DIST += harness/standin/obscore-only.py

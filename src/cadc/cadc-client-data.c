@@ -84,8 +84,9 @@ model_tables_done (GObject *src, GAsyncResult *res, gpointer data)
   else
     {
       m->client->model = model;
-      g_debug ("%s: data model %s%s", m->client->tap, cadc_model_name (model.kind),
-               model.point_only ? " (positions on s_ra/s_dec)" : "");
+      if (m->client->verbose)
+        g_message ("%s: data model %s%s", m->client->tap, cadc_model_name (model.kind),
+                   model.point_only ? " (positions on s_ra/s_dec)" : "");
       g_task_return_boolean (task, TRUE);
     }
   g_object_unref (task);
