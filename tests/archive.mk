@@ -44,4 +44,4 @@ TESTS += test-dachs-obscore.sh
 dist_check_SCRIPTS += test-dachs-obscore.sh
 TESTS += test-archive-obscore.sh
 dist_check_SCRIPTS += test-archive-obscore.sh
-EXTRA_DIST += harness/standin/obscore-only.py
+EXTRA_DIST += harness/standin/obscore-only.py harness/standin/tap_proxy.py

@@ -40,6 +40,7 @@ struct _CadcClient {
   CadcLookup *security_lookup;  /* the TAP capabilities, for the credentials */
   CadcLookup *datalink_lookup;
   CadcLookup *login_lookup;
+  CadcLookup *model_lookup;   /* {tap}/tables, unless the model is configured */
   GCancellable *closed;       /* cancelled by cadc_client_free */
   CadcModel model;            /* kind UNKNOWN until configured or discovered */
 };

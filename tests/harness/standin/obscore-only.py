@@ -9,16 +9,12 @@ listed as plain char with no xtype (no ADQL geometry), as some services
 publish it, so a client must match positions on s_ra/s_dec.  Everything
 else (sync queries, DataLink, files) is forwarded with its method, body
 and content type; the answer comes back with its status, content type and
-body.  Prints the port on its first line once it listens (lib.sh's
+body (tap_proxy.py).  Prints the port on its first line once it listens (lib.sh's
 `serve`), and serves until its stdin closes.
 """
-import http.server
 import sys
-import threading
-import urllib.error
-import urllib.request
 
-UPSTREAM = sys.argv[1].rstrip("/")
+import tap_proxy
 
 COLUMNS = [
     ("obs_collection", "char", ""), ("obs_id", "char", ""), ("obs_publisher_did", "char", ""),
@@ -41,27 +37,9 @@ TABLES = (
     + '</table></schema></vtm:tableset>\n').encode()
 
 
-class Proxy(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
-    def answer(self, status, ctype, data):
-        self.send_response(status)
-        if ctype:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def forward(self, body=None):
-        req = urllib.request.Request(UPSTREAM + self.path, data=body, method=self.command)
-        for h in ("Content-Type", "Accept"):
-            if self.headers.get(h):
-                req.add_header(h, self.headers[h])
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                self.answer(r.status, r.headers.get("Content-Type"), r.read())
-        except urllib.error.HTTPError as e:
-            self.answer(e.code, e.headers.get("Content-Type"), e.read())
+class Proxy(tap_proxy.Proxy):
+    UPSTREAM = sys.argv[1].rstrip("/")
+    NAME = "obscore-only"
 
     def do_GET(self):
         if self.path.split("?")[0] == "/tap/tables":
@@ -69,17 +47,5 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         else:
             self.forward()
 
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        self.forward(self.rfile.read(n))
 
-    def log_message(self, fmt, *args):
-        sys.stderr.write("obscore-only: " + (fmt % args) + "\n")
-
-
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-srv.daemon_threads = True
-threading.Thread(target=srv.serve_forever, daemon=True).start()
-print(srv.server_address[1], flush=True)
-sys.stdin.read()
-srv.shutdown()
+tap_proxy.run(Proxy, 0)
