@@ -11,7 +11,7 @@
 need_astropy
 setup_tmp
 start_dachs_parts          # with the vo2 part, whenever DaCHS was started
-plan 26
+plan 27
 URL=$DACHS_URL
 TAP="--tap $URL/tap"
 POS='08h45m07.5s +54d18m00s'
@@ -107,7 +107,7 @@ rc=$?
 check "cutouts near vt0001..3: vt0002's cutout downloaded, the others reported, exit 0" \
   eval "[ $rc = 0 ] && [ \$(ls '$T/cut'/*.fits | wc -l) = 1 ] && grep -q 'vt0001: no cutout' '$T/err' && grep -q 'cutout-001.fits.8x8' '$T/cuts'"
 
-# 19-26 named archives
+# 19-27 named archives
 DEAD=$(free_port)
 mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
 cat >"$XDG_CONFIG_HOME/cadc-samp/config" <<CFG
@@ -147,3 +147,6 @@ DIAG_FILES=("$T/err")
 cs --archive nope region "$POS" >"$T/out"; rc=$?
 check "an unknown archive: usage error (exit 2) naming the known ones" \
   eval "[ $rc = 2 ] && grep -q \"unknown archive 'nope' (known: cadc, votest, obsonly, down\" '$T/err'"
+cs listen --archive votest >"$T/out"; rc=$?
+check "listen with another archive: refused (exit 2) rather than asking CADC" \
+  eval "[ $rc = 2 ] && grep -q 'listen: only the cadc archive (CAOM2) for now' '$T/err'"
