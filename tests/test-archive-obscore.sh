@@ -11,7 +11,7 @@
 need_astropy
 setup_tmp
 start_dachs_parts          # with the vo2 part, whenever DaCHS was started
-plan 27
+plan 28
 URL=$DACHS_URL
 TAP="--tap $URL/tap"
 POS='08h45m07.5s +54d18m00s'
@@ -107,7 +107,21 @@ rc=$?
 check "cutouts near vt0001..3: vt0002's cutout downloaded, the others reported, exit 0" \
   eval "[ $rc = 0 ] && [ \$(ls '$T/cut'/*.fits | wc -l) = 1 ] && grep -q 'vt0001: no cutout' '$T/err' && grep -q 'cutout-001.fits.8x8' '$T/cuts'"
 
-# 19-27 named archives
+start_http_server || bail "http-test-server did not start"
+cat >"$T/unauth.xml" <<VOT
+<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE type="results"><TABLE>
+<FIELD name="obs_publisher_did" datatype="char" arraysize="*"/>
+<FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="access_format" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://example.org/private?p1</TD><TD>$HTTP_URL/unauth/dl?ID=p1</TD>
+<TD>application/x-votable+xml;content=datalink</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
+VOT
+cs $TAP data-urls "$T/unauth.xml" >"$T/out"; rc=$?
+check "a DataLink document that needs a login: exit 6 (authentication), naming the row" \
+  eval "[ $rc = 6 ] && grep -q 'ivo://example.org/private?p1: DataLink: .*401' '$T/err'"
+
+# 20-28 named archives
 DEAD=$(free_port)
 mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
 cat >"$XDG_CONFIG_HOME/cadc-samp/config" <<CFG

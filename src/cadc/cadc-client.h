@@ -253,8 +253,9 @@ typedef enum {
  * -> the DataLink document at access_url (#this; SODA from its #cutout or
  * #proc service descriptor), any other -> access_url itself, cut out only
  * through a SODA descriptor the result carries.  Rows that give nothing
- * are warned about; when no row gives a URL, their reasons are the error
- * (VO_ERROR_NOT_FOUND).  @ra @dec @radius: ICRS degrees (cutouts only).
+ * are warned about; when no row gives a URL, the first failed DataLink
+ * request's error, else their reasons (VO_ERROR_NOT_FOUND), is the error.
+ * @ra @dec @radius: ICRS degrees (cutouts only).
  * @table: (transfer full).  Returns: (transfer full): NULL-terminated. */
 void cadc_client_result_urls_async (CadcClient *client, VoTable *table, CadcUrlKind kind,
                                     double ra, double dec, double radius,
