@@ -77,7 +77,7 @@ static const gsize global_strings[] = {
 /* --format, --model and --archive are usage errors found before any
  * command starts or connects. */
 static gboolean
-check_format (CsGlobalOptions *g)
+check_globals (CsGlobalOptions *g)
 {
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
@@ -357,7 +357,7 @@ cli_options_parse (CsGlobalOptions *g, int argc, char **argv, const CliCommandLi
     default:
       break;
     }
-  if (!parse_options (g, entries, opts, argv[0]) || !check_format (g))
+  if (!parse_options (g, entries, opts, argv[0]) || !check_globals (g))
     return FALSE;
   if (g->registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     g->registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
@@ -389,7 +389,7 @@ cli_options_parse_leading (CsGlobalOptions *g, int argc, char **argv)
   /* GLib's log lines name the command (GOptionContext would name the
    * first argv[0] it parses) */
   g_set_prgname (stop < argc ? argv[stop] : "cadc-samp");
-  if (!parse_options (g, NULL, opts, argv[0]) || !check_format (g))
+  if (!parse_options (g, NULL, opts, argv[0]) || !check_globals (g))
     return -1;
   return stop;
 }

@@ -109,9 +109,15 @@ cmd_archive_make_client_full (CsGlobalOptions *g, const char *login_url, gboolea
   g_autoptr(CadcAuth) auth = NULL;
   CadcClientConfig cfg = { 0 };
 
-  if (conf == NULL
-      || !cadc_model_parse (g->model != NULL ? g->model : conf->model, &cfg.model, error))
+  if (conf == NULL)
     return NULL;
+  if (!cadc_model_parse (g->model != NULL ? g->model : conf->model, &cfg.model, error))
+    {
+      g_prefix_error (error, "config [archive%s%s] model=: ",
+                      g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0 ? "" : ".",
+                      g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0 ? "" : conf->name);
+      return NULL;
+    }
   /* CADC found through its registry is CAOM2: no /tables to read first */
   if (cfg.model == CADC_MODEL_UNKNOWN && conf->tap == NULL
       && g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0)
