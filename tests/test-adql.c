@@ -152,11 +152,58 @@ test_footprint (void)
   g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
 }
 
+/* ObsCore 1.1: ivoa.obscore, ICRS, no quality filter, != never <>. */
+static void
+test_obscore (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *q = vo_adql_obscore_region (131.28125, 54.3, 0.3, "VOTEST", "image", FALSE);
+  g_assert_cmpstr (q, ==,
+      "SELECT * FROM ivoa.obscore WHERE INTERSECTS(CIRCLE('ICRS', 131.28125, 54.3, 0.3), "
+      "s_region) = 1 AND obs_collection='VOTEST' AND dataproduct_type='image'");
+  g_autofree char *p = vo_adql_obscore_region (131.28125, 54.3, 0.3, NULL, "", TRUE);
+  g_assert_cmpstr (p, ==,
+      "SELECT * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), "
+      "CIRCLE('ICRS', 131.28125, 54.3, 0.3)) = 1");
+  g_autofree char *inj = vo_adql_obscore_region (1, 2, 0.5, "O'Brien", NULL, FALSE);
+  g_assert_true (g_str_has_suffix (inj, " AND obs_collection='O''Brien'"));
+
+  g_autofree char *n = vo_adql_obscore_name ("Barnard's Star");
+  g_assert_cmpstr (n, ==,
+      "SELECT * FROM ivoa.obscore WHERE lower(target_name) LIKE '%barnard''s star%'");
+  g_assert_cmpstr (vo_adql_obscore_collections (), ==,
+      "SELECT DISTINCT obs_collection FROM ivoa.obscore ORDER BY obs_collection");
+
+  g_autofree char *x = vo_adql_obscore_crossmatch ("peer", "ra", "dec", 0.01, "CFHT", FALSE,
+                                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (x, ==,
+      "SELECT u.*, o.obs_collection, o.obs_id, o.target_name, o.instrument_name, "
+      "o.dataproduct_type, o.calib_level, o.t_min, o.obs_publisher_did, o.access_url, "
+      "o.access_format, o.s_ra, o.s_dec, o.s_region FROM tap_upload.peer AS u "
+      "JOIN ivoa.obscore AS o ON INTERSECTS(CIRCLE('ICRS', u.ra, u.dec, 0.01), o.s_region) = 1"
+      " AND o.obs_collection='CFHT'");
+  g_assert_null (vo_adql_obscore_crossmatch ("t; drop", "ra", "dec", 0.1, NULL, FALSE, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+  g_clear_error (&error);
+
+  const double v[] = { 10, 20, 11, 20, 11, 21.5 };
+  g_autofree char *f = vo_adql_obscore_footprint (v, 3, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (f, "FROM ivoa.obscore AS o WHERE CONTAINS(POINT('ICRS', "
+                                   "o.s_ra, o.s_dec), POLYGON('ICRS', 10.0, 20.0, 11.0, 20.0, "
+                                   "11.0, 21.5)) = 1"));
+  g_assert_null (vo_adql_obscore_footprint (v, 2, NULL, FALSE, &error));
+  g_assert_error (error, VO_ERROR, VO_ERROR_QUERY);
+  g_assert_null (strstr (q, "<>"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/adql/query-region/spec", test_query_region_spec);
+  g_test_add_func ("/adql/obscore", test_obscore);
   g_test_add_func ("/adql/query-region/quoting", test_query_region_quoting);
   g_test_add_func ("/adql/query-name", test_query_name);
   g_test_add_func ("/adql/collections", test_collections);

@@ -1,6 +1,7 @@
 /* cadc-client-data.c: VOSI tables, DataLink/SODA URLs and downloads.
  *
- * Tables: {tap}/tables or {tap}/tables/NAME, returned raw for vo-vosi.
+ * Tables: {tap}/tables or {tap}/tables/NAME, returned raw for vo-vosi
+ * (the data model's lookup reads them in cadc-client-discover.c).
  * DataLink: the publisherIDs of a result (a file or stdin) are sent in
  * batches to the DataLink endpoint; each answer is parsed by vo-datalink
  * and gives either the data URLs (#this, with --aux the rest) or, through
@@ -15,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,39 +47,16 @@ cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
 char **
 cadc_publisher_ids_from_file (const char *path, GError **error)
 {
-  g_autoptr(VoTable) t = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  int col;
+  g_autoptr(VoTable) t = cadc_result_load (path, error);
+  char **ids;
 
-  if (strcmp (path, "-") == 0)
-    {
-      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
-      g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
-      g_autoptr(GBytes) b = NULL;
-      if (g_output_stream_splice (mem, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
-        return NULL;
-      b = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
-      t = vo_table_load_bytes (g_bytes_get_data (b, NULL), g_bytes_get_size (b), error);
-    }
-  else
-    t = vo_table_load_file (path, error);
   if (t == NULL)
     return NULL;
-  col = vo_table_find_field (t, "publisherID");
-  if (col < 0)
-    {
-      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
-                   "publisherID column missing from %s", strcmp (path, "-") == 0 ? "stdin" : path);
-      return NULL;
-    }
-  for (guint i = 0; i < vo_table_get_n_rows (t); i++)
-    {
-      const char *v = vo_table_get_string (t, i, (guint) col);
-      if (v != NULL && *v != '\0')
-        g_ptr_array_add (ids, g_strdup (v));
-    }
-  g_ptr_array_add (ids, NULL);
-  return (char **) g_ptr_array_steal (ids, NULL);
+  ids = cadc_result_column (t, "publisherID");
+  if (ids == NULL)
+    g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                 "publisherID column missing from %s", strcmp (path, "-") == 0 ? "stdin" : path);
+  return ids;
 }
 
 /* A DataLink look-up: the IDs' batches fetched one after the other, the

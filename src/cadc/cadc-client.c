@@ -140,11 +140,18 @@ cadc_client_new (const CadcClientConfig *config, CadcAuth *auth)
   if (config != NULL && config->login != NULL)
     c->login = vo_url_normalize (config->login);
   c->verbose = config != NULL && config->verbose;
+  if (config != NULL)
+    c->model.kind = config->model;
   retry_config (c, config);
   c->security = g_ptr_array_new_with_free_func ((GDestroyNotify) sec_doc_free);
   use_auth (c, auth);
   c->http = vo_http_new (NULL);
   vo_http_set_verbose (c->http, c->verbose);
+  if (config != NULL && config->timeout > 0)
+    {
+      vo_http_set_timeout (c->http, config->timeout);
+      vo_http_set_retries (c->http, 0, 0);
+    }
   vo_http_set_credentials_func (c->http, client_credentials, c, NULL);
   cadc_client_lookups_init (c);
   c->closed = g_cancellable_new ();

@@ -37,6 +37,7 @@
 #include <gio/gio.h>
 
 #include "cadc-auth.h"
+#include "cadc-model.h"
 #include "vo-http.h"
 #include "vo-uws.h"
 #include "vo-votable-writer.h"
@@ -71,6 +72,12 @@ typedef struct {
    * meant for tests), else 2000 and 60000. */
   guint retry_ms;
   guint retry_max_ms;
+  /* The data model of the TAP service's observations (cadc-model.h):
+   * CADC_MODEL_UNKNOWN (0) = read from its VOSI tables when first needed. */
+  CadcModelKind model;
+  /* Whole-exchange timeout of every request, seconds (0 = none): for
+   * short look-ups such as `archives`. */
+  guint timeout;
 } CadcClientConfig;
 
 /* @auth: (transfer full) (nullable): NULL = anonymous.
@@ -191,6 +198,18 @@ GPtrArray *cadc_client_job_list (CadcClient *client, const char *const *phases,
 /* GET {tap}/tables or {tap}/tables/NAME.  Returns: (transfer full). */
 GBytes *cadc_client_get_tables (CadcClient *client, const char *table_name, GError **error);
 
+/* The data model for the region/name/collections/crossmatch/footprint
+ * queries (cadc_model_adql_*): the configured one, else found from
+ * {tap}/tables (cadc_model_from_tables) on the first call and kept for
+ * the client's life; a lookup like the endpoints' (see "Asynchronous":
+ * concurrent callers share it, a failure is retried after a wait).  The
+ * async form only uses async HTTP. */
+void cadc_client_get_model_async (CadcClient *client, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean cadc_client_get_model_finish (CadcClient *client, GAsyncResult *result,
+                                       CadcModel *model, GError **error);
+gboolean cadc_client_get_model (CadcClient *client, CadcModel *model, GError **error);
+
 /* The publisherID column of a result VOTable file ("-" = stdin).
  * Returns: (transfer full): NULL-terminated. */
 char **cadc_publisher_ids_from_file (const char *path, GError **error);
@@ -213,6 +232,39 @@ char **cadc_client_cutout_urls_finish (CadcClient *client, GAsyncResult *result,
                                        GError **error);
 char **cadc_client_cutout_urls (CadcClient *client, const char *const *ids, double ra,
                                 double dec, double radius, GError **error);
+
+/* A result VOTable read whole from @path ("-" = stdin).
+ * Returns: (transfer full) (nullable). */
+VoTable *cadc_result_load (const char *path, GError **error);
+/* The non-empty values of @column, in row order; NULL when the table has
+ * no such column.  Returns: (transfer full) (nullable): NULL-terminated. */
+char **cadc_result_column (const VoTable *table, const char *column);
+
+typedef enum {
+  CADC_URLS_DATA,       /* the data: DataLink #this, or the file itself */
+  CADC_URLS_AUX,        /* ... and the other links (previews, auxiliary files) */
+  CADC_URLS_CUTOUT,     /* SODA sync CIRCLE cutouts */
+} CadcUrlKind;
+
+/* URLs for the rows of a result (cadc-client-access.c): a CAOM2 result
+ * (publisherID column) as cadc_client_data_urls / cadc_client_cutout_urls
+ * (the cutout circle converted to FK5 as astroquery does); an ObsCore
+ * result (access_url, access_format) row by row: a DataLink access_format
+ * -> the DataLink document at access_url (#this; SODA from its #cutout or
+ * #proc service descriptor), any other -> access_url itself, cut out only
+ * through a SODA descriptor the result carries.  Rows that give nothing
+ * are warned about; when no row gives a URL, the first failed DataLink
+ * request's error, else their reasons (VO_ERROR_NOT_FOUND), is the error.
+ * @ra @dec @radius: ICRS degrees (cutouts only).
+ * @table: (transfer full).  Returns: (transfer full): NULL-terminated. */
+void cadc_client_result_urls_async (CadcClient *client, VoTable *table, CadcUrlKind kind,
+                                    double ra, double dec, double radius,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+char **cadc_client_result_urls_finish (CadcClient *client, GAsyncResult *result,
+                                       GError **error);
+char **cadc_client_result_urls (CadcClient *client, VoTable *table, CadcUrlKind kind,
+                                double ra, double dec, double radius, GError **error);
 
 /* Downloads @url to @path (temp name in the same directory, renamed when
  * complete).  @progress (nullable) gets the bytes received so far. */

@@ -10,7 +10,19 @@
  *   cookie-domains=a;b;c    hosts/domains that may receive the CADC_SSO
  *                           token (GKeyFile list: ';'-separated; ','
  *                           also accepted)
+ *   model=caom2|obscore     the TAP service's data model (else discovered)
+ *   collection=C            default --collection of region and cutouts
  * Every key is optional; unknown keys are warned about and ignored.
+ *
+ * Named archives: the built-in "cadc" is the group above; any other TAP
+ * service is a group [archive.NAME] with
+ *   tap=URL                 required
+ *   datalink=URL            DataLink endpoint (CAOM2 results)
+ *   model=caom2|obscore     else discovered from its VOSI tables
+ *   collection=C            default --collection
+ *   credentials=none|cadc   none (default): anonymous; cadc: the CADC
+ *                           login's credentials, as for cadc
+ * (no registry: the environment's CADC_REGISTRY_URL does not apply).
  *
  * Precedence, highest first: command line > environment
  * (CADC_REGISTRY_URL for registry, CADC_SAMP_COOKIE_DOMAINS for
@@ -32,7 +44,13 @@ typedef struct {
   char *datalink;         /* nullable */
   char *login;            /* nullable */
   char **cookie_domains;  /* nullable, NULL-terminated; NULL = CADC's realms */
+  char *name;             /* the archive's name (resolve_archive), nullable */
+  char *model;            /* nullable: "caom2", "obscore" (cadc-model.h) */
+  char *collection;       /* nullable: the default collection */
+  gboolean anonymous;     /* a named archive without credentials=cadc */
 } CadcConfig;
+
+#define CADC_CONFIG_DEFAULT_ARCHIVE "cadc"
 
 /* Returns: (transfer full): all fields NULL (built-in defaults). */
 CadcConfig *cadc_config_new (void);
@@ -65,6 +83,23 @@ void cadc_config_apply_overrides (CadcConfig *config, const char *registry, cons
  * the file exists but cannot be read or parsed. */
 CadcConfig *cadc_config_resolve (const char *path, const char *registry, const char *tap,
                                  const char *datalink, const char *login, GError **error);
+
+/* As cadc_config_resolve for the archive @archive: NULL or "cadc" is
+ * exactly that; another name reads [archive.NAME] of @path (registry,
+ * environment and @registry/@login do not apply; @tap and @datalink
+ * still override).  Errors: G_KEY_FILE_ERROR_GROUP_NOT_FOUND for an
+ * unknown name ("unknown archive 'x' (known: cadc, ...)"), other
+ * G_KEY_FILE_ERRORs for a bad section (no tap=, bad credentials=).
+ * Returns: (transfer full) (nullable). */
+CadcConfig *cadc_config_resolve_archive (const char *path, const char *archive,
+                                         const char *registry, const char *tap,
+                                         const char *datalink, const char *login,
+                                         GError **error);
+
+/* "cadc", then the NAME of every [archive.NAME] of @path (NULL = the
+ * default path; a missing file is fine), in file order.
+ * Returns: (transfer full) (nullable): NULL-terminated. */
+char **cadc_config_archive_names (const char *path, GError **error);
 
 /* Splits a domain list ("a, b;c") into trimmed, non-empty entries.
  * Returns: (transfer full): NULL-terminated (possibly empty). */

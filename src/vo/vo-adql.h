@@ -1,4 +1,4 @@
-/* vo-adql.h: the ADQL strings the CADC client sends.
+/* vo-adql.h: the ADQL strings the archive client sends (CAOM2 and ObsCore).
  *
  * query_region / query_name / collections reproduce astroquery.cadc's
  * templates byte for byte (reference/cadc-protocol.md §4.1-4.3), except
@@ -52,6 +52,48 @@ char *vo_adql_footprint (const double *vertices,
                          gsize         n_vertices,
                          const char   *collection,
                          GError      **error);
+
+/* --- ObsCore 1.1: ivoa.obscore ---------------------------------------
+ * The same queries for a service that publishes the IVOA ObsCore table.
+ * Coordinates are ICRS degrees.  The position test is
+ * INTERSECTS(shape, s_region) = 1, or with @point_only (a service whose
+ * s_region is not an ADQL geometry) CONTAINS(POINT('ICRS', s_ra, s_dec),
+ * shape) = 1.  ObsCore has no quality flag: nothing is filtered out. */
+
+/* SELECT * within a circle; @collection (obs_collection) and
+ * @data_product_type (dataproduct_type) optional.  Returns: (transfer full). */
+char *vo_adql_obscore_region (double      ra_deg,
+                              double      dec_deg,
+                              double      radius_deg,
+                              const char *collection,
+                              const char *data_product_type,
+                              gboolean    point_only);
+
+/* Case-insensitive substring match on target_name. */
+char *vo_adql_obscore_name (const char *name);
+
+/* The distinct obs_collection values, sorted. */
+const char *vo_adql_obscore_collections (void);
+
+/* As vo_adql_crossmatch: u.* plus obs_collection, obs_id, target_name,
+ * instrument_name, dataproduct_type, calib_level, t_min,
+ * obs_publisher_did, access_url, access_format, s_ra, s_dec, s_region.
+ * Returns: (transfer full) (nullable). */
+char *vo_adql_obscore_crossmatch (const char *upload_name,
+                                  const char *ra_column,
+                                  const char *dec_column,
+                                  double      radius_deg,
+                                  const char *collection,
+                                  gboolean    point_only,
+                                  GError    **error);
+
+/* As vo_adql_footprint, the same columns as the crossmatch.
+ * Returns: (transfer full) (nullable). */
+char *vo_adql_obscore_footprint (const double *vertices,
+                                 gsize         n_vertices,
+                                 const char   *collection,
+                                 gboolean      point_only,
+                                 GError      **error);
 
 /* TRUE when @name is an ADQL regular identifier ([A-Za-z][A-Za-z0-9_]*). */
 gboolean vo_adql_is_identifier (const char *name);

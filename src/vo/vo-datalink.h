@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 
 #define VO_SEMANTICS_THIS     "#this"
 #define VO_SEMANTICS_CUTOUT   "#cutout"
+#define VO_SEMANTICS_PROC     "#proc"     /* DaCHS's SODA descriptor row */
 #define VO_SEMANTICS_PACKAGE  "#package"
 #define VO_SEMANTICS_CAOM_PKG "http://www.opencadc.org/caom2#pkg"
 

@@ -42,6 +42,7 @@ struct _VoHttp {
   guint max_retries;
   guint max_delay;
   gboolean verbose;
+  guint timeout;          /* whole-exchange seconds for requests without their own */
   char *user_agent;
   char *ca_file;          /* $CURL_CA_BUNDLE, else curl's default CAs */
   guint n_easy;           /* easy handles attached to the multi handle */
@@ -506,6 +507,12 @@ vo_http_set_verbose (VoHttp *http, gboolean verbose)
   http->verbose = verbose;
 }
 
+void
+vo_http_set_timeout (VoHttp *http, guint seconds)
+{
+  http->timeout = seconds;
+}
+
 GMainContext *
 vo_http_get_context (VoHttp *http)
 {
@@ -907,8 +914,11 @@ start_exchange (Transfer *t)
   curl_easy_setopt (t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
   if (t->http->ca_file != NULL)
     curl_easy_setopt (t->easy, CURLOPT_CAINFO, t->http->ca_file);
-  if (req->timeout > 0)
-    curl_easy_setopt (t->easy, CURLOPT_TIMEOUT, (long) req->timeout);
+  if (req->timeout > 0 || t->http->timeout > 0)
+    curl_easy_setopt (t->easy, CURLOPT_TIMEOUT,
+                      (long) (req->timeout > 0 ? req->timeout : t->http->timeout));
+  if (t->http->timeout > 0 && t->http->timeout < 30)
+    curl_easy_setopt (t->easy, CURLOPT_CONNECTTIMEOUT, (long) t->http->timeout);
 
   if (t->method == VO_HTTP_POST)
     {

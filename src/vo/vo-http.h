@@ -112,6 +112,10 @@ void vo_http_reset_connections (VoHttp *http);
 void vo_http_set_retries (VoHttp *http, guint max_retries, guint max_delay_seconds);
 /* Log every request at g_debug / g_message level (never credentials). */
 void vo_http_set_verbose (VoHttp *http, gboolean verbose);
+/* Whole-exchange timeout in seconds for every request that sets none
+ * (vo_http_request_set_timeout), and the connect timeout when shorter
+ * than the default 30 s; 0 (the default) = none. */
+void vo_http_set_timeout (VoHttp *http, guint seconds);
 GMainContext *vo_http_get_context (VoHttp *http);
 /* "cadc-samp/VERSION libcurl/VERSION". Returns: (transfer none). */
 const char *vo_http_get_user_agent (VoHttp *http);

@@ -84,7 +84,8 @@ vo_soda_cutout_urls (const VoDatalink *dl,
   for (guint i = 0; i < dl->rows->len; i++)
     {
       const VoDatalinkRow *r = dl->rows->pdata[i];
-      if (g_strcmp0 (r->semantics, VO_SEMANTICS_CUTOUT) != 0 || r->service == NULL
+      if ((g_strcmp0 (r->semantics, VO_SEMANTICS_CUTOUT) != 0
+           && g_strcmp0 (r->semantics, VO_SEMANTICS_PROC) != 0) || r->service == NULL
           || !vo_soda_descriptor_is_sync (r->service))
         continue;
       char *url = vo_soda_cutout_url (r->service, ra_deg, dec_deg, radius_deg, NULL);

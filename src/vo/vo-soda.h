@@ -1,6 +1,7 @@
 /* vo-soda.h: SODA sync cutout URLs from DataLink service descriptors.
  *
- * astroquery get_image_list (§5.5): for every #cutout link whose service
+ * astroquery get_image_list (§5.5): for every #cutout link (or #proc,
+ * DaCHS's semantics for its SODA descriptor row) whose service
  * is SODA sync (standardID ivo://ivoa.net/std/SODA#sync-1.0, or "/sync"
  * in its accessURL), the URL is accessURL ? ID=..&RUNID=.. (the
  * descriptor's ID and RUNID input params, in descriptor order, non-empty
@@ -30,7 +31,7 @@ char *vo_soda_cutout_url (const VoServiceDescriptor *desc,
                           double ra_deg, double dec_deg, double radius_deg,
                           GError **error);
 
-/* Cutout URLs for every #cutout row of @dl with a sync descriptor, in row
+/* Cutout URLs for every #cutout or #proc row of @dl with a sync descriptor, in row
  * order; rows whose descriptor lacks an ID are skipped.
  * Returns: (transfer full): NULL-terminated list (maybe empty). */
 char **vo_soda_cutout_urls (const VoDatalink *dl,
