@@ -327,6 +327,15 @@ start_dachs () {
   [ -n "$DACHS_URL" ] || bail "DaCHS did not start"
 }
 
+# start_dachs_parts: start_dachs, then start.sh even when DaCHS answers, so
+# that a DaCHS started before a part was added (the vo2 ObsCore archive)
+# imports it; for the tests that need such a part.
+start_dachs_parts () {
+  start_dachs
+  timeout 300 "$CS_HARNESS/dachs/start.sh" >/dev/null 2>"$LOGS/dachs-parts.log" \
+    || { tail -5 "$LOGS/dachs-parts.log"; bail "start.sh failed"; }
+}
+
 # ---------------------------------------------------------------- stand-in servers
 
 # serve NAME SCRIPT [ARGS...]: a stand-in server, python SCRIPT (under $PY)

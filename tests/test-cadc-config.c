@@ -159,6 +159,59 @@ test_split_list (void)
   g_assert_cmpuint (g_strv_length (c), ==, 0);
 }
 
+/* [archive.NAME]: another TAP service, named by --archive. */
+static void
+test_named_archives (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_config (
+      "[archive]\nregistry=http://cadc/reg\nmodel=caom2\n\n"
+      "[archive.votest]\ntap=http://vo/tap\nmodel=obscore\ncollection=VOTEST\n\n"
+      "[archive.mast]\ntap=https://mast/tap\ncredentials=cadc\n\n"
+      "[archive.broken]\nmodel=obscore\n\n"
+      "[archive.cadc]\ntap=http://ignored\n");
+  g_auto(GStrv) names = cadc_config_archive_names (NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *joined = g_strjoinv (",", names);
+  g_assert_cmpstr (joined, ==, "cadc,votest,mast,broken");
+
+  g_autoptr(CadcConfig) cadc = cadc_config_resolve_archive (NULL, "cadc", NULL, NULL, NULL,
+                                                            NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cadc->registry, ==, "http://cadc/reg");
+  g_assert_cmpstr (cadc->model, ==, "caom2");
+  g_assert_null (cadc->tap);
+  g_assert_false (cadc->anonymous);
+
+  g_setenv ("CADC_REGISTRY_URL", "http://env/reg", TRUE);
+  g_autoptr(CadcConfig) vt = cadc_config_resolve_archive (NULL, "votest", "http://cli/reg", NULL,
+                                                          NULL, NULL, &error);
+  g_unsetenv ("CADC_REGISTRY_URL");
+  g_assert_no_error (error);
+  g_assert_cmpstr (vt->name, ==, "votest");
+  g_assert_cmpstr (vt->tap, ==, "http://vo/tap");
+  g_assert_cmpstr (vt->model, ==, "obscore");
+  g_assert_cmpstr (vt->collection, ==, "VOTEST");
+  g_assert_null (vt->registry);           /* no registry, from anywhere */
+  g_assert_true (vt->anonymous);
+
+  g_autoptr(CadcConfig) over = cadc_config_resolve_archive (NULL, "mast", NULL, "http://cli/tap",
+                                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (over->tap, ==, "http://cli/tap");
+  g_assert_false (over->anonymous);
+
+  g_assert_null (cadc_config_resolve_archive (NULL, "broken", NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "[archive.broken] has no tap="));
+  g_clear_error (&error);
+  g_assert_null (cadc_config_resolve_archive (NULL, "nope", NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message,
+                            "unknown archive 'nope' (known: cadc, votest, mast, broken;"));
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,6 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/malformed", test_malformed);
   g_test_add_func ("/config/precedence", test_precedence);
   g_test_add_func ("/config/split-list", test_split_list);
+  g_test_add_func ("/config/named-archives", test_named_archives);
   ret = g_test_run ();
   cs_test_remove_tree (tmpdir);
   g_free (tmpdir);

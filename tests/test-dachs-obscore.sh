@@ -11,11 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 need_astropy
 setup_tmp
-start_dachs
-# start_dachs does not run start.sh when DaCHS already answers; run it so
-# that a DaCHS started before obsonly.rd existed gets the vo2 part
-timeout 300 "$CS_HARNESS/dachs/start.sh" >/dev/null 2>"$T/start.log" \
-  || { tail -5 "$T/start.log"; bail "start.sh failed"; }
+start_dachs_parts          # with the vo2 part, whenever DaCHS was started
 plan 22
 URL=$DACHS_URL
 DIAG_FILES=("$T/out")

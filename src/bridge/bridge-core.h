@@ -12,7 +12,7 @@
  *     -> core:  bridge-core.c        the state below, SAMP replies, the
  *                                    registry of our tables, broadcasts
  *     -> services that know no CsBridge: bridge-query (one TAP query into
- *        the cache), bridge-viewers (+ds9: queues to image viewers),
+ *        the cache), bridge-viewers (queues to image viewers; -> bridge-ds9 -> bridge-viewer-jobs),
  *        bridge-cache, bridge-config, bridge-table, bridge-sky,
  *        bridge-footprint.
  * A flow may call a flow below it in that list's sense (positions and

@@ -13,7 +13,8 @@
  *     service descriptor for its rows.
  * A row that gives nothing (no access_url, no SODA, a DataLink error) is
  * a problem: warned about while other rows give URLs, the error when no
- * row gives any.
+ * row gives any (the first failed DataLink request's own error, keeping
+ * its domain and code, else VO_ERROR_NOT_FOUND listing the problems).
  */
 #include "config.h"
 
@@ -75,6 +76,7 @@ typedef struct {
   guint row;
   GPtrArray *out;             /* char* */
   GPtrArray *problems;        /* char* */
+  GError *first_error;        /* the first DataLink request that failed */
 } Access;
 
 static void
@@ -84,6 +86,7 @@ access_free (Access *a)
   vo_table_free (a->table);
   g_ptr_array_unref (a->out);
   g_ptr_array_unref (a->problems);
+  g_clear_error (&a->first_error);
   g_free (a);
 }
 
@@ -189,6 +192,12 @@ datalink_done (GObject *src, GAsyncResult *res, gpointer data)
           return;
         }
       add_problem (a, row, "DataLink: %s", error->message);
+      if (a->first_error == NULL)
+        {
+          g_autofree char *name = row_name (a, row);
+          a->first_error = g_steal_pointer (&error);
+          g_prefix_error (&a->first_error, "%s: DataLink: ", name);
+        }
       next_row (task);
       return;
     }
@@ -210,7 +219,10 @@ finish (GTask *task)
 {
   Access *a = g_task_get_task_data (task);
 
-  if (a->out->len == 0 && a->problems->len > 0)
+  if (a->out->len == 0 && a->first_error != NULL)
+    /* keeps its domain and code: a 401 stays an authentication failure */
+    g_task_return_error (task, g_steal_pointer (&a->first_error));
+  else if (a->out->len == 0 && a->problems->len > 0)
     {
       g_autofree char *all = NULL;
       g_ptr_array_add (a->problems, NULL);

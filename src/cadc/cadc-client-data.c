@@ -1,6 +1,7 @@
 /* cadc-client-data.c: VOSI tables, DataLink/SODA URLs and downloads.
  *
- * Tables: {tap}/tables or {tap}/tables/NAME, returned raw for vo-vosi.
+ * Tables: {tap}/tables or {tap}/tables/NAME, returned raw for vo-vosi
+ * (the data model's lookup reads them in cadc-client-discover.c).
  * DataLink: the publisherIDs of a result (a file or stdin) are sent in
  * batches to the DataLink endpoint; each answer is parsed by vo-datalink
  * and gives either the data URLs (#this, with --aux the rest) or, through
@@ -24,7 +25,6 @@
 #include "vo-error.h"
 #include "vo-soda.h"
 #include "vo-sync.h"
-#include "vo-vosi.h"
 
 GBytes *
 cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
@@ -42,129 +42,6 @@ cadc_client_get_tables (CadcClient *c, const char *name, GError **error)
   else
     url = g_strconcat (tap, "/tables", NULL);
   return cadc_client_fetch (c, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document", error);
-}
-
-/* The model: configured, kept, or read from {tap}/tables. */
-typedef struct {
-  CadcClient *client;
-  GCancellable *closed;
-} ModelLookup;
-
-static void
-model_lookup_free (ModelLookup *m)
-{
-  g_object_unref (m->closed);
-  g_free (m);
-}
-
-static void
-model_tables_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  GTask *task = data;
-  ModelLookup *m = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(VoVosiTableset) ts = NULL;
-  CadcModel model;
-
-  (void) src;
-  if (cadc_client_task_closed (m->closed, task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  body = cadc_client_fetch_finish (m->client, res, &error);
-  if (body != NULL)
-    ts = vo_vosi_tableset_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  if (ts == NULL || !cadc_model_from_tables (ts, &model, &error))
-    {
-      g_prefix_error (&error, "data model (%s/tables): ", m->client->tap);
-      g_task_return_error (task, error);
-    }
-  else
-    {
-      m->client->model = model;
-      g_debug ("%s: data model %s%s", m->client->tap, cadc_model_name (model.kind),
-               model.point_only ? " (positions on s_ra/s_dec)" : "");
-      g_task_return_boolean (task, TRUE);
-    }
-  g_object_unref (task);
-}
-
-static void
-model_tap_ready (GObject *src, GAsyncResult *res, gpointer data)
-{
-  GTask *task = data;
-  ModelLookup *m = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autofree char *url = NULL;
-
-  (void) src;
-  if (!cadc_client_tap_ready_finish (m->client, res, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (cadc_client_task_closed (m->closed, task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  url = g_strconcat (m->client->tap, "/tables", NULL);
-  cadc_client_fetch_async (m->client, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document",
-                           g_task_get_cancellable (task), model_tables_done, task);
-}
-
-void
-cadc_client_get_model_async (CadcClient *c, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  ModelLookup *m = g_new0 (ModelLookup, 1);
-
-  g_task_set_source_tag (task, cadc_client_get_model_async);
-  m->client = c;
-  m->closed = g_object_ref (c->closed);
-  g_task_set_task_data (task, m, (GDestroyNotify) model_lookup_free);
-  if (c->model.kind != CADC_MODEL_UNKNOWN)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  cadc_client_tap_ready_async (c, cancellable, model_tap_ready, task);
-}
-
-gboolean
-cadc_client_get_model_finish (CadcClient *c, GAsyncResult *result, CadcModel *model,
-                              GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  *model = c->model;
-  return TRUE;
-}
-
-static void
-model_start (gpointer data, GAsyncReadyCallback callback, gpointer user_data)
-{
-  cadc_client_get_model_async (data, NULL, callback, user_data);
-}
-
-gboolean
-cadc_client_get_model (CadcClient *c, CadcModel *model, GError **error)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-
-  if (c->model.kind != CADC_MODEL_UNKNOWN)
-    {
-      *model = c->model;
-      return TRUE;
-    }
-  res = vo_sync_run (vo_http_get_context (c->http), model_start, c);
-  return cadc_client_get_model_finish (c, res, model, error);
 }
 
 char **

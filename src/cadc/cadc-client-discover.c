@@ -8,11 +8,12 @@
  * fallback list is walked, moving on only after a transport error or 5xx.
  *
  * Each thing found is a CadcLookup: the registry, TAP, the TAP
- * capabilities (credential choice), DataLink and login.  A lookup runs
+ * capabilities (credential choice), DataLink, login and the data model
+ * (TAP's {tap}/tables read by cadc_model_from_tables, unless configured).  A lookup runs
  * once for every caller that asks while it is in flight (they wait in its
  * list), and only with vo_http_send_async: nothing here blocks or
  * iterates a context.  Success is kept for the client's life.  A failed
- * service lookup (TAP, DataLink, login) is tried again by the next
+ * service lookup (TAP, DataLink, login, data model) is tried again by the next
  * request, but not before a wait that starts at retry_ms (2 s) and
  * doubles up to retry_max_ms (60 s); a request during the wait fails at
  * once with the last error, its message ending "(next attempt in N s)".
@@ -30,6 +31,7 @@
 
 #include "vo-error.h"
 #include "vo-sync.h"
+#include "vo-vosi.h"
 
 typedef void (*LookupRunFunc) (CadcLookup *l);
 
@@ -715,6 +717,93 @@ cadc_client_get_login_url (CadcClient *c, GError **error)
   return g_strdup (c->login);
 }
 
+/* ---- the data model: {tap}/tables ---------------------------------------- */
+
+static void
+model_tables_fetched (GObject *src, GAsyncResult *res, gpointer data)
+{
+  CadcLookup *l = data;
+  CadcClient *c = l->client;
+  GError *error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(VoVosiTableset) ts = NULL;
+  CadcModel model;
+
+  (void) src;
+  if (c == NULL)
+    {
+      lookup_done (l, NULL);
+      return;
+    }
+  body = cadc_client_fetch_finish (c, res, &error);
+  if (body != NULL)
+    ts = vo_vosi_tableset_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  if (ts == NULL || !cadc_model_from_tables (ts, &model, &error))
+    g_prefix_error (&error, "data model (%s/tables): ", c->tap);
+  else
+    {
+      c->model = model;
+      if (c->verbose)
+        g_message ("%s: data model %s%s", c->tap, cadc_model_name (model.kind),
+                   model.point_only ? " (positions on s_ra/s_dec)" : "");
+    }
+  lookup_done (l, error);
+}
+
+static void
+model_got_tap (GObject *src, GAsyncResult *res, gpointer data)
+{
+  CadcLookup *l = data;
+  CadcClient *c = l->client;
+  GError *error = NULL;
+  g_autofree char *url = NULL;
+
+  (void) src;
+  if (!lookup_finish (res, &error) || c == NULL)
+    {
+      lookup_done (l, error);
+      return;
+    }
+  url = g_strconcat (c->tap, "/tables", NULL);
+  cadc_client_fetch_async (c, url, VO_LIMIT_VOSI_TABLES, "a VOSI tables document", NULL,
+                           model_tables_fetched, l);
+}
+
+static void
+model_run (CadcLookup *l)
+{
+  if (l->client->model.kind != CADC_MODEL_UNKNOWN)
+    lookup_done (l, NULL);      /* configured */
+  else
+    lookup_async (l->client->tap_lookup, NULL, model_got_tap, l);
+}
+
+void
+cadc_client_get_model_async (CadcClient *c, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  lookup_async (c->model_lookup, cancellable, callback, user_data);
+}
+
+gboolean
+cadc_client_get_model_finish (CadcClient *c, GAsyncResult *result, CadcModel *model,
+                              GError **error)
+{
+  if (!lookup_finish (result, error))
+    return FALSE;
+  *model = c->model;
+  return TRUE;
+}
+
+gboolean
+cadc_client_get_model (CadcClient *c, CadcModel *model, GError **error)
+{
+  if (!lookup_sync (c, c->model_lookup, error))
+    return FALSE;
+  *model = c->model;
+  return TRUE;
+}
+
 /* ---- the client's lookups ----------------------------------------------- */
 
 static CadcLookup *
@@ -751,6 +840,7 @@ cadc_client_lookups_init (CadcClient *c)
   c->datalink_lookup->found = datalink_found;
   c->login_lookup = service_new (c, "login", &c->login, "gms");
   c->login_lookup->found = login_found;
+  c->model_lookup = lookup_new (c, "data model", model_run, TRUE);
 }
 
 /* A lookup in flight outlives the client: its waiters are told now, and
@@ -777,6 +867,7 @@ void
 cadc_client_lookups_free (CadcClient *c)
 {
   /* the services first: their waiters may be runs of the registry's */
+  lookup_drop (c->model_lookup);
   lookup_drop (c->login_lookup);
   lookup_drop (c->datalink_lookup);
   lookup_drop (c->security_lookup);

@@ -1,10 +1,11 @@
 /* cadc-client-private.h: what the parts of CadcClient share.
  *
- * CadcClient is implemented in five files: cadc-client.c (construction,
+ * CadcClient is implemented in six files: cadc-client.c (construction,
  * credentials per URL), cadc-client-discover.c (finding the endpoints,
  * asynchronously, shared and retried), cadc-client-tap.c (TAP
- * sync queries and the result stream), cadc-client-uws.c (async jobs)
- * and cadc-client-data.c (VOSI tables, DataLink/SODA, downloads).  This
+ * sync queries and the result stream), cadc-client-uws.c (async jobs),
+ * cadc-client-data.c (VOSI tables, the data model, DataLink/SODA,
+ * downloads) and cadc-client-access.c (URLs of a result's rows).  This
  * header holds the struct and the few helpers that cross those files.
  * Only those files include it; everyone else uses cadc-client.h.
  */
@@ -39,6 +40,7 @@ struct _CadcClient {
   CadcLookup *security_lookup;  /* the TAP capabilities, for the credentials */
   CadcLookup *datalink_lookup;
   CadcLookup *login_lookup;
+  CadcLookup *model_lookup;   /* {tap}/tables, unless the model is configured */
   GCancellable *closed;       /* cancelled by cadc_client_free */
   CadcModel model;            /* kind UNKNOWN until configured or discovered */
 };

@@ -201,8 +201,9 @@ GBytes *cadc_client_get_tables (CadcClient *client, const char *table_name, GErr
 /* The data model for the region/name/collections/crossmatch/footprint
  * queries (cadc_model_adql_*): the configured one, else found from
  * {tap}/tables (cadc_model_from_tables) on the first call and kept for
- * the client's life (a failure is not kept).  Concurrent first calls each
- * read the document.  The async form only uses async HTTP. */
+ * the client's life; a lookup like the endpoints' (see "Asynchronous":
+ * concurrent callers share it, a failure is retried after a wait).  The
+ * async form only uses async HTTP. */
 void cadc_client_get_model_async (CadcClient *client, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean cadc_client_get_model_finish (CadcClient *client, GAsyncResult *result,
@@ -252,8 +253,9 @@ typedef enum {
  * -> the DataLink document at access_url (#this; SODA from its #cutout or
  * #proc service descriptor), any other -> access_url itself, cut out only
  * through a SODA descriptor the result carries.  Rows that give nothing
- * are warned about; when no row gives a URL, their reasons are the error
- * (VO_ERROR_NOT_FOUND).  @ra @dec @radius: ICRS degrees (cutouts only).
+ * are warned about; when no row gives a URL, the first failed DataLink
+ * request's error, else their reasons (VO_ERROR_NOT_FOUND), is the error.
+ * @ra @dec @radius: ICRS degrees (cutouts only).
  * @table: (transfer full).  Returns: (transfer full): NULL-terminated. */
 void cadc_client_result_urls_async (CadcClient *client, VoTable *table, CadcUrlKind kind,
                                     double ra, double dec, double radius,

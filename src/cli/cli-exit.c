@@ -30,7 +30,8 @@ static const struct {
     "failure not covered below; for `send`, some recipient answered `samp.error` or"
     " did not answer" },
   { "2",
-    "usage: unknown command or option, bad `--format`, bad POSITION, RADIUS or "
+    "usage: unknown command or option, bad `--format` or `--model`, an `--archive` "
+    "the config does not define, bad POSITION, RADIUS or "
     "other argument, empty (or all-blank) ADQL, `login` to a plain-http login URL "
     "off this machine without `--insecure`, or without `--user` and no ~/.netrc "
     "entry, `query -` with more than 16 MiB on standard input (nothing was sent)" },
@@ -38,7 +39,10 @@ static const struct {
     "no SAMP hub found, or the hub could not be reached" },
   { "4",
     "archive error: HTTP failure, service error, ADQL error (`QUERY_STATUS=ERROR`),"
-    " job in ERROR/ABORTED, a document larger than its cap (doc/SECURITY.md)" },
+    " job in ERROR/ABORTED, a document larger than its cap (doc/SECURITY.md), a "
+    "TAP service with neither caom2 nor ivoa.obscore for `region`/`name`/`collections`,"
+    " no row of a result giving a data or cutout URL (e.g. a direct download without "
+    "SODA)" },
   { "5",
     "local I/O error (cannot read an input file or write the output; `cutouts --dir"
     " D` that cannot be made or written, checked before any request; every cutout "

@@ -12,7 +12,9 @@
 
 #include <string.h>
 
+#include "cadc-config.h"
 #include "cadc-limits.h"
+#include "cadc-model.h"
 #include "cli-options.h"
 #include "vo-votable-writer.h"
 
@@ -45,6 +47,10 @@ global_entries (CsGlobalOptions *g)
       "TAP service base URL (skips the registry)", "URL" },
     { "datalink", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->datalink : NULL,
       "DataLink service URL (skips the registry)", "URL" },
+    { "archive", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->archive : NULL,
+      "the archive: cadc (default) or an [archive.NAME] of the config", "NAME" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->model : NULL,
+      "data model caom2 or obscore (default: from the service's tables)", "M" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, g ? &g->output : NULL,
       "write the result to FILE (atomically)", "FILE" },
     { "format", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->format : NULL,
@@ -63,21 +69,48 @@ global_entries (CsGlobalOptions *g)
  * occurrence of the option replaced (GOptionContext leaves them). */
 static const gsize global_strings[] = {
   G_STRUCT_OFFSET (CsGlobalOptions, registry), G_STRUCT_OFFSET (CsGlobalOptions, tap),
-  G_STRUCT_OFFSET (CsGlobalOptions, datalink), G_STRUCT_OFFSET (CsGlobalOptions, output),
+  G_STRUCT_OFFSET (CsGlobalOptions, datalink), G_STRUCT_OFFSET (CsGlobalOptions, archive),
+  G_STRUCT_OFFSET (CsGlobalOptions, model), G_STRUCT_OFFSET (CsGlobalOptions, output),
   G_STRUCT_OFFSET (CsGlobalOptions, format),
 };
 
-/* --format is a usage error found before any command starts or connects. */
+/* --format, --model and --archive are usage errors found before any
+ * command starts or connects. */
 static gboolean
-check_format (CsGlobalOptions *g)
+check_globals (CsGlobalOptions *g)
 {
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
   VoFormat fmt;
+  CadcModelKind model;
 
-  if (g->format == NULL || vo_format_from_string (g->format, &fmt, &error))
+  if (g->format != NULL && !vo_format_from_string (g->format, &fmt, &error))
+    {
+      cs_print_error ("--format: %s", error->message);
+      return FALSE;
+    }
+  if (!cadc_model_parse (g->model, &model, &error))
+    {
+      cs_print_error ("--model: %s", error->message);
+      return FALSE;
+    }
+  if (g->archive == NULL)
     return TRUE;
-  cs_print_error ("--format: %s", error->message);
-  return FALSE;
+  names = cadc_config_archive_names (NULL, &error);
+  if (names == NULL)
+    {
+      cs_print_error ("--archive: %s", error->message);
+      return FALSE;
+    }
+  if (!g_strv_contains ((const char *const *) names, g->archive))
+    {
+      g_autofree char *known = g_strjoinv (", ", names);
+      g_autofree char *path = cadc_config_default_path ();
+      cs_print_error ("--archive: unknown archive '%s' (known: %s; an archive is a section "
+                      "[archive.%s] with tap=URL in %s)", g->archive, known, g->archive, path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -324,7 +357,7 @@ cli_options_parse (CsGlobalOptions *g, int argc, char **argv, const CliCommandLi
     default:
       break;
     }
-  if (!parse_options (g, entries, opts, argv[0]) || !check_format (g))
+  if (!parse_options (g, entries, opts, argv[0]) || !check_globals (g))
     return FALSE;
   if (g->registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     g->registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
@@ -356,7 +389,7 @@ cli_options_parse_leading (CsGlobalOptions *g, int argc, char **argv)
   /* GLib's log lines name the command (GOptionContext would name the
    * first argv[0] it parses) */
   g_set_prgname (stop < argc ? argv[stop] : "cadc-samp");
-  if (!parse_options (g, NULL, opts, argv[0]) || !check_format (g))
+  if (!parse_options (g, NULL, opts, argv[0]) || !check_globals (g))
     return -1;
   return stop;
 }

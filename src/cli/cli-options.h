@@ -2,7 +2,8 @@
  *
  * Every command declares its options as a GOptionEntry array and starts
  * with cli_options_parse, which parses them together with the global
- * options (-v, -q, --registry, --tap, --datalink, -o, --format: before or
+ * options (-v, -q, --registry, --tap, --datalink, --archive, --model, -o,
+ * --format: before or
  * after the command) through one GOptionContext.  Around GOptionContext it
  * does what every command shares: a lone "-" and negative numbers ("-30",
  * "-.5") are positionals, "--" ends the options, "-oFILE" and "--opt=value"
@@ -31,6 +32,7 @@ typedef struct {
  * NULL-terminated; string options should be G_OPTION_ARG_FILENAME, which
  * keeps the bytes as given) and the global options into @g, and puts the
  * positionals (pointers into @argv) into @args.  Then validates --format,
+ * --model and --archive (an archive the config does not define),
  * applies $CADC_REGISTRY_URL, sets up logging (-v/-q) and loads the
  * config file's [limits].  Returns FALSE when the command must end at once
  * with *@rc: 0 after --help, 2 after a usage error (printed). */

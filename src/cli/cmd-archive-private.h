@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "cadc-client.h"
+#include "cadc-config.h"
 #include "cli-options.h"
 #include "commands.h"
 
@@ -40,13 +41,30 @@ int cmd_archive_usage_error (const char *cmd, GError *e);
  * unusable -> error; at most 3 days left -> a warning on stderr. */
 gboolean cmd_archive_check_cert (CsGlobalOptions *g, const char *path, GError **error);
 
-/* The client of the global options.  Endpoints: command line >
- * environment > config file [archive] > default.  A saved certificate is
+/* The archive of the global options (--archive, default cadc) resolved:
+ * cadc_config_resolve_archive.  Returns: (transfer full) (nullable). */
+CadcConfig *cmd_archive_config (CsGlobalOptions *g, const char *login_url, GError **error);
+
+/* @given (a --collection), else the archive's collection= (kept in
+ * *@store, which the caller frees), else NULL.  (transfer none) */
+const char *cmd_archive_collection (CsGlobalOptions *g, const char *given, char **store);
+
+/* The client of the global options: the archive of --archive (default
+ * cadc), its data model from --model, else its config, else discovered.
+ * Endpoints: command line > environment > config file [archive] or
+ * [archive.NAME] > default.  A saved certificate is
  * validated first, except @for_login (which may be replacing it) where it
  * is not used.  @login_url: (nullable).  Returns: (transfer full). */
 CadcClient *cmd_archive_make_client_full (CsGlobalOptions *g, const char *login_url,
                                          gboolean for_login, GError **error);
 CadcClient *cmd_archive_make_client (CsGlobalOptions *g, GError **error);
+
+/* The client's data model (cadc_client_get_model).  When its VOSI tables
+ * cannot be read (no /tables, unreachable: the query will say), CAOM2,
+ * what every service got before models existed (said under -v); only
+ * tables with neither caom2 nor ivoa.obscore are an error. */
+gboolean cmd_archive_model (CsGlobalOptions *g, CadcClient *c, CadcModel *model,
+                            GError **error);
 
 /* --format, else a table on a terminal and VOTable otherwise. */
 gboolean cmd_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **error);
@@ -85,5 +103,8 @@ int cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResul
  * exit code. */
 int cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
                           const char *const *uploads);
+/* The same on a client already made. */
+int cmd_archive_run_query_on (CsGlobalOptions *g, CadcClient *c, const char *adql,
+                             gint64 maxrec, const char *const *uploads);
 
 G_END_DECLS

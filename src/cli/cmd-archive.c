@@ -75,21 +75,57 @@ cmd_archive_check_cert (CsGlobalOptions *g, const char *path, GError **error)
   return TRUE;
 }
 
-/* Endpoints: command line > environment > config file [archive] > default.
- * A saved certificate is validated first (not for `login`, which may be
- * replacing it). */
+CadcConfig *
+cmd_archive_config (CsGlobalOptions *g, const char *login_url, GError **error)
+{
+  return cadc_config_resolve_archive (NULL, g->archive, g->registry, g->tap, g->datalink,
+                                      login_url, error);
+}
+
+const char *
+cmd_archive_collection (CsGlobalOptions *g, const char *given, char **store)
+{
+  g_autoptr(CadcConfig) conf = NULL;
+
+  if (given != NULL)
+    return given;
+  conf = cmd_archive_config (g, NULL, NULL);
+  if (conf != NULL)
+    *store = g_steal_pointer (&conf->collection);
+  return *store;
+}
+
+/* Endpoints: command line > environment > config file [archive] (or
+ * [archive.NAME]) > default.  A saved certificate is validated first (not
+ * for `login`, which may be replacing it); a named archive without
+ * credentials=cadc is asked anonymously.  The model: --model, else the
+ * archive's model=, else CAOM2 for CADC found through the registry, else
+ * discovered (cmd_archive_model). */
 CadcClient *
 cmd_archive_make_client_full (CsGlobalOptions *g, const char *login_url, gboolean for_login,
                              GError **error)
 {
-  g_autoptr(CadcConfig) conf = cadc_config_resolve (NULL, g->registry, g->tap, g->datalink,
-                                                    login_url, error);
+  g_autoptr(CadcConfig) conf = cmd_archive_config (g, login_url, error);
   g_autoptr(CadcAuth) auth = NULL;
   CadcClientConfig cfg = { 0 };
 
   if (conf == NULL)
     return NULL;
-  auth = cadc_auth_load (error);
+  if (!cadc_model_parse (g->model != NULL ? g->model : conf->model, &cfg.model, error))
+    {
+      g_prefix_error (error, "config [archive%s%s] model=: ",
+                      g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0 ? "" : ".",
+                      g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0 ? "" : conf->name);
+      return NULL;
+    }
+  /* CADC found through its registry is CAOM2: no /tables to read first */
+  if (cfg.model == CADC_MODEL_UNKNOWN && conf->tap == NULL
+      && g_strcmp0 (conf->name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0)
+    cfg.model = CADC_MODEL_CAOM2;
+  if (conf->anonymous)
+    auth = cadc_auth_new_anonymous ();
+  else
+    auth = cadc_auth_load (error);
   if (auth == NULL)
     return NULL;
   if (for_login)
@@ -110,6 +146,25 @@ CadcClient *
 cmd_archive_make_client (CsGlobalOptions *g, GError **error)
 {
   return cmd_archive_make_client_full (g, NULL, FALSE, error);
+}
+
+gboolean
+cmd_archive_model (CsGlobalOptions *g, CadcClient *c, CadcModel *model, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (cadc_client_get_model (c, model, &local))
+    return TRUE;
+  if (g_error_matches (local, VO_ERROR, VO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (g->verbosity > 0)
+    fprintf (stderr, "cadc-samp: %s; CAOM2 assumed\n", local->message);
+  memset (model, 0, sizeof *model);
+  model->kind = CADC_MODEL_CAOM2;
+  return TRUE;
 }
 
 gboolean
@@ -338,11 +393,22 @@ cmd_archive_run_query (CsGlobalOptions *g, const char *adql, gint64 maxrec,
 {
   GError *error = NULL;
   g_autoptr(CadcClient) c = cmd_archive_make_client (g, &error);
+
+  if (c == NULL)
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+  return cmd_archive_run_query_on (g, c, adql, maxrec, uploads);
+}
+
+int
+cmd_archive_run_query_on (CsGlobalOptions *g, CadcClient *c, const char *adql, gint64 maxrec,
+                         const char *const *uploads)
+{
+  GError *error = NULL;
   CadcQueryOptions o = { maxrec, uploads, VO_FORMAT_VOTABLE };
   g_autoptr(CadcQueryResult) r = NULL;
   CsOutput out;
 
-  if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error)
+  if (!cmd_archive_pick_format (g, &o.format, &error)
       || !cs_output_open (&out, g->output, &error))
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity > 1)

@@ -1,8 +1,10 @@
 /* cmd-data.c: getting at the data of a result: DataLink, SODA, downloads.
  *
- * data-urls (DataLink #this URLs for the publisherIDs of a result
- * VOTable), cutout-urls (SODA CIRCLE cutouts for them) and cutouts (an
- * image query around a position, its cutout URLs, then the downloads: 4
+ * data-urls (the data URLs of a result VOTable's rows: DataLink #this for
+ * CAOM2 publisherIDs, access_url or its DataLink document for ObsCore
+ * rows; cadc_client_result_urls), cutout-urls (SODA CIRCLE cutouts for
+ * them) and cutouts (an image query around a position in the archive's
+ * data model, its cutout URLs, then the downloads: 4
  * at a time on the client's main context, each to a temporary name
  * renamed when complete, with a progress line on a terminal; every file
  * is then checked to be a FITS image and removed if not).  Shared
@@ -18,23 +20,9 @@
 
 #include "cmd-archive-private.h"
 #include "vo-fits.h"
-#include "vo-adql.h"
 #include "vo-coords.h"
 #include "vo-error.h"
 #include "vo-sync.h"
-
-static gboolean
-parse_circle (const char *pos_text, const char *radius_text, double *ra, double *dec,
-              double *r, GError **error)
-{
-  double ira, idec;
-
-  if (!vo_coords_parse_position (pos_text, &ira, &idec, error)
-      || !vo_coords_parse_radius (radius_text, r, error))
-    return FALSE;
-  vo_coords_icrs_to_fk5 (ira, idec, ra, dec);
-  return TRUE;
-}
 
 static void
 print_list (char **urls)
@@ -44,6 +32,41 @@ print_list (char **urls)
       g_autofree char *u = cs_safe (urls[i]);
       printf ("%s\n", u);
     }
+}
+
+/* POSITION RADIUS, ICRS degrees (cadc_client_result_urls converts for
+ * CAOM2). */
+static gboolean
+parse_circle (const char *pos_text, const char *radius_text, double *ra, double *dec,
+              double *r, GError **error)
+{
+  return vo_coords_parse_position (pos_text, ra, dec, error)
+         && vo_coords_parse_radius (radius_text, r, error);
+}
+
+/* The URLs of @kind for the result file @path, printed one per line. */
+static int
+print_result_urls (CsGlobalOptions *g, const char *path, CadcUrlKind kind, double ra,
+                   double dec, double r)
+{
+  GError *error = NULL;
+  g_autoptr(CadcClient) c = NULL;
+  g_auto(GStrv) urls = NULL;
+  VoTable *t = cadc_result_load (path, &error);
+
+  if (t == NULL)
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+  c = cmd_archive_make_client (g, &error);
+  if (c == NULL)
+    {
+      vo_table_free (t);
+      return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+    }
+  urls = cadc_client_result_urls (c, t, kind, ra, dec, r, &error);
+  if (urls == NULL)
+    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+  print_list (urls);
+  return CS_EXIT_OK;
 }
 
 static int
@@ -56,28 +79,19 @@ cmd_data_urls (CsGlobalOptions *g, int argc, char **argv)
     { "aux", 0, 0, G_OPTION_ARG_NONE, &aux, "also the other links (previews, auxiliary files)", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  GError *error = NULL;
-  g_autoptr(CadcClient) c = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_auto(GStrv) urls = NULL;
 
   static const CliCommandLine cl = {
     "Usage: cadc-samp data-urls [--aux] RESULT\n\n"
-      "DataLink #this URLs (with --aux also previews etc.) for the rows of\n"
-      "a result VOTable with a publisherID column (file, or - for stdin).\n",
+      "Data URLs (with --aux also previews etc.) for the rows of a result\n"
+      "VOTable (file, or - for stdin): a CAOM2 result's publisherIDs through\n"
+      "the archive's DataLink service (#this); an ObsCore result's access_url,\n"
+      "or the #this links of the DataLink document it points to.\n",
     1, 1, "give one RESULT file",
   };
 
   if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
-  if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  c = cmd_archive_make_client (g, &error);
-  if (c == NULL
-      || (urls = cadc_client_data_urls (c, (const char *const *) ids, aux, &error)) == NULL)
-    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  print_list (urls);
-  return CS_EXIT_OK;
+  return print_result_urls (g, pos->pdata[0], aux ? CADC_URLS_AUX : CADC_URLS_DATA, 0, 0, 0);
 }
 
 static int
@@ -86,15 +100,15 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   int rc;
   GError *error = NULL;
-  g_autoptr(CadcClient) c = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_auto(GStrv) urls = NULL;
   g_autofree char *ptext = NULL;
   double ra, dec, r;
 
   static const CliCommandLine cl = {
     "Usage: cadc-samp cutout-urls RESULT POSITION RADIUS\n\n"
-      "SODA cutout URLs (CIRCLE) for the rows of a result VOTable.\n",
+      "SODA cutout URLs (CIRCLE) for the rows of a result VOTable: from the\n"
+      "DataLink service (CAOM2) or the DataLink document of each ObsCore row;\n"
+      "a row that is a direct download has a cutout only when the result\n"
+      "offers a SODA service, else it is reported.\n",
     3, G_MAXUINT, "RESULT POSITION RADIUS expected",
   };
 
@@ -103,14 +117,7 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   ptext = cmd_archive_join_args (pos, 1, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
     return cmd_archive_usage_error ("cutout-urls", error);
-  if ((ids = cadc_publisher_ids_from_file (pos->pdata[0], &error)) == NULL)
-    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  c = cmd_archive_make_client (g, &error);
-  if (c == NULL
-      || (urls = cadc_client_cutout_urls (c, (const char *const *) ids, ra, dec, r, &error)) == NULL)
-    return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  print_list (urls);
-  return CS_EXIT_OK;
+  return print_result_urls (g, pos->pdata[0], CADC_URLS_CUTOUT, ra, dec, r);
 }
 
 #define PARALLEL_DOWNLOADS 4
@@ -265,7 +272,7 @@ static int
 cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
 {
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
-  g_autofree char *collection = NULL, *dir_opt = NULL;
+  g_autofree char *collection = NULL, *dir_opt = NULL, *conf_collection = NULL;
   gboolean urls_only = FALSE;
   int rc;
   GOptionEntry entries[] = {
@@ -279,16 +286,16 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(CadcClient) c = NULL;
   g_autofree char *ptext = NULL;
   g_autofree char *adql = NULL;
-  g_autoptr(VoTable) t = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  VoTable *t = NULL;
   g_auto(GStrv) urls = NULL;
+  CadcModel model;
   double ra, dec, r;
-  int col;
   guint bad = 0;
 
   static const CliCommandLine cl = {
     "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
-      "Find images around POSITION, compute SODA cutout URLs and download\n"
+      "Find images around POSITION (in the archive's data model), compute\n"
+      "SODA cutout URLs (see cutout-urls) and download\n"
       "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
       "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
       "the others continue.\n",
@@ -304,29 +311,21 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   if (!urls_only && !prepare_dir (dir, &error))
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   c = cmd_archive_make_client (g, &error);
-  if (c == NULL)
+  if (c == NULL || !cmd_archive_model (g, c, &model, &error))
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  adql = vo_adql_query_region (ra, dec, r, collection, "image");
+  adql = cadc_model_adql_region (&model, ra, dec, r,
+                                 cmd_archive_collection (g, collection, &conf_collection),
+                                 "image");
   t = cmd_archive_query_table (c, adql, &error);
   if (t == NULL)
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-  col = vo_table_find_field (t, "publisherID");
-  if (col < 0)
-    return cli_exit_fail (CLI_STAGE_ARCHIVE, g_error_new (VO_ERROR, VO_ERROR_NOT_FOUND,
-                                         "publisherID column missing"));
-  for (guint i = 0; i < vo_table_get_n_rows (t); i++)
+  if (vo_table_get_n_rows (t) == 0)
     {
-      const char *v = vo_table_get_string (t, i, (guint) col);
-      if (v != NULL && *v != '\0')
-        g_ptr_array_add (ids, (gpointer) v);
-    }
-  g_ptr_array_add (ids, NULL);
-  if (ids->len == 1)
-    {
+      vo_table_free (t);
       fprintf (stderr, "cadc-samp: no images found\n");
       return CS_EXIT_OK;
     }
-  urls = cadc_client_cutout_urls (c, (const char *const *) ids->pdata, ra, dec, r, &error);
+  urls = cadc_client_result_urls (c, t, CADC_URLS_CUTOUT, ra, dec, r, &error);
   if (urls == NULL)
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (urls_only)

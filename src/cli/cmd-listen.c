@@ -96,6 +96,17 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
                   *config_o = config_path, *image_o = image, *frames_o = frames;
   if (!ok)
     return rc;
+  /* The bridge speaks CAOM2 to CADC only, for now (issue 13: listen with
+   * other and several archives comes later): refuse rather than ignore. */
+  if ((global->archive != NULL && strcmp (global->archive, "cadc") != 0)
+      || (global->model != NULL && g_ascii_strcasecmp (global->model, "caom2") != 0))
+    {
+      cs_print_error ("listen: only the cadc archive (CAOM2) for now; --archive %s "
+                      "--model %s work with the archive commands",
+                      global->archive ? global->archive : "cadc",
+                      global->model ? global->model : "caom2");
+      return CS_EXIT_USAGE;
+    }
 
   /* What is left: an optional POSITION, possibly in several words. */
   g_autoptr(GString) position = g_string_new (NULL);

@@ -24,6 +24,8 @@ typedef struct {
   char *registry;   /* --registry URL or CADC_REGISTRY_URL */
   char *tap;        /* --tap URL: TAP base, no registry lookup */
   char *datalink;   /* --datalink URL: DataLink endpoint */
+  char *archive;    /* --archive NAME: "cadc" or an [archive.NAME] of the config */
+  char *model;      /* --model caom2|obscore: the data model, not discovered */
   char *output;     /* -o FILE */
   char *format;     /* --format votable|csv|tsv|table */
   int verbosity;    /* -q: -1, default 0, each -v: +1 */

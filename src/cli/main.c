@@ -28,6 +28,7 @@ extern const CsCommand cs_command_name;
 extern const CsCommand cs_command_query;
 extern const CsCommand cs_command_job;
 extern const CsCommand cs_command_jobs;
+extern const CsCommand cs_command_archives;
 extern const CsCommand cs_command_tables;
 extern const CsCommand cs_command_table;
 extern const CsCommand cs_command_data_urls;
@@ -41,7 +42,8 @@ extern const CsCommand cs_command_whoami;
 static const CsCommand *const commands[] = {
   &cs_command_listen, &cs_command_hub, &cs_command_status, &cs_command_send,
   &cs_command_collections, &cs_command_region, &cs_command_name,
-  &cs_command_query, &cs_command_job, &cs_command_jobs, &cs_command_tables,
+  &cs_command_archives, &cs_command_query, &cs_command_job, &cs_command_jobs,
+  &cs_command_tables,
   &cs_command_table, &cs_command_data_urls, &cs_command_cutout_urls,
   &cs_command_cutouts, &cs_command_login, &cs_command_logout,
   &cs_command_whoami,
@@ -115,7 +117,8 @@ static void
 usage (FILE *out)
 {
   fprintf (out, "Usage: cadc-samp [GLOBAL OPTIONS] COMMAND [ARGS...]\n\n"
-                "The CADC archive on the command line and inside a SAMP session.\n\n"
+                "The CADC archive (or any ObsCore archive, --archive) on the command line\n"
+                "and inside a SAMP session.\n\n"
                 "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
@@ -131,6 +134,8 @@ global_options_clear (CsGlobalOptions *g)
   g_free (g->registry);
   g_free (g->tap);
   g_free (g->datalink);
+  g_free (g->archive);
+  g_free (g->model);
   g_free (g->output);
   g_free (g->format);
 }

@@ -74,14 +74,21 @@ vo_adql_query_region (double ra_deg, double dec_deg, double radius_deg,
   return g_string_free (s, FALSE);
 }
 
+/* '%name%' in lower case, quoted: a case-insensitive substring LIKE. */
+static char *
+substring_pattern (const char *name)
+{
+  g_autofree char *lower = g_utf8_strdown (name, -1);
+  g_autofree char *pattern = g_strconcat ("%", lower, "%", NULL);
+  return vo_adql_quote (pattern);
+}
+
 char *
 vo_adql_query_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, NULL);
 
-  g_autofree char *lower = g_utf8_strdown (name, -1);
-  g_autofree char *pattern = g_strconcat ("%", lower, "%", NULL);
-  g_autofree char *q = vo_adql_quote (pattern);
+  g_autofree char *q = substring_pattern (name);
   return g_strconcat ("select * from caom2.Observation o join caom2.Plane p "
                       "on o.obsID=p.obsID where lower(target_name) like ",
                       q, NULL);
@@ -238,9 +245,7 @@ vo_adql_obscore_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, NULL);
 
-  g_autofree char *lower = g_utf8_strdown (name, -1);
-  g_autofree char *pattern = g_strconcat ("%", lower, "%", NULL);
-  g_autofree char *q = vo_adql_quote (pattern);
+  g_autofree char *q = substring_pattern (name);
   return g_strconcat ("SELECT * FROM ivoa.obscore WHERE lower(target_name) LIKE ", q, NULL);
 }
 
