@@ -8,6 +8,7 @@
  *   on-highlight=true       cache-max-mb=200       hub=auto
  *   tap=URL  registry=URL  datalink=URL            log-level=info
  *   footprints=true         viewer-frames=reuse    viewer-timeout=60
+ *   archives=cadc, votest   (the archives asked, [archive.NAME] groups)
  * Unknown keys are ignored (with a g_warning) so that older versions can
  * read newer files.
  */
@@ -44,6 +45,7 @@ cs_bridge_config_free (CsBridgeConfig *c)
   if (c == NULL)
     return;
   g_free (c->collection);
+  g_strfreev (c->archives);
   g_free (c->tap);
   g_free (c->registry);
   g_free (c->datalink);
@@ -138,7 +140,7 @@ static const char *const known_keys[] = {
   "radius", "collection", "cutouts", "max-cutouts", "max-rows", "max-selection",
   "on-pointat", "on-table", "on-image", "on-highlight", "cache-max-mb", "hub",
   "tap", "registry", "datalink", "log-level", "footprints", "viewer-frames", "viewer-timeout",
-  NULL
+  "archives", NULL
 };
 
 gboolean
@@ -176,6 +178,23 @@ cs_bridge_config_load (CsBridgeConfig *c, const char *path, gboolean must_exist,
   get_string (kf, "registry", &c->registry);
   get_string (kf, "datalink", &c->datalink);
   get_string (kf, "log-level", &c->log_level);
+  {
+    g_autofree char *archives = NULL;
+    get_string (kf, "archives", &archives);
+    if (archives != NULL)
+      {
+        g_strfreev (c->archives);
+        c->archives = g_strsplit_set (archives, ",; ", -1);
+        /* drop the empty pieces of "a, b" */
+        guint k = 0;
+        for (guint i = 0; c->archives[i]; i++)
+          if (*c->archives[i])
+            c->archives[k++] = c->archives[i];
+          else
+            g_free (c->archives[i]);
+        c->archives[k] = NULL;
+      }
+  }
   if (!get_bool (kf, "cutouts", &c->cutouts, error)
       || !get_bool (kf, "on-pointat", &c->on_pointat, error)
       || !get_bool (kf, "on-table", &c->on_table, error)

@@ -37,6 +37,7 @@ typedef struct {
   char *registry;
   char *datalink;
   char *log_level;          /* "quiet", "info", "debug" or NULL */
+  char **archives;          /* archives= the archives asked (NULL: cadc only) */
 } CsBridgeConfig;
 
 /* Returns: (transfer full): the built-in defaults. */

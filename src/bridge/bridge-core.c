@@ -532,6 +532,14 @@ typedef struct {
   CsBridgeArchive *archive;
 } QueryJob;
 
+/* Add @map (a full reference, consumed) to the SAMP list being built. */
+static void
+list_add_map (GVariantBuilder *list, GVariant *map)
+{
+  g_variant_builder_add (list, "v", map);
+  g_variant_unref (map);
+}
+
 static void
 query_group_end (QueryGroup *g)
 {
@@ -598,9 +606,8 @@ query_done (GObject *source, GAsyncResult *res, gpointer user_data)
       g->n_failed++;
       g_string_append_printf (g->failures, "%s%s", g->failures->len ? "; " : "",
                               error->message);
-      g_variant_builder_add_value (&g->archives,
-                                   samp_map_new_strings ("archive", a->name,
-                                                         "error", error->message, NULL));
+      list_add_map (&g->archives, samp_map_new_strings ("archive", a->name, "error",
+                                                        error->message, NULL));
       if (b->archives->len > 1)
         g_message ("%s from %s: %s", g->mtype, g->sender, error->message);
       g_clear_error (&g->last_error);
@@ -613,9 +620,8 @@ query_done (GObject *source, GAsyncResult *res, gpointer user_data)
                  b->archives->len > 1 ? a->name : "", b->archives->len > 1 ? ": " : "",
                  r->rows, r->overflow ? " (truncated)" : "", r->seconds);
       g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, r->rows);
-      g_variant_builder_add_value (&g->archives,
-                                   samp_map_new_strings ("archive", a->name, "url", r->url,
-                                                         "rows", rows, NULL));
+      list_add_map (&g->archives, samp_map_new_strings ("archive", a->name, "url", r->url,
+                                                        "rows", rows, NULL));
       if (g->first_url == NULL)
         {
           g->first_url = g_strdup (r->url);
@@ -645,7 +651,7 @@ cs_bridge_run_query (CsBridge *b, const char *msg_id, const char *mtype, const c
   g->then = then;
   g->failures = g_string_new (NULL);
   g->pending = b->archives->len;
-  g_variant_builder_init (&g->archives, G_VARIANT_TYPE ("av"));
+  g_variant_builder_init (&g->archives, SAMP_TYPE_LIST);
   for (guint i = 0; i < b->archives->len; i++)
     {
       QueryJob *j = g_new0 (QueryJob, 1);

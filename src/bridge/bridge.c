@@ -70,9 +70,12 @@ cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives, guin
       a->name = g_strdup (archives[i].name);
       a->label = g_strdup (archives[i].label);
       a->collection = g_strdup (archives[i].collection);
-      /* the user's credentials go to the first archive (CADC's by
-       * default); the others are asked anonymously */
-      a->cadc = cadc_client_new (&archives[i].client, i == 0 ? g_steal_pointer (&auth) : NULL);
+      /* the user's credentials (validated above) to each archive that
+       * takes them; a CadcClient owns its copy */
+      CadcAuth *own = NULL;
+      if (!archives[i].anonymous)
+        own = auth != NULL ? g_steal_pointer (&auth) : cadc_auth_load (NULL);
+      a->cadc = cadc_client_new (&archives[i].client, own);
       g_ptr_array_add (b->archives, a);
     }
   cs_bridge_core_init (b);

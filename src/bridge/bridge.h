@@ -25,13 +25,14 @@ typedef struct {
   const char *name;
   const char *label;
   const char *collection;
+  gboolean anonymous;       /* no credentials (a named archive's default) */
   CadcClientConfig client;
 } CsBridgeArchiveSpec;
 
 /* @config: (transfer full).  @archives: the @n_archives (at least one)
  * archives every position, table and image is sent to, each its own
- * query, at once; the user's credentials (cadc_auth_load) go to the
- * first.  Returns: (transfer full) (nullable). */
+ * query, at once; the user's credentials (cadc_auth_load) go to each
+ * that is not @anonymous.  Returns: (transfer full) (nullable). */
 CsBridge *cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives,
                          guint n_archives, GError **error);
 void cs_bridge_free (CsBridge *bridge);

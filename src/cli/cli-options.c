@@ -35,6 +35,24 @@ on_verbosity (const char *name, const char *value, gpointer data, GError **error
   return TRUE;
 }
 
+/* --archive NAME, repeatable: every one is kept (listen asks them all),
+ * the last is g->archive (the archive commands ask one) */
+static gboolean
+on_archive (const char *name, const char *value, gpointer data, GError **error)
+{
+  CsGlobalOptions *g = data;
+  guint n = g->archives ? g_strv_length (g->archives) : 0;
+
+  (void) name;
+  (void) error;
+  g->archives = g_renew (char *, g->archives, n + 2);
+  g->archives[n] = g_strdup (value);
+  g->archives[n + 1] = NULL;
+  g_free (g->archive);
+  g->archive = g_strdup (value);
+  return TRUE;
+}
+
 /* The global options, writing into @g (NULL: for --help only).  Strings are
  * FILENAME: the bytes as given, whatever the locale. */
 static GOptionEntry *
@@ -47,8 +65,9 @@ global_entries (CsGlobalOptions *g)
       "TAP service base URL (skips the registry)", "URL" },
     { "datalink", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->datalink : NULL,
       "DataLink service URL (skips the registry)", "URL" },
-    { "archive", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->archive : NULL,
-      "the archive: cadc (default) or an [archive.NAME] of the config", "NAME" },
+    { "archive", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_archive,
+      "the archive: cadc (default) or an [archive.NAME] of the config (listen: "
+      "repeat for several)", "NAME" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->model : NULL,
       "data model caom2 or obscore (default: from the service's tables)", "M" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, g ? &g->output : NULL,
@@ -69,15 +88,14 @@ global_entries (CsGlobalOptions *g)
  * occurrence of the option replaced (GOptionContext leaves them). */
 static const gsize global_strings[] = {
   G_STRUCT_OFFSET (CsGlobalOptions, registry), G_STRUCT_OFFSET (CsGlobalOptions, tap),
-  G_STRUCT_OFFSET (CsGlobalOptions, datalink), G_STRUCT_OFFSET (CsGlobalOptions, archive),
-  G_STRUCT_OFFSET (CsGlobalOptions, model), G_STRUCT_OFFSET (CsGlobalOptions, output),
+  G_STRUCT_OFFSET (CsGlobalOptions, datalink), G_STRUCT_OFFSET (CsGlobalOptions, model), G_STRUCT_OFFSET (CsGlobalOptions, output),
   G_STRUCT_OFFSET (CsGlobalOptions, format),
 };
 
 /* --format, --model and --archive are usage errors found before any
  * command starts or connects. */
 static gboolean
-check_globals (CsGlobalOptions *g)
+check_globals (CsGlobalOptions *g, const char *command)
 {
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
@@ -94,22 +112,30 @@ check_globals (CsGlobalOptions *g)
       cs_print_error ("--model: %s", error->message);
       return FALSE;
     }
-  if (g->archive == NULL)
+  if (g->archives == NULL)
     return TRUE;
+  if (command != NULL && g_strv_length (g->archives) > 1 && strcmp (command, "listen") != 0)
+    {
+      cs_print_error ("--archive given %u times: only listen asks several archives at once",
+                      g_strv_length (g->archives));
+      return FALSE;
+    }
   names = cadc_config_archive_names (NULL, &error);
   if (names == NULL)
     {
       cs_print_error ("--archive: %s", error->message);
       return FALSE;
     }
-  if (!g_strv_contains ((const char *const *) names, g->archive))
-    {
-      g_autofree char *known = g_strjoinv (", ", names);
-      g_autofree char *path = cadc_config_default_path ();
-      cs_print_error ("--archive: unknown archive '%s' (known: %s; an archive is a section "
-                      "[archive.%s] with tap=URL in %s)", g->archive, known, g->archive, path);
-      return FALSE;
-    }
+  for (guint i = 0; g->archives[i] != NULL; i++)
+    if (!g_strv_contains ((const char *const *) names, g->archives[i]))
+      {
+        g_autofree char *known = g_strjoinv (", ", names);
+        g_autofree char *path = cadc_config_default_path ();
+        cs_print_error ("--archive: unknown archive '%s' (known: %s; an archive is a section "
+                        "[archive.%s] with tap=URL in %s)", g->archives[i], known,
+                        g->archives[i], path);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -357,7 +383,7 @@ cli_options_parse (CsGlobalOptions *g, int argc, char **argv, const CliCommandLi
     default:
       break;
     }
-  if (!parse_options (g, entries, opts, argv[0]) || !check_globals (g))
+  if (!parse_options (g, entries, opts, argv[0]) || !check_globals (g, argv[0]))
     return FALSE;
   if (g->registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     g->registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
@@ -389,7 +415,7 @@ cli_options_parse_leading (CsGlobalOptions *g, int argc, char **argv)
   /* GLib's log lines name the command (GOptionContext would name the
    * first argv[0] it parses) */
   g_set_prgname (stop < argc ? argv[stop] : "cadc-samp");
-  if (!parse_options (g, NULL, opts, argv[0]) || !check_globals (g))
+  if (!parse_options (g, NULL, opts, argv[0]) || !check_globals (g, NULL))
     return -1;
   return stop;
 }

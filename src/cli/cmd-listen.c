@@ -96,18 +96,6 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
                   *config_o = config_path, *image_o = image, *frames_o = frames;
   if (!ok)
     return rc;
-  /* The bridge speaks CAOM2 to CADC only, for now (issue 13: listen with
-   * other and several archives comes later): refuse rather than ignore. */
-  if ((global->archive != NULL && strcmp (global->archive, "cadc") != 0)
-      || (global->model != NULL && g_ascii_strcasecmp (global->model, "caom2") != 0))
-    {
-      cs_print_error ("listen: only the cadc archive (CAOM2) for now; --archive %s "
-                      "--model %s work with the archive commands",
-                      global->archive ? global->archive : "cadc",
-                      global->model ? global->model : "caom2");
-      return CS_EXIT_USAGE;
-    }
-
   /* What is left: an optional POSITION, possibly in several words. */
   g_autoptr(GString) position = g_string_new (NULL);
   for (guint i = 0; i < args->len; i++)
@@ -206,13 +194,62 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     .verbose = global->verbosity > 0,
     .cookie_domains = (const char *const *) conf->cookie_domains,
   };
+
+  /* The archives: --archive (repeated), else [listen] archives=, else
+   * CADC.  --model applies when there is one. */
+  static const char *const cadc_only[] = { CADC_CONFIG_DEFAULT_ARCHIVE, NULL };
+  const char *const *names = global->archives ? (const char *const *) global->archives
+                             : config->archives ? (const char *const *) config->archives
+                             : cadc_only;
+  guint n_names = g_strv_length ((char **) names);
+  g_autoptr(GPtrArray) confs = g_ptr_array_new_with_free_func ((GDestroyNotify) cadc_config_free);
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (CsBridgeArchiveSpec));
+  for (guint i = 0; i < n_names; i++)
+    {
+      CsBridgeArchiveSpec spec = { 0 };
+      CadcConfig *c = conf;
+      gboolean seen = FALSE;
+      for (guint j = 0; j < i; j++)
+        seen = seen || strcmp (names[j], names[i]) == 0;
+      if (seen)
+        continue;   /* --archive a --archive a: one archive */
+      if (strcmp (names[i], CADC_CONFIG_DEFAULT_ARCHIVE) != 0)
+        {
+          c = cadc_config_resolve_archive (config_o ? config_o : default_path, names[i], NULL,
+                                           NULL, NULL, NULL, &error);
+          if (c == NULL)
+            {
+              cs_print_error ("archive %s: %s", names[i], error->message);
+              return CS_EXIT_USAGE;
+            }
+          g_ptr_array_add (confs, c);
+        }
+      spec.name = names[i];
+      spec.label = c == conf ? "CADC" : names[i];
+      spec.collection = c == conf ? NULL : c->collection;
+      spec.anonymous = c->anonymous;
+      spec.client = c == conf ? cadc : (CadcClientConfig) {
+        .tap = c->tap, .datalink = c->datalink, .verbose = global->verbosity > 0,
+      };
+      if (!cadc_model_parse (n_names == 1 && global->model ? global->model : c->model,
+                             &spec.client.model, &error))
+        {
+          cs_print_error ("archive %s: %s", names[i], error->message);
+          return CS_EXIT_USAGE;
+        }
+      /* CADC found through its registry is CAOM2: no /tables to read */
+      if (spec.client.model == CADC_MODEL_UNKNOWN && c == conf && c->tap == NULL)
+        spec.client.model = CADC_MODEL_CAOM2;
+      g_array_append_val (specs, spec);
+    }
   if (config->log_level && g_str_equal (config->log_level, "debug")
       && g_getenv ("G_MESSAGES_DEBUG") == NULL)
     g_setenv ("G_MESSAGES_DEBUG", CS_OWN_LOG_DOMAINS, TRUE);
 
   signal (SIGPIPE, SIG_IGN);
-  CsBridgeArchiveSpec archive = { "cadc", "CADC", NULL, cadc };
-  g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config), &archive, 1, &error);
+  g_autoptr(CsBridge) bridge = cs_bridge_new (g_steal_pointer (&config),
+                                              (CsBridgeArchiveSpec *) specs->data, specs->len,
+                                              &error);
   if (bridge == NULL)
     return cli_exit_fail (CLI_STAGE_LISTEN_SETUP, g_steal_pointer (&error));
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);

@@ -25,6 +25,7 @@ typedef struct {
   char *tap;        /* --tap URL: TAP base, no registry lookup */
   char *datalink;   /* --datalink URL: DataLink endpoint */
   char *archive;    /* --archive NAME: "cadc" or an [archive.NAME] of the config */
+  char **archives;  /* every --archive given, in order (listen asks several) */
   char *model;      /* --model caom2|obscore: the data model, not discovered */
   char *output;     /* -o FILE */
   char *format;     /* --format votable|csv|tsv|table */

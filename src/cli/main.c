@@ -135,6 +135,7 @@ global_options_clear (CsGlobalOptions *g)
   g_free (g->tap);
   g_free (g->datalink);
   g_free (g->archive);
+  g_strfreev (g->archives);
   g_free (g->model);
   g_free (g->output);
   g_free (g->format);
