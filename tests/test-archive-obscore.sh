@@ -161,6 +161,6 @@ DIAG_FILES=("$T/err")
 cs --archive nope region "$POS" >"$T/out"; rc=$?
 check "an unknown archive: usage error (exit 2) naming the known ones" \
   eval "[ $rc = 2 ] && grep -q \"unknown archive 'nope' (known: cadc, votest, obsonly, down\" '$T/err'"
-cs listen --archive votest >"$T/out"; rc=$?
-check "listen with another archive: refused (exit 2) rather than asking CADC" \
-  eval "[ $rc = 2 ] && grep -q 'listen: only the cadc archive (CAOM2) for now' '$T/err'"
+cs --archive votest --archive cadc region "$POS" >"$T/out"; rc=$?
+check "--archive twice outside listen: usage error (exit 2), only listen asks several" \
+  eval "[ $rc = 2 ] && grep -q 'only listen asks several archives at once' '$T/err'"

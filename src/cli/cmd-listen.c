@@ -237,8 +237,9 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
           cs_print_error ("archive %s: %s", names[i], error->message);
           return CS_EXIT_USAGE;
         }
-      /* CADC found through its registry is CAOM2: no /tables to read */
-      if (spec.client.model == CADC_MODEL_UNKNOWN && c == conf && c->tap == NULL)
+      /* the cadc archive is CAOM2 (its --tap too, as listen always took
+       * it) unless a model is given: no /tables to read first */
+      if (spec.client.model == CADC_MODEL_UNKNOWN && c == conf)
         spec.client.model = CADC_MODEL_CAOM2;
       g_array_append_val (specs, spec);
     }
