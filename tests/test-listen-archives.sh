@@ -11,7 +11,7 @@ need_jsamp; need_astropy
 setup_samp
 start_dachs
 "$CS_HARNESS/dachs/start.sh" >/dev/null 2>&1 || bail "DaCHS (with its ObsCore-only part) did not start"
-plan 9
+plan 10
 REC=$T/rec.jsonl
 start_hub jsamp || bail "the JSAMP hub did not start"
 start_recorder recorder "$REC" || bail "the recorder did not register"
@@ -52,6 +52,15 @@ why=$TABLES check "the CADC table, CAOM2, has the 9 CFHT planes of test_misc (go
   eval '[ "$(vot_rows "$CADC_URL")" = 9 ] && grep -q position_bounds "${CADC_URL#file://}"'
 why=$TABLES check "the votest table, ObsCore, has the 13 VOTEST products there (got $(vot_rows "$VT_URL"))" \
   eval '[ "$(vot_rows "$VT_URL")" = 13 ] && grep -q "name=\"access_url\"" "${VT_URL#file://}"'
+# 4. selecting rows of the ObsCore table: their files, through each row's
+# access_url (a direct FITS file, or #this of its DataLink document)
+VT_TID=$(grep '"table.load.votable"' "$REC" | grep -F "votest VOTEST" | tail -1 | json "d['params']['table-id']")
+B=$(count_msgs "$REC" image.load.fits)
+peer send table.select.rowList table-id="$VT_TID" --list row-list=0,1,2 >/dev/null
+wait_msgs "$REC" image.load.fits $((B + 3)) 60
+FILES=$(grep '"image.load.fits"' "$REC" | tail -n +$((B + 1)) | json_lines 'd["params"]["url"]')
+why=$FILES check "select 3 rows of the votest table -> 3 image.load.fits of its vo2 files" \
+  eval '[ "$(grep -c "/vo2/\|getproduct/vo2" <<<"$FILES")" = 3 ]'
 R=$(peer send cadc.query.name name=VTJ0845+5418)
 why=$R check "cadc.query.name on both -> samp.ok listing both archives (votest: 13 rows, cadc: 0)" \
   eval '[ "$(json "sorted((a[\"archive\"], a.get(\"rows\")) for a in d[\"samp.result\"][\"archives\"])" <<<"$R")" = "[('"'"'cadc'"'"', '"'"'0'"'"'), ('"'"'votest'"'"', '"'"'13'"'"')]" ]'
