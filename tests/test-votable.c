@@ -933,6 +933,100 @@ test_writer_csv_tsv (void)
   g_assert_error (error, VO_ERROR, VO_ERROR_FAILED);
 }
 
+/* A writer shaped by @shape, the first 3 rows of wrows; NULL with @error
+ * set when start_table refuses the shape. */
+static char *
+write_shaped (VoFormat fmt, const VoTableShape *shape, GError **error)
+{
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (VoTableWriter) w = vo_table_writer_new (out, fmt);
+
+  vo_table_writer_set_shape (w, shape);
+  if (!vo_table_writer_start_table (w, "t", wfields, 3, error))
+    return NULL;
+  for (guint r = 0; r < 3; r++)
+    g_assert_true (vo_table_writer_write_row (w, wrows + r * 3, error));
+  g_assert_true (vo_table_writer_finish (w, error));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+}
+
+/* --columns and the terminal table (vo_table_writer_set_shape) */
+static void
+test_writer_shape (void)
+{
+  static const char *const pick[] = { "N", "id", NULL };
+  static const char *const first[] = { "n", "nosuch", "ra", NULL };
+  static const char *const bad[] = { "id", "dec", NULL };
+  VoTableShape cols = { .columns = pick };
+  VoTableShape term = { .first = first, .width = 14, .emphasis = TRUE };
+  VoTableShape narrow = { .first = first, .width = 9 };
+  g_autoptr (GError) error = NULL;
+
+  /* the columns asked for, in that order (names case-insensitive) */
+  g_autofree char *csv = write_shaped (VO_FORMAT_CSV, &cols, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (csv, ==,
+                   "n,id\n"
+                   "3,\"a,b \"\"q\"\"\"\n"
+                   ",\"<x> & y\ttab\nnl\"\n"
+                   "-7,\" lead\"\n");
+  g_autofree char *vot = write_shaped (VO_FORMAT_VOTABLE, &cols, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (vot, "<FIELD name=\"n\" datatype=\"int\"><VALUES null=\"-1\"/></FIELD>\n"
+                                 "<FIELD name=\"id\""));
+  g_assert_nonnull (strstr (vot, "<TR><TD>3</TD><TD>a,b \"q\"</TD></TR>"));
+  g_assert_null (strstr (vot, "\"ra\""));
+  /* the first columns first, cut to 14 columns, emphasised names */
+  g_autofree char *tab = write_shaped (VO_FORMAT_TABLE, &term, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tab, ==,
+                   " \033[1;4mn\033[0m    \033[1;4mra\033[0m \033[1;4mid\033[0m   \n"
+                   "-- ----- -----\n"
+                   " 3  10.5 a,b \xe2\x80\xa6\n"
+                   "--    -- <x> \xe2\x80\xa6\n"
+                   "-7 -0.25  lead\n"
+                   "3 rows\n");
+  /* a column that does not fit is left out and counted in the footer */
+  g_autofree char *tab2 = write_shaped (VO_FORMAT_TABLE, &narrow, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tab2, ==,
+                   " n    ra\n"
+                   "-- -----\n"
+                   " 3  10.5\n"
+                   "--    --\n"
+                   "-7 -0.25\n"
+                   "3 rows; \xe2\x80\xa6\n");
+  /* on a terminal a wide character takes two columns */
+  {
+    g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+    g_autoptr (VoTableWriter) w = vo_table_writer_new (out, VO_FORMAT_TABLE);
+    VoTableShape nine = { .width = 9 };
+    const char *row[] = { "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x83\x86\xe3\x82\xad" };
+    vo_table_writer_set_shape (w, &nine);
+    g_assert_true (vo_table_writer_start_table (w, "t", wfields, 1, &error));
+    g_assert_true (vo_table_writer_write_row (w, row, &error));
+    g_assert_true (vo_table_writer_finish (w, &error));
+    g_assert_true (g_output_stream_close (out, NULL, NULL));
+    g_autofree char *text = g_strndup (
+      g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+      g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+    /* 5 wide characters are 10 columns: 4 of them (8) and the ellipsis */
+    g_assert_cmpstr (text, ==,
+                     "id       \n"
+                     "---------\n"
+                     "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x83\x86\xe2\x80\xa6\n"
+                     "1 row\n");
+  }
+  /* an unknown column: an error naming the available ones, nothing written */
+  VoTableShape unknown = { .columns = bad };
+  g_autofree char *none = write_shaped (VO_FORMAT_CSV, &unknown, &error);
+  g_assert_null (none);
+  g_assert_error (error, VO_ERROR, VO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "unknown column 'dec' (available: id, ra, n)");
+}
+
 static void
 test_convert_binary2 (void)
 {
@@ -1078,6 +1172,7 @@ main (int argc, char **argv)
   g_test_add_func ("/votable/entities", test_entities);
   g_test_add_func ("/votable/writer/roundtrip", test_writer_roundtrip);
   g_test_add_func ("/votable/writer/csv-tsv-table", test_writer_csv_tsv);
+  g_test_add_func ("/votable/writer/shape", test_writer_shape);
   g_test_add_func ("/votable/writer/convert", test_convert_binary2);
   g_test_add_func ("/votable/writer/astropy-reads", test_writer_astropy);
   return g_test_run ();

@@ -73,7 +73,10 @@ global_entries (CsGlobalOptions *g)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, g ? &g->output : NULL,
       "write the result to FILE (atomically)", "FILE" },
     { "format", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->format : NULL,
-      "votable, csv, tsv or table", "FMT" },
+      "votable, csv, tsv or table (default on a terminal: a table of the main columns "
+      "cut to its width)", "FMT" },
+    { "columns", 0, 0, G_OPTION_ARG_FILENAME, g ? &g->columns : NULL,
+      "the result's columns, in this order, for every format (all: every column)", "A,B,..." },
     { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_verbosity,
       "more messages (repeat for protocol traces)", NULL },
     { "quiet", 'q', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_verbosity,
@@ -89,7 +92,7 @@ global_entries (CsGlobalOptions *g)
 static const gsize global_strings[] = {
   G_STRUCT_OFFSET (CsGlobalOptions, registry), G_STRUCT_OFFSET (CsGlobalOptions, tap),
   G_STRUCT_OFFSET (CsGlobalOptions, datalink), G_STRUCT_OFFSET (CsGlobalOptions, model), G_STRUCT_OFFSET (CsGlobalOptions, output),
-  G_STRUCT_OFFSET (CsGlobalOptions, format),
+  G_STRUCT_OFFSET (CsGlobalOptions, format), G_STRUCT_OFFSET (CsGlobalOptions, columns),
 };
 
 /* --format, --model and --archive are usage errors found before any

@@ -16,3 +16,10 @@ cadc_samp_SOURCES = cli/main.c cli/commands.h cli/cli-exit.c cli/cli-exit.h \
 	cli/cmd-archive.c cli/cmd-archive-private.h cli/cmd-meta.c cli/cmd-query.c \
 	cli/cmd-data.c cli/cmd-login.c \
 	cli/cmd-listen.c cli/cmd-send.c cli/cmd-status.c cli/cmd-hub.c
+
+# bash completion (m4/cs-completion.m4 says where), installed as `cadc-samp`
+# (bash-completion loads it by the command's name); in EXTRA_DIST and
+# CLEANFILES of ../Makefile.am
+bashcompletion_DATA = cli/cadc-samp
+cli/cadc-samp: cli/cadc-samp.bash
+	$(AM_V_GEN)$(MKDIR_P) cli && cp $(srcdir)/cli/cadc-samp.bash $@

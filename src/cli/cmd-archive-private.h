@@ -69,6 +69,19 @@ gboolean cmd_archive_model (CsGlobalOptions *g, CadcClient *c, CadcModel *model,
 /* --format, else a table on a terminal and VOTable otherwise. */
 gboolean cmd_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **error);
 
+/* A result in format @fmt for @out: when it is reshaped (--columns, or a
+ * table for a terminal: the main columns first, cut to its width, see
+ * cmd-archive.c) the query writes VOTable (*@wire) into the returned
+ * memory stream and cmd_archive_result_finish writes it to @out; else
+ * the returned stream is @out itself.  Returns: (transfer full). */
+GOutputStream *cmd_archive_result_sink (CsGlobalOptions *g, VoFormat fmt, GOutputStream *out,
+                                        VoFormat *wire);
+/* Writes what went into @sink to @out (nothing to do when @sink is @out);
+ * an unknown --columns name fails with G_OPTION_ERROR_BAD_VALUE (exit 2
+ * through cmd_archive_output_finish). */
+gboolean cmd_archive_result_finish (CsGlobalOptions *g, VoFormat fmt, GOutputStream *sink,
+                                    GOutputStream *out, GError **error);
+
 /* Runs @adql and returns the result parsed as a table (for commands that
  * read the result themselves).  Returns: (transfer full) (nullable). */
 VoTable *cmd_archive_query_table (CadcClient *c, const char *adql, GError **error);

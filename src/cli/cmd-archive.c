@@ -10,6 +10,13 @@
  * target of a symlink FILE) that is renamed only on success; a FIFO or a
  * device is written straight through.  Every archive command removes its
  * partial files when SIGINT/SIGTERM/SIGHUP ends it (vo-cleanup.h).
+ *
+ * A result is reshaped (cmd_archive_result_sink/_finish) with --columns,
+ * for every format, and when it is a table for a terminal: the main
+ * columns of CAOM2 or ObsCore first, cut to the terminal's width ($COLUMNS
+ * or the tty's size) with a footer saying what was left out, the header
+ * emphasised when colours are allowed (not NO_COLOR, not TERM=dumb).
+ * Reshaping goes through memory; otherwise results stream as they come.
  */
 #include "config.h"
 
@@ -20,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,6 +182,105 @@ cmd_archive_pick_format (CsGlobalOptions *g, VoFormat *fmt, GError **error)
     return vo_format_from_string (g->format, fmt, error);
   *fmt = (g->output == NULL && isatty (1)) ? VO_FORMAT_TABLE : VO_FORMAT_VOTABLE;
   return TRUE;
+}
+
+/* The columns a terminal shows first, where the result has them: CAOM2's
+ * and ObsCore's names for collection, observation, target, instrument,
+ * band, start, exposure, calibration level, product. */
+static const char *const terminal_first[] = {
+  "collection", "obs_collection", "observationID", "obs_id", "target_name",
+  "instrument_name", "energy_bandpassName", "filter", "em_min", "em_max", "band",
+  "time_bounds_lower", "time_start", "t_min", "time_exposure", "t_exptime",
+  "calibrationLevel", "calib_level", "productID", "dataproduct_type", NULL,
+};
+
+/* a table written straight to a terminal */
+static gboolean
+for_terminal (CsGlobalOptions *g, VoFormat fmt)
+{
+  return fmt == VO_FORMAT_TABLE && (g->output == NULL || strcmp (g->output, "-") == 0)
+         && isatty (1);
+}
+
+/* the terminal's width: $COLUMNS, else the tty's, else 80 */
+static guint
+terminal_width (void)
+{
+  const char *env = g_getenv ("COLUMNS");
+  struct winsize ws;
+
+  if (env != NULL)
+    {
+      char *end;
+      guint64 v = g_ascii_strtoull (env, &end, 10);
+      if (end != env && *end == '\0' && v > 0 && v < 100000)
+        return (guint) v;
+    }
+  if (ioctl (1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 80;
+}
+
+/* colours (here: a bold underlined header) on a terminal, unless
+ * NO_COLOR (no-color.org) or TERM=dumb */
+static gboolean
+colours_allowed (void)
+{
+  const char *no_color = g_getenv ("NO_COLOR");
+
+  return (no_color == NULL || *no_color == '\0') && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+}
+
+GOutputStream *
+cmd_archive_result_sink (CsGlobalOptions *g, VoFormat fmt, GOutputStream *out, VoFormat *wire)
+{
+  if (g->columns == NULL && !for_terminal (g, fmt))
+    {
+      *wire = fmt;
+      return g_object_ref (out);
+    }
+  *wire = VO_FORMAT_VOTABLE;
+  return g_memory_output_stream_new_resizable ();
+}
+
+gboolean
+cmd_archive_result_finish (CsGlobalOptions *g, VoFormat fmt, GOutputStream *sink,
+                           GOutputStream *out, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GError) local = NULL;
+  g_auto(GStrv) columns = NULL;
+  VoTableShape shape = { 0 };
+
+  if (sink == out)
+    return TRUE;
+  if (!g_output_stream_close (sink, NULL, error))
+    return FALSE;
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+  in = g_memory_input_stream_new_from_bytes (bytes);
+  if (g->columns != NULL && strcmp (g->columns, "all") != 0)
+    {
+      columns = g_strsplit (g->columns, ",", -1);
+      for (guint i = 0; columns[i] != NULL; i++)
+        g_strstrip (columns[i]);
+      shape.columns = (const char *const *) columns;
+    }
+  if (for_terminal (g, fmt))
+    {
+      if (g->columns == NULL)
+        shape.first = terminal_first;
+      shape.width = terminal_width ();
+      shape.emphasis = colours_allowed ();
+    }
+  if (vo_table_convert_stream_shaped (in, out, fmt, &shape, NULL, &local))
+    return TRUE;
+  if (g_error_matches (local, VO_ERROR, VO_ERROR_NOT_FOUND))
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--columns: %s",
+                 local->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 VoTable *
@@ -379,6 +486,12 @@ cmd_archive_output_finish (CsGlobalOptions *g, CsOutput *out, CadcQueryResult *r
   if (r == NULL)
     {
       cs_output_abort (out);
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE))
+        {
+          cs_print_error ("%s", error->message);
+          g_error_free (error);
+          return CS_EXIT_USAGE;
+        }
       return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (!cs_output_commit (out, &error))
@@ -406,13 +519,18 @@ cmd_archive_run_query_on (CsGlobalOptions *g, CadcClient *c, const char *adql, g
   GError *error = NULL;
   CadcQueryOptions o = { maxrec, uploads, VO_FORMAT_VOTABLE };
   g_autoptr(CadcQueryResult) r = NULL;
+  g_autoptr(GOutputStream) sink = NULL;
+  VoFormat fmt;
   CsOutput out;
 
-  if (!cmd_archive_pick_format (g, &o.format, &error)
+  if (!cmd_archive_pick_format (g, &fmt, &error)
       || !cs_output_open (&out, g->output, &error))
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (g->verbosity > 1)
     fprintf (stderr, "cadc-samp: ADQL: %s\n", adql);
-  r = cadc_client_query (c, adql, &o, out.stream, NULL, &error);
+  sink = cmd_archive_result_sink (g, fmt, out.stream, &o.format);
+  r = cadc_client_query (c, adql, &o, sink, NULL, &error);
+  if (r != NULL && !cmd_archive_result_finish (g, fmt, sink, out.stream, &error))
+    g_clear_pointer (&r, cadc_query_result_free);
   return cmd_archive_output_finish (g, &out, r, error);
 }

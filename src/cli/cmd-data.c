@@ -6,7 +6,9 @@
  * them) and cutouts (an image query around a position in the archive's
  * data model, its cutout URLs, then the downloads: 4
  * at a time on the client's main context, each to a temporary name
- * renamed when complete, with a progress line on a terminal; every file
+ * renamed when complete, with one progress line on a terminal (stderr a
+ * tty, not -q): files, bytes and rate, rewritten with \r at most ten
+ * times a second and ended by a newline; nothing when piped; every file
  * is then checked to be a FITS image and removed if not).  Shared
  * plumbing: cmd-archive.c.
  */
@@ -128,33 +130,59 @@ typedef struct {
   char *dir;
   guint next, running, done, failed, total;
   guint io_failed;        /* failed writing here, not in the archive */
-  guint64 bytes;
+  guint64 bytes;          /* of the files done */
+  guint64 live;           /* received so far by the downloads running */
   gboolean tty;
   GPtrArray *paths;
+  gint64 start, shown;    /* monotonic µs: the first request, the last line */
+  int width;              /* of the last line, to blank what it leaves */
 } Downloads;
 
 static void start_next (Downloads *d);
 
+/* The progress line: "cutouts: 3/20 files, 1.2 MB, 850.0 kB/s", at most
+ * every 100 ms unless @force (a file finished). */
 static void
-show_progress (Downloads *d)
+show_progress (Downloads *d, gboolean force)
 {
-  if (d->tty)
-    fprintf (stderr, "\rcutouts: %u/%u done, %u failed, %" G_GUINT64_FORMAT " KiB ", d->done,
-             d->total, d->failed, d->bytes / 1024);
-}
+  gint64 now = g_get_monotonic_time ();
+  guint64 bytes = d->bytes + d->live;
+  double secs = (double) (now - d->start) / G_USEC_PER_SEC;
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *rate = g_format_size (secs > 0.05 ? (guint64) ((double) bytes / secs) : 0);
+  g_autofree char *line = NULL;
+  int n;
 
-static void
-on_bytes (guint64 bytes, gpointer data)
-{
-  (void) bytes;
-  (void) data;
+  if (!d->tty || (!force && now - d->shown < 100000))
+    return;
+  d->shown = now;
+  if (d->failed > 0)
+    line = g_strdup_printf ("cutouts: %u/%u files (%u failed), %s, %s/s", d->done, d->total,
+                            d->failed, size, rate);
+  else
+    line = g_strdup_printf ("cutouts: %u/%u files, %s, %s/s", d->done, d->total, size, rate);
+  n = (int) g_utf8_strlen (line, -1);
+  fprintf (stderr, "\r%s%*s", line, d->width > n ? d->width - n : 0, "");
+  d->width = n;
+  fflush (stderr);
 }
 
 typedef struct {
   Downloads *d;
   char *path;
   char *url;
+  guint64 seen;           /* bytes received so far */
 } One;
+
+static void
+on_bytes (guint64 bytes, gpointer data)
+{
+  One *o = data;
+
+  o->d->live += bytes - MIN (bytes, o->seen);
+  o->seen = MAX (bytes, o->seen);
+  show_progress (o->d, FALSE);
+}
 
 static void
 one_done (GObject *src, GAsyncResult *res, gpointer data)
@@ -167,13 +195,15 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
   (void) src;
   d->running--;
   d->done++;
+  d->live -= MIN (d->live, o->seen);
   if (!cadc_client_download_finish (d->client, res, &error))
     {
       d->failed++;
       if (cli_exit_code (CLI_STAGE_ARCHIVE, error) == CS_EXIT_IO)
         d->io_failed++;
-      if (d->tty)
+      if (d->tty && d->width > 0)
         fprintf (stderr, "\n");
+      d->width = 0;
       cs_print_error ("%s", error->message);
     }
   else
@@ -182,7 +212,7 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
         d->bytes += (guint64) st.st_size;
       g_ptr_array_add (d->paths, g_strdup (o->path));
     }
-  show_progress (d);
+  show_progress (d, TRUE);
   g_free (o->path);
   g_free (o->url);
   g_free (o);
@@ -201,7 +231,7 @@ start_next (Downloads *d)
       o->path = g_build_filename (d->dir, name, NULL);
       d->next++;
       d->running++;
-      cadc_client_download_async (d->client, o->url, o->path, on_bytes, d, NULL, one_done, o);
+      cadc_client_download_async (d->client, o->url, o->path, on_bytes, o, NULL, one_done, o);
     }
 }
 
@@ -334,11 +364,17 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
       return CS_EXIT_OK;
     }
   {
-    Downloads d = { c, urls, (char *) dir, 0, 0, 0, 0, g_strv_length (urls), 0, 0, isatty (2),
-                    g_ptr_array_new_with_free_func (g_free) };
+    Downloads d = { 0 };
+    d.client = c;
+    d.urls = urls;
+    d.dir = (char *) dir;
+    d.total = g_strv_length (urls);
+    d.tty = isatty (2) && g->verbosity >= 0;
+    d.paths = g_ptr_array_new_with_free_func (g_free);
+    d.start = d.shown = g_get_monotonic_time ();
     vo_sync_wait (vo_http_get_context (cadc_client_get_http (c)),
                   start_downloads, all_done, &d);
-    if (d.tty)
+    if (d.tty && d.width > 0)
       fprintf (stderr, "\n");
     for (guint i = 0; i < d.paths->len; i++)
       {

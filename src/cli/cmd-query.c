@@ -3,7 +3,10 @@
  * query (sync, streamed to the output; --async creates a job, waits for
  * it, fetches its result and deletes it), job (show, wait for, fetch,
  * abort or delete one job by ID or URL) and jobs (list them).  Results go
- * through a CsOutput, so -o FILE appears only when complete.  Shared
+ * through a CsOutput, so -o FILE appears only when complete.  A job wait
+ * on a terminal (stderr a tty, not -q) shows one line rewritten with \r:
+ * the phase and the time waited (polled every second instead of the
+ * server's WAIT=, so that the time moves); piped, nothing.  Shared
  * plumbing: cmd-archive.c.
  */
 #include "config.h"
@@ -69,6 +72,56 @@ is_blank (const char *s)
   return TRUE;
 }
 
+/* cadc_client_job_get (wait), with the progress line on a terminal:
+ * "job: EXECUTING, 12 s".  @timeout: seconds, 0 = no limit. */
+static VoUwsJob *
+wait_job (CsGlobalOptions *g, CadcClient *c, const char *url, guint timeout, GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  int width = 0;
+
+  if (!isatty (2) || g->verbosity < 0)
+    return cadc_client_job_get (c, url, TRUE, timeout, error);
+  for (;;)
+    {
+      VoUwsJob *j = cadc_client_job_get (c, url, FALSE, 0, error);
+      gint64 secs = (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+      g_autofree char *phase = NULL;
+      g_autofree char *line = NULL;
+      gboolean done;
+      int n;
+
+      if (j == NULL)
+        {
+          if (width > 0)
+            fprintf (stderr, "\n");
+          return NULL;
+        }
+      done = vo_uws_phase_is_final (j->phase) || !vo_uws_phase_is_active (j->phase);
+      phase = cs_safe (j->phase_text);
+      line = g_strdup_printf ("job: %s, %" G_GINT64_FORMAT " s", phase, secs);
+      n = (int) g_utf8_strlen (line, -1);
+      fprintf (stderr, "\r%s%*s", line, width > n ? width - n : 0, "");
+      width = n;
+      if (!done && timeout > 0 && secs >= (gint64) timeout)
+        {
+          fprintf (stderr, "\n");
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "job %s still %s after %u s",
+                       url, phase, timeout);
+          vo_uws_job_free (j);
+          return NULL;
+        }
+      if (done)
+        {
+          fprintf (stderr, "\n");
+          return j;
+        }
+      fflush (stderr);
+      vo_uws_job_free (j);
+      g_usleep (G_USEC_PER_SEC);
+    }
+}
+
 static int
 cmd_query (CsGlobalOptions *g, int argc, char **argv)
 {
@@ -131,9 +184,11 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
     g_autofree char *job = NULL;
     g_autoptr(VoUwsJob) j = NULL;
     g_autoptr(CadcQueryResult) r = NULL;
+    g_autoptr(GOutputStream) sink = NULL;
+    VoFormat fmt = VO_FORMAT_VOTABLE;
     CsOutput out;
 
-    if (c == NULL || !cmd_archive_pick_format (g, &o.format, &error))
+    if (c == NULL || !cmd_archive_pick_format (g, &fmt, &error))
       return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     job = cadc_client_job_create (c, adql, &o, TRUE, &error);
     if (job == NULL)
@@ -143,10 +198,13 @@ cmd_query (CsGlobalOptions *g, int argc, char **argv)
         g_autofree char *safe = cs_safe (job);
         fprintf (stderr, "cadc-samp: job %s\n", safe);
       }
-    j = cadc_client_job_get (c, job, TRUE, 3600, &error);
+    j = wait_job (g, c, job, 3600, &error);
     if (j == NULL || !cs_output_open (&out, g->output, &error))
       return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-    r = cadc_client_job_fetch (c, job, o.format, out.stream, &error);
+    sink = cmd_archive_result_sink (g, fmt, out.stream, &o.format);
+    r = cadc_client_job_fetch (c, job, o.format, sink, &error);
+    if (r != NULL && !cmd_archive_result_finish (g, fmt, sink, out.stream, &error))
+      g_clear_pointer (&r, cadc_query_result_free);
     if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
       return rc;
     if (!cadc_client_job_delete (c, job, &error))
@@ -230,19 +288,23 @@ cmd_job (CsGlobalOptions *g, int argc, char **argv)
     return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
   if (!delete || wait || result)
     {
-      j = cadc_client_job_get (c, url, wait, 0, &error);
+      j = wait ? wait_job (g, c, url, 0, &error) : cadc_client_job_get (c, url, FALSE, 0, &error);
       if (j == NULL)
         return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
     }
   if (result)
     {
-      VoFormat fmt;
+      VoFormat fmt, wire;
       CsOutput out;
       g_autoptr(CadcQueryResult) r = NULL;
+      g_autoptr(GOutputStream) sink = NULL;
       if (!cmd_archive_pick_format (g, &fmt, &error)
           || !cs_output_open (&out, g->output, &error))
         return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
-      r = cadc_client_job_fetch (c, url, fmt, out.stream, &error);
+      sink = cmd_archive_result_sink (g, fmt, out.stream, &wire);
+      r = cadc_client_job_fetch (c, url, wire, sink, &error);
+      if (r != NULL && !cmd_archive_result_finish (g, fmt, sink, out.stream, &error))
+        g_clear_pointer (&r, cadc_query_result_free);
       if ((rc = cmd_archive_output_finish (g, &out, r, error)) != CS_EXIT_OK)
         return rc;
     }

@@ -29,6 +29,7 @@ typedef struct {
   char *model;      /* --model caom2|obscore: the data model, not discovered */
   char *output;     /* -o FILE */
   char *format;     /* --format votable|csv|tsv|table */
+  char *columns;    /* --columns a,b,c | all */
   int verbosity;    /* -q: -1, default 0, each -v: +1 */
 } CsGlobalOptions;
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadc-config.h"
 #include "cli-options.h"
 #include "commands.h"
 #include "vo-text.h"
@@ -127,6 +128,35 @@ usage (FILE *out)
   fprintf (out, "\nRun 'cadc-samp COMMAND --help' for a command's options.\n");
 }
 
+/* `cadc-samp --complete WHAT` (hidden; for the shell completion,
+ * src/cli/cadc-samp.bash): the command names, the archive names of the
+ * config file, or the output formats, one a line.  Options come from each
+ * command's --help, made from its GOptionEntry table. */
+static int
+complete (const char *what)
+{
+  static const char *const formats[] = { "votable", "csv", "tsv", "table" };
+
+  if (g_strcmp0 (what, "commands") == 0)
+    for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+      printf ("%s\n", commands[i]->name);
+  else if (g_strcmp0 (what, "formats") == 0)
+    for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+      printf ("%s\n", formats[i]);
+  else if (g_strcmp0 (what, "archives") == 0)
+    {
+      g_auto(GStrv) names = cadc_config_archive_names (NULL, NULL);
+      for (guint i = 0; names != NULL && names[i] != NULL; i++)
+        printf ("%s\n", names[i]);
+    }
+  else
+    {
+      cs_print_error ("--complete: commands, archives or formats, not '%s'", what ? what : "");
+      return CS_EXIT_USAGE;
+    }
+  return CS_EXIT_OK;
+}
+
 /* The global options' strings, whatever way main() returns. */
 static void
 global_options_clear (CsGlobalOptions *g)
@@ -139,6 +169,7 @@ global_options_clear (CsGlobalOptions *g)
   g_free (g->model);
   g_free (g->output);
   g_free (g->format);
+  g_free (g->columns);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsGlobalOptions, global_options_clear)
 
@@ -170,6 +201,8 @@ main (int argc, char **argv)
       printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return CS_EXIT_OK;
     }
+  if (strcmp (argv[first], "--complete") == 0)
+    return complete (first + 1 < argc ? argv[first + 1] : NULL);
   if (strcmp (argv[first], "--exit-codes") == 0)
     {
       /* the head of doc/EXITCODES.md, checked by tests/test-cli-exitcodes.sh */

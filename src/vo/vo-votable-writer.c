@@ -4,6 +4,10 @@
  * whenever it passes 64 KiB, so writing is streaming for every format but the
  * aligned text table, which buffers its rows to size its columns.  Owns: the
  * buffer and a reference on the output stream; never closes the stream.
+ *
+ * A VoTableShape picks and orders the columns (a map from the written
+ * columns to the input's, applied to every row) and, for the text table
+ * on a terminal, cuts it to a width and adds a footer.
  */
 #include "config.h"
 
@@ -27,7 +31,17 @@ struct _VoTableWriter {
   GArray *fields;        /* VoField copies */
   GPtrArray *rows;       /* VO_FORMAT_TABLE: char** per row (NULL = null) */
   GString *table_infos;  /* INFOs given while a TABLE is open */
+  /* the shape (vo_table_writer_set_shape) */
+  GStrv columns, first;
+  guint width;
+  gboolean emphasis;
+  guint n_in;            /* columns of the input table */
+  guint *sel;            /* written column i is input column sel[i]; NULL: the same */
 };
+
+/* the widest a cell of a table cut to a terminal's width gets */
+#define CELL_MAX 40
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 */
 
 gboolean
 vo_format_from_string (const char *s, VoFormat *format, GError **error)
@@ -93,8 +107,92 @@ vo_table_writer_free (VoTableWriter *w)
   g_string_free (w->buf, TRUE);
   g_string_free (w->scratch, TRUE);
   g_string_free (w->table_infos, TRUE);
+  g_strfreev (w->columns);
+  g_strfreev (w->first);
+  g_free (w->sel);
   g_object_unref (w->out);
   g_free (w);
+}
+
+void
+vo_table_writer_set_shape (VoTableWriter *w, const VoTableShape *shape)
+{
+  g_clear_pointer (&w->columns, g_strfreev);
+  g_clear_pointer (&w->first, g_strfreev);
+  w->width = 0;
+  w->emphasis = FALSE;
+  if (shape == NULL)
+    return;
+  w->columns = g_strdupv ((char **) shape->columns);
+  w->first = g_strdupv ((char **) shape->first);
+  w->width = shape->width;
+  w->emphasis = shape->emphasis;
+}
+
+static gint
+find_field (const VoField *fields, guint n, const char *name)
+{
+  for (guint i = 0; i < n; i++)
+    if (fields[i].name != NULL && strcmp (fields[i].name, name) == 0)
+      return (gint) i;
+  /* ADQL names are case-insensitive */
+  for (guint i = 0; i < n; i++)
+    if (fields[i].name != NULL && g_ascii_strcasecmp (fields[i].name, name) == 0)
+      return (gint) i;
+  return -1;
+}
+
+/* w->sel and w->n_fields from the shape for a table of these fields */
+static gboolean
+select_columns (VoTableWriter *w, const VoField *fields, guint n, GError **error)
+{
+  guint k = 0;
+  g_autofree gboolean *used = NULL;
+
+  g_clear_pointer (&w->sel, g_free);
+  w->n_in = n;
+  w->n_fields = n;
+  if (w->columns == NULL && (w->first == NULL || w->format != VO_FORMAT_TABLE))
+    return TRUE;
+  if (w->columns != NULL)
+    {
+      guint want = g_strv_length (w->columns);
+      w->sel = g_new0 (guint, MAX (want, 1));
+      for (guint c = 0; c < want; c++)
+        {
+          gint i = find_field (fields, n, w->columns[c]);
+          if (i < 0)
+            {
+              GString *names = g_string_new (NULL);
+              for (guint j = 0; j < n; j++)
+                g_string_append_printf (names, "%s%s", j > 0 ? ", " : "",
+                                        fields[j].name ? fields[j].name : "");
+              g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                           "unknown column '%s' (available: %s)", w->columns[c], names->str);
+              g_string_free (names, TRUE);
+              g_clear_pointer (&w->sel, g_free);
+              return FALSE;
+            }
+          w->sel[k++] = (guint) i;
+        }
+      w->n_fields = k;
+      return TRUE;
+    }
+  w->sel = g_new0 (guint, MAX (n, 1));
+  used = g_new0 (gboolean, MAX (n, 1));
+  for (guint c = 0; w->first[c] != NULL; c++)
+    {
+      gint i = find_field (fields, n, w->first[c]);
+      if (i >= 0 && !used[i])
+        {
+          used[i] = TRUE;
+          w->sel[k++] = (guint) i;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    if (!used[i])
+      w->sel[k++] = i;
+  return TRUE;
 }
 
 static gboolean
@@ -268,12 +366,17 @@ vo_table_writer_start_table (VoTableWriter *w, const char *table_name,
     return FALSE;
   g_return_val_if_fail (w->state == ST_RESOURCE || w->state == ST_AFTER_TABLE,
                         FALSE);
+  if (!select_columns (w, fields, n_fields, error))
+    return FALSE;
   w->state = ST_TABLE;
   clear_fields (w);
-  g_array_set_size (w->fields, n_fields);
-  for (guint i = 0; i < n_fields; i++)
-    vo_field_copy (&g_array_index (w->fields, VoField, i), &fields[i]);
-  w->n_fields = n_fields;
+  g_array_set_size (w->fields, w->n_fields);
+  for (guint i = 0; i < w->n_fields; i++)
+    vo_field_copy (&g_array_index (w->fields, VoField, i),
+                   &fields[w->sel != NULL ? w->sel[i] : i]);
+  /* from here on, the written columns */
+  n_fields = w->n_fields;
+  fields = (const VoField *) (gpointer) w->fields->data;
 
   switch (w->format)
     {
@@ -346,7 +449,16 @@ gboolean
 vo_table_writer_write_row (VoTableWriter *w, const char *const *values,
                            GError **error)
 {
+  g_autofree const char **mapped = NULL;
+
   g_return_val_if_fail (w->state == ST_TABLE, FALSE);
+  if (w->sel != NULL)
+    {
+      mapped = g_new0 (const char *, MAX (w->n_fields, 1));
+      for (guint i = 0; i < w->n_fields; i++)
+        mapped[i] = values[w->sel[i]];
+      values = mapped;
+    }
 
   switch (w->format)
     {
@@ -398,20 +510,20 @@ gboolean
 vo_table_writer_write_cells (VoTableWriter *w, const VoCell *cells,
                              guint n_cells, GError **error)
 {
-  g_autofree const char **values = g_new0 (const char *, w->n_fields + 1);
-  g_autofree gsize *offs = g_new0 (gsize, w->n_fields + 1);
+  g_autofree const char **values = g_new0 (const char *, w->n_in + 1);
+  g_autofree gsize *offs = g_new0 (gsize, w->n_in + 1);
   GString *s = w->scratch;
 
   /* Format every cell into one scratch buffer, then point into it. */
   g_string_truncate (s, 0);
-  for (guint i = 0; i < w->n_fields; i++)
+  for (guint i = 0; i < w->n_in; i++)
     {
       offs[i] = s->len;
       if (i < n_cells && !cells[i].is_null)
         vo_cell_to_string (&cells[i], s);
       g_string_append_c (s, '\0');
     }
-  for (guint i = 0; i < w->n_fields; i++)
+  for (guint i = 0; i < w->n_in; i++)
     values[i] = (i < n_cells && !cells[i].is_null) ? s->str + offs[i] : NULL;
   return vo_table_writer_write_row (w, values, error);
 }
@@ -433,23 +545,104 @@ is_numeric (const VoField *f)
     }
 }
 
-static void
-pad (GString *out, const char *s, glong width, gboolean right)
+/* How many terminal columns @c takes: 2 for East Asian wide characters, 0
+ * for combining marks, else 1 (with @display FALSE, 1 for every character:
+ * the plain text table as it always was). */
+static glong
+char_width (gunichar c, gboolean display)
 {
-  glong n = width - g_utf8_strlen (s, -1);
+  if (!display)
+    return 1;
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+static glong
+text_width (const char *s, gboolean display)
+{
+  glong w = 0;
+
+  for (; *s; s = g_utf8_next_char (s))
+    w += char_width (g_utf8_get_char (s), display);
+  return w;
+}
+
+/* @s in @width columns: padded, or cut with an ellipsis; @emph: the text
+ * (not the padding) in bold and underlined */
+static void
+append_cell (GString *out, const char *s, glong width, gboolean right, gboolean emph,
+             gboolean display)
+{
+  glong len = text_width (s, display), n;
+  const char *end = s + strlen (s);
+  gboolean cut = len > width;
+
+  if (cut)
+    {
+      glong w = 0;
+      const char *p = s;
+      for (; *p; p = g_utf8_next_char (p))
+        {
+          glong cw = char_width (g_utf8_get_char (p), display);
+          if (w + cw > width - 1)
+            break;
+          w += cw;
+        }
+      end = p;
+      len = width > 0 ? w + 1 : 0;
+    }
+  n = width - len;
   if (right)
     for (; n > 0; n--)
       g_string_append_c (out, ' ');
-  g_string_append (out, s);
+  if (emph)
+    g_string_append (out, "\033[1;4m");
+  g_string_append_len (out, s, end - s);
+  if (cut && width > 0)
+    g_string_append (out, ELLIPSIS);
+  if (emph)
+    g_string_append (out, "\033[0m");
   if (!right)
     for (; n > 0; n--)
       g_string_append_c (out, ' ');
 }
 
+/* A terminal of w->width columns: how many columns fit, each cut to at
+ * most CELL_MAX (and the last one to what is left). */
+static guint
+fit_width (VoTableWriter *w, glong *width, guint n)
+{
+  glong used = 0, total = (glong) w->width;
+  guint shown = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      glong sep = i > 0 ? 1 : 0;
+      glong want = MIN (width[i], CELL_MAX);
+      glong room = total - used - sep;
+      if (want <= room)
+        {
+          width[i] = want;
+          used += sep + want;
+          shown++;
+          continue;
+        }
+      if (room >= 4 || shown == 0)
+        {
+          width[i] = MAX (room, 1);
+          shown++;
+        }
+      break;
+    }
+  return shown;
+}
+
 static gboolean
 write_text_table (VoTableWriter *w, GError **error)
 {
-  guint n = w->n_fields;
+  guint n = w->n_fields, shown = n;
+  gboolean display = w->width > 0;    /* terminal columns, not characters */
   g_autofree glong *width = g_new0 (glong, MAX (n, 1));
   g_auto(GStrv) names = g_new0 (char *, n + 1);
 
@@ -457,7 +650,7 @@ write_text_table (VoTableWriter *w, GError **error)
     {
       names[i] = vo_text_sanitize (g_array_index (w->fields, VoField, i).name, -1,
                                    VO_TEXT_ONE_LINE);
-      width[i] = MAX (2, g_utf8_strlen (names[i], -1));
+      width[i] = MAX (2, text_width (names[i], display));
     }
   for (guint r = 0; r < w->rows->len; r++)
     {
@@ -467,18 +660,20 @@ write_text_table (VoTableWriter *w, GError **error)
           {
             /* a newline would break the layout */
             g_strdelimit (row[i], "\n\r\t", ' ');
-            width[i] = MAX (width[i], g_utf8_strlen (row[i], -1));
+            width[i] = MAX (width[i], text_width (row[i], display));
           }
     }
-  for (guint i = 0; i < n; i++)
+  if (w->width > 0)
+    shown = fit_width (w, width, n);
+  for (guint i = 0; i < shown; i++)
     {
       const VoField *f = &g_array_index (w->fields, VoField, i);
       if (i > 0)
         g_string_append_c (w->buf, ' ');
-      pad (w->buf, names[i], width[i], is_numeric (f));
+      append_cell (w->buf, names[i], width[i], is_numeric (f), w->emphasis, display);
     }
   g_string_append_c (w->buf, '\n');
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < shown; i++)
     {
       if (i > 0)
         g_string_append_c (w->buf, ' ');
@@ -489,12 +684,12 @@ write_text_table (VoTableWriter *w, GError **error)
   for (guint r = 0; r < w->rows->len; r++)
     {
       char **row = g_ptr_array_index (w->rows, r);
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < shown; i++)
         {
           if (i > 0)
             g_string_append_c (w->buf, ' ');
-          pad (w->buf, row[i] ? row[i] : "--", width[i],
-               is_numeric (&g_array_index (w->fields, VoField, i)));
+          append_cell (w->buf, row[i] ? row[i] : "--", width[i],
+                       is_numeric (&g_array_index (w->fields, VoField, i)), FALSE, display);
         }
       /* no trailing blanks */
       while (w->buf->len > 0 && w->buf->str[w->buf->len - 1] == ' ')
@@ -502,6 +697,18 @@ write_text_table (VoTableWriter *w, GError **error)
       g_string_append_c (w->buf, '\n');
       if (!flush (w, FALSE, error))
         return FALSE;
+    }
+  if (w->width > 0)
+    {
+      /* the footer: what the table holds and what was left out */
+      g_autoptr(GString) foot = g_string_new (NULL);
+      g_string_printf (foot, "%u row%s", w->rows->len, w->rows->len == 1 ? "" : "s");
+      if (shown < n)
+        g_string_append_printf (foot, "; %u more column%s: use --columns or --format votable",
+                                n - shown, n - shown == 1 ? "" : "s");
+      append_cell (w->buf, foot->str, MIN ((glong) foot->len, (glong) w->width), FALSE, FALSE,
+                   display);
+      g_string_append_c (w->buf, '\n');
     }
   free_rows (w);
   return TRUE;
@@ -599,6 +806,14 @@ vo_table_convert_stream (GInputStream *in, GOutputStream *out,
                          VoFormat format, GCancellable *cancellable,
                          GError **error)
 {
+  return vo_table_convert_stream_shaped (in, out, format, NULL, cancellable, error);
+}
+
+gboolean
+vo_table_convert_stream_shaped (GInputStream *in, GOutputStream *out,
+                                VoFormat format, const VoTableShape *shape,
+                                GCancellable *cancellable, GError **error)
+{
   static const VoTableCallbacks cb = {
     .table_start = conv_table_start,
     .row = conv_row,
@@ -608,6 +823,7 @@ vo_table_convert_stream (GInputStream *in, GOutputStream *out,
   Convert c = { 0 };
   g_autoptr (VoTableWriter) w = vo_table_writer_new (out, format);
   c.w = w;
+  vo_table_writer_set_shape (w, shape);
   g_autoptr (VoTableReader) r = vo_table_reader_new (&cb, &c);
   gboolean ok = vo_table_reader_parse_stream (r, in, cancellable, error);
 

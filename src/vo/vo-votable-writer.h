@@ -34,8 +34,26 @@ gboolean vo_format_from_string (const char *s, VoFormat *format,
 
 typedef struct _VoTableWriter VoTableWriter;
 
+/* How a table is shaped on its way out (every field nullable / 0).
+ * @columns: the columns written, in this order (every one must exist, else
+ * start_table fails with VO_ERROR_NOT_FOUND naming the available ones);
+ * NULL: every column.  The rest is for VO_FORMAT_TABLE only: @first: the
+ * columns that come first where present (when @columns is NULL), the rest
+ * following in their order; @width > 0: a terminal of that many columns:
+ * no line is longer (long cells end in "…", columns that do not fit are
+ * left out) and a footer line gives the rows and the columns left out;
+ * @emphasis: the header in bold and underlined (ANSI escapes). */
+typedef struct {
+  const char *const *columns;
+  const char *const *first;
+  guint width;
+  gboolean emphasis;
+} VoTableShape;
+
 /* Returns: (transfer full): a writer on @out (a reference is taken). */
 VoTableWriter *vo_table_writer_new (GOutputStream *out, VoFormat format);
+/* Shapes the next tables (@shape is copied).  Call before start_table. */
+void vo_table_writer_set_shape (VoTableWriter *writer, const VoTableShape *shape);
 /* Frees the writer without finishing the document. */
 void vo_table_writer_free (VoTableWriter *writer);
 
@@ -55,7 +73,8 @@ gboolean vo_table_writer_start_table (VoTableWriter *writer,
                                       const char *table_name,
                                       const VoField *fields, guint n_fields,
                                       GError **error);
-/* One row of n_fields values (NULL = null). */
+/* One row: a value (NULL = null) for every column of the table given to
+ * start_table (the shape picks the ones written). */
 gboolean vo_table_writer_write_row (VoTableWriter *writer,
                                     const char *const *values, GError **error);
 /* One row of cells as given by the VoTableReader. */
@@ -77,6 +96,11 @@ gboolean vo_table_writer_finish (VoTableWriter *writer, GError **error);
 gboolean vo_table_convert_stream (GInputStream *in, GOutputStream *out,
                                   VoFormat format, GCancellable *cancellable,
                                   GError **error);
+
+/* vo_table_convert_stream with the table shaped by @shape (nullable). */
+gboolean vo_table_convert_stream_shaped (GInputStream *in, GOutputStream *out,
+                                         VoFormat format, const VoTableShape *shape,
+                                         GCancellable *cancellable, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoTableWriter, vo_table_writer_free)
 
