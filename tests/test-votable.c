@@ -1150,11 +1150,34 @@ test_writer_astropy (void)
   g_rmdir (dir);
 }
 
+/* An '&' in an attribute (a query's ADQL in an INFO value, a UCD) is an
+ * '&', however the document escaped it: libxml2 hands it over as "&#38;"
+ * and a writer would have turned that into "&amp;#38;". */
+static void
+test_attribute_ampersand (void)
+{
+  static const char doc[] =
+    "<?xml version=\"1.0\"?><VOTABLE><RESOURCE>"
+    "<INFO name=\"QUERY\" value=\"a &amp;&amp; b &lt; c &#38; &quot;d&quot; &amp;#38;\"/>"
+    "<TABLE><FIELD name=\"x&amp;y\" datatype=\"int\"/><PARAM name=\"p\" datatype=\"char\" "
+    "arraysize=\"*\" value=\"1&amp;2\"/><DATA><TABLEDATA><TR><TD>1</TD></TR></TABLEDATA>"
+    "</DATA></TABLE></RESOURCE></VOTABLE>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoTable) t = vo_table_load_bytes (doc, sizeof doc - 1, &error);
+
+  g_assert_no_error (error);
+  const GPtrArray *infos = vo_table_get_infos (t);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_cmpstr (((VoInfo *) infos->pdata[0])->value, ==, "a && b < c & \"d\" &#38;");
+  g_assert_cmpstr (vo_table_get_field (t, 0)->name, ==, "x&y");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/votable/types/tabledata", test_types_tabledata);
+  g_test_add_func ("/votable/attribute-ampersand", test_attribute_ampersand);
   g_test_add_func ("/votable/types/binary", test_types_binary);
   g_test_add_func ("/votable/types/binary2", test_types_binary2);
   g_test_add_func ("/votable/types/typed-access", test_types_typed_access);

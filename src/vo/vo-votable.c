@@ -121,15 +121,30 @@ set_error (VoTableReader *r, const char *fmt, ...)
 }
 
 /* SAX2 attributes come as (localname, prefix, URI, value, end) quintuples;
- * the value is not NUL-terminated. */
+ * the value is not NUL-terminated.  Without entity substitution (never
+ * enabled: no DTD is trusted) libxml2 hands an '&' of an attribute value
+ * over as the character reference "&#38;" (every other reference is
+ * decoded), so that is decoded here: "a &amp;&amp; b" is "a && b". */
 static char *
 attr_dup (const xmlChar **attrs, int nb, const char *name)
 {
   for (int i = 0; i < nb; i++)
     if (attrs[5 * i + 1] == NULL
         && strcmp ((const char *) attrs[5 * i], name) == 0)
-      return g_strndup ((const char *) attrs[5 * i + 3],
-                        attrs[5 * i + 4] - attrs[5 * i + 3]);
+      {
+        const char *p = (const char *) attrs[5 * i + 3];
+        const char *end = (const char *) attrs[5 * i + 4];
+        GString *v = g_string_sized_new (end - p);
+        while (p < end)
+          if (end - p >= 5 && memcmp (p, "&#38;", 5) == 0)
+            {
+              g_string_append_c (v, '&');
+              p += 5;
+            }
+          else
+            g_string_append_c (v, *p++);
+        return g_string_free (v, FALSE);
+      }
   return NULL;
 }
 
