@@ -219,8 +219,12 @@ cadc_config_archive_names (const char *path, GError **error)
   for (gsize i = 0; groups != NULL && groups[i] != NULL; i++)
     {
       const char *name = groups[i] + strlen (ARCHIVE_PREFIX);
-      if (g_str_has_prefix (groups[i], ARCHIVE_PREFIX) && *name != '\0'
-          && strcmp (name, CADC_CONFIG_DEFAULT_ARCHIVE) != 0)
+      if (!g_str_has_prefix (groups[i], ARCHIVE_PREFIX) || *name == '\0')
+        continue;
+      if (strcmp (name, CADC_CONFIG_DEFAULT_ARCHIVE) == 0)
+        g_warning ("%s: [%s] is ignored: the cadc archive is configured in [archive]", path,
+                   groups[i]);
+      else
         g_ptr_array_add (names, g_strdup (name));
     }
   g_ptr_array_add (names, NULL);
