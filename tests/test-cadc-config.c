@@ -159,6 +159,29 @@ test_split_list (void)
   g_assert_cmpuint (g_strv_length (c), ==, 0);
 }
 
+/* [archive.cadc] is not an archive of its own (cadc is [archive]), and
+ * the user is told so (a warning, in a subprocess where warnings are not
+ * fatal, so that it ends and cleans up normally). */
+static void
+test_archive_cadc_ignored (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      g_autofree char *path = write_config ("[archive.votest]\ntap=http://vo/tap\n"
+                                            "[archive.cadc]\ntap=http://ignored\n");
+      g_auto(GStrv) names = cadc_config_archive_names (NULL, NULL);
+      g_autofree char *joined = g_strjoinv (",", names);
+      g_print ("names: %s\n", joined);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*names: cadc,votest*");
+  g_test_trap_assert_stderr ("*[archive.cadc] is ignored: the cadc archive is configured in "
+                             "[archive]*");
+}
+
 /* [archive.NAME]: another TAP service, named by --archive. */
 static void
 test_named_archives (void)
@@ -169,7 +192,7 @@ test_named_archives (void)
       "[archive.votest]\ntap=http://vo/tap\nmodel=obscore\ncollection=VOTEST\n\n"
       "[archive.mast]\ntap=https://mast/tap\ncredentials=cadc\n\n"
       "[archive.broken]\nmodel=obscore\n\n"
-      "[archive.cadc]\ntap=http://ignored\n");
+      "");
   g_auto(GStrv) names = cadc_config_archive_names (NULL, &error);
   g_assert_no_error (error);
   g_autofree char *joined = g_strjoinv (",", names);
@@ -233,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/precedence", test_precedence);
   g_test_add_func ("/config/split-list", test_split_list);
   g_test_add_func ("/config/named-archives", test_named_archives);
+  g_test_add_func ("/config/archive-cadc-ignored", test_archive_cadc_ignored);
   ret = g_test_run ();
   cs_test_remove_tree (tmpdir);
   g_free (tmpdir);
