@@ -598,7 +598,17 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   r->path = g_strdup (parts[1]);
   r->headers = g_steal_pointer (&headers);
   r->body = g_steal_pointer (&body);
-  g_main_context_invoke_full (s->context, G_PRIORITY_DEFAULT, dispatch, r, dispatch_done);
+  /* Always through a source of the server's context, so the handler runs
+   * in the thread that iterates it.  (g_main_context_invoke would run it
+   * right here, in this worker, whenever the context is free, e.g. once
+   * the program's main loop has ended and it is freeing the handler's
+   * data: a use-after-free ASan showed in `listen --once`.) */
+  GSource *src = g_idle_source_new ();
+  g_source_set_priority (src, G_PRIORITY_DEFAULT);
+  g_source_set_callback (src, dispatch, r, dispatch_done);
+  g_source_set_static_name (src, "samp-http dispatch");
+  g_source_attach (src, s->context);
+  g_source_unref (src);
 
   g_mutex_lock (&ex->lock);
   while (!ex->done)
