@@ -17,6 +17,7 @@
 #include "vo-region.h"
 #include "vo-error.h"
 #include "vo-votable.h"
+#include "vo-votable-writer.h"
 
 const char *const cs_bridge_sky_front_columns[] = {
   "collection", "observationID", "target_name", "instrument_name", "energy_bandpassName",
@@ -33,8 +34,11 @@ attr (GString *s, const char *name, const char *value)
 {
   if (value == NULL)
     return;
-  g_autofree char *e = g_markup_escape_text (value, -1);
-  g_string_append_printf (s, " %s=\"%s\"", name, e);
+  g_string_append_c (s, ' ');
+  g_string_append (s, name);
+  g_string_append (s, "=\"");
+  vo_xml_append_escaped (s, value, TRUE);
+  g_string_append_c (s, '"');
 }
 
 static void
@@ -42,8 +46,9 @@ text_element (GString *s, const char *element, const char *text)
 {
   if (text == NULL || *text == '\0')
     return;
-  g_autofree char *e = g_markup_escape_text (text, -1);
-  g_string_append_printf (s, "<%s>%s</%s>", element, e, element);
+  g_string_append_printf (s, "<%s>", element);
+  vo_xml_append_escaped (s, text, FALSE);
+  g_string_append_printf (s, "</%s>", element);
 }
 
 /* A FIELD (or PARAM, with @value) from @f, with @name/@ucd overriding. */
@@ -66,8 +71,9 @@ write_field (GString *s, const char *element, const VoField *f, const char *name
   text_element (s, "DESCRIPTION", f->description);
   if (f->null_value)
     {
-      g_autofree char *e = g_markup_escape_text (f->null_value, -1);
-      g_string_append_printf (s, "<VALUES null=\"%s\"/>", e);
+      g_string_append (s, "<VALUES");
+      attr (s, "null", f->null_value);
+      g_string_append (s, "/>");
     }
   g_string_append_printf (s, "</%s>\n", element);
 }
@@ -80,8 +86,8 @@ write_info (GString *s, const VoInfo *info)
   attr (s, "name", info->name);
   attr (s, "value", info->value ? info->value : "");
   g_string_append_c (s, '>');
-  g_autofree char *e = g_markup_escape_text (info->text ? info->text : "", -1);
-  g_string_append_printf (s, "%s</INFO>\n", e);
+  vo_xml_append_escaped (s, info->text ? info->text : "", FALSE);
+  g_string_append (s, "</INFO>\n");
 }
 
 /* Another RESOURCE (a DataLink service descriptor), with its PARAMs,
@@ -283,32 +289,32 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
       for (guint i = 0; i < order->len; i++)
         {
           int c = g_array_index (order, int, i);
-          g_autofree char *v = NULL;
+          const char *v = NULL;
+          g_autofree char *owned = NULL;
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
           if (c == -1 - NEW_DATALINK)
             {
               const char *id = id_col >= 0 ? vo_table_get_string (t, r, (guint) id_col) : NULL;
               g_autofree char *q = id && *id ? g_uri_escape_string (id, NULL, FALSE) : NULL;
-              v = q ? g_strconcat (dl, strchr (dl, '?') ? "&ID=" : "?ID=", q, NULL) : NULL;
+              v = owned = q ? g_strconcat (dl, strchr (dl, '?') ? "&ID=" : "?ID=", q, NULL) : NULL;
             }
           else if (c == -1 - NEW_RA || c == -1 - NEW_DEC)
             {
               double x = c == -1 - NEW_RA ? ra : dec;
               if (isfinite (x))
-                {
-                  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-                  v = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.8f", x));
-                }
+                v = g_ascii_formatd (buf, sizeof buf, "%.8f", x);
             }
           else if (c == -1 - NEW_SREGION)
-            v = g_strdup (stcs);
+            v = stcs;
           else
-            v = g_strdup (vo_table_get_string (t, r, (guint) c));
+            v = vo_table_get_string (t, r, (guint) c);
           if (v == NULL)
             g_string_append (s, "<TD/>");
           else
             {
-              g_autofree char *e = g_markup_escape_text (v, -1);
-              g_string_append_printf (s, "<TD>%s</TD>", e);
+              g_string_append (s, "<TD>");
+              vo_xml_append_escaped (s, v, FALSE);
+              g_string_append (s, "</TD>");
             }
         }
       g_string_append (s, "</TR>\n");
@@ -322,6 +328,7 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
     if (vo_table_get_resource (t, r) != results)
       write_resource (s, vo_table_get_resource (t, r));
   g_string_append (s, "</VOTABLE>\n");
+  /* a scratch file renamed over the ".part" by the caller: no fsync */
   return g_file_set_contents_full (out_path, s->str, (gssize) s->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+                                   G_FILE_SET_CONTENTS_NONE, 0600, error);
 }

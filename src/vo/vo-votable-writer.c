@@ -211,8 +211,8 @@ flush (VoTableWriter *w, gboolean force, GError **error)
 
 /* XML text (attr = TRUE: also quotes and whitespace controls).  Characters
  * XML 1.0 cannot carry, and invalid UTF-8, become U+FFFD. */
-static void
-append_xml (GString *out, const char *s, gboolean attr)
+void
+vo_xml_append_escaped (GString *out, const char *s, gboolean attr)
 {
   const char *end = s + strlen (s);
 
@@ -264,7 +264,7 @@ append_attr (GString *out, const char *name, const char *value)
   if (value == NULL)
     return;
   g_string_append_printf (out, " %s=\"", name);
-  append_xml (out, value, TRUE);
+  vo_xml_append_escaped (out, value, TRUE);
   g_string_append_c (out, '"');
 }
 
@@ -349,7 +349,7 @@ vo_table_writer_add_info (VoTableWriter *w, const char *name,
   if (text && *text)
     {
       g_string_append_c (to, '>');
-      append_xml (to, text, FALSE);
+      vo_xml_append_escaped (to, text, FALSE);
       g_string_append (to, "</INFO>\n");
     }
   else
@@ -411,7 +411,7 @@ vo_table_writer_start_table (VoTableWriter *w, const char *table_name,
           if (f->description)
             {
               g_string_append (w->buf, "<DESCRIPTION>");
-              append_xml (w->buf, f->description, FALSE);
+              vo_xml_append_escaped (w->buf, f->description, FALSE);
               g_string_append (w->buf, "</DESCRIPTION>");
             }
           if (f->null_value)
@@ -471,7 +471,7 @@ vo_table_writer_write_row (VoTableWriter *w, const char *const *values,
           else
             {
               g_string_append (w->buf, "<TD>");
-              append_xml (w->buf, values[i], FALSE);
+              vo_xml_append_escaped (w->buf, values[i], FALSE);
               g_string_append (w->buf, "</TD>");
             }
         }

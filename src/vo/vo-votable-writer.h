@@ -104,4 +104,10 @@ gboolean vo_table_convert_stream_shaped (GInputStream *in, GOutputStream *out,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoTableWriter, vo_table_writer_free)
 
+/* Appends @s to @out as XML character data (@attr: as an attribute value,
+ * quotes and whitespace controls escaped too).  Characters XML 1.0 cannot
+ * carry, and invalid UTF-8, become U+FFFD.  For writers of other XML
+ * documents that must escape the same way. */
+void vo_xml_append_escaped (GString *out, const char *s, gboolean attr);
+
 G_END_DECLS
