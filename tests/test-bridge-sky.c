@@ -133,6 +133,53 @@ test_rewrite (void)
   g_rmdir (dir);
 }
 
+/* An ObsCore result (as DaCHS writes it: s_ra/s_dec without meta.main):
+ * s_ra/s_dec become the one main position, ObsCore's main columns come
+ * first, nothing is added and no column is renamed. */
+static void
+test_rewrite_obscore (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bridge-sky-XXXXXX", NULL);
+  g_autofree char *in = g_build_filename (dir, "in.xml", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.xml", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (in,
+    "<VOTABLE version=\"1.3\"><RESOURCE type=\"results\">"
+    "<INFO name=\"QUERY_STATUS\" value=\"OK\"/><TABLE>"
+    "<FIELD name=\"dataproduct_type\" datatype=\"char\" arraysize=\"*\"/>"
+    "<FIELD name=\"s_ra\" datatype=\"double\" unit=\"deg\" ucd=\"pos.eq.ra\"/>"
+    "<FIELD name=\"s_dec\" datatype=\"double\" unit=\"deg\" ucd=\"pos.eq.dec\"/>"
+    "<FIELD name=\"obs_id\" datatype=\"char\" arraysize=\"*\"/>"
+    "<FIELD name=\"ra\" datatype=\"double\" ucd=\"pos.eq.ra;meta.main\"/>"
+    "<FIELD name=\"obs_collection\" datatype=\"char\" arraysize=\"*\"/>"
+    "<DATA><TABLEDATA>"
+    "<TR><TD>image</TD><TD>131.3</TD><TD>54.3</TD><TD>vt &amp; 1</TD><TD>1</TD><TD>VOTEST</TD></TR>"
+    "</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>", -1, NULL));
+  g_assert_true (cs_bridge_sky_rewrite (in, out, &error));
+  g_assert_no_error (error);
+  g_autoptr(VoTable) t = vo_table_load_file (out, &error);
+  g_assert_no_error (error);
+  const char *want[] = { "obs_collection", "obs_id", "dataproduct_type", "s_ra", "s_dec", "ra" };
+  g_assert_cmpuint (vo_table_get_n_fields (t), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpstr (vo_table_get_field (t, i)->name, ==, want[i]);
+  g_assert_cmpstr (vo_table_get_field (t, 3)->ucd, ==, "pos.eq.ra;meta.main");
+  g_assert_cmpstr (vo_table_get_field (t, 4)->ucd, ==, "pos.eq.dec;meta.main");
+  g_assert_cmpstr (vo_table_get_field (t, 5)->ucd, ==, "pos.eq.ra");
+  g_assert_cmpstr (vo_table_get_string (t, 0, 1), ==, "vt & 1");
+  g_assert_cmpstr (vo_table_get_string (t, 0, 3), ==, "131.3");
+  g_assert_cmpint (vo_table_get_query_status (t, NULL), ==, VO_QUERY_STATUS_OK);
+  int rc = -1, dc = -1;
+  g_assert_true (cs_bridge_table_find_position (t, &rc, &dc, NULL));
+  g_assert_cmpint (rc, ==, 3);
+  g_assert_cmpint (dc, ==, 4);
+
+  g_unlink (in);
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 static void
 test_rewrite_not_caom (void)
 {
@@ -141,7 +188,7 @@ test_rewrite_not_caom (void)
   g_autofree char *out = g_build_filename (dir, "out.xml", NULL);
   g_autoptr(GError) error = NULL;
 
-  /* a table without position_bounds (cadc.query.adql): left alone */
+  /* a table without position_bounds or s_ra/s_dec (cadc.query.adql): left alone */
   g_assert_true (g_file_set_contents (in,
     "<VOTABLE version=\"1.3\"><RESOURCE type=\"results\"><TABLE>"
     "<FIELD name=\"n\" datatype=\"int\"/><DATA><TABLEDATA><TR><TD>1</TD></TR>"
@@ -166,6 +213,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bridge/sky/rewrite", test_rewrite);
+  g_test_add_func ("/bridge/sky/obscore", test_rewrite_obscore);
   g_test_add_func ("/bridge/sky/not-caom", test_rewrite_not_caom);
   return g_test_run ();
 }

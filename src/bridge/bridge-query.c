@@ -3,8 +3,8 @@
  * The body is never held in memory: cadc_client_query_async streams the
  * VOTable to the ".part" file while counting rows and keeping the last
  * QUERY_STATUS.  A malformed answer or an ERROR status fails the query and
- * the partial file is discarded; a complete one is given RA/Dec and
- * STC-S columns (bridge-sky) and renamed into place.
+ * the partial file is discarded; a complete one is made drawable by sky
+ * tools (bridge-sky: a main position, STC-S) and renamed into place.
  */
 #include "config.h"
 
@@ -51,9 +51,9 @@ query_data_free (QueryData *q)
   g_free (q);
 }
 
-/* Give a CAOM result RA/Dec and STC-S columns (bridge-sky) in place of
+/* Make a CAOM or ObsCore result drawable (bridge-sky) in place of
  * its ".part" file; any other table (cadc.query.adql without
- * position_bounds) is left as it came. */
+ * position_bounds or s_ra/s_dec) is left as it came. */
 static void
 drawable (const char *final_path)
 {

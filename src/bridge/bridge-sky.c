@@ -6,6 +6,9 @@
  * called ra, dec, s_region or datalink (the uploaded positions of a
  * crossmatch) is renamed peer_<name>, and every other ";meta.main"
  * position UCD loses its meta.main, so a tool finds exactly one position.
+ * An ObsCore result has its position already (s_ra, s_dec, s_region): it
+ * gets no new columns, only its own front columns and meta.main on s_ra
+ * and s_dec (DaCHS, for one, writes plain pos.eq.ra).
  */
 #include "config.h"
 
@@ -23,6 +26,13 @@ const char *const cs_bridge_sky_front_columns[] = {
   "collection", "observationID", "target_name", "instrument_name", "energy_bandpassName",
   "energy_emBand", "time_bounds_lower", "time_exposure", "calibrationLevel",
   "dataProductType", NULL
+};
+
+/* ObsCore's names for the same, then its position and access columns. */
+static const char *const obscore_front_columns[] = {
+  "obs_collection", "obs_id", "target_name", "instrument_name", "facility_name",
+  "dataproduct_type", "t_min", "t_exptime", "calib_level", "em_min", "em_max", "s_ra",
+  "s_dec", "s_region", "access_format", "access_url", NULL
 };
 
 /* The columns we add, written after the front columns. */
@@ -190,31 +200,37 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
   if (t == NULL)
     return FALSE;
   int pb = vo_table_find_field (t, "position_bounds");
-  if (pb < 0)
+  /* ObsCore: s_ra/s_dec made the main position; no new columns */
+  int s_ra = pb < 0 ? vo_table_find_field (t, "s_ra") : -1;
+  int s_dec = pb < 0 ? vo_table_find_field (t, "s_dec") : -1;
+  gboolean obscore = s_ra >= 0 && s_dec >= 0;
+  if (pb < 0 && !obscore)
     {
-      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "the table has no position_bounds");
+      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                   "the table has neither position_bounds nor s_ra/s_dec");
       return FALSE;
     }
+  const char *const *front = obscore ? obscore_front_columns : cs_bridge_sky_front_columns;
   guint nf = vo_table_get_n_fields (t), nr = vo_table_get_n_rows (t);
   int id_col = -1;
-  g_autofree char *dl = find_datalink (t, &id_col);
+  g_autofree char *dl = obscore ? NULL : find_datalink (t, &id_col);
 
   /* the output order: front columns, the new ones, the rest (index -1-k
    * stands for new column k) */
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree gboolean *used = g_new0 (gboolean, nf);
-  for (guint k = 0; cs_bridge_sky_front_columns[k]; k++)
+  for (guint k = 0; front[k]; k++)
     for (guint c = 0; c < nf; c++)
       if (!used[c]
           && g_ascii_strcasecmp (vo_table_get_field (t, c)->name ? vo_table_get_field (t, c)->name
                                                                  : "",
-                                 cs_bridge_sky_front_columns[k]) == 0)
+                                 front[k]) == 0)
         {
           used[c] = TRUE;
           g_array_append_val (order, c);
           break;
         }
-  for (int k = dl ? NEW_DATALINK : NEW_RA; k < N_NEW; k++)
+  for (int k = dl ? NEW_DATALINK : NEW_RA; !obscore && k < N_NEW; k++)
     {
       int v = -1 - k;
       g_array_append_val (order, v);
@@ -269,9 +285,12 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
         default:
           {
             const VoField *f = vo_table_get_field (t, (guint) c);
-            g_autofree char *name = is_new_name (f->name) ? g_strconcat ("peer_", f->name, NULL)
-                                                          : g_strdup (f->name);
-            g_autofree char *ucd = demote_ucd (f->ucd);
+            g_autofree char *name = !obscore && is_new_name (f->name)
+                                      ? g_strconcat ("peer_", f->name, NULL)
+                                      : g_strdup (f->name);
+            g_autofree char *ucd = c == s_ra    ? g_strdup ("pos.eq.ra;meta.main")
+                                   : c == s_dec ? g_strdup ("pos.eq.dec;meta.main")
+                                                : demote_ucd (f->ucd);
             write_field (s, "FIELD", f, name, ucd, NULL);
           }
         }
@@ -279,9 +298,9 @@ cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error
   g_string_append (s, "<DATA><TABLEDATA>\n");
   for (guint r = 0; r < nr; r++)
     {
-      const char *bounds = vo_table_get_string (t, r, (guint) pb);
+      const char *bounds = pb >= 0 ? vo_table_get_string (t, r, (guint) pb) : NULL;
       double ra = NAN, dec = NAN;
-      g_autoptr(VoRegion) reg = vo_region_parse (bounds);
+      g_autoptr(VoRegion) reg = bounds ? vo_region_parse (bounds) : NULL;
       g_autofree char *stcs = reg ? vo_region_to_stcs (reg) : NULL;
       if (reg)
         vo_region_center (reg, &ra, &dec);

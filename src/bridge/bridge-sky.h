@@ -14,6 +14,10 @@
  * instrument, band, time, calibration level, datalink, ra, dec, s_region)
  * in front; every other column follows unchanged, as do the INFOs and the
  * other RESOURCEs (the DataLink service descriptor keeps working).
+ * An ObsCore result (s_ra, s_dec, no position_bounds) keeps its columns;
+ * s_ra/s_dec become the main position (pos.eq.ra;meta.main, ...) and
+ * ObsCore's columns people scan first (obs_collection, obs_id,
+ * target_name, ...) come first.
  * Pure file-to-file: no SAMP, no network.
  */
 #pragma once
@@ -26,8 +30,8 @@ G_BEGIN_DECLS
 extern const char *const cs_bridge_sky_front_columns[];
 
 /* Read the VOTable @in_path and write the drawable table to @out_path
- * (0600).  VO_ERROR_NOT_FOUND when it has no position_bounds column (the
- * caller keeps @in_path as it is); VO_ERROR_PARSE, G_FILE_ERROR. */
+ * (0600).  VO_ERROR_NOT_FOUND when it has neither a position_bounds
+ * column nor s_ra and s_dec (the caller keeps @in_path as it is); VO_ERROR_PARSE, G_FILE_ERROR. */
 gboolean cs_bridge_sky_rewrite (const char *in_path, const char *out_path, GError **error);
 
 G_END_DECLS
