@@ -69,6 +69,20 @@ samp_string_new (const char *s)
   return g_variant_ref_sink (g_variant_new_string (s ? s : ""));
 }
 
+char *
+samp_text_to_ascii (const char *text)
+{
+  char *s;
+
+  if (text == NULL)
+    return g_strdup ("");
+  s = g_utf8_validate (text, -1, NULL) ? g_str_to_ascii (text, "C") : g_strdup (text);
+  for (char *p = s; *p; p++)
+    if ((guchar) *p >= 0x80 || ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r'))
+      *p = '?';
+  return s;
+}
+
 GVariant *
 samp_map_new_empty (void)
 {
@@ -314,8 +328,8 @@ samp_response_new_ok (GVariant *result)
 GVariant *
 samp_response_new_error (const char *errortxt)
 {
-  g_autoptr(GVariant) e = samp_map_new_strings ("samp.errortxt", errortxt ? errortxt : "error",
-                                                NULL);
+  g_autofree char *text = samp_text_to_ascii (errortxt ? errortxt : "error");
+  g_autoptr(GVariant) e = samp_map_new_strings ("samp.errortxt", text, NULL);
 
   return samp_map_new_va ("samp.status", g_variant_new_string ("samp.error"),
                           "samp.error", g_steal_pointer (&e), NULL);
@@ -325,8 +339,8 @@ GVariant *
 samp_response_new_warning (GVariant *result, const char *errortxt)
 {
   g_autoptr(GVariant) r = result ? g_variant_take_ref (result) : samp_map_new_empty ();
-  g_autoptr(GVariant) e = samp_map_new_strings ("samp.errortxt", errortxt ? errortxt : "warning",
-                                                NULL);
+  g_autofree char *text = samp_text_to_ascii (errortxt ? errortxt : "warning");
+  g_autoptr(GVariant) e = samp_map_new_strings ("samp.errortxt", text, NULL);
 
   return samp_map_new_va ("samp.status", g_variant_new_string ("samp.warning"),
                           "samp.result", g_steal_pointer (&r), "samp.error", g_steal_pointer (&e), NULL);

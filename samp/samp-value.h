@@ -27,6 +27,13 @@ gboolean samp_value_check (GVariant *value, GError **error);
 /* Returns: (transfer full): a string value. */
 GVariant *samp_string_new (const char *s);
 
+/* Returns: (transfer full): free text (a message for people) made a
+ * valid SAMP string, which is ASCII only (0x09, 0x0a, 0x0d, 0x20-0x7f;
+ * JSAMP refuses anything else, and a call whose reply it refuses never
+ * returns): other characters are transliterated (é -> e, a no-break
+ * space -> space) or become '?'.  Never for URLs or identifiers. */
+char *samp_text_to_ascii (const char *text);
+
 /* Returns: (transfer full): a map built from NULL-terminated pairs of
  * (const char *key, GVariant *value).  Values are consumed (full
  * or floating references); a value of NULL skips the pair. */
@@ -81,7 +88,8 @@ GVariant *samp_message_new (const char *mtype, GVariant *params);
 GVariant *samp_response_new_ok (GVariant *result);
 
 /* Returns: (transfer full): {samp.status: samp.error,
- * samp.error: {samp.errortxt: @errortxt}}. */
+ * samp.error: {samp.errortxt: @errortxt}}; @errortxt is made ASCII
+ * (samp_text_to_ascii), as is that of a warning. */
 GVariant *samp_response_new_error (const char *errortxt);
 
 /* Returns: (transfer full): samp.warning with both a result and an error. */

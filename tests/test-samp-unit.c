@@ -222,6 +222,21 @@ test_responses (void)
   g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
 }
 
+/* An error text for people reaches the caller as a SAMP string (ASCII):
+ * JSAMP's hub refuses a reply with anything else, and the caller then
+ * waits for a reply that never comes. */
+static void
+test_response_text_ascii (void)
+{
+  g_autoptr(GVariant) err = samp_response_new_error ("4.0\xc2\xa0KiB limit; caf\xc3\xa9 \xce\xa9\x01");
+  g_autoptr(GVariant) warn = samp_response_new_warning (NULL, "r\xc3\xa9sum\xc3\xa9\ttab\nline");
+  g_autofree char *bad = samp_text_to_ascii ("not \xff UTF-8");
+
+  g_assert_cmpstr (samp_response_get_errortxt (err), ==, "4.0 KiB limit; cafe ??");
+  g_assert_cmpstr (samp_response_get_errortxt (warn), ==, "resume\ttab\nline");
+  g_assert_cmpstr (bad, ==, "not ? UTF-8");
+}
+
 static void
 test_xmlrpc_roundtrip (void)
 {
@@ -439,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/value/parse-numbers", test_parse_numbers);
   g_test_add_func ("/samp/value/maps-lists", test_values);
   g_test_add_func ("/samp/value/responses", test_responses);
+  g_test_add_func ("/samp/value/response-text-ascii", test_response_text_ascii);
   g_test_add_func ("/samp/mtype/wildcards", test_mtype);
   g_test_add_func ("/samp/xmlrpc/roundtrip", test_xmlrpc_roundtrip);
   g_test_add_func ("/samp/xmlrpc/lenient-input", test_xmlrpc_lenient);

@@ -13,9 +13,11 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "bridge-core.h"
 #include "bridge-footprint.h"
+#include "cadc-limits.h"
 #include "samp-error.h"
 #include "samp-value.h"
 #include "vo-coords.h"
@@ -732,6 +734,19 @@ cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg_id,
       g_autofree char *path = g_str_has_prefix (url, "file:")
                                 ? g_filename_from_uri (url, NULL, &error)
                                 : g_strdup (url);
+      GStatBuf st;
+      guint64 max = cadc_limits_get_max_peer_file ();
+      if (path != NULL && g_stat (path, &st) == 0 && S_ISREG (st.st_mode)
+          && (guint64) st.st_size > max)
+        {
+          g_autofree char *size = g_format_size_full ((guint64) st.st_size,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *cap = g_format_size_full (max, G_FORMAT_SIZE_IEC_UNITS);
+          g_set_error (&error, VO_HTTP_ERROR, VO_HTTP_ERROR_TOO_LARGE,
+                       "cannot read the %s: %s is %s, larger than the limit of %s "
+                       "([limits] max-peer-file)", what, path, size, cap);
+          g_clear_pointer (&path, g_free);
+        }
       if (path == NULL)
         cs_bridge_reply_error (b, msg_id, mtype, sender, error);
       else
@@ -756,8 +771,9 @@ cs_bridge_fetch_peer_file (CsBridge *b, const char *sender, const char *msg_id,
   f->then = then;
   f->path = cs_bridge_cache_new_path (b->cache, "peer", ext);
   b->n_inflight++;
-  cadc_client_download_async (cs_bridge_fetcher (b), url, f->path, NULL, NULL, b->cancel,
-                              fetch_done, f);
+  cadc_client_download_max_async (cs_bridge_fetcher (b), url, f->path,
+                                  cadc_limits_get_max_peer_file (), NULL, NULL, b->cancel,
+                                  fetch_done, f);
 }
 
 /* ------------------------------------------------------------------------ */

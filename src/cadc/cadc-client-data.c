@@ -279,7 +279,8 @@ typedef struct {
   char *path;
   char *tmp;
   int fd;
-  guint64 bytes;
+  guint64 bytes, max_bytes;   /* max_bytes 0: no cap */
+  char *url;
   CadcProgressFunc progress;
   gpointer progress_data;
 } Download;
@@ -297,6 +298,7 @@ download_free (Download *d)
     }
   g_free (d->path);
   g_free (d->tmp);
+  g_free (d->url);
   g_free (d);
 }
 
@@ -305,6 +307,14 @@ download_sink (const char *data, gsize len, gpointer user_data, GError **error)
 {
   Download *d = user_data;
 
+  if (d->max_bytes > 0 && len > d->max_bytes - MIN (d->bytes, d->max_bytes))
+    {
+      g_autofree char *cap = g_format_size_full (d->max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, VO_HTTP_ERROR, VO_HTTP_ERROR_TOO_LARGE,
+                   "GET %s: the file is larger than the limit of %s; transfer aborted",
+                   d->url, cap);
+      return FALSE;
+    }
   while (len > 0)
     {
       ssize_t w = write (d->fd, data, len);
@@ -375,6 +385,16 @@ cadc_client_download_async (CadcClient *c, const char *url, const char *path,
                             GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data)
 {
+  cadc_client_download_max_async (c, url, path, 0, progress, progress_data, cancellable,
+                                  callback, user_data);
+}
+
+void
+cadc_client_download_max_async (CadcClient *c, const char *url, const char *path,
+                                guint64 max_bytes, CadcProgressFunc progress,
+                                gpointer progress_data, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Download *d = g_new0 (Download, 1);
   VoHttpRequest *req;
@@ -383,6 +403,8 @@ cadc_client_download_async (CadcClient *c, const char *url, const char *path,
   d->closed = g_object_ref (c->closed);
   d->path = g_strdup (path);
   d->tmp = g_strconcat (path, ".part-XXXXXX", NULL);
+  d->url = g_strdup (url);
+  d->max_bytes = max_bytes;
   d->progress = progress;
   d->progress_data = progress_data;
   d->fd = g_mkstemp_full (d->tmp, O_WRONLY | O_CLOEXEC, 0644);

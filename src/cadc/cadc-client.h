@@ -275,5 +275,12 @@ void cadc_client_download_async (CadcClient *client, const char *url, const char
                                  gpointer user_data);
 gboolean cadc_client_download_finish (CadcClient *client, GAsyncResult *result,
                                       GError **error);
+/* cadc_client_download_async with a cap: a body past @max_bytes (0: none)
+ * aborts the transfer with VO_HTTP_ERROR_TOO_LARGE naming the URL and the
+ * cap, and nothing is kept.  Finish with cadc_client_download_finish. */
+void cadc_client_download_max_async (CadcClient *client, const char *url, const char *path,
+                                     guint64 max_bytes, CadcProgressFunc progress,
+                                     gpointer progress_data, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* cadc-limits.c: reading [limits] from the config file (see cadc-limits.h)
- * and handing each value to the module it caps (vo-fits for now). */
+ * and handing each value to the module it caps (vo-fits), or keeping it
+ * for the callers that ask (max-peer-file). */
 #include "config.h"
 
 #include "cadc-limits.h"
@@ -8,6 +9,15 @@
 
 #include "cadc-config.h"
 #include "vo-fits.h"
+
+#define DEFAULT_MAX_PEER_FILE ((guint64) 4 << 30)
+static guint64 max_peer_file = DEFAULT_MAX_PEER_FILE;
+
+guint64
+cadc_limits_get_max_peer_file (void)
+{
+  return max_peer_file;
+}
 
 gboolean
 cadc_limits_parse_size (const char *text, guint64 *bytes)
@@ -47,13 +57,27 @@ cadc_limits_parse_size (const char *text, guint64 *bytes)
   return TRUE;
 }
 
+/* @key of [limits] as a size, or FALSE (a bad value is warned about). */
+static gboolean
+size_key (GKeyFile *kf, const char *path, const char *key, guint64 current, guint64 *bytes)
+{
+  g_autofree char *v = g_key_file_get_string (kf, "limits", key, NULL);
+
+  if (v == NULL)
+    return FALSE;
+  if (cadc_limits_parse_size (v, bytes))
+    return TRUE;
+  g_warning ("%s: [limits] %s=%s is not a size such as 4G; keeping %" G_GUINT64_FORMAT " bytes",
+             path, key, v, current);
+  return FALSE;
+}
+
 void
 cadc_limits_load (const char *path)
 {
   g_autofree char *def = NULL;
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_auto(GStrv) keys = NULL;
-  g_autofree char *v = NULL;
   guint64 bytes;
 
   if (path == NULL)
@@ -63,14 +87,10 @@ cadc_limits_load (const char *path)
     return;   /* a malformed file is reported by the commands that need it */
   keys = g_key_file_get_keys (kf, "limits", NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (strcmp (keys[i], "max-unpacked-fits") != 0)
+    if (strcmp (keys[i], "max-unpacked-fits") != 0 && strcmp (keys[i], "max-peer-file") != 0)
       g_warning ("%s: unknown key \"%s\" in [limits] ignored", path, keys[i]);
-  v = g_key_file_get_string (kf, "limits", "max-unpacked-fits", NULL);
-  if (v == NULL)
-    return;
-  if (cadc_limits_parse_size (v, &bytes))
+  if (size_key (kf, path, "max-unpacked-fits", vo_fits_get_max_unpacked (), &bytes))
     vo_fits_set_max_unpacked (bytes);
-  else
-    g_warning ("%s: [limits] max-unpacked-fits=%s is not a size such as 4G; "
-               "keeping %" G_GUINT64_FORMAT " bytes", path, v, vo_fits_get_max_unpacked ());
+  if (size_key (kf, path, "max-peer-file", max_peer_file, &bytes))
+    max_peer_file = bytes;
 }

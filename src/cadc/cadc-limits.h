@@ -2,6 +2,7 @@
  *
  *   [limits]
  *   max-unpacked-fits = 4G
+ *   max-peer-file = 4G
  *
  * Sizes are a number of bytes with an optional binary suffix K, M, G or T
  * (KiB, MiB, GiB, TiB; "4G", "4GiB" and "4096M" are the same).  Every
@@ -21,5 +22,9 @@ gboolean cadc_limits_parse_size (const char *text, guint64 *bytes);
 /* Applies the [limits] group of @path (missing file or group: defaults).
  * @path: (nullable): NULL = the default config file. */
 void cadc_limits_load (const char *path);
+
+/* [limits] max-peer-file: the largest table or image file a SAMP peer can
+ * make listen read, by http(s) or from disk (default 4 GiB). */
+guint64 cadc_limits_get_max_peer_file (void);
 
 G_END_DECLS
