@@ -83,12 +83,11 @@ cs_bridge_note_activity (CsBridge *b, const char *what)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  g_autofree char *text = g_strdup_printf ("%s %s", stamp, what);
-  /* a SAMP string is printable ASCII (JSAMP refuses anything else, and
-   * names or peers' error texts may not be) */
-  for (char *p = text; *p; p++)
-    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
-      *p = '?';
+  g_autofree char *line = g_strdup_printf ("%s %s", stamp, what);
+  /* a SAMP string is ASCII (JSAMP refuses anything else, and names or
+   * peers' error texts may not be); one line */
+  g_autofree char *text = samp_text_to_ascii (line);
+  g_strdelimit (text, "\t\n\r", ' ');
   if (b->client)
     samp_client_set_metadata (b->client, "cadc-samp.last-activity", text);
 }
