@@ -6,13 +6,16 @@
  */
 #pragma once
 
+#include "samp-api.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
 
+/* The GError domain of every libsamp failure. */
 #define SAMP_ERROR (samp_error_quark ())
-GQuark samp_error_quark (void);
+SAMP_API GQuark samp_error_quark (void);
 
+/* The codes of SAMP_ERROR. */
 typedef enum {
   SAMP_ERROR_NO_HUB,          /* no lockfile, or the hub it names is not answering */
   SAMP_ERROR_BAD_LOCKFILE,    /* lockfile unreadable or missing mandatory keys */
