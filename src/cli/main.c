@@ -16,6 +16,7 @@
 
 #include "cadc-config.h"
 #include "cli-options.h"
+#include "cli-version.h"
 #include "commands.h"
 #include "vo-text.h"
 
@@ -38,6 +39,7 @@ extern const CsCommand cs_command_cutouts;
 extern const CsCommand cs_command_login;
 extern const CsCommand cs_command_logout;
 extern const CsCommand cs_command_whoami;
+extern const CsCommand cs_command_doctor;
 
 
 static const CsCommand *const commands[] = {
@@ -47,7 +49,7 @@ static const CsCommand *const commands[] = {
   &cs_command_tables,
   &cs_command_table, &cs_command_data_urls, &cs_command_cutout_urls,
   &cs_command_cutouts, &cs_command_login, &cs_command_logout,
-  &cs_command_whoami,
+  &cs_command_whoami, &cs_command_doctor,
 };
 
 /* Errors quote servers (HTTP error bodies, QUERY_STATUS, UWS error
@@ -198,7 +200,7 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[first], "--version") == 0)
     {
-      printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      cli_version_print (stdout);
       return CS_EXIT_OK;
     }
   if (strcmp (argv[first], "--complete") == 0)
