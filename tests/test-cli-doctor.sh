@@ -10,7 +10,7 @@
 need_cmds openssl; need_astropy
 setup_samp
 start_dachs
-plan 39
+plan 41
 DEAD=$(free_port)
 CONF=$XDG_CONFIG_HOME/cadc-samp/config
 STATE=$XDG_CONFIG_HOME/cadc-samp/auth.ini
@@ -183,3 +183,8 @@ doctor
 check "piped: no escape sequences" eval '! grep -q $'"'"'\033'"'"' "$T/out"'
 "$CADC_SAMP" --help >"$T/out"
 check "--help lists doctor" line "^  doctor  "
+# bash completion (src/cli/cadc-samp.bash) finds doctor and its --json
+completes () { bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cadc_samp
+  echo "${COMPREPLY[*]}"' - "$CS_TESTS_DIR/../src/cli/cadc-samp.bash" "$CADC_SAMP" "$@"; }
+check "completion: doctor among the commands" eval '[ "$(completes do)" = "doctor" ]'
+check "completion: doctor's --json" eval '[ "$(completes doctor --j)" = "--json" ]'
