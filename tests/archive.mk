@@ -51,3 +51,4 @@ dist_check_SCRIPTS += test-dachs-obscore.sh
 TESTS += test-archive-obscore.sh
 dist_check_SCRIPTS += test-archive-obscore.sh
 EXTRA_DIST += harness/standin/obscore-only.py harness/standin/tap_proxy.py
+EXTRA_DIST += harness/standin/soda-latency.py
