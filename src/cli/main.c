@@ -16,6 +16,7 @@
 
 #include "cadc-config.h"
 #include "cli-options.h"
+#include "cli-progress.h"
 #include "cli-version.h"
 #include "commands.h"
 #include "vo-text.h"
@@ -113,7 +114,13 @@ safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
         copy[i].length = -1;
         break;
       }
-  return g_log_writer_default (level, copy, n_fields, user_data);
+  {
+    GLogWriterOutput out;
+    cs_progress_hide ();      /* a progress line on the terminal: below this line */
+    out = g_log_writer_default (level, copy, n_fields, user_data);
+    cs_progress_unhide ();
+    return out;
+  }
 }
 
 static void
