@@ -41,6 +41,7 @@ CASES=$(cat <<EOF
 2|send with an unknown kind|send nothing
 2|listen with an unknown option|listen --bogus
 2|hub with a negative --delivery-timeout|hub --delivery-timeout -1
+2|doctor takes no arguments|doctor extra
 2|--format xml after the command: archive commands|$NONET query select_1 --format xml
 2|--format xml after the command: send|send point 1 2 --format xml
 2|--format xml after the command: status|status --format xml

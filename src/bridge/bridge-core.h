@@ -44,6 +44,9 @@ typedef struct {
   CadcClient *cadc;           /* its requests, on the main loop */
   char *tap;                  /* its TAP base URL, once discovered */
   char *last_position_name;   /* its latest position result (viewer-frames=reuse) */
+  char *contact;              /* "registry URL" or "TAP service URL" (progress) */
+  guint discovery_attempt;    /* first discovery: attempts so far */
+  guint discovery_timer;      /* first discovery: the wait's 1 s ticks */
 } CsBridgeArchive;
 
 /* A result table we sent with table.load.votable. */
@@ -66,6 +69,8 @@ struct _CsBridge {
   CsBridgeCache *cache;
   GMainLoop *loop;
   GCancellable *cancel;       /* cancelled at stop: every query but positions */
+  void (*discovery_func) (const CsBridgeDiscoveryProgress *p, gpointer data);
+  gpointer discovery_data;
   GHashTable *tables;         /* table-id → CsBridgeTable */
   guint n_tables;
   guint n_queries;

@@ -43,6 +43,9 @@ archive_free (CsBridgeArchive *a)
   g_free (a->collection);
   g_free (a->tap);
   g_free (a->last_position_name);
+  g_free (a->contact);
+  if (a->discovery_timer != 0)
+    g_source_remove (a->discovery_timer);
   g_free (a);
 }
 
@@ -76,6 +79,12 @@ cs_bridge_new (CsBridgeConfig *config, const CsBridgeArchiveSpec *archives, guin
       if (!archives[i].anonymous)
         own = auth != NULL ? g_steal_pointer (&auth) : cadc_auth_load (NULL);
       a->cadc = cadc_client_new (&archives[i].client, own);
+      if (archives[i].client.tap != NULL)
+        a->contact = g_strdup_printf ("TAP service %s", archives[i].client.tap);
+      else if (archives[i].client.registry != NULL)
+        a->contact = g_strdup_printf ("registry %s", archives[i].client.registry);
+      else
+        a->contact = g_strdup ("registry");
       g_ptr_array_add (b->archives, a);
     }
   cs_bridge_core_init (b);
@@ -106,6 +115,66 @@ typedef struct {
   CsBridgeArchive *archive;
 } Discovery;
 
+static void discovered (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+tell_discovery (CsBridge *b, CsBridgeArchive *a, guint next_in_s, gboolean unreachable,
+                gboolean done)
+{
+  CsBridgeDiscoveryProgress p = { a->label, a->contact, a->discovery_attempt, next_in_s,
+                                  unreachable, done };
+
+  if (b->discovery_func != NULL)
+    b->discovery_func (&p, b->discovery_data);
+}
+
+static void
+discover_attempt (CsBridge *b, CsBridgeArchive *a)
+{
+  Discovery *d = g_new0 (Discovery, 1);
+
+  d->bridge = b;
+  d->archive = a;
+  a->discovery_attempt++;
+  tell_discovery (b, a, 0, FALSE, FALSE);
+  cadc_client_discover_async (a->cadc, b->cancel, discovered, d);
+}
+
+static gboolean discovery_tick (gpointer data);
+
+/* The wait between first-discovery attempts (progress only): a tick at
+ * each whole second left, telling the time left, then the next attempt. */
+static void
+discovery_wait (CsBridge *b, CsBridgeArchive *a, gboolean unreachable, gboolean failed_now)
+{
+  guint left = cadc_client_discovery_retry_in (a->cadc);
+  Discovery *tick;
+
+  if (left == 0 && failed_now)
+    left = 1000;          /* a failure without a wait: never a busy loop */
+  if (left == 0)
+    {
+      discover_attempt (b, a);
+      return;
+    }
+  tell_discovery (b, a, (left + 999) / 1000, unreachable, FALSE);
+  tick = g_new0 (Discovery, 1);
+  tick->bridge = b;
+  tick->archive = a;
+  a->discovery_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, left % 1000 ? left % 1000 : 1000,
+                                           discovery_tick, tick, g_free);
+}
+
+static gboolean
+discovery_tick (gpointer data)
+{
+  Discovery *d = data;
+
+  d->archive->discovery_timer = 0;
+  discovery_wait (d->bridge, d->archive, TRUE, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 discovered (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -118,14 +187,23 @@ discovered (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;   /* stopping: the bridge may be going */
-      g_autofree char *line = g_strdup_printf (
-        "listening; the %s archive is %s for now (%s); it is looked up again on the next "
-        "request", a->label, cadc_client_is_unreachable_error (error) ? "unreachable" : "not usable",
-        error->message);
-      g_message ("%s", line);
-      cs_bridge_note_activity (d->bridge, line);
+      gboolean unreachable = cadc_client_is_unreachable_error (error);
+      if (a->discovery_attempt <= 1)
+        {
+          g_autofree char *line = g_strdup_printf (
+            "listening; the %s archive is %s for now (%s); it is looked up again on the next "
+            "request", a->label, unreachable ? "unreachable" : "not usable", error->message);
+          g_message ("%s", line);
+          cs_bridge_note_activity (d->bridge, line);
+        }
+      /* on a terminal: try again after the client's wait, counting down */
+      if (d->bridge->discovery_func != NULL && a->discovery_timer == 0)
+        discovery_wait (d->bridge, a, unreachable, TRUE);
       return;
     }
+  if (a->discovery_attempt > 0)
+    tell_discovery (d->bridge, a, 0, FALSE, TRUE);
+  a->discovery_attempt = 0;   /* found: no more progress */
   if (a->tap == NULL)
     a->tap = cadc_client_get_tap_url (a->cadc, NULL);   /* known now: no network */
   g_message ("listening; %s%sTAP %s, results in %s", d->bridge->archives->len > 1 ? a->name : "",
@@ -184,22 +262,29 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
   if (!samp_client_connect (b->client, error))
     return FALSE;
   for (guint i = 0; i < b->archives->len; i++)
-    {
-      CsBridgeArchive *a = g_ptr_array_index (b->archives, i);
-      Discovery *d = g_new0 (Discovery, 1);
-      d->bridge = b;
-      d->archive = a;
-      /* known already (--once): logs at once */
-      cadc_client_discover_async (a->cadc, b->cancel, discovered, d);
-    }
+    /* known already (--once): logs at once */
+    discover_attempt (b, g_ptr_array_index (b->archives, i));
   samp_client_set_auto_reconnect (b->client, TRUE);
   return TRUE;
+}
+
+void
+cs_bridge_set_discovery_func (CsBridge *b, CsBridgeDiscoveryFunc func, gpointer user_data)
+{
+  b->discovery_func = func;
+  b->discovery_data = user_data;
 }
 
 void
 cs_bridge_stop (CsBridge *b)
 {
   g_cancellable_cancel (b->cancel);
+  b->discovery_func = NULL;
+  for (guint i = 0; i < b->archives->len; i++)
+    {
+      CsBridgeArchive *a = g_ptr_array_index (b->archives, i);
+      g_clear_handle_id (&a->discovery_timer, g_source_remove);
+    }
   cs_bridge_positions_stop (b);
   if (b->client)
     samp_client_disconnect (b->client);

@@ -45,6 +45,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBridge, cs_bridge_free)
  * when the TAP service cannot be found. */
 gboolean cs_bridge_start (CsBridge *bridge, GMainLoop *loop, GError **error);
 
+/* The first discovery of each archive, as it goes (for a progress line on
+ * a terminal).  With a function set before cs_bridge_start, a failed
+ * first discovery is tried again in the background after the client's
+ * wait (2 s doubling to 60 s) until it succeeds or the bridge stops, and
+ * the function is told each attempt, each second of each wait, and the
+ * end; without one, a failure is one log line and the next request looks
+ * the archive up again. */
+typedef struct {
+  const char *archive;      /* its label: "CADC" */
+  const char *contact;      /* "registry URL" or "TAP service URL" */
+  guint attempt;            /* 1, 2, ... */
+  guint next_in_s;          /* 0: attempt running; else: failed, next in N s */
+  gboolean unreachable;     /* (waiting) the last attempt could not reach it */
+  gboolean done;            /* found: nothing more for this archive */
+} CsBridgeDiscoveryProgress;
+typedef void (*CsBridgeDiscoveryFunc) (const CsBridgeDiscoveryProgress *progress,
+                                       gpointer user_data);
+void cs_bridge_set_discovery_func (CsBridge *bridge, CsBridgeDiscoveryFunc func,
+                                   gpointer user_data);
+
 /* Handle a position as if a peer had pointed at it (for `listen POSITION`). */
 void cs_bridge_point_at (CsBridge *bridge, double ra, double dec);
 

@@ -258,6 +258,17 @@ fetch_caps_finish (CadcClient *c, GAsyncResult *res, GError **error)
 
 /* ---- the registry ------------------------------------------------------- */
 
+guint
+cadc_client_discovery_retry_in (CadcClient *c)
+{
+  CadcLookup *l = c->tap_lookup;
+  gint64 now = g_get_monotonic_time ();
+
+  if (l->done || l->running || l->error == NULL || l->retry_at <= now)
+    return 0;
+  return (guint) ((l->retry_at - now + 999) / 1000);
+}
+
 gboolean
 cadc_client_is_unreachable_error (const GError *e)
 {

@@ -120,6 +120,11 @@ void cadc_client_discover_async (CadcClient *client, GCancellable *cancellable,
 gboolean cadc_client_discover_finish (CadcClient *client, GAsyncResult *result,
                                       GError **error);
 
+/* After a failed discovery: how long until it may be tried again (ms,
+ * rounded up; 0 when it may run now, runs, has succeeded or never failed).
+ * For progress lines ("next attempt in N s"). */
+guint cadc_client_discovery_retry_in (CadcClient *client);
+
 /* TRUE when @error says the archive could not be reached: no connection,
  * a transport failure or timeout (VO_CURL_ERROR), or an HTTP 5xx; the
  * same rule moves discovery on to the next fallback registry.  (A call

@@ -28,7 +28,8 @@ static const struct {
     "printed)" },
   { "1",
     "failure not covered below; for `send`, some recipient answered `samp.error` or"
-    " did not answer" },
+    " did not answer; for `doctor`, a check found a problem (each printed with what to"
+    " do)" },
   { "2",
     "usage: unknown command or option, bad `--format` or `--model`, an `--archive` "
     "the config does not define, bad POSITION, RADIUS or "

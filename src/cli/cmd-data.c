@@ -4,8 +4,9 @@
  * CAOM2 publisherIDs, access_url or its DataLink document for ObsCore
  * rows; cadc_client_result_urls), cutout-urls (SODA CIRCLE cutouts for
  * them) and cutouts (an image query around a position in the archive's
- * data model, its cutout URLs, then the downloads: 4
- * at a time on the client's main context, each to a temporary name
+ * data model, its cutout URLs, then the downloads: up to 32
+ * at a time on the client's main context (a SODA cutout is mostly the
+ * server's latency, so they overlap; bench/bench-cutouts.sh), each to a temporary name
  * renamed when complete, with one progress line on a terminal (stderr a
  * tty, not -q): files, bytes and rate, rewritten with \r at most ten
  * times a second and ended by a newline; nothing when piped; every file
@@ -122,7 +123,11 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
   return print_result_urls (g, pos->pdata[0], CADC_URLS_CUTOUT, ra, dec, r);
 }
 
-#define PARALLEL_DOWNLOADS 4
+/* Each cutout costs the archive's latency (SODA computes it on request)
+ * more than bandwidth: with 4 at a time, 20 cutouts at 100 ms each took
+ * 6 rounds, 4x curl --parallel (which runs 50).  32 keeps a burst of
+ * cutouts in one or two rounds; libcurl's connection pool reuses them. */
+#define PARALLEL_DOWNLOADS 32
 
 typedef struct {
   CadcClient *client;
@@ -326,7 +331,7 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
     "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
       "Find images around POSITION (in the archive's data model), compute\n"
       "SODA cutout URLs (see cutout-urls) and download\n"
-      "them (4 at a time) into D as cutout-NNN.fits; each file is checked\n"
+      "them (32 at a time) into D as cutout-NNN.fits; each file is checked\n"
       "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
       "the others continue.\n",
     2, G_MAXUINT, "POSITION RADIUS expected",

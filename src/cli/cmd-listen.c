@@ -18,11 +18,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cadc-auth.h"
 #include "cadc-config.h"
 #include "bridge.h"
 #include "cli-options.h"
+#include "cli-progress.h"
 #include "cadc-limits.h"
 #include "vo-fits.h"
 #include "samp-error.h"
@@ -34,6 +36,73 @@ on_signal (gpointer data)
   g_message ("signal received: unregistering and exiting");
   g_main_loop_quit (data);
   return G_SOURCE_CONTINUE;
+}
+
+/* The first discovery on a terminal: one line for all archives still
+ * being looked for ("contacting the CADC registry URL…, attempt 2:
+ * unreachable, next in 3 s"), gone once each is found. */
+typedef struct {
+  GPtrArray *labels;      /* archives not found yet, in order */
+  GHashTable *texts;      /* label -> its part of the line */
+} DiscoveryLine;
+
+static void
+on_discovery (const CsBridgeDiscoveryProgress *p, gpointer data)
+{
+  DiscoveryLine *dl = data;
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_autofree char *contact = g_strdup (p->contact);
+  g_autofree char *tail = NULL;
+
+  if (!g_ptr_array_find_with_equal_func (dl->labels, p->archive, g_str_equal, NULL))
+    g_ptr_array_add (dl->labels, g_strdup (p->archive));
+  if (p->next_in_s == 0)
+    tail = g_strdup_printf ("…, attempt %u", p->attempt);
+  else
+    tail = g_strdup_printf ("…, attempt %u: %s, next in %u s", p->attempt,
+                            p->unreachable ? "unreachable" : "failed", p->next_in_s);
+  if (dl->labels->len == 1)
+    {
+      /* too wide for the terminal: the URL loses its middle, not the news */
+      glong over = g_utf8_strlen (p->archive, -1) + g_utf8_strlen (contact, -1)
+                   + g_utf8_strlen (tail, -1) + 16 - (cs_progress_columns () - 1);
+      glong n = g_utf8_strlen (contact, -1);
+      if (over > 0 && n > over + 8)
+        {
+          glong keep = n - over - 1;
+          const char *mid = g_utf8_offset_to_pointer (contact, keep / 2);
+          const char *end = g_utf8_offset_to_pointer (contact, n - (keep - keep / 2));
+          char *cut = g_strdup_printf ("%.*s…%s", (int) (mid - contact), contact, end);
+          g_free (contact);
+          contact = cut;
+        }
+      else if (over > 0)
+        {
+          /* no room for the URL at all: "registry", "TAP service" */
+          char *space = strstr (contact, " http");
+          if (space != NULL)
+            *space = '\0';
+        }
+    }
+  if (p->done)
+    g_hash_table_remove (dl->texts, p->archive);
+  else
+    g_hash_table_insert (dl->texts, g_strdup (p->archive),
+                         g_strdup_printf ("contacting the %s %s%s", p->archive, contact, tail));
+  for (guint i = 0; i < dl->labels->len; i++)
+    {
+      const char *t = g_hash_table_lookup (dl->texts, dl->labels->pdata[i]);
+      if (t != NULL)
+        g_string_append_printf (line, "%s%s", line->len ? " | " : "", t);
+    }
+  if (line->len > 0)
+    {
+      g_autofree char *safe = cs_safe (line->str);
+      cs_progress_show (safe);
+    }
+  else
+    cs_progress_end ();
 }
 
 static int
@@ -254,6 +323,13 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   if (bridge == NULL)
     return cli_exit_fail (CLI_STAGE_LISTEN_SETUP, g_steal_pointer (&error));
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  /* progress of the first discovery on a terminal, nothing when not */
+  g_autoptr(GPtrArray) progress_labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) progress_texts = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                g_free, g_free);
+  DiscoveryLine progress = { progress_labels, progress_texts };
+  if (isatty (2) && global->verbosity >= 0)
+    cs_bridge_set_discovery_func (bridge, on_discovery, &progress);
   if (!cs_bridge_start (bridge, loop, &error))
     return cli_exit_fail (CLI_STAGE_LISTEN, g_steal_pointer (&error));
   if (position->len)
@@ -263,6 +339,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
   guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
   guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
+  cs_progress_end ();
   g_source_remove (s1);
   g_source_remove (s2);
   cs_bridge_stop (bridge);

@@ -16,6 +16,8 @@
 
 #include "cadc-config.h"
 #include "cli-options.h"
+#include "cli-progress.h"
+#include "cli-version.h"
 #include "commands.h"
 #include "vo-text.h"
 
@@ -38,6 +40,7 @@ extern const CsCommand cs_command_cutouts;
 extern const CsCommand cs_command_login;
 extern const CsCommand cs_command_logout;
 extern const CsCommand cs_command_whoami;
+extern const CsCommand cs_command_doctor;
 
 
 static const CsCommand *const commands[] = {
@@ -47,7 +50,7 @@ static const CsCommand *const commands[] = {
   &cs_command_tables,
   &cs_command_table, &cs_command_data_urls, &cs_command_cutout_urls,
   &cs_command_cutouts, &cs_command_login, &cs_command_logout,
-  &cs_command_whoami,
+  &cs_command_whoami, &cs_command_doctor,
 };
 
 /* Errors quote servers (HTTP error bodies, QUERY_STATUS, UWS error
@@ -111,7 +114,13 @@ safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
         copy[i].length = -1;
         break;
       }
-  return g_log_writer_default (level, copy, n_fields, user_data);
+  {
+    GLogWriterOutput out;
+    cs_progress_hide ();      /* a progress line on the terminal: below this line */
+    out = g_log_writer_default (level, copy, n_fields, user_data);
+    cs_progress_unhide ();
+    return out;
+  }
 }
 
 static void
@@ -198,7 +207,7 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[first], "--version") == 0)
     {
-      printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      cli_version_print (stdout);
       return CS_EXIT_OK;
     }
   if (strcmp (argv[first], "--complete") == 0)
