@@ -520,3 +520,12 @@ samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
     }
   return g_variant_ref_sink (v);
 }
+
+char *
+samp_xmlrpc_library_version (void)
+{
+  unsigned int major = 0, minor = 0, point = 0;
+
+  xmlrpc_version (&major, &minor, &point);
+  return g_strdup_printf ("%u.%u.%u", major, minor, point);
+}

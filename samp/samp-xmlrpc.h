@@ -74,4 +74,7 @@ gboolean samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlag
  * value; a fault gives NULL and SAMP_ERROR_HUB_FAULT. */
 GVariant *samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error);
 
+/* For --version: the run-time xmlrpc-c's version, "1.33.14".  (transfer full) */
+char *samp_xmlrpc_library_version (void);
+
 G_END_DECLS

@@ -5,82 +5,33 @@
  *     nghttp2/1.52.0 libxml2/2.9.14 xmlrpc-c/1.33.14 cfitsio/4.2.0
  *   Features: HTTPS HTTP2 IPv6 ...
  *
- * Each library is asked at run time where it can say (GLib's
- * glib_*_version, curl_version_info, libxml2's xmlParserVersion,
- * xmlrpc_version, cfitsio's ffvers), so the line names what the program
- * runs with, not what it was built against.  The one place outside the
- * wrappers (vo-http.c, vo-xmlutil.c, vo-fits.c, samp-xmlrpc.c) that
- * includes these libraries' headers: only to ask their versions.
+ * Each library is asked at run time, through the one file that wraps it
+ * (vo-http.c, vo-xmlutil.c, vo-fits.c, samp-xmlrpc.c), so the line names
+ * what the program runs with, not what it was built against.
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-
-#include <curl/curl.h>
-#include <fitsio.h>
-#include <libxml/parser.h>
-#include <xmlrpc-c/base.h>
 
 #include "cli-version.h"
-
-/* xmlParserVersion is "20914" for 2.9.14 */
-static char *
-libxml2_version (void)
-{
-  const char *v = xmlParserVersion;
-  long n = v != NULL ? strtol (v, NULL, 10) : 0;
-
-  if (n <= 0)
-    return g_strdup (LIBXML_DOTTED_VERSION);
-  return g_strdup_printf ("%ld.%ld.%ld", n / 10000, n / 100 % 100, n % 100);
-}
-
-/* ffvers gives MAJOR + MINOR/100 + MICRO/10000 (4.2.0 is 4.020) */
-static char *
-cfitsio_version (void)
-{
-  float f = 0;
-  long n;
-
-  ffvers (&f);
-  n = lround ((double) f * 10000.0);
-  return g_strdup_printf ("%ld.%ld.%ld", n / 10000, n / 100 % 100, n % 100);
-}
+#include "samp-xmlrpc.h"
+#include "vo-fits.h"
+#include "vo-http.h"
+#include "vo-xmlutil.h"
 
 void
 cli_version_print (FILE *out)
 {
-  const curl_version_info_data *cv = curl_version_info (CURLVERSION_NOW);
-  g_autoptr(GString) libs = g_string_new (NULL);
+  g_autofree char *http = vo_http_library_versions ();
+  g_autofree char *http_features = vo_http_library_features ();
+  g_autofree char *xml = vo_xml_library_version ();
+  g_autofree char *xmlrpc = samp_xmlrpc_library_version ();
+  g_autofree char *fits = vo_fits_library_version ();
   g_autoptr(GString) feats = g_string_new (NULL);
-  g_autofree char *xml = libxml2_version ();
-  g_autofree char *fits = cfitsio_version ();
-  unsigned int xr_major = 0, xr_minor = 0, xr_point = 0;
-
-  xmlrpc_version (&xr_major, &xr_minor, &xr_point);
-  g_string_append_printf (libs, "GLib/%u.%u.%u libcurl/%s", glib_major_version,
-                          glib_minor_version, glib_micro_version, cv->version);
-  if (cv->ssl_version != NULL)
-    g_string_append_printf (libs, " %s", cv->ssl_version);
-  if (cv->libz_version != NULL)
-    g_string_append_printf (libs, " zlib/%s", cv->libz_version);
-  if (cv->age >= CURLVERSION_FIFTH && cv->nghttp2_version != NULL)
-    g_string_append_printf (libs, " nghttp2/%s", cv->nghttp2_version);
-  g_string_append_printf (libs, " libxml2/%s xmlrpc-c/%u.%u.%u cfitsio/%s", xml, xr_major,
-                          xr_minor, xr_point, fits);
 
   /* what cadc-samp itself can do, then what its libcurl adds */
   g_string_append (feats, "SAMP-hub SAMP-client TAP DataLink SODA netrc");
-  if (cv->features & CURL_VERSION_SSL)
-    g_string_append (feats, " HTTPS");
-  if (cv->features & CURL_VERSION_HTTP2)
-    g_string_append (feats, " HTTP2");
-  if (cv->features & CURL_VERSION_IPV6)
-    g_string_append (feats, " IPv6");
-  if (cv->features & CURL_VERSION_LIBZ)
-    g_string_append (feats, " gzip");
+  g_string_append (feats, http_features);
 #if defined(__SANITIZE_ADDRESS__)
   g_string_append (feats, " ASan");
 #endif
@@ -88,6 +39,7 @@ cli_version_print (FILE *out)
   g_string_append (feats, " debug");
 #endif
 
-  fprintf (out, "%s %s\nLibraries: %s\nFeatures: %s\n", PACKAGE_NAME, PACKAGE_VERSION, libs->str,
-           feats->str);
+  fprintf (out, "%s %s\nLibraries: GLib/%u.%u.%u %s libxml2/%s xmlrpc-c/%s cfitsio/%s\n"
+           "Features: %s\n", PACKAGE_NAME, PACKAGE_VERSION, glib_major_version,
+           glib_minor_version, glib_micro_version, http, xml, xmlrpc, fits, feats->str);
 }

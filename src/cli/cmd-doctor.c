@@ -35,6 +35,7 @@
 #include "cli-options.h"
 #include "samp.h"
 #include "samp-hub.h"
+#include "samp-lockfile.h"   /* private to libsamp: cadc-samp links it statically */
 #include "vo-http.h"
 
 #define ARCHIVE_TIMEOUT 5       /* seconds per archive look-up */

@@ -846,3 +846,15 @@ vo_fits_image_get_footprint (const char *path, double ra[4], double dec[4],
       return fail (status, path, error);
   return TRUE;
 }
+
+/* ffvers gives MAJOR + MINOR/100 + MICRO/10000 (4.2.0 is 4.020) */
+char *
+vo_fits_library_version (void)
+{
+  float f = 0;
+  long n;
+
+  ffvers (&f);
+  n = lround ((double) f * 10000.0);
+  return g_strdup_printf ("%ld.%ld.%ld", n / 10000, n / 100 % 100, n % 100);
+}

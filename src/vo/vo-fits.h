@@ -78,4 +78,7 @@ gboolean vo_fits_image_get_size (const char *path, long *naxis1, long *naxis2,
 gboolean vo_fits_image_get_footprint (const char *path, double ra[4],
                                       double dec[4], GError **error);
 
+/* For --version: the run-time cfitsio's version, "4.2.0".  (transfer full) */
+char *vo_fits_library_version (void);
+
 G_END_DECLS

@@ -1184,3 +1184,36 @@ vo_http_send (VoHttp *http, VoHttpRequest *req, GCancellable *cancellable, GErro
 
   return vo_http_send_finish (http, res, error);
 }
+
+char *
+vo_http_library_versions (void)
+{
+  const curl_version_info_data *cv = curl_version_info (CURLVERSION_NOW);
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "libcurl/%s", cv->version);
+  if (cv->ssl_version != NULL)
+    g_string_append_printf (s, " %s", cv->ssl_version);
+  if (cv->libz_version != NULL)
+    g_string_append_printf (s, " zlib/%s", cv->libz_version);
+  if (cv->age >= CURLVERSION_FIFTH && cv->nghttp2_version != NULL)
+    g_string_append_printf (s, " nghttp2/%s", cv->nghttp2_version);
+  return g_string_free (s, FALSE);
+}
+
+char *
+vo_http_library_features (void)
+{
+  const curl_version_info_data *cv = curl_version_info (CURLVERSION_NOW);
+  GString *s = g_string_new (NULL);
+
+  if (cv->features & CURL_VERSION_SSL)
+    g_string_append (s, " HTTPS");
+  if (cv->features & CURL_VERSION_HTTP2)
+    g_string_append (s, " HTTP2");
+  if (cv->features & CURL_VERSION_IPV6)
+    g_string_append (s, " IPv6");
+  if (cv->features & CURL_VERSION_LIBZ)
+    g_string_append (s, " gzip");
+  return g_string_free (s, FALSE);
+}

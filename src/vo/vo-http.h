@@ -201,4 +201,11 @@ char *vo_http_url_host (const char *url);
 typedef char *(*VoHttpErrorBodyFunc) (GBytes *body, const char *content_type);
 void vo_http_set_error_body_func (VoHttpErrorBodyFunc func);
 
+/* For --version: "libcurl/X.Y.Z" and what that libcurl runs with
+ * ("OpenSSL/3.0.17 zlib/1.2.13 nghttp2/1.52.0"), and its features we use
+ * (" HTTPS HTTP2 IPv6 gzip", each with a leading space).  Run-time
+ * values.  (transfer full) */
+char *vo_http_library_versions (void);
+char *vo_http_library_features (void);
+
 G_END_DECLS

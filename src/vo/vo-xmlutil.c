@@ -10,6 +10,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <stdlib.h>
 #include <string.h>
 
 xmlDoc *
@@ -142,4 +143,16 @@ vo_xmlutil_attr (const xmlNode *node, const char *name)
   char *s = g_strdup ((const char *) v);
   xmlFree (v);
   return s;
+}
+
+/* xmlParserVersion is "20914" for 2.9.14 */
+char *
+vo_xml_library_version (void)
+{
+  const char *v = xmlParserVersion;
+  long n = v != NULL ? strtol (v, NULL, 10) : 0;
+
+  if (n <= 0)
+    return g_strdup (LIBXML_DOTTED_VERSION);
+  return g_strdup_printf ("%ld.%ld.%ld", n / 10000, n / 100 % 100, n % 100);
 }

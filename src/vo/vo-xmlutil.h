@@ -46,4 +46,7 @@ char *vo_xmlutil_child_text (const xmlNode *node, const char *name);
  * Returns: (transfer full) (nullable). */
 char *vo_xmlutil_attr (const xmlNode *node, const char *name);
 
+/* For --version: the run-time libxml2's version, "2.9.14".  (transfer full) */
+char *vo_xml_library_version (void);
+
 G_END_DECLS
