@@ -39,7 +39,8 @@ def browser(profile, log_path):
               "--no-pings", "--disable-client-side-phishing-detection",
               "--disable-features=Translate,OptimizationHints,MediaRouter,"
               "DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
-              "--password-store=basic", "--use-mock-keychain"):
+              "--password-store=basic", "--use-mock-keychain", "--disable-breakpad",
+              "--disable-crash-reporter"):
         opts.add_argument(a)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER, log_path=log_path), options=opts)
