@@ -605,6 +605,15 @@ web_http (gpointer data, HubRequest *req)
     {
       if (!cors)
         {
+          /* A browser preflights every XML-RPC POST (Content-Type text/xml):
+           * for a page of an origin not listed this is the refusal, as its
+           * register never comes.  Logged like a refused registration. */
+          if (origin != NULL)
+            {
+              g_autofree char *o = web_auth_printable (origin);
+              g_message ("SAMP Web Profile: a page from origin %s refused (CORS preflight): "
+                         "origin not in web-origins", o);
+            }
           text_reply (req, 403, "Forbidden: origin not allowed\n");
           return TRUE;
         }
