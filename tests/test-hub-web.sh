@@ -114,9 +114,10 @@ rm -f "$SAMP_LOCK"
 # ---- port 21012 already taken: a warning, the Standard Profile runs
 spawn busy "$PY" -c '
 import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 21012)); s.listen(1)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 21012)); s.listen(1)
 print("bound", flush=True); time.sleep(60)'
-wait_until 10 grep -q bound "$LOGS/busy.log"
+wait_until 10 grep -q bound "$LOGS/busy.log" || bail "cannot bind 21012 for the test: $(cat "$LOGS/busy.log")"
 start_our_hub hub6 --web-profile --web-auth=accept || bail "hub did not start"
 DIAG_FILES=("$LOGS/hub6.log")
 check "port 21012 taken: the hub warns that the Web Profile is not started" \
