@@ -14,7 +14,7 @@ setup_samp
 export JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS -Djava.awt.headless=true"
 unset DISPLAY
 cs_hold_web_port
-plan 47
+plan 49
 WP="$PY $SAMP_TOOLS/webprofile.py"
 JSAMP="java -cp /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp"
 
@@ -109,6 +109,16 @@ rm -f "$XDG_CONFIG_HOME/cadc-samp/config"
 # ---- consent: ask, answered on the hub's terminal
 rm -f "$SAMP_LOCK"
 results_of $WP ask "$CADC_SAMP" hub --web-profile --web-auth=ask
+rm -f "$SAMP_LOCK"
+
+# ---- listen's own hub (--hub=always) runs the Web Profile with the same options
+rm -f "$SAMP_LOCK"
+spawn listen "$CADC_SAMP" listen --hub=always --web-profile --web-auth=accept --tap http://127.0.0.1:9/tap
+DIAG_FILES=("$LOGS/listen.log")
+check "listen --hub=always --web-profile: its hub runs the Web Profile" \
+  wait_until 20 grep -q "Web Profile running" "$LOGS/listen.log"
+results_of $WP sees http://localhost:8000 cadc-samp
+stop listen
 rm -f "$SAMP_LOCK"
 
 # ---- port 21012 already taken: a warning, the Standard Profile runs

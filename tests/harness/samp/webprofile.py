@@ -10,6 +10,7 @@ tests/test-hub-web.sh.  Each command prints "ok DESC" / "not ok DESC" lines
                                          restricted MTypes, URL translator
   webprofile.py ask HUB-ARGS...          the hub under a pty, asked y then n
   webprofile.py hostile                  bad requests, then the hub still answers
+  webprofile.py sees ORIGIN NAME         a web client sees the client called NAME
 Standard Profile side: the lockfile named by SAMP_HUB=std-lockurl:file://...
 """
 import http.client, os, pty, select, signal, socket, sys, threading, time
@@ -303,12 +304,28 @@ def cmd_hostile():
     report(fault is None, "the hub still answers afterwards", fault)
 
 
+def cmd_sees(origin, name):
+    reg, fault, _ = webcall(origin, "register", {"samp.name": "looking"})
+    if fault:
+        report(False, "web client registers", fault)
+        return
+    key = reg["samp.private-key"]
+    names, end = [], time.time() + 30
+    while time.time() < end and name not in names:
+        ids, _, _ = webcall(origin, "getRegisteredClients", key)
+        names = [(webcall(origin, "getMetadata", key, i)[0] or {}).get("samp.name") for i in ids or []]
+        time.sleep(0.3)
+    report(name in names, "a web client sees %s among the clients %s" % (name, names))
+    webcall(origin, "unregister", key)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"cors": lambda: cmd_cors(*args),
      "register": lambda: cmd_register(*args),
      "messaging": lambda: cmd_messaging(*args),
      "ask": lambda: cmd_ask(args),
+     "sees": lambda: cmd_sees(*args),
      "hostile": cmd_hostile}[cmd]()
 
 
