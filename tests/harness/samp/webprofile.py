@@ -170,6 +170,9 @@ def cmd_messaging(origin, tmpdir):
     report(st == 200 and body == open(vot, "rb").read()
            and h.get("access-control-allow-origin") == origin,
            "the translator serves the file: URL sent to the client (%d)" % st, body[:200])
+    st, h, body = hreq("HEAD", urllib.parse.urlparse(trans).path + "?" + urllib.parse.quote(file_url, safe=""))
+    report(st == 200 and body == b"" and h.get("content-length") == str(os.path.getsize(vot)),
+           "HEAD on the translator: its length, no body (%d)" % st, h)
     secret = os.path.join(tmpdir, "not-sent.txt")
     with open(secret, "w") as f:
         f.write("private\n")
