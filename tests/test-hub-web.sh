@@ -14,7 +14,7 @@ setup_samp
 export JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS -Djava.awt.headless=true"
 unset DISPLAY
 cs_hold_web_port
-plan 50
+plan 51
 WP="$PY $SAMP_TOOLS/webprofile.py"
 JSAMP="java -cp /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp"
 

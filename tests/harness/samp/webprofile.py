@@ -180,6 +180,10 @@ def cmd_messaging(origin, tmpdir):
                        + urllib.parse.quote("file://" + secret, safe=""))
     report(st == 403 and b"private" not in body,
            "the translator refuses a local file nobody sent to the client (%d)" % st, body[:200])
+    st, h, body = hreq("GET", urllib.parse.urlparse(trans).path + "?"
+                       + urllib.parse.quote("http://example.org/other.vot", safe=""))
+    report(st == 307 and h.get("location") == "http://example.org/other.vot",
+           "an http URL of another host nobody sent is redirected, not fetched by the hub (%d)" % st, h)
     st, h, body = hreq("GET", "/translator/nosuchtoken?" + urllib.parse.quote(file_url, safe=""))
     report(st == 403, "the translator refuses an unknown client (%d)" % st, body[:200])
 
