@@ -136,6 +136,7 @@ struct _HubRequest {
   GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
   GSource *timer;
   GString *extra;           /* response header lines (hub_request_add_header) */
+  gboolean head_only;       /* a HEAD request: the headers, no body */
 };
 
 static void
@@ -283,6 +284,8 @@ request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *bod
                                            req->close_after ? "Connection: close\r\n" : "",
                                            req->extra ? req->extra->str : "");
   gsize hlen = strlen (head);
+  if (req->head_only)
+    len = 0;
   req->out = g_malloc (hlen + len);
   memcpy (req->out, head, hlen);
   memcpy (req->out + hlen, data, len);
@@ -559,6 +562,7 @@ hub_request_add_header (HubRequest *request, const char *name, const char *value
 void
 hub_request_respond (HubRequest *request, guint status, const char *content_type, GBytes *body)
 {
+  request->head_only = g_str_has_prefix (request->sc->reader.start_line, "HEAD ");
   request_send_full (request, status, content_type,
                      body != NULL ? body : g_bytes_new_static ("", 0));
 }

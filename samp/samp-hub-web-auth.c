@@ -5,7 +5,7 @@
  * Three policies (SampHubWebAuth): ACCEPT takes everyone (tests only);
  * ORIGINS takes only the origins listed; ASK asks on the hub's terminal
  * (its stdin and stderr) "y/N", one question at a time, the others
- * queued; no terminal, end of input or no answer within ASK_TIMEOUT_S
+ * queued (at most ASK_QUEUE_MAX, then refused at once); no terminal, end of input or no answer within ASK_TIMEOUT_S
  * is a refusal.  The question is asked asynchronously on the hub's main
  * context: the hub goes on serving everyone while it waits.  What a page
  * chose to call itself and its origin are shown with control characters
@@ -22,6 +22,7 @@
 #include "samp-hub-web-auth.h"
 
 #define ASK_TIMEOUT_S 120
+#define ASK_QUEUE_MAX 16          /* questions waiting: more are refused at once */
 
 typedef struct {
   char *origin;
@@ -232,6 +233,12 @@ web_auth_check (WebAuth *a, const char *origin, const char *name,
     case SAMP_HUB_WEB_AUTH_ASK:
     default:
       break;
+    }
+  if (g_queue_get_length (&a->asks) >= ASK_QUEUE_MAX)
+    {
+      refuse_logged (origin, name, "too many registrations waiting for an answer");
+      done (data, FALSE, "too many registrations waiting for an answer");
+      return;
     }
   Ask *k = g_new0 (Ask, 1);
   k->origin = g_strdup (origin);

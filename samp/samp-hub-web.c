@@ -27,9 +27,10 @@
  * URL translator (samp.url-translator = .../translator/TOKEN?, TOKEN a
  * random per-client string, not the private key): as JSAMP's UrlTracker,
  * it serves a URL only if it appeared in a callback to that client and no
- * web client sent it; besides, http(s) URLs to a host other than this one.
- * file: is read (regular files up to WEB_MAX_FILE), http: fetched, https:
- * redirected (307).  Messages are handed to web clients unchanged.
+ * web client sent it: file: is read (regular files up to WEB_MAX_FILE),
+ * http: fetched, https: redirected (307).  Other http(s) URLs of hosts
+ * that are not this one are redirected (307), never fetched by the hub;
+ * anything else is 403.  Messages reach web clients unchanged (as JSAMP).
  */
 #include "config.h"
 
@@ -519,7 +520,15 @@ translate (HubWeb *web, HubRequest *req, const char *path)
                         || g_ascii_strcasecmp (scheme, "https") == 0;
   gboolean mentioned = g_hash_table_contains (wc->urls, target)
                        && !g_hash_table_contains (web->blocked, target);
-  if (!mentioned && !(web_scheme && !host_is_local (g_uri_get_host (uri))))
+  if (!mentioned && web_scheme && !host_is_local (g_uri_get_host (uri)))
+    {
+      /* not ours to fetch (the hub would then reach whatever the name
+       * resolves to): the browser fetches it itself, under its rules */
+      hub_request_add_header (req, "Location", target);
+      text_reply (req, 307, "Fetch it directly\n");
+      return;
+    }
+  if (!mentioned)
     {
       g_autofree char *shown = web_auth_printable (target);
       g_message ("SAMP Web Profile: translation of %s refused (not sent to client %s)", shown,

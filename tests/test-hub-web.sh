@@ -14,7 +14,7 @@ setup_samp
 export JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS -Djava.awt.headless=true"
 unset DISPLAY
 cs_hold_web_port
-plan 47
+plan 51
 WP="$PY $SAMP_TOOLS/webprofile.py"
 JSAMP="java -cp /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp"
 
@@ -111,12 +111,23 @@ rm -f "$SAMP_LOCK"
 results_of $WP ask "$CADC_SAMP" hub --web-profile --web-auth=ask
 rm -f "$SAMP_LOCK"
 
+# ---- listen's own hub (--hub=always) runs the Web Profile with the same options
+rm -f "$SAMP_LOCK"
+spawn listen "$CADC_SAMP" listen --hub=always --web-profile --web-auth=accept --tap http://127.0.0.1:9/tap
+DIAG_FILES=("$LOGS/listen.log")
+check "listen --hub=always --web-profile: its hub runs the Web Profile" \
+  wait_until 20 grep -q "Web Profile running" "$LOGS/listen.log"
+results_of $WP sees http://localhost:8000 cadc-samp
+stop listen
+rm -f "$SAMP_LOCK"
+
 # ---- port 21012 already taken: a warning, the Standard Profile runs
 spawn busy "$PY" -c '
 import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 21012)); s.listen(1)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 21012)); s.listen(1)
 print("bound", flush=True); time.sleep(60)'
-wait_until 10 grep -q bound "$LOGS/busy.log"
+wait_until 10 grep -q bound "$LOGS/busy.log" || bail "cannot bind 21012 for the test: $(cat "$LOGS/busy.log")"
 start_our_hub hub6 --web-profile --web-auth=accept || bail "hub did not start"
 DIAG_FILES=("$LOGS/hub6.log")
 check "port 21012 taken: the hub warns that the Web Profile is not started" \

@@ -10,6 +10,7 @@ tests/test-hub-web.sh.  Each command prints "ok DESC" / "not ok DESC" lines
                                          restricted MTypes, URL translator
   webprofile.py ask HUB-ARGS...          the hub under a pty, asked y then n
   webprofile.py hostile                  bad requests, then the hub still answers
+  webprofile.py sees ORIGIN NAME         a web client sees the client called NAME
 Standard Profile side: the lockfile named by SAMP_HUB=std-lockurl:file://...
 """
 import http.client, os, pty, select, signal, socket, sys, threading, time
@@ -169,6 +170,9 @@ def cmd_messaging(origin, tmpdir):
     report(st == 200 and body == open(vot, "rb").read()
            and h.get("access-control-allow-origin") == origin,
            "the translator serves the file: URL sent to the client (%d)" % st, body[:200])
+    st, h, body = hreq("HEAD", urllib.parse.urlparse(trans).path + "?" + urllib.parse.quote(file_url, safe=""))
+    report(st == 200 and body == b"" and h.get("content-length") == str(os.path.getsize(vot)),
+           "HEAD on the translator: its length, no body (%d)" % st, h)
     secret = os.path.join(tmpdir, "not-sent.txt")
     with open(secret, "w") as f:
         f.write("private\n")
@@ -176,6 +180,10 @@ def cmd_messaging(origin, tmpdir):
                        + urllib.parse.quote("file://" + secret, safe=""))
     report(st == 403 and b"private" not in body,
            "the translator refuses a local file nobody sent to the client (%d)" % st, body[:200])
+    st, h, body = hreq("GET", urllib.parse.urlparse(trans).path + "?"
+                       + urllib.parse.quote("http://example.org/other.vot", safe=""))
+    report(st == 307 and h.get("location") == "http://example.org/other.vot",
+           "an http URL of another host nobody sent is redirected, not fetched by the hub (%d)" % st, h)
     st, h, body = hreq("GET", "/translator/nosuchtoken?" + urllib.parse.quote(file_url, safe=""))
     report(st == 403, "the translator refuses an unknown client (%d)" % st, body[:200])
 
@@ -303,12 +311,28 @@ def cmd_hostile():
     report(fault is None, "the hub still answers afterwards", fault)
 
 
+def cmd_sees(origin, name):
+    reg, fault, _ = webcall(origin, "register", {"samp.name": "looking"})
+    if fault:
+        report(False, "web client registers", fault)
+        return
+    key = reg["samp.private-key"]
+    names, end = [], time.time() + 30
+    while time.time() < end and name not in names:
+        ids, _, _ = webcall(origin, "getRegisteredClients", key)
+        names = [(webcall(origin, "getMetadata", key, i)[0] or {}).get("samp.name") for i in ids or []]
+        time.sleep(0.3)
+    report(name in names, "a web client sees %s among the clients %s" % (name, names))
+    webcall(origin, "unregister", key)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"cors": lambda: cmd_cors(*args),
      "register": lambda: cmd_register(*args),
      "messaging": lambda: cmd_messaging(*args),
      "ask": lambda: cmd_ask(args),
+     "sees": lambda: cmd_sees(*args),
      "hostile": cmd_hostile}[cmd]()
 
 
