@@ -15,9 +15,28 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
   jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
   aladin python3-pyvo python3-astroquery valgrind time imagemagick
-  clang"
+  clang chromium chromium-driver python3-selenium"
 # imagemagick: screenshots of the real-peer runs (import -window root)
 # clang: tests/fuzz/build.sh (libFuzzer ships with Debian 12's clang-14)
+# chromium, chromium-driver, python3-selenium: test-web-browser.sh drives
+# headless Chromium to a sampjs page (tests/harness/web/drive.py)
+
+# sampjs (npm): the SAMP Web Profile library of archive pages, loaded by the
+# browser test's page; installed (not vendored) outside the repository in
+# SAMPJS_PREFIX.  Idempotent: a second run with that version present asks
+# no registry, so it works offline.
+SAMPJS_PREFIX=/usr/local/lib/cadc-samp-test
+SAMPJS_VERSION=1.0.3
+install_sampjs() {
+  pj=$SAMPJS_PREFIX/node_modules/sampjs/package.json
+  if [ -r "$pj" ] && grep -q "\"version\": *\"$SAMPJS_VERSION\"" "$pj"; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  mkdir -p "$SAMPJS_PREFIX"
+  npm install --prefix "$SAMPJS_PREFIX" --no-audit --no-fund --no-save \
+    "sampjs@$SAMPJS_VERSION"
+}
 
 export DEBIAN_FRONTEND=noninteractive
 apt_install() {
@@ -32,6 +51,7 @@ build)
   ;;
 test)
   apt_install $BUILD_PKGS $TEST_PKGS
+  install_sampjs
   if [ -x "$here/dachs/install.sh" ]; then
     "$here/dachs/install.sh"
   fi
