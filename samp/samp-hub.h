@@ -48,13 +48,13 @@ typedef struct {
 
 /* Run the Web Profile too (copied; call before samp_hub_start).  If its
  * port is taken, samp_hub_start() warns and runs the Standard Profile only. */
-void samp_hub_set_web_profile (SampHub *hub, const SampHubWebOptions *options);
+SAMP_API void samp_hub_set_web_profile (SampHub *hub, const SampHubWebOptions *options);
 
 /* Parse "ask", "origins" or "accept". */
-gboolean samp_hub_web_auth_parse (const char *text, SampHubWebAuth *auth, GError **error);
+SAMP_API gboolean samp_hub_web_auth_parse (const char *text, SampHubWebAuth *auth, GError **error);
 
 /* Returns: (transfer none) (nullable): the Web Profile's URL while it runs. */
-const char *samp_hub_get_web_url (SampHub *hub);
+SAMP_API const char *samp_hub_get_web_url (SampHub *hub);
 
 /* Start listening and write the lockfile.  Fails (G_IO_ERROR_EXISTS) if a
  * live hub already owns the lockfile; a stale lockfile is replaced. */

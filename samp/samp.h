@@ -35,9 +35,12 @@
  *                   _is_monitoring_lockfile, signals "hub-connected", "hub-lost"
  *   test hooks      samp_client_set_lockfile_url, samp_hub_set_lockfile,
  *                   samp_hub_set_delivery_timeout
+ *   Web Profile     samp_hub_set_web_profile, samp_hub_web_auth_parse,
+ *                   samp_hub_get_web_url, SampHubWebOptions (new: the
+ *                   options may grow)
  *   the rest        samp_client_get_hub_url, _get_callback_url,
  *                   samp_hub_get_n_clients, samp_hub_lockfile_path,
- *                   samp_hub_is_live, samp_value_to_json
+ *                   samp_hub_is_live, samp_value_to_json, samp_text_to_ascii
  */
 #pragma once
 
