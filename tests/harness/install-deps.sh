@@ -14,9 +14,14 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
   jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
   aladin python3-pyvo python3-astroquery valgrind time imagemagick
-  clang"
+  clang
+  systemd desktop-file-utils libglib2.0-bin dpkg-dev debhelper lintian fakeroot"
 # imagemagick: screenshots of the real-peer runs (import -window root)
 # clang: tests/fuzz/build.sh (libFuzzer ships with Debian 12's clang-14)
+# systemd (systemd-analyze, systemd-journald, systemd-cat, journalctl),
+# desktop-file-utils, libglib2.0-bin (gio launch): tests/desktop.mk;
+# dpkg-dev, debhelper (dh with autoreconf), lintian, fakeroot:
+# tests/test-debian-package.sh builds debian/'s packages
 
 export DEBIAN_FRONTEND=noninteractive
 apt_install() {
