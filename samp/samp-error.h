@@ -6,12 +6,13 @@
  */
 #pragma once
 
+#include "samp-api.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
 
 #define SAMP_ERROR (samp_error_quark ())
-GQuark samp_error_quark (void);
+SAMP_API GQuark samp_error_quark (void);
 
 typedef enum {
   SAMP_ERROR_NO_HUB,          /* no lockfile, or the hub it names is not answering */

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "samp-api.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -17,37 +18,37 @@ G_BEGIN_DECLS
 typedef struct _SampHub SampHub;
 
 /* Returns: (transfer full): a hub that is not yet running. */
-SampHub *samp_hub_new (void);
+SAMP_API SampHub *samp_hub_new (void);
 
 /* Use @path as the lockfile instead of the standard location (tests).
  * Must be called before samp_hub_start(). */
-void samp_hub_set_lockfile (SampHub *hub, const char *path);
+SAMP_API void samp_hub_set_lockfile (SampHub *hub, const char *path);
 
 /* Seconds after which a delivery to a client that does not answer counts
  * as failed and the client is unregistered (default 30). */
-void samp_hub_set_delivery_timeout (SampHub *hub, guint seconds);
+SAMP_API void samp_hub_set_delivery_timeout (SampHub *hub, guint seconds);
 
 /* Start listening and write the lockfile.  Fails (G_IO_ERROR_EXISTS) if a
  * live hub already owns the lockfile; a stale lockfile is replaced. */
-gboolean samp_hub_start (SampHub *hub, GError **error);
+SAMP_API gboolean samp_hub_start (SampHub *hub, GError **error);
 
 /* Send samp.hub.event.shutdown to every client (iterating the hub's
  * context for at most a couple of seconds while the deliveries go out),
  * remove the lockfile, close the server.  Safe to call twice, and on a
  * hub that never started. */
-void samp_hub_stop (SampHub *hub);
+SAMP_API void samp_hub_stop (SampHub *hub);
 
 /* Returns: (transfer none) (nullable): the hub's XML-RPC URL once started. */
-const char *samp_hub_get_url (SampHub *hub);
+SAMP_API const char *samp_hub_get_url (SampHub *hub);
 
 /* Returns: (transfer none) (nullable): the lockfile path once started. */
-const char *samp_hub_get_lockfile (SampHub *hub);
+SAMP_API const char *samp_hub_get_lockfile (SampHub *hub);
 
 /* Number of registered clients, the hub itself excluded. */
-guint samp_hub_get_n_clients (SampHub *hub);
+SAMP_API guint samp_hub_get_n_clients (SampHub *hub);
 
 /* Stops the hub if needed, then frees it. */
-void samp_hub_free (SampHub *hub);
+SAMP_API void samp_hub_free (SampHub *hub);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampHub, samp_hub_free)
 
@@ -55,10 +56,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampHub, samp_hub_free)
  * SAMP_HUB=std-lockurl:file:..., else $HOME/.samp.  Returns NULL with
  * @error set when SAMP_HUB names a non-file lockurl.
  * Returns: (transfer full) (nullable) */
-char *samp_hub_lockfile_path (GError **error);
+SAMP_API char *samp_hub_lockfile_path (GError **error);
 
 /* TRUE if the lockfile at @lockfile (NULL: the standard one) names a hub
  * that answers samp.hub.ping within @timeout_ms.  Blocks at most that long. */
-gboolean samp_hub_is_live (const char *lockfile, guint timeout_ms);
+SAMP_API gboolean samp_hub_is_live (const char *lockfile, guint timeout_ms);
 
 G_END_DECLS

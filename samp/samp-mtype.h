@@ -6,17 +6,18 @@
  */
 #pragma once
 
+#include "samp-api.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
 
 /* TRUE if @mtype is a syntactically valid MType (no wildcard). */
-gboolean samp_mtype_is_valid (const char *mtype);
+SAMP_API gboolean samp_mtype_is_valid (const char *mtype);
 
 /* TRUE if @pattern is a valid subscription pattern (MType, "*", "x.y.*"). */
-gboolean samp_mtype_pattern_is_valid (const char *pattern);
+SAMP_API gboolean samp_mtype_pattern_is_valid (const char *pattern);
 
 /* TRUE if the subscription @pattern matches @mtype. */
-gboolean samp_mtype_matches (const char *pattern, const char *mtype);
+SAMP_API gboolean samp_mtype_matches (const char *pattern, const char *mtype);
 
 G_END_DECLS

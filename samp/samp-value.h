@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include "samp-api.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -22,89 +23,89 @@ G_BEGIN_DECLS
 
 /* TRUE if @value is a string, list or map of SAMP values (recursively);
  * otherwise FALSE with SAMP_ERROR_PROTOCOL naming the offending type. */
-gboolean samp_value_check (GVariant *value, GError **error);
+SAMP_API gboolean samp_value_check (GVariant *value, GError **error);
 
 /* Returns: (transfer full): a string value. */
-GVariant *samp_string_new (const char *s);
+SAMP_API GVariant *samp_string_new (const char *s);
 
 /* Returns: (transfer full): a map built from NULL-terminated pairs of
  * (const char *key, GVariant *value).  Values are consumed (full
  * or floating references); a value of NULL skips the pair. */
-GVariant *samp_map_new_va (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+SAMP_API GVariant *samp_map_new_va (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
 
 /* Returns: (transfer full): a map of string values from NULL-terminated
  * (const char *key, const char *value) pairs. */
-GVariant *samp_map_new_strings (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+SAMP_API GVariant *samp_map_new_strings (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
 
 /* Returns: (transfer full): an empty map {}. */
-GVariant *samp_map_new_empty (void);
+SAMP_API GVariant *samp_map_new_empty (void);
 
 /* Returns: (transfer full): a list of string values. */
-GVariant *samp_list_new_strv (const char *const *strv);
+SAMP_API GVariant *samp_list_new_strv (const char *const *strv);
 
 /* Returns: (transfer none) (nullable): the string stored under @key in
  * @map, or NULL if absent or not a string. */
-const char *samp_map_lookup_string (GVariant *map, const char *key);
+SAMP_API const char *samp_map_lookup_string (GVariant *map, const char *key);
 
 /* Returns: (transfer full) (nullable): the value (unboxed) under @key. */
-GVariant *samp_map_lookup (GVariant *map, const char *key);
+SAMP_API GVariant *samp_map_lookup (GVariant *map, const char *key);
 
 /* Returns: (transfer full) (nullable): the map under @key, NULL if absent
  * or not a map. */
-GVariant *samp_map_lookup_map (GVariant *map, const char *key);
+SAMP_API GVariant *samp_map_lookup_map (GVariant *map, const char *key);
 
 /* Returns: (transfer full): the strings of a SAMP list (non-strings are
  * skipped); an empty vector if @list is NULL or not a list. */
-char **samp_list_dup_strv (GVariant *list);
+SAMP_API char **samp_list_dup_strv (GVariant *list);
 
 /* Returns: (transfer full): the shortest of %.15g/%.16g/%.17g that reads
  * back as @x exactly.  NaN and infinities give "NaN", "Infinity", "-Infinity". */
-char *samp_format_float (double x);
+SAMP_API char *samp_format_float (double x);
 
 /* Returns: (transfer full): decimal SAMP int. */
-char *samp_format_int (gint64 x);
+SAMP_API char *samp_format_int (gint64 x);
 
 /* Parse a SAMP float (C locale, whole string, surrounding blanks allowed). */
-gboolean samp_parse_float (const char *s, double *out, GError **error);
+SAMP_API gboolean samp_parse_float (const char *s, double *out, GError **error);
 /* Parse a SAMP int: [+-]?[0-9]+. */
-gboolean samp_parse_int (const char *s, gint64 *out, GError **error);
+SAMP_API gboolean samp_parse_int (const char *s, gint64 *out, GError **error);
 /* Parse a SAMP boolean: any SAMP int, non-zero = TRUE; also accepts
  * "true"/"false" (any case), which some peers send. */
-gboolean samp_parse_bool (const char *s, gboolean *out, GError **error);
+SAMP_API gboolean samp_parse_bool (const char *s, gboolean *out, GError **error);
 
 /* Returns: (transfer full): {samp.mtype: @mtype, samp.params: @params}.
  * @params: (nullable) (transfer full or floating: consumed): a map, NULL = {}. */
-GVariant *samp_message_new (const char *mtype, GVariant *params);
+SAMP_API GVariant *samp_message_new (const char *mtype, GVariant *params);
 
 /* Returns: (transfer full): {samp.status: samp.ok, samp.result: @result}
  * (@result NULL = {}). */
-GVariant *samp_response_new_ok (GVariant *result);
+SAMP_API GVariant *samp_response_new_ok (GVariant *result);
 
 /* Returns: (transfer full): {samp.status: samp.error,
  * samp.error: {samp.errortxt: @errortxt}}. */
-GVariant *samp_response_new_error (const char *errortxt);
+SAMP_API GVariant *samp_response_new_error (const char *errortxt);
 
 /* Returns: (transfer full): samp.warning with both a result and an error. */
-GVariant *samp_response_new_warning (GVariant *result, const char *errortxt);
+SAMP_API GVariant *samp_response_new_warning (GVariant *result, const char *errortxt);
 
 /* Returns: (transfer none) (nullable): samp.status of a response. */
-const char *samp_response_get_status (GVariant *response);
+SAMP_API const char *samp_response_get_status (GVariant *response);
 
 /* TRUE if @response is a map with samp.status = samp.ok. */
-gboolean samp_response_is_ok (GVariant *response);
+SAMP_API gboolean samp_response_is_ok (GVariant *response);
 
 /* Returns: (transfer full) (nullable): samp.result, or NULL. */
-GVariant *samp_response_get_result (GVariant *response);
+SAMP_API GVariant *samp_response_get_result (GVariant *response);
 
 /* Returns: (transfer none) (nullable): samp.error.samp.errortxt. */
-const char *samp_response_get_errortxt (GVariant *response);
+SAMP_API const char *samp_response_get_errortxt (GVariant *response);
 
 /* TRUE for samp.ok / samp.warning; FALSE with SAMP_ERROR_FAILED carrying
  * the errortxt for samp.error, SAMP_ERROR_PROTOCOL if malformed. */
-gboolean samp_response_check (GVariant *response, GError **error);
+SAMP_API gboolean samp_response_check (GVariant *response, GError **error);
 
 /* Returns: (transfer full): a compact JSON rendering of a SAMP value
  * (strings, arrays, objects), for CLI output and logs. */
-char *samp_value_to_json (GVariant *value);
+SAMP_API char *samp_value_to_json (GVariant *value);
 
 G_END_DECLS

@@ -14,6 +14,9 @@
 #include <glib/gstdio.h>
 
 #include "samp.h"
+#include "samp-http.h"      /* private: the tests use libsamp's internals too */
+#include "samp-lockfile.h"
+#include "samp-xmlrpc.h"
 #include "samp-hub.h"
 #include "test-util.h"
 

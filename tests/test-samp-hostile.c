@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "samp.h"
+#include "samp-http.h"      /* private: the tests use libsamp's internals too */
+#include "samp-lockfile.h"
+#include "samp-xmlrpc.h"
 
 #define SECRET "s3cr3t-hub-secret"
 

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "samp.h"
+#include "samp-http.h"      /* private: the tests use libsamp's internals too */
+#include "samp-lockfile.h"
+#include "samp-xmlrpc.h"
 
 typedef struct {
   GPtrArray *held;         /* requests kept for a later answer */

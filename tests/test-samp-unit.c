@@ -8,6 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "samp.h"
+#include "samp-http.h"      /* private: the tests use libsamp's internals too */
+#include "samp-lockfile.h"
+#include "samp-xmlrpc.h"
 
 static void
 test_lockfile_parse (void)
