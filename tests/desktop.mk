@@ -2,5 +2,5 @@
 #   test-desktop-files.sh    data/: the systemd user unit and the autostart entry
 #   test-listen-journal.sh   listen's log in a real journal (root: a mount namespace)
 #   test-debian-package.sh   debian/: build, install, use, purge the packages (root)
-TESTS += test-desktop-files.sh test-listen-journal.sh
-dist_check_SCRIPTS += test-desktop-files.sh test-listen-journal.sh
+TESTS += test-desktop-files.sh test-listen-journal.sh test-debian-package.sh
+dist_check_SCRIPTS += test-desktop-files.sh test-listen-journal.sh test-debian-package.sh
