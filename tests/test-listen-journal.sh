@@ -16,7 +16,7 @@
 JOURNALD=/lib/systemd/systemd-journald
 [ "$(id -u)" = 0 ] || skip_all "needs root for a private mount namespace with a real systemd-journald"
 [ -x "$JOURNALD" ] || skip_all "systemd-journald not installed"
-need_cmds unshare systemd-cat journalctl
+need_cmds unshare setpriv systemd-cat journalctl
 setup_samp
 plan 8
 
@@ -40,7 +40,10 @@ ForwardToKMsg=no
 ForwardToConsole=no
 ForwardToWall=no
 CONF
-"$JOURNALD" &
+# journald ends with this script, however it ends (SIGKILL from the kit's
+# stop included: the parent-death signal)
+trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT
+setpriv --pdeathsig TERM "$JOURNALD" &
 for _ in $(seq 100); do [ -S /run/systemd/journal/stdout ] && [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
 [ -S /run/systemd/journal/stdout ] || exit 91
 systemd-cat -t cadc-samp-stream bash -c \
