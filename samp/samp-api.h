@@ -9,6 +9,7 @@
  */
 #pragma once
 
+/* Marks a declaration as exported from libsamp.so. */
 #if defined(__GNUC__) || defined(__clang__)
 #define SAMP_API __attribute__ ((visibility ("default")))
 #else

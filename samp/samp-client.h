@@ -45,6 +45,7 @@
 
 G_BEGIN_DECLS
 
+/* SampClient's GType; SAMP_CLIENT() and SAMP_IS_CLIENT() cast and check. */
 #define SAMP_TYPE_CLIENT (samp_client_get_type ())
 SAMP_API GType samp_client_get_type (void);
 G_DECLARE_FINAL_TYPE (SampClient, samp_client, SAMP, CLIENT, GObject)
@@ -86,6 +87,8 @@ SAMP_API void samp_client_disconnect (SampClient *client);
  * (@loop may be NULL). */
 SAMP_API void samp_client_quit_on_signals (SampClient *client, GMainLoop *loop);
 
+/* Turn auto-reconnect on or off (off by default; the opening comment says
+ * what it does). */
 SAMP_API void samp_client_set_auto_reconnect (SampClient *client, gboolean enable);
 /* The auto-reconnect period (hub ping; lockfile poll when it is not
  * monitored), in ms; 0 = the default (5000, or the environment variable
@@ -95,6 +98,7 @@ SAMP_API void samp_client_set_watch_interval (SampClient *client, guint interval
  * (rather than polling it). */
 SAMP_API gboolean samp_client_is_monitoring_lockfile (SampClient *client);
 
+/* TRUE while registered with a hub. */
 SAMP_API gboolean samp_client_is_connected (SampClient *client);
 /* Returns: (transfer none) (nullable): our client id / the hub id / hub URL. */
 SAMP_API const char *samp_client_get_self_id (SampClient *client);

@@ -11,9 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* The GError domain of every libsamp failure. */
 #define SAMP_ERROR (samp_error_quark ())
 SAMP_API GQuark samp_error_quark (void);
 
+/* The codes of SAMP_ERROR. */
 typedef enum {
   SAMP_ERROR_NO_HUB,          /* no lockfile, or the hub it names is not answering */
   SAMP_ERROR_BAD_LOCKFILE,    /* lockfile unreadable or missing mandatory keys */

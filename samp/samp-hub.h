@@ -15,6 +15,7 @@
 
 G_BEGIN_DECLS
 
+/* An embedded hub (opaque; samp_hub_free() frees it, g_autoptr works). */
 typedef struct _SampHub SampHub;
 
 /* Returns: (transfer full): a hub that is not yet running. */

@@ -18,6 +18,7 @@
 
 G_BEGIN_DECLS
 
+/* The GVariant types of a SAMP map and a SAMP list. */
 #define SAMP_TYPE_MAP  ((const GVariantType *) "a{sv}")
 #define SAMP_TYPE_LIST ((const GVariantType *) "av")
 

@@ -13,27 +13,31 @@
  * (the XML-RPC codec), samp-lockfile.h (lockfile parsing), samp-hub-*.h
  * and samp-client-private.h.
  *
- * Stability.  The shared library's soname (libsamp.so.0) changes whenever
- * a release changes or removes anything exported; within one soname
- * releases only add.  Stable, and meant to stay as they are through 1.0:
- * SampError (samp-error.h); SAMP values, messages and responses
- * (samp-value.h) but samp_value_to_json(); MType checks (samp-mtype.h);
- * SampClient's life cycle (samp_client_new, _ref, _unref, _set_metadata,
- * _subscribe, _connect and _connect_async/_finish, _disconnect,
- * _quit_on_signals, _is_connected, _get_self_id, _get_hub_id), its
- * messaging (_reply, _notify*, _notify_all*, _call*, _call_and_wait*,
- * _call_all*, _ping) and hub queries (_get_registered_clients,
- * _get_subscribed_clients, _get_metadata, _get_subscriptions); the hub's
- * samp_hub_new, _start, _stop, _free, _get_url, _get_lockfile.  May change
- * before 1.0 (with a new soname): auto-reconnect
- * (samp_client_set_auto_reconnect, _set_watch_interval,
- * _is_monitoring_lockfile, the "hub-connected"/"hub-lost" signals), the
- * live client table (samp_client_list_known_clients, _dup_known_metadata,
- * _dup_known_subscriptions, _find_client, "clients-changed"), the test
- * hooks (samp_client_set_lockfile_url, samp_hub_set_lockfile,
- * samp_hub_set_delivery_timeout), samp_client_get_hub_url,
- * samp_client_get_callback_url, samp_hub_get_n_clients,
- * samp_hub_lockfile_path, samp_hub_is_live and samp_value_to_json().
+ * Stability.  The soname (libsamp.so.0) changes whenever a release
+ * changes or removes anything exported; within one soname, releases only
+ * add.  Stable, kept as they are through 1.0:
+ *   samp-error.h    SampError, SAMP_ERROR
+ *   samp-value.h    values, messages, responses (all but samp_value_to_json)
+ *   samp-mtype.h    all of it
+ *   samp-client.h   samp_client_new, _ref, _unref, _set_metadata, _subscribe,
+ *                   _connect (and _async/_finish), _disconnect,
+ *                   _quit_on_signals, _is_connected, _get_self_id,
+ *                   _get_hub_id, _reply, _notify*, _notify_all*, _call*,
+ *                   _call_and_wait*, _call_all*, _ping,
+ *                   _get_registered_clients, _get_subscribed_clients,
+ *                   _get_metadata, _get_subscriptions; the client table
+ *                   (_list_known_clients, _dup_known_metadata,
+ *                   _dup_known_subscriptions, _find_client, signal
+ *                   "clients-changed")
+ *   samp-hub.h      samp_hub_new, _start, _stop, _free, _get_url, _get_lockfile
+ * May change before 1.0 (with a new soname):
+ *   auto-reconnect  samp_client_set_auto_reconnect, _set_watch_interval,
+ *                   _is_monitoring_lockfile, signals "hub-connected", "hub-lost"
+ *   test hooks      samp_client_set_lockfile_url, samp_hub_set_lockfile,
+ *                   samp_hub_set_delivery_timeout
+ *   the rest        samp_client_get_hub_url, _get_callback_url,
+ *                   samp_hub_get_n_clients, samp_hub_lockfile_path,
+ *                   samp_hub_is_live, samp_value_to_json
  */
 #pragma once
 

@@ -7,13 +7,15 @@
 # against that layout (pkg-config sees $T/root as its sysroot) and run from
 # it against a real hub: send-table's table reaches a recording astropy
 # peer, listen-positions prints the position another client sends it.
+# `make docs` (built into $T, installed with the rest) documents every
+# exported function.
 . "$(dirname "$0")/lib.sh"
 need_cmds nm objdump ldd realpath
 need_astropy
 : "${CS_MAKE:?run me from make check}" "${CS_TOP_BUILDDIR:?}" "${CS_TOP_SRCDIR:?}" \
-  "${CS_CC:?}" "${PKG_CONFIG:?}" "${CS_LIBDIR:?}" "${CS_INCLUDEDIR:?}"
+  "${CS_CC:?}" "${PKG_CONFIG:?}" "${CS_LIBDIR:?}" "${CS_INCLUDEDIR:?}" "${CS_HTMLDIR:?}"
 setup_samp
-plan 13
+plan 14
 
 R=$T/root                         # the DESTDIR, and pkg-config's sysroot
 LIBDIR=$R$CS_LIBDIR INCDIR=$R$CS_INCLUDEDIR/samp
@@ -22,8 +24,9 @@ mkdir -p "$T/build"
 # ---- the installed layout
 DIAG_FILES=("$T/install.log")
 ( unset MAKEFLAGS MFLAGS MAKELEVEL
-  $CS_MAKE -C "$CS_TOP_BUILDDIR/samp" install DESTDIR="$R" ) >"$T/install.log" 2>&1
-ok $? "make -C samp install DESTDIR=\$T/root" || bail "libsamp did not install"
+  $CS_MAKE -C "$CS_TOP_BUILDDIR/samp" docs install LIBSAMP_HTML_DIR="$T/html" DESTDIR="$R" ) \
+  >"$T/install.log" 2>&1
+ok $? "make -C samp docs install DESTDIR=\$T/root" || bail "libsamp did not install"
 
 soname=$(objdump -p "$LIBDIR/libsamp.so" 2>/dev/null | awk '$1 == "SONAME" {print $2}')
 why="soname '$soname'; $(ls -l "$LIBDIR" 2>&1)"
@@ -45,6 +48,13 @@ why="declared but not exported / exported but not declared:
 $(diff "$T/declared" "$T/exported")"
 check "libsamp.so.0 exports exactly the $(wc -l <"$T/declared") functions its installed headers declare" \
   eval '[ -s "$T/declared" ] && cmp -s "$T/declared" "$T/exported"'
+
+# make docs: an entry (an anchor) for each of them, installed in htmldir
+HTML=$R$CS_HTMLDIR/libsamp/index.html
+grep -o 'id="samp_[a-z0-9_]*"' "$HTML" 2>/dev/null | sed 's/id="\(.*\)"/\1/' | sort -u >"$T/documented"
+why="exported but not documented: $(comm -23 "$T/exported" "$T/documented" | tr '\n' ' ')"
+check "make docs: the installed API reference documents each exported function" \
+  eval '[ -s "$T/exported" ] && [ -z "$(comm -23 "$T/exported" "$T/documented")" ]'
 
 # pkg-config in a sysroot prefixes every -I/-L, the system's too: the sysroot
 # shows the system's own dependency directories through symlinks, and

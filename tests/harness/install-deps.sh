@@ -10,7 +10,8 @@ mode=${1:-build}
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
   libglib2.0-dev libcurl4-openssl-dev libxml2-dev libxmlrpc-core-c3-dev
-  libcfitsio-dev ca-certificates"
+  libcfitsio-dev ca-certificates python3"
+# python3: `make docs` (libsamp's API reference, samp/gen-api-html.py)
 TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
   jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
   aladin python3-pyvo python3-astroquery valgrind time imagemagick
