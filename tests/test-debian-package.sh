@@ -16,7 +16,7 @@ SRC=${CS_TOP_SRCDIR:-$CS_TESTS_DIR/..}
 BUILD=${CS_TOP_BUILDDIR:-$CS_TESTS_DIR/..}
 need_cmds dpkg-buildpackage dh lintian systemd-analyze desktop-file-validate
 setup_samp
-plan 15
+plan 16
 [ "$(id -u)" = 0 ] || bail "must run as root: the packages are installed with dpkg -i (CI runs as root)"
 for p in $PKGS; do
   s=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
@@ -122,6 +122,11 @@ check "the installed bash completion completes cadc-samp" \
   eval '[[ "$spec" = "complete "*"-F _"*" cadc-samp" ]]'
 
 # ---- another C program against the installed libsamp
+ref=/usr/share/doc/libsamp-dev/html/index.html
+why="$(dpkg -L libsamp-dev 2>&1 | grep -v '^/usr/share/doc/libsamp-dev/examples')"
+check "libsamp-dev has <samp/samp.h>, the API reference naming samp_client_new, and LIBSAMP.md" \
+  eval '[ -f /usr/include/samp/samp.h ] && grep -q samp_client_new "$ref" \
+        && [ -n "$(ls /usr/share/doc/libsamp-dev/LIBSAMP.md* 2>/dev/null)" ]'
 mkdir -p "$T/ex"
 cp /usr/share/doc/libsamp-dev/examples/* "$T/ex/"
 ( unset MAKEFLAGS MFLAGS MAKELEVEL PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
