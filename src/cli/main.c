@@ -83,14 +83,33 @@ cs_log_set_quiet (gboolean quiet)
   log_quiet = quiet;
 }
 
+/* Under systemd (a service's stderr is a journal stream named by
+ * $JOURNAL_STREAM), GLib's default writer sends each record to the journal
+ * as native fields instead of a line on stderr: PRIORITY (from the level),
+ * MESSAGE, GLIB_DOMAIN, CODE_FILE/LINE/FUNC (G_LOG_USE_STRUCTURED).  We add
+ * SYSLOG_IDENTIFIER, which journalctl shows and -t selects (the journal
+ * otherwise knows the process only by _COMM).  Checked once: stderr does
+ * not change under a running process. */
+static gboolean
+log_to_journal (void)
+{
+  static int journal = -1;
+
+  if (journal < 0)
+    journal = g_log_writer_is_journald (fileno (stderr)) ? 1 : 0;
+  return journal == 1;
+}
+
 /* The process's one log writer: every message (they quote peers' names,
  * servers' errors) is made one safe line by vo_text_sanitize before
- * GLib's default writer prints it or sends it to the journal. */
+ * GLib's default writer prints it or sends it to the journal: the filter
+ * stands in front of both. */
 static GLogWriterOutput
 safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
                  gpointer user_data)
 {
   GLogField *copy;
+  gsize n_copy = n_fields;
   g_autofree char *safe = NULL;
 
   if (log_quiet && (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG)))
@@ -104,7 +123,7 @@ safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
       if (g_log_writer_default_would_drop (level, domain))
         return G_LOG_WRITER_HANDLED;    /* not shown: not worth sanitizing */
     }
-  copy = g_newa (GLogField, n_fields);
+  copy = g_newa (GLogField, n_fields + 1);
   memcpy (copy, fields, n_fields * sizeof *fields);
   for (gsize i = 0; i < n_fields; i++)
     if (strcmp (copy[i].key, "MESSAGE") == 0 && copy[i].value != NULL)
@@ -114,10 +133,12 @@ safe_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
         copy[i].length = -1;
         break;
       }
+  if (log_to_journal ())
+    copy[n_copy++] = (GLogField) { "SYSLOG_IDENTIFIER", PACKAGE_NAME, -1 };
   {
     GLogWriterOutput out;
     cs_progress_hide ();      /* a progress line on the terminal: below this line */
-    out = g_log_writer_default (level, copy, n_fields, user_data);
+    out = g_log_writer_default (level, copy, n_copy, user_data);
     cs_progress_unhide ();
     return out;
   }

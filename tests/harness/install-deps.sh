@@ -15,11 +15,16 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 TEST_PKGS="curl libxml2-utils procps python3 python3-astropy python3-numpy
   jsamp default-jre-headless xvfb x11-utils xdotool topcat saods9 xpa-tools
   aladin python3-pyvo python3-astroquery valgrind time imagemagick
-  clang chromium chromium-driver python3-selenium"
+  clang chromium chromium-driver python3-selenium
+  systemd desktop-file-utils libglib2.0-bin dpkg-dev debhelper lintian fakeroot"
 # imagemagick: screenshots of the real-peer runs (import -window root)
 # clang: tests/fuzz/build.sh (libFuzzer ships with Debian 12's clang-14)
 # chromium, chromium-driver, python3-selenium: test-web-browser.sh drives
 # headless Chromium to a sampjs page (tests/harness/web/drive.py)
+# systemd (systemd-analyze, systemd-journald, systemd-cat, journalctl),
+# desktop-file-utils, libglib2.0-bin (gio launch): tests/desktop.mk;
+# dpkg-dev, debhelper (dh with autoreconf), lintian, fakeroot:
+# tests/test-debian-package.sh builds debian/'s packages
 
 # sampjs (npm): the SAMP Web Profile library of archive pages, loaded by the
 # browser test's page; installed (not vendored) outside the repository in
