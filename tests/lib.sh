@@ -406,6 +406,33 @@ r = [json.loads(l) for l in open(sys.argv[1])]
 sys.exit(0 if eval(sys.argv[2], {}, {"r": r}) else 1)' "$LOGIN_LOG" "$1"
 }
 
+# ---------------------------------------------------------------- certificates
+
+# make_test_certs: in the current directory, one EC key (key.pem) and
+# self-signed certificates with chosen dates, each NAME.pem = certificate +
+# key as cadc-get-cert writes them (NAME.crt: the certificate alone):
+# expired (2020-01-02), soon (2 days left), valid (30 days), far (2061,
+# GeneralizedTime).  openssl's output goes to openssl.log.  Fails when
+# openssl cannot make them.
+make_test_certs () {
+  printf '%s\n' '[ca]' 'default_ca = d' '[d]' 'database = index.txt' 'new_certs_dir = .' \
+    'serial = serial' 'default_md = sha256' 'policy = p' 'unique_subject = no' '[p]' \
+    'commonName = supplied' >ca.cnf
+  : >index.txt; echo 01 >serial
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout key.pem \
+    -out req.csr -subj /CN=cadc-samp-test >>openssl.log 2>&1
+  local now; now=$(date -u +%y%m%d%H%M%SZ)
+  _kit_mkcert expired 200101000000Z 200102030405Z
+  _kit_mkcert soon "$now" "$(date -u -d '+2 days' +%y%m%d%H%M%SZ)"
+  _kit_mkcert valid "$now" "$(date -u -d '+30 days' +%y%m%d%H%M%SZ)"
+  _kit_mkcert far "$now" 20610203040506Z
+  [ -s expired.pem ] && [ -s soon.pem ] && [ -s valid.pem ] && [ -s far.pem ]
+}
+_kit_mkcert () {
+  openssl ca -batch -config ca.cnf -selfsign -keyfile key.pem -in req.csr -out "$1.crt" \
+    -startdate "$2" -enddate "$3" -notext >>openssl.log 2>&1 && cat "$1.crt" key.pem >"$1.pem"
+}
+
 # ---------------------------------------------------------------- small tools
 
 # json EXPR: EXPR (python, on d = the JSON read from stdin), printed

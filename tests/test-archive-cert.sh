@@ -15,32 +15,7 @@ cs () { timeout 60 "$CADC_SAMP" "$@" 2>"$T/err"; }
 
 # --- certificates: a key, then self-signed certificates with chosen dates
 cd "$T" || exit 1
-cat >ca.cnf <<'EOF'
-[ca]
-default_ca = d
-[d]
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = p
-unique_subject = no
-[p]
-commonName = supplied
-EOF
-: >index.txt; echo 01 >serial
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout key.pem \
-  -out req.csr -subj /CN=cadc-samp-test >>openssl.log 2>&1
-# mkcert NAME START END: NAME.pem = certificate + key (as cadc-get-cert writes)
-mkcert() {
-  openssl ca -batch -config ca.cnf -selfsign -keyfile key.pem -in req.csr -out "$1.crt" \
-    -startdate "$2" -enddate "$3" -notext >>openssl.log 2>&1 && cat "$1.crt" key.pem >"$1.pem"
-}
-NOW=$(date -u +%y%m%d%H%M%SZ)
-mkcert expired 200101000000Z 200102030405Z
-mkcert soon "$NOW" "$(date -u -d '+2 days' +%y%m%d%H%M%SZ)"
-mkcert valid "$NOW" "$(date -u -d '+30 days' +%y%m%d%H%M%SZ)"
-mkcert far "$NOW" 20610203040506Z           # GeneralizedTime (year >= 2050)
+make_test_certs || bail "could not make test certificates"
 cp valid.crt nokey.pem
 cp valid.pem client.pem
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key \
