@@ -33,19 +33,6 @@ mkdir -p "$SHOTS" "$HOME/.aladin"
 rm -f "$SHOTS"/test-bridge-tables*.png   # the screenshots asserted on are this run's
 start_xvfb || bail "Xvfb did not start"
 start_hub jsamp || bail "JSAMP hub did not start"
-# a sky image under the tables, so Aladin shows a small field (its status
-# text then stays ASCII: an all-sky view reports its size with a degree
-# sign, which the JSAMP hub rejects as a SAMP string)
-"$PY" - "$T/sky.fits" <<'PYEOF'
-import sys, numpy as np
-from astropy.io import fits
-from astropy.wcs import WCS
-w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [131.28125, 54.3]
-w.wcs.crpix = [100.5, 100.5]; w.wcs.cdelt = [-0.005, 0.005]; w.wcs.radesys = "ICRS"
-y, x = np.mgrid[0:200, 0:200]
-fits.PrimaryHDU((np.sin(x / 7.0) * np.cos(y / 9.0) + 2).astype("float32"),
-                header=w.to_header()).writeto(sys.argv[1])
-PYEOF
 spawn topcat topcat -nohub
 spawn aladin java -Xmx1024m -jar "$ALADIN_JAR" -local -noreleasetest -nolog -noplugin \
   -location=300,100,1250,900
@@ -57,31 +44,13 @@ SHOT=$SHOTS/test-bridge-tables.png
 # 1-8: an astropy peer ("tables-test") that receives what the tools send
 # drives TOPCAT, Aladin and listen and states each result (results_of);
 # it leaves the second table's id and name in $T/table2
-results_of timeout 400 "$PY" - "$T" "$LOGS/listen.log" "$CADC_SAMP" "$SHOTS" <<'PYEOF'
-import json, math, os, re, subprocess, sys, time, urllib.request, warnings
+results_of timeout 400 env PYTHONPATH="$SAMP_TOOLS" "$PY" - "$T" "$LOGS/listen.log" "$CADC_SAMP" "$SHOTS" <<'PYEOF'
+import math, os, re, subprocess, sys, time, warnings
 warnings.simplefilter("ignore")
 from astropy.samp import SAMPIntegratedClient
-from astropy.io.votable import parse_single_table
+from viewer_kit import ok, wait_for, msg, Viewers
 
 tmp, listen_log, cadc_samp, shots = sys.argv[1:5]
-def ok(cond, what, diag=""):     # one result, in the form results_of reads
-    print(("ok %s" if cond else "not ok %s") % what, flush=True)
-    if not cond and diag:
-        for line in str(diag).splitlines()[-15:]:
-            print("# " + line, flush=True)
-
-def wait_for(pred, timeout, step=0.5):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            r = pred()
-            if r:
-                return r
-        except Exception:
-            pass
-        time.sleep(step)
-    return None
-
 me = SAMPIntegratedClient(name="tables-test"); me.connect()
 points, senders = [], []
 def on_point(pk, sender, mtype, params, extra):
@@ -100,50 +69,17 @@ def on_load(pk, sender, msg_id, mtype, params, extra):
     loads[params.get("table-id")] = dict(params)
     me.reply(msg_id, {"samp.status": "samp.ok", "samp.result": {}})
 me.bind_receive_call("table.load.votable", on_load)
-
-def find(name, mtype):
-    for cid in me.get_subscribed_clients(mtype):
-        if me.get_metadata(cid).get("samp.name") == name:
-            return cid
-def msg(mtype, **params):
-    return {"samp.mtype": mtype, "samp.params": params}
-def call(cid, m, timeout="30"):
-    return me.call_and_wait(cid, m, timeout)
 def log():
     return open(listen_log).read()
 
-topcat = wait_for(lambda: find("topcat", "table.load.votable"), 120)
-aladin = wait_for(lambda: find("Aladin", "script.aladin.send"), 120)
-bridge = find("cadc-samp", "coord.pointAt.sky")
-if not (topcat and aladin and bridge):
-    print("Bail out! peers not registered: topcat=%s aladin=%s cadc-samp=%s" % (topcat, aladin, bridge))
+v = Viewers(me, tmp)
+call, aladin_planes = v.call, v.aladin_planes
+bridge = v.find("cadc-samp", "coord.pointAt.sky")
+if not (v.wait_registered() and bridge):
+    print("Bail out! peers not registered: topcat=%s aladin=%s cadc-samp=%s" % (v.topcat, v.aladin, bridge))
     sys.exit(1)
-
-# Aladin registers before its GUI is ready (early calls fault or hang): retry
-def aladin_call(m, timeout=90):
-    r = {}
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            r = call(aladin, m, "20")
-        except Exception as e:
-            r = {"samp.status": "call failed", "error": str(e)}
-            continue
-        if r.get("samp.status") == "samp.ok":
-            break
-        time.sleep(1)
-    return r
-r = aladin_call(msg("image.load.fits", url="file://" + tmp + "/sky.fits", name="sky"))
-aladin_call(msg("script.aladin.send", script="zoom 30arcmin"))
-def aladin_planes():
-    t = call(aladin, msg("script.aladin.send", script="status"), "20")["samp.result"]["script.result"]
-    planes = {}
-    for block in t.split("\n\n"):
-        m = re.search(r'PlaneID\s+"?([^"\n]*)"?', block)
-        k = re.search(r"NbObj\s+(\d+)", block)
-        if m:
-            planes[m.group(1)] = int(k.group(1)) if k else None
-    return planes
+topcat, aladin = v.topcat, v.aladin
+v.aladin_show_sky()
 
 # 1. position 1 -> one table, named for what it is, loaded by both tools
 me.notify(bridge, msg("coord.pointAt.sky", ra="131.28125", dec="54.3"))
@@ -161,13 +97,7 @@ ok(planes.get(name1) == 9, "Aladin drew the table: plane '%s' with %s sources" %
 
 # 3. TOPCAT holds it with usable RA/Dec (= footprint centres) and s_region
 def stil():
-    s = call(topcat, msg("table.get.stil", format="votable"), "20")
-    if s.get("samp.status") != "samp.ok":
-        return None
-    path = os.path.join(tmp, "topcat-copy.xml")
-    urllib.request.urlretrieve(s["samp.result"]["url"], path)
-    t = parse_single_table(path)
-    return t if len(t.array) == 9 else None
+    return v.topcat_table(9)
 tc = wait_for(stil, 40, 1)
 good, why = False, "no table from TOPCAT"
 if tc is not None:
@@ -228,10 +158,7 @@ want = (float(tc2.array["ra"][3]), float(tc2.array["dec"][3])) if tc2 is not Non
 call(bridge, msg("table.highlight.row", row="3", **{"table-id": tid2}), "20")
 got = wait_for(lambda: [p for s, p in points if s == bridge], 20)
 pos = (float(got[0]["ra"]), float(got[0]["dec"])) if got else None
-def aladin_there():
-    s = call(aladin, msg("coord.get.sky"), "10")["samp.result"]
-    return abs(float(s["ra"]) - want[0]) < 1e-3 and abs(float(s["dec"]) - want[1]) < 1e-3
-moved = wait_for(aladin_there, 20, 0.5)
+moved = wait_for(lambda: v.aladin_at(*want), 20, 0.5)
 ok(pos and abs(pos[0] - want[0]) < 1e-6 and abs(pos[1] - want[1]) < 1e-6 and moved,
    "highlight row 3 -> coord.pointAt.sky %s = TOPCAT's ra/dec %s; Aladin moved there (%s)"
    % (pos, want, bool(moved)), log())
