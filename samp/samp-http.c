@@ -6,7 +6,11 @@
  * Server: a GThreadedSocketService (no thread cap) on 127.0.0.1:0.  A
  * worker reads one request, queues it to the server's GMainContext, and
  * sleeps until someone answers it (samp_http_request_respond from the
- * main context), then writes the answer and closes.  Requests are
+ * main context), then writes the answer; an HTTP/1.1 peer that did not
+ * say "Connection: close" may send the next request on the same
+ * connection (a hub delivering many messages pays for no new connection
+ * and no new thread each time), within SERVER_IDLE_TIMEOUT_S; an error
+ * answer or the server's end closes it.  Requests are
  * refcounted; the last unref of an unanswered one answers 500, and
  * samp_http_server_free() answers every outstanding one 503.  Reading is
  * bounded: header lines are read byte by byte from the buffer up to
@@ -20,6 +24,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "samp-error.h"
 #include "samp-http.h"
@@ -30,6 +36,8 @@
 /* A peer has this long to send its whole request once connected, however
  * it trickles it in: 408 after. */
 #define SERVER_READ_TIMEOUT_S 30
+/* A kept-alive connection with no request under way is closed after this. */
+#define SERVER_IDLE_TIMEOUT_S 120
 
 /* ============================================================ shared */
 
@@ -325,6 +333,7 @@ struct _SampHttpServer {
   char *url;
   guint16 port;
   gboolean closing;            /* main context only */
+  GCancellable *cancel;        /* cancelled when the server goes: idle workers end */
   GHashTable *live;            /* requests handed to the handler (main context only) */
 };
 
@@ -389,6 +398,7 @@ server_unref (SampHttpServer *s)
   if (!g_atomic_int_dec_and_test (&s->ref))
     return;
   g_clear_object (&s->service);
+  g_clear_object (&s->cancel);
   g_main_context_unref (s->context);
   g_hash_table_unref (s->live);
   g_free (s->url);
@@ -489,21 +499,22 @@ dispatch_done (gpointer data)
   samp_http_request_unref (data);
 }
 
-static void
-write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body)
+/* One write for head and body (no Nagle, so two writes would be two
+ * segments).  FALSE if the peer did not take it. */
+static gboolean
+write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body,
+                gboolean keep)
 {
   gsize n = body ? g_bytes_get_size (body) : 0;
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
-                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "Connection: close\r\n\r\n",
-                                           status, reason_phrase (status),
-                                           ctype ? ctype : "text/plain", n);
+  g_autoptr(GString) msg = g_string_sized_new (160 + n);
 
-  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
-    return;
+  g_string_printf (msg, "HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
+                   "Content-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n",
+                   status, reason_phrase (status), ctype ? ctype : "text/plain", n,
+                   keep ? "" : "Connection: close\r\n");
   if (n > 0)
-    g_output_stream_write_all (out, g_bytes_get_data (body, NULL), n, NULL, NULL, NULL);
-  g_output_stream_flush (out, NULL, NULL);
+    g_string_append_len (msg, g_bytes_get_data (body, NULL), (gssize) n);
+  return g_output_stream_write_all (out, msg->str, msg->len, NULL, NULL, NULL);
 }
 
 /* After an error answer the peer may still be sending its request: a
@@ -517,7 +528,7 @@ refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
   guint8 scratch[16384];
   gsize left = 2 * SAMP_HTTP_MAX_BODY;
 
-  write_response (out, status, "text/plain", NULL);
+  write_response (out, status, "text/plain", NULL, FALSE);
   g_socket_shutdown (rd->sock, FALSE, TRUE, NULL);
   rd->deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (left > 0 && reader_arm (rd, NULL))
@@ -530,13 +541,11 @@ refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
     }
 }
 
-/* Worker thread: one request per connection. */
+/* Worker thread: read one request, hand it to the main context, write
+ * its answer.  FALSE when the connection must close after it. */
 static gboolean
-on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
-        gpointer data)
+serve_one (SampHttpServer *s, GSocketConnection *conn, GDataInputStream *in)
 {
-  SampHttpServer *s = data;
-  g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *start = NULL;
@@ -547,11 +556,8 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   g_autoptr(GBytes) body = NULL;
   SampHttpRequest *r;
   Exchange *ex;
+  gboolean keep;
 
-  (void) service;
-  (void) source;
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
   rd.in = in;
   rd.sock = g_socket_connection_get_socket (conn);
   /* the whole request, however it trickles in */
@@ -560,20 +566,20 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
     {
       g_debug ("http server: bad request head: %s", error->message);
       refuse_and_linger (&rd, conn, status);
-      return TRUE;
+      return FALSE;
     }
   parts = g_strsplit (start, " ", 3);
   if (g_strv_length (parts) < 2)
     {
       refuse_and_linger (&rd, conn, 400);
-      return TRUE;
+      return FALSE;
     }
   body = read_body (&rd, headers, FALSE, &status, &error);
   if (body == NULL)
     {
       g_debug ("http server: bad request body: %s", error->message);
       refuse_and_linger (&rd, conn, status);
-      return TRUE;
+      return FALSE;
     }
   {
     /* keep a NUL after the data so handlers may treat it as a C string */
@@ -584,6 +590,12 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
     copy[n] = '\0';
     g_bytes_unref (body);
     body = g_bytes_new_take (copy, n + 1);
+  }
+  /* HTTP/1.1 without "Connection: close": the peer may send more */
+  {
+    const char *c = g_hash_table_lookup (headers, "connection");
+    keep = parts[2] != NULL && strcmp (parts[2], "HTTP/1.1") == 0
+           && (c == NULL || g_ascii_strcasecmp (c, "close") != 0);
   }
 
   ex = g_new0 (Exchange, 1);
@@ -614,11 +626,42 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   while (!ex->done)
     g_cond_wait (&ex->cond, &ex->lock);
   g_mutex_unlock (&ex->lock);
+  /* an error status, or a server going away, ends the connection */
+  keep = keep && ex->status < 400 && !g_cancellable_is_cancelled (s->cancel);
   /* The answer may come long after the read: no timeout for writing it
    * other than the kernel's. */
   g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
-  write_response (out, ex->status, ex->content_type, ex->body);
+  keep = write_response (out, ex->status, ex->content_type, ex->body, keep) && keep;
   exchange_unref (ex);
+  return keep;
+}
+
+/* Worker thread: the requests of one connection, while the peer keeps
+ * it open (HTTP/1.1 keep-alive) and sends the next one within
+ * SERVER_IDLE_TIMEOUT_S; the server's end cancels the wait. */
+static gboolean
+on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
+        gpointer data)
+{
+  SampHttpServer *s = data;
+  g_autoptr(GDataInputStream) in = NULL;
+  GSocket *sock = g_socket_connection_get_socket (conn);
+
+  (void) service;
+  (void) source;
+  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  while (serve_one (s, conn, in))
+    {
+      /* idle: wait for the first byte of the next request */
+      if (g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (in)) > 0)
+        continue;
+      g_socket_set_timeout (sock, SERVER_IDLE_TIMEOUT_S);
+      if (g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (in), -1, s->cancel, NULL) <= 0)
+        break;                  /* closed, idle too long, or the server is gone */
+    }
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
   return TRUE;
 }
 
@@ -637,6 +680,7 @@ samp_http_server_new (SampHttpHandler handler, gpointer user_data, GError **erro
   s->user_data = user_data;
   s->context = g_main_context_ref_thread_default ();
   s->live = g_hash_table_new (NULL, NULL);
+  s->cancel = g_cancellable_new ();
   s->service = g_threaded_socket_service_new (-1);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (s->service), addr,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
@@ -676,6 +720,7 @@ samp_http_server_free (SampHttpServer *s)
   if (s == NULL)
     return;
   s->closing = TRUE;
+  g_cancellable_cancel (s->cancel);
   g_socket_service_stop (s->service);
   g_socket_listener_close (G_SOCKET_LISTENER (s->service));
   g_hash_table_iter_init (&it, s->live);

@@ -39,6 +39,9 @@ typedef void (*HubPostDone) (gpointer user_data, const GError *transport_error,
 void hub_net_post (HubNet *net, const char *url, const char *method,
                    GVariant *params, guint timeout_s,
                    HubPostDone done, gpointer user_data);
+/* Close the kept-alive connections to @url (its client unregistered or
+ * changed its callback URL); a post under way closes its own when done. */
+void hub_net_forget (HubNet *net, const char *url);
 
 /* ---- lockfile, implemented in samp-hub-lockfile.c ---- */
 

@@ -318,6 +318,7 @@ client_drop (SampHub *hub, HubClient *c, const char *why)
     g_info ("client %s unregistered (%s)", c->id, why);
   c->gone = TRUE;
   g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
+  hub_net_forget (hub->net, c->callback);   /* its kept-alive connections */
   g_hash_table_remove (hub->by_key, c->key);
   g_ptr_array_remove (hub->order, c);
   client_ref (c);
@@ -722,6 +723,8 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
                        "Callback URL is not an http: URL");
           return NULL;
         }
+      if (c->callback != NULL && strcmp (c->callback, url) != 0)
+        hub_net_forget (hub->net, c->callback);
       g_free (c->callback);
       c->callback = g_steal_pointer (&url);
       pump (c);
