@@ -54,59 +54,6 @@ env_to_error (xmlrpc_env *env, GError **error, const char *what)
   return FALSE;
 }
 
-/* ------------------------------------------------------- GVariant → xmlrpc */
-
-static xmlrpc_value *
-to_xmlrpc (xmlrpc_env *env, GVariant *v)
-{
-  GVariantIter iter;
-  GVariant *child;
-  const char *key;
-  xmlrpc_value *out = NULL;
-
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
-    {
-      g_autoptr(GVariant) inner = g_variant_get_variant (v);
-      return to_xmlrpc (env, inner);
-    }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    {
-      gsize len;
-      const char *s = g_variant_get_string (v, &len);
-      return xmlrpc_string_new_lp (env, len, s);
-    }
-  if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
-    {
-      out = xmlrpc_array_new (env);
-      g_variant_iter_init (&iter, v);
-      while (!env->fault_occurred && g_variant_iter_next (&iter, "v", &child))
-        {
-          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
-          g_variant_unref (child);
-          if (!env->fault_occurred)
-            xmlrpc_array_append_item (env, out, x);
-        }
-      return out;
-    }
-  if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
-    {
-      out = xmlrpc_struct_new (env);
-      g_variant_iter_init (&iter, v);
-      while (!env->fault_occurred && g_variant_iter_next (&iter, "{&sv}", &key, &child))
-        {
-          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
-          g_variant_unref (child);
-          if (!env->fault_occurred)
-            xmlrpc_struct_set_value (env, out, key, x);
-        }
-      return out;
-    }
-  xmlrpc_env_set_fault_formatted (env, XMLRPC_TYPE_ERROR,
-                                  "GVariant type %s is not a SAMP type",
-                                  g_variant_get_type_string (v));
-  return NULL;
-}
-
 /* ------------------------------------------------------- xmlrpc → GVariant */
 
 static GVariant *
@@ -372,15 +319,92 @@ take_block (xmlrpc_mem_block *block)
   return b;
 }
 
+/* Serialization is written here directly (no xmlrpc_value tree: calls
+ * and responses are made for every message the hub forwards).  Text is
+ * escaped for XML: & < > and CR (which a parser would turn into LF). */
+static void
+append_escaped (GString *out, const char *s, gsize len)
+{
+  const char *run = s;
+  const char *end = s + len;
+
+  for (const char *c = s; c < end; c++)
+    {
+      const char *rep;
+      switch (*c)
+        {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '\r': rep = "&#13;"; break;
+        default: continue;
+        }
+      g_string_append_len (out, run, c - run);
+      g_string_append (out, rep);
+      run = c + 1;
+    }
+  g_string_append_len (out, run, end - run);
+}
+
+/* @v: a SAMP value (checked by the caller), possibly boxed in "v". */
+static void
+append_value (GString *out, GVariant *v)
+{
+  GVariantIter iter;
+  GVariant *child;
+  const char *key;
+
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (v);
+      append_value (out, inner);
+      return;
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      gsize len;
+      const char *str = g_variant_get_string (v, &len);
+      g_string_append (out, "<value><string>");
+      append_escaped (out, str, len);
+      g_string_append (out, "</string></value>");
+    }
+  else if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
+    {
+      g_string_append (out, "<value><array><data>\r\n");
+      g_variant_iter_init (&iter, v);
+      while (g_variant_iter_next (&iter, "v", &child))
+        {
+          append_value (out, child);
+          g_string_append (out, "\r\n");
+          g_variant_unref (child);
+        }
+      g_string_append (out, "</data></array></value>");
+    }
+  else
+    {
+      g_string_append (out, "<value><struct>\r\n");
+      g_variant_iter_init (&iter, v);
+      while (g_variant_iter_next (&iter, "{&sv}", &key, &child))
+        {
+          g_string_append (out, "<member><name>");
+          append_escaped (out, key, strlen (key));
+          g_string_append (out, "</name>\r\n");
+          append_value (out, child);
+          g_string_append (out, "</member>\r\n");
+          g_variant_unref (child);
+        }
+      g_string_append (out, "</struct></value>");
+    }
+}
+
 GBytes *
 samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 {
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) params = NULL;
-  xmlrpc_mem_block *block;
+  GString *out;
+  GVariantIter iter;
+  GVariant *child;
 
   g_return_val_if_fail (method != NULL, NULL);
-  xmlrpc_env_init (&env);
   if (args != NULL && !samp_value_check (args, error))
     return NULL;
   if (args != NULL && !g_variant_is_of_type (args, SAMP_TYPE_LIST))
@@ -389,44 +413,41 @@ samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
                            "XML-RPC call arguments must be a list");
       return NULL;
     }
-  params = args ? to_xmlrpc (&env, args) : xmlrpc_array_new (&env);
-  if (!env_to_error (&env, error, "encoding XML-RPC call"))
-    return NULL;
-  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
-  if (!env_to_error (&env, error, "encoding XML-RPC call"))
-    return NULL;
-  xmlrpc_serialize_call (&env, block, method, params);
-  if (env.fault_occurred)
+  out = g_string_sized_new (512);
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodCall>\r\n<methodName>");
+  append_escaped (out, method, strlen (method));
+  g_string_append (out, "</methodName>\r\n<params>\r\n");
+  if (args != NULL)
     {
-      XMLRPC_MEMBLOCK_FREE (char, block);
-      return env_to_error (&env, error, "encoding XML-RPC call"), NULL;
+      g_variant_iter_init (&iter, args);
+      while (g_variant_iter_next (&iter, "v", &child))
+        {
+          g_string_append (out, "<param>");
+          append_value (out, child);
+          g_string_append (out, "</param>\r\n");
+          g_variant_unref (child);
+        }
     }
-  return take_block (block);
+  g_string_append (out, "</params>\r\n</methodCall>\r\n");
+  return g_string_free_to_bytes (out);
 }
 
 GBytes *
 samp_xmlrpc_serialize_response (GVariant *value, GError **error)
 {
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) x = NULL;
-  xmlrpc_mem_block *block;
+  GString *out;
 
-  xmlrpc_env_init (&env);
   if (value != NULL && !samp_value_check (value, error))
     return NULL;
-  x = value ? to_xmlrpc (&env, value) : xmlrpc_string_new (&env, "");
-  if (!env_to_error (&env, error, "encoding XML-RPC response"))
-    return NULL;
-  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
-  if (!env_to_error (&env, error, "encoding XML-RPC response"))
-    return NULL;
-  xmlrpc_serialize_response (&env, block, x);
-  if (env.fault_occurred)
-    {
-      XMLRPC_MEMBLOCK_FREE (char, block);
-      return env_to_error (&env, error, "encoding XML-RPC response"), NULL;
-    }
-  return take_block (block);
+  out = g_string_sized_new (256);
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>\r\n"
+                   "<params>\r\n<param>");
+  if (value != NULL)
+    append_value (out, value);
+  else
+    g_string_append (out, "<value><string></string></value>");
+  g_string_append (out, "</param>\r\n</params>\r\n</methodResponse>\r\n");
+  return g_string_free_to_bytes (out);
 }
 
 GBytes *
