@@ -17,7 +17,10 @@
  * HEADER_LIMIT in all, and the socket timeout is re-armed before every
  * blocking read with the time left until the request's deadline.
  *
- * Client: one connection per request ("Connection: close"); response
+ * Client: POSTs (hub calls) reuse kept-alive connections, a few per
+ * peer, shared by the worker threads (see pool_take); one that the peer
+ * closed while idle (no byte of an answer) is retried once on a new
+ * connection; GETs use a connection each ("Connection: close").  Response
  * bodies by Content-Length, chunked, or EOF.  A deadline bounds the whole
  * exchange; the socket timeout is re-armed before each blocking step.
  */
@@ -756,73 +759,149 @@ client_job_free (ClientJob *j)
   g_free (j);
 }
 
-static GBytes *
-client_run (ClientJob *j, GCancellable *cancellable, GError **error)
+/* Kept-alive connections of POSTs (hub calls), per "host:port", shared
+ * by the worker threads.  One idle over CLIENT_IDLE_REUSE_S is closed
+ * rather than reused; at most CLIENT_MAX_IDLE are kept per peer. */
+#define CLIENT_IDLE_REUSE_S 30
+#define CLIENT_MAX_IDLE 8
+
+typedef struct {
+  GSocketConnection *conn;
+  gint64 since;             /* monotonic µs */
+} PooledConn;
+
+static GMutex pool_lock;
+static GHashTable *pool;    /* "host:port" -> GQueue of PooledConn */
+
+static void
+pooled_free (PooledConn *pc)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GSocketClient) sc = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
+  g_io_stream_close (G_IO_STREAM (pc->conn), NULL, NULL);
+  g_object_unref (pc->conn);
+  g_free (pc);
+}
+
+/* Returns: (transfer full) (nullable): an idle connection to @key. */
+static GSocketConnection *
+pool_take (const char *key)
+{
+  GSocketConnection *conn = NULL;
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) pooled_free);
+  gint64 now = g_get_monotonic_time ();
+  GQueue *q;
+  PooledConn *pc;
+
+  g_mutex_lock (&pool_lock);
+  q = pool ? g_hash_table_lookup (pool, key) : NULL;
+  while (q != NULL && conn == NULL && (pc = g_queue_pop_head (q)) != NULL)
+    {
+      if (now - pc->since < CLIENT_IDLE_REUSE_S * G_USEC_PER_SEC)
+        {
+          conn = pc->conn;
+          g_free (pc);
+        }
+      else
+        g_ptr_array_add (stale, pc);
+    }
+  g_mutex_unlock (&pool_lock);
+  return conn;
+}
+
+static void
+pool_put (const char *key, GSocketConnection *conn)
+{
+  PooledConn *pc = g_new0 (PooledConn, 1);
+  GQueue *q;
+
+  pc->conn = g_object_ref (conn);
+  pc->since = g_get_monotonic_time ();
+  g_mutex_lock (&pool_lock);
+  if (pool == NULL)
+    pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  q = g_hash_table_lookup (pool, key);
+  if (q == NULL)
+    {
+      q = g_queue_new ();
+      g_hash_table_insert (pool, g_strdup (key), q);
+    }
+  if (q->length < CLIENT_MAX_IDLE)
+    {
+      g_queue_push_head (q, pc);
+      pc = NULL;
+    }
+  g_mutex_unlock (&pool_lock);
+  if (pc != NULL)
+    pooled_free (pc);
+}
+
+/* One request and its response on @conn.  *stale: @conn failed before
+ * any byte of the response (a kept-alive connection the peer had
+ * closed: the request was not seen, it may be sent again); *keep: the
+ * connection may carry another request. */
+static GBytes *
+client_exchange (ClientJob *j, GUri *uri, int port, GSocketConnection *conn, gboolean pooled,
+                 gboolean reused, gint64 deadline, GCancellable *cancellable,
+                 gboolean *stale, gboolean *keep, GError **error)
+{
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *start = NULL;
-  g_autofree char *head = NULL;
+  g_autoptr(GString) req = g_string_sized_new (256);
   g_autoptr(GError) local = NULL;
-  GOutputStream *out;
-  GSocket *sock;
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  const char *path = g_uri_get_path (uri);
+  const char *query = g_uri_get_query (uri);
+  const char *conn_hdr;
   GBytes *body;
   Reader rd = { 0 };
   guint ignored = 0;
-  const char *path, *query;
-  gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
-  int port;
   guint status = 0;
+  gsize blen = j->body ? g_bytes_get_size (j->body) : 0;
 
-  uri = g_uri_parse (j->url, G_URI_FLAGS_NONE, &local);
-  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
-      || g_uri_get_host (uri) == NULL)
-    {
-      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s", j->url);
-      return NULL;
-    }
-  port = g_uri_get_port (uri);
-  if (port <= 0)
-    port = 80;
-  if (j->timeout_ms)
-    g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
-  /* SAMP endpoints are the hub and clients on this desktop: never through
-   * an HTTP proxy.  (GSocketClient would otherwise ask the default
-   * GProxyResolver, loading GIO modules such as glib-networking's libproxy
-   * into every SAMP process, and could route hub calls to a proxy.) */
-  g_socket_client_set_enable_proxy (sc, FALSE);
-  conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
-                                          cancellable, &local);
-  if (conn == NULL)
-    goto io_error;
-  sock = g_socket_connection_get_socket (conn);
-  path = g_uri_get_path (uri);
-  query = g_uri_get_query (uri);
-  head = g_strdup_printf ("%s %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: libsamp (cadc-samp)\r\n"
-                          "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "Connection: close\r\n\r\n",
-                          j->method, *path ? path : "/", query ? "?" : "", query ? query : "",
-                          g_uri_get_host (uri), port,
-                          j->content_type ? j->content_type : "text/xml",
-                          j->body ? g_bytes_get_size (j->body) : 0);
-  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  *stale = FALSE;
+  *keep = FALSE;
+  g_string_printf (req, "%s %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: libsamp (cadc-samp)\r\n"
+                   "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n",
+                   j->method, *path ? path : "/", query ? "?" : "", query ? query : "",
+                   g_uri_get_host (uri), port,
+                   j->content_type ? j->content_type : "text/xml", blen,
+                   pooled ? "" : "Connection: close\r\n");
+  if (blen > 0)
+    g_string_append_len (req, g_bytes_get_data (j->body, NULL), (gssize) blen);
+  if (deadline == 0)
+    g_socket_set_timeout (sock, 0);   /* a reused socket may carry an old one */
   if (!arm_timeout (sock, deadline, error))
     return NULL;
-  if (!g_output_stream_write_all (out, head, strlen (head), NULL, cancellable, &local))
-    goto io_error;
-  if (j->body && g_bytes_get_size (j->body) > 0
-      && !g_output_stream_write_all (out, g_bytes_get_data (j->body, NULL),
-                                     g_bytes_get_size (j->body), NULL, cancellable, &local))
-    goto io_error;
+  if (!g_output_stream_write_all (out, req->str, req->len, NULL, cancellable, &local))
+    {
+      *stale = reused;
+      goto io_error;
+    }
   in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
   rd.in = in;
   rd.sock = sock;
   rd.deadline = deadline;
   rd.cancellable = cancellable;
+  if (reused)
+    {
+      /* the first bytes of the answer, or the end of a connection that
+       * the peer closed while it was idle */
+      if (!reader_arm (&rd, error))
+        return NULL;
+      if (g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (in), -1, cancellable,
+                                        &local) <= 0)
+        {
+          *stale = !g_cancellable_is_cancelled (cancellable)
+                   && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+          if (local == NULL)
+            local = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                         "connection closed");
+          goto io_error;
+        }
+    }
   /* skip any 1xx interim responses */
   do
     {
@@ -849,6 +928,13 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
       g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP %u from %s", status, j->url);
       return NULL;
     }
+  /* reusable: HTTP/1.1, not "close", a delimited body wholly consumed */
+  conn_hdr = g_hash_table_lookup (headers, "connection");
+  *keep = pooled && g_str_has_prefix (start, "HTTP/1.1")
+          && (conn_hdr == NULL || g_ascii_strcasecmp (conn_hdr, "close") != 0)
+          && (g_hash_table_contains (headers, "content-length")
+              || g_hash_table_contains (headers, "transfer-encoding"))
+          && g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (in)) == 0;
   return body;
 
 io_error:
@@ -861,6 +947,82 @@ io_error:
       g_prefix_error (error, "%s: ", j->url);
     }
   return NULL;
+}
+
+static GBytes *
+client_run (ClientJob *j, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *key = NULL;
+  gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
+  gboolean pooled = strcmp (j->method, "POST") == 0;
+  int port;
+
+  uri = g_uri_parse (j->url, G_URI_FLAGS_NONE, &local);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+      || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s", j->url);
+      return NULL;
+    }
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = 80;
+  key = g_strdup_printf ("%s:%d", g_uri_get_host (uri), port);
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GSocketConnection) conn = pooled && attempt == 0 ? pool_take (key) : NULL;
+      gboolean reused = conn != NULL, stale = FALSE, keep = FALSE;
+      GError *err = NULL;
+      GBytes *body;
+
+      if (conn == NULL)
+        {
+          g_autoptr(GSocketClient) sc = g_socket_client_new ();
+          if (j->timeout_ms)
+            g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
+          /* SAMP endpoints are the hub and clients on this desktop: never
+           * through an HTTP proxy.  (GSocketClient would otherwise ask the
+           * default GProxyResolver, loading GIO modules such as
+           * glib-networking's libproxy into every SAMP process, and could
+           * route hub calls to a proxy.) */
+          g_socket_client_set_enable_proxy (sc, FALSE);
+          conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
+                                                  cancellable, &local);
+          if (conn == NULL)
+            {
+              if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+                g_set_error (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no answer from %s in time",
+                             j->url);
+              else
+                {
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  g_prefix_error (error, "%s: ", j->url);
+                }
+              return NULL;
+            }
+          g_socket_set_option (g_socket_connection_get_socket (conn), IPPROTO_TCP, TCP_NODELAY,
+                               1, NULL);
+        }
+      body = client_exchange (j, uri, port, conn, pooled, reused, deadline, cancellable,
+                              &stale, &keep, &err);
+      if (body == NULL && stale)
+        {
+          g_debug ("kept-alive connection to %s was closed: %s; reconnecting", key,
+                   err->message);
+          g_error_free (err);
+          g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+          continue;
+        }
+      if (keep)
+        pool_put (key, conn);
+      else
+        g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+      if (body == NULL)
+        g_propagate_error (error, err);
+      return body;
+    }
 }
 
 static void
