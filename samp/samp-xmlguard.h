@@ -24,4 +24,17 @@ G_BEGIN_DECLS
  * SAMP_ERROR_PROTOCOL and a message saying why not. */
 gboolean samp_xmlguard_check (const char *xml, gsize len, GError **error);
 
+/* The same pass, handing the document's elements and text (CDATA merged
+ * in, entities of the five predefined kinds and character references
+ * resolved) to @sink as it goes, after the checks above passed for them.
+ * A callback returns NULL to go on or (transfer full) a message to stop
+ * the parse with: that message becomes the error, unprefixed. */
+typedef struct {
+  char *(*start) (gpointer data, const char *name);
+  char *(*end) (gpointer data);
+  char *(*text) (gpointer data, const char *text, gsize len);
+} SampXmlSink;
+gboolean samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink,
+                              gpointer data, GError **error);
+
 G_END_DECLS
