@@ -48,6 +48,8 @@ struct _HubClient {
   char *key;
   GVariant *metadata;      /* a{sv} */
   GVariant *subscriptions; /* a{sv} */
+  GVariant *subs_of;       /* the subscriptions subs was made from (a ref) */
+  GPtrArray *subs;         /* SubEntry: subscriptions, read once */
   char *callback;          /* NULL: not callable */
   GQueue queue;            /* HubDelivery */
   guint in_flight;         /* posts under way */
@@ -123,24 +125,52 @@ map_dup_string (GVariant *map, const char *key)
   return g_variant_dup_string (u, NULL);
 }
 
+typedef struct {
+  const char *pattern;     /* in HubClient.subs_of */
+  GVariant *annotation;    /* unboxed */
+} SubEntry;
+
+static void
+sub_entry_free (SubEntry *e)
+{
+  g_variant_unref (e->annotation);
+  g_free (e);
+}
+
 /* Returns: (transfer full) (nullable): the annotation map if @c is
- * subscribed to @mtype. */
+ * subscribed to @mtype.  Every message asks this of its recipient(s):
+ * the subscriptions map is read into an array once per declaration
+ * (walking a GVariant a{sv} costs ~5k instructions an entry). */
 static GVariant *
 client_subscription (HubClient *c, const char *mtype)
 {
   if (c->subscriptions == NULL)
     return NULL;
-  GVariantIter iter;
-  const char *pattern;
-  GVariant *annot;
-  g_variant_iter_init (&iter, c->subscriptions);
-  while (g_variant_iter_loop (&iter, "{&sv}", &pattern, &annot))
-    if (samp_mtype_matches (pattern, mtype))
-      {
-        GVariant *r = unbox (annot);
-        g_variant_unref (annot);
-        return r;
-      }
+  if (c->subs_of != c->subscriptions)
+    {
+      GVariantIter iter;
+      const char *pattern;
+      GVariant *annot;
+      g_clear_pointer (&c->subs, g_ptr_array_unref);
+      g_clear_pointer (&c->subs_of, g_variant_unref);
+      c->subs_of = g_variant_ref (c->subscriptions);   /* keeps the patterns */
+      c->subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_entry_free);
+      g_variant_iter_init (&iter, c->subs_of);
+      while (g_variant_iter_next (&iter, "{&sv}", &pattern, &annot))
+        {
+          SubEntry *e = g_new0 (SubEntry, 1);
+          e->pattern = pattern;
+          e->annotation = unbox (annot);
+          g_variant_unref (annot);
+          g_ptr_array_add (c->subs, e);
+        }
+    }
+  for (guint i = 0; i < c->subs->len; i++)
+    {
+      SubEntry *e = g_ptr_array_index (c->subs, i);
+      if (samp_mtype_matches (e->pattern, mtype))
+        return g_variant_ref (e->annotation);
+    }
   return NULL;
 }
 
@@ -173,6 +203,8 @@ client_unref (HubClient *c)
   g_free (c->key);
   g_clear_pointer (&c->metadata, g_variant_unref);
   g_clear_pointer (&c->subscriptions, g_variant_unref);
+  g_clear_pointer (&c->subs, g_ptr_array_unref);
+  g_clear_pointer (&c->subs_of, g_variant_unref);
   g_free (c->callback);
   g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
   g_free (c);
