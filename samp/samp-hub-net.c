@@ -619,7 +619,7 @@ post_close_conn (Post *p, gboolean keep)
   if (p->reading)
     {
       /* bytes after the answer: not a connection to reuse */
-      keep = keep && p->reader.buf->len == 0;
+      keep = keep && (p->reader.buf == NULL || p->reader.buf->len == 0);
       hub_reader_clear (&p->reader);
       memset (&p->reader, 0, sizeof p->reader);
       p->reading = FALSE;
