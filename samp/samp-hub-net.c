@@ -54,28 +54,43 @@ static void dest_forget (gpointer data);
 /* ================== XML-RPC, through samp-xmlrpc ================== */
 
 /* The hub builds outgoing parameters as tuples of "v"; samp-xmlrpc wants
- * a SAMP list.  Returns: (transfer full) */
+ * a SAMP list.  The tuple's children are already "v" (each is used as
+ * is unless it boxes another "v").  Returns: (transfer full) */
 static GVariant *
 params_to_list (GVariant *params)
 {
   if (g_variant_is_of_type (params, G_VARIANT_TYPE ("av")))
     return g_variant_ref (params);
-  GVariantBuilder b;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
   gsize n = g_variant_n_children (params);
+  g_autofree GVariant **items = g_new (GVariant *, n + 1);
   for (gsize i = 0; i < n; i++)
     {
-      GVariant *inner = g_variant_get_child_value (params, i);
-      while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+      GVariant *child = g_variant_get_child_value (params, i);
+      if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
         {
-          GVariant *next = g_variant_get_variant (inner);
-          g_variant_unref (inner);
-          inner = next;
+          GVariant *inner = g_variant_get_variant (child);
+          if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+            {
+              items[i] = child;           /* a "v" around a value: as is */
+              g_variant_unref (inner);
+              continue;
+            }
+          g_variant_unref (child);
+          while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+            {
+              GVariant *next = g_variant_get_variant (inner);
+              g_variant_unref (inner);
+              inner = next;
+            }
+          child = inner;
         }
-      g_variant_builder_add (&b, "v", inner);
-      g_variant_unref (inner);
+      items[i] = g_variant_ref_sink (g_variant_new_variant (child));
+      g_variant_unref (child);
     }
-  return g_variant_ref_sink (g_variant_builder_end (&b));
+  GVariant *list = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, items, n));
+  for (gsize i = 0; i < n; i++)
+    g_variant_unref (items[i]);
+  return list;
 }
 
 /* Returns: (transfer full) (nullable): params as "av".  Strict: a hub

@@ -394,13 +394,15 @@ give_value (Reader *r, GVariant *v)
     }
 }
 
+/* Containers are made with g_variant_new_array from their children (no
+ * GVariantBuilder and no format strings: they cost more than the parse). */
 static GVariant *
 build_struct (GPtrArray *kv)
 {
-  GVariantBuilder b;
   g_autoptr(GHashTable) last = NULL;   /* key -> index of its last value */
+  g_autofree GVariant **entries = g_new (GVariant *, kv->len / 2 + 1);
+  gsize n = 0;
 
-  g_variant_builder_init (&b, SAMP_TYPE_MAP);
   if (kv->len > 16)
     {
       last = g_hash_table_new (g_str_hash, g_str_equal);
@@ -418,19 +420,19 @@ build_struct (GPtrArray *kv)
         for (guint j = i + 2; j < kv->len && !later; j += 2)
           later = strcmp (key, g_variant_get_string (kv->pdata[j], NULL)) == 0;
       if (!later)
-        g_variant_builder_add (&b, "{sv}", key, (GVariant *) kv->pdata[i + 1]);
+        entries[n++] = g_variant_new_dict_entry (kv->pdata[i],
+                                                 g_variant_new_variant (kv->pdata[i + 1]));
     }
-  return g_variant_ref_sink (g_variant_builder_end (&b));
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, n));
 }
 
 static GVariant *
 build_list (GPtrArray *items)
 {
-  GVariantBuilder b;
-  g_variant_builder_init (&b, SAMP_TYPE_LIST);
+  g_autofree GVariant **boxed = g_new (GVariant *, items->len + 1);
   for (guint i = 0; i < items->len; i++)
-    g_variant_builder_add (&b, "v", (GVariant *) items->pdata[i]);
-  return g_variant_ref_sink (g_variant_builder_end (&b));
+    boxed[i] = g_variant_new_variant (items->pdata[i]);
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, boxed, items->len));
 }
 
 static char *
