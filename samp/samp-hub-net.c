@@ -712,6 +712,15 @@ post_response_read (gpointer owner, GError *error)
 }
 
 static void
+post_read_response (Post *p)
+{
+  /* the socket timeout (the delivery timeout) bounds each read */
+  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
+  p->reading = TRUE;
+  hub_reader_start (&p->reader);
+}
+
+static void
 post_written (GObject *src, GAsyncResult *res, gpointer data)
 {
   Post *p = data;
@@ -722,18 +731,31 @@ post_written (GObject *src, GAsyncResult *res, gpointer data)
         post_finish (p, error, NULL, FALSE);
       return;
     }
-  /* the socket timeout (the delivery timeout) bounds each read */
-  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
-  p->reading = TRUE;
-  hub_reader_start (&p->reader);
+  post_read_response (p);
 }
 
+/* A request is a few hundred bytes: the socket usually takes it at once,
+ * without an asynchronous write (a GTask and a source).  What it does
+ * not take, and any error, goes the asynchronous way, so that the
+ * outcome is never reported from inside hub_net_post(). */
 static void
 post_send (Post *p)
 {
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
-  g_output_stream_write_all_async (out, p->request->str, p->request->len, G_PRIORITY_DEFAULT,
-                                   p->cancel, post_written, p);
+  gssize n = 0;
+  if (G_IS_POLLABLE_OUTPUT_STREAM (out)
+      && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (out)))
+    n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
+                                                    p->request->str, p->request->len,
+                                                    p->cancel, NULL);
+  if (n == (gssize) p->request->len)
+    {
+      post_read_response (p);
+      return;
+    }
+  n = MAX (n, 0);
+  g_output_stream_write_all_async (out, p->request->str + n, p->request->len - (gsize) n,
+                                   G_PRIORITY_DEFAULT, p->cancel, post_written, p);
 }
 
 static void
