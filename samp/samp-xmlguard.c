@@ -1,10 +1,10 @@
-/* samp-xmlguard.c: a libxml2 SAX pre-pass over XML-RPC documents.
+/* samp-xmlguard.c: the libxml2 SAX pass over XML-RPC documents.
  *
- * xmlrpc-c parses with its own old expat: it expands entities of an
- * internal DTD, decodes UTF-16/UTF-32, and builds and frees its element
- * tree recursively (100 000 nested <array>s overflow the stack).  So no
- * document reaches it before this pass has parsed it completely as an
- * XML parser sees it (not as bytes), with:
+ * Every document is parsed here as an XML parser sees it (not as bytes),
+ * once: samp-xmlrpc's reader gets the elements and text through a
+ * SampXmlSink as they come, only after these checks passed for them
+ * (they began as a pre-pass before xmlrpc-c, whose expat expands
+ * entities, decodes UTF-16/UTF-32 and recurses per element):
  *  - encoding: libxml2's own detection of the first bytes, then its
  *    encoding declaration; anything that would need a decoder is refused;
  *  - internalSubset: called for every <!DOCTYPE ...>, before any

@@ -1,5 +1,6 @@
-/* samp-xmlguard.h: the checks an XML-RPC document passes before xmlrpc-c
- * sees it (private to libsamp; the one user of libxml2 in samp/).
+/* samp-xmlguard.h: the checks every XML-RPC document passes, in the same
+ * pass that reads it (private to libsamp; the one user of libxml2 in
+ * samp/; samp-xmlrpc's reader is its sink).
  *
  * One streaming libxml2 SAX pass, no tree, no network, no DTD loading and
  * no entity substitution, refuses:
@@ -20,7 +21,7 @@
 
 G_BEGIN_DECLS
 
-/* Returns: TRUE if @xml may be given to xmlrpc-c; FALSE with
+/* Returns: TRUE if @xml passes the checks; FALSE with
  * SAMP_ERROR_PROTOCOL and a message saying why not. */
 gboolean samp_xmlguard_check (const char *xml, gsize len, GError **error);
 
