@@ -811,6 +811,7 @@ static void
 pool_put (const char *key, GSocketConnection *conn)
 {
   PooledConn *pc = g_new0 (PooledConn, 1);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) pooled_free);
   GQueue *q;
 
   pc->conn = g_object_ref (conn);
@@ -818,6 +819,26 @@ pool_put (const char *key, GSocketConnection *conn)
   g_mutex_lock (&pool_lock);
   if (pool == NULL)
     pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* connections to peers nobody calls any more (a hub that went away)
+   * are closed here, not kept until the process ends */
+  {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, pool);
+    while (g_hash_table_iter_next (&it, &k, &v))
+      {
+        GQueue *old = v;
+        PooledConn *last;
+        while ((last = g_queue_peek_tail (old)) != NULL
+               && pc->since - last->since >= CLIENT_IDLE_REUSE_S * G_USEC_PER_SEC)
+          g_ptr_array_add (stale, g_queue_pop_tail (old));
+        if (g_queue_is_empty (old))
+          {
+            g_queue_free (old);
+            g_hash_table_iter_remove (&it);
+          }
+      }
+  }
   q = g_hash_table_lookup (pool, key);
   if (q == NULL)
     {
