@@ -60,9 +60,15 @@ JAVA_TOOL_OPTIONS="-Duser.home=$T/home -Djava.io.tmpdir=$T/tmp -Djava.awt.headle
 export HOME SAMP_HUB JAVA_TOOL_OPTIONS
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY DISPLAY
 
-start_hub() {   # $1 = ours | jsamp
-    if [ "$1" = ours ]; then
+start_hub() {   # $1 = ours | jsamp, $2 = web: with the Web Profile (open to the bench)
+    if [ "$1" = ours ] && [ "$2" = web ]; then
+        setsid "$CADC_SAMP" hub -q --web-profile --web-auth=accept --no-web-restrict-mtypes \
+            >"$T/hub-$1.log" 2>&1 </dev/null &
+    elif [ "$1" = ours ]; then
         setsid "$CADC_SAMP" hub -q >"$T/hub-$1.log" 2>&1 </dev/null &
+    elif [ "$2" = web ]; then
+        setsid java -cp "$JSAMP_JAR" org.astrogrid.samp.JSamp hub -mode no-gui -profiles std,web \
+            -web:auth true -web:norestrictmtypes >"$T/hub-$1.log" 2>&1 </dev/null &
     else
         setsid java -cp "$JSAMP_JAR" org.astrogrid.samp.JSamp hub -mode no-gui -profiles std \
             >"$T/hub-$1.log" 2>&1 </dev/null &
@@ -159,5 +165,37 @@ if [ -x "$LOADER" ]; then
          "ours $ping_ours ms, JSAMP $ping_jsamp ms" \
          "(samp.app.ping through the hub: ours $appping_ours ms, JSAMP $appping_jsamp ms) -- $(met "$ok")"
 fi
-echo "bench-hub: web profile: not measured (no --web-profile in this build)"
+# our Web Profile beside our Standard Profile, Python clients on both
+# sides (bench-hub-web.py), on port 21012 (held under the lock
+# tests/lib.sh's cs_hold_web_port takes).  JSAMP's hub is not measured:
+# it answers "Client is not callable" to notifications for the bench's
+# web clients (JSAMP 1.3's web clients, as driven here).
+WEB_CLIENTS=${WEB_CLIENTS:-4}
+WEB_MESSAGES=${WEB_MESSAGES:-500}
+if "$CADC_SAMP" hub --help 2>&1 | grep -q -- --web-profile && command -v python3 >/dev/null \
+   && command -v flock >/dev/null; then
+    exec 9>"${TMPDIR:-/tmp}/cadc-samp-web-port.lock"
+    if flock -w 300 9; then
+        for hub in ours; do
+            start_hub $hub web
+            sleep 1        # JSAMP opens its Web Profile after the lockfile
+            out=$(timeout 300 python3 "$(dirname "$0")/bench-hub-web.py" "$WEB_CLIENTS" "$WEB_MESSAGES" 2>"$T/web.err")
+            stop_hub
+            std=$(printf '%s\n' "$out" | sed -n 's/^std msg\/s \([0-9]*\) lost 0$/\1/p')
+            web=$(printf '%s\n' "$out" | sed -n 's/^web msg\/s \([0-9]*\) lost 0$/\1/p')
+            [ -n "$web" ] || sed 's/^/  web: /' "$T/web.err" | tail -3
+            printf '  %-6s hub  notify, Python clients (%d x %d): Standard Profile %s msg/s, Web Profile %s msg/s\n' \
+                "$hub" "$WEB_CLIENTS" "$WEB_MESSAGES" "${std:-failed}" "${web:-failed}"
+            eval "webrate_$hub=\${web:-failed} stdrate_$hub=\${std:-failed}"
+        done
+        echo "bench-hub: web profile notify: cadc-samp $webrate_ours msg/s beside its Standard" \
+             "Profile's $stdrate_ours msg/s (Python clients on both sides)"
+        flock -u 9
+    else
+        echo "bench-hub: web profile: not measured (port 21012's lock was held for 300 s)"
+    fi
+    exec 9>&-
+else
+    echo "bench-hub: web profile: not measured (no --web-profile in this build)"
+fi
 exit $rc
