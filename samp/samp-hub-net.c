@@ -41,6 +41,8 @@
 struct _HubNet {
   SampHub *hub;
   HubCallFunc on_call;
+  HubHttpFunc on_http;      /* another profile's server: sees each request first */
+  gpointer data;
   GSocketService *service;
   GCancellable *cancel;
   GHashTable *conns;        /* ServerConn set, borrowed */
@@ -153,6 +155,8 @@ struct _HubRequest {
   char *out;
   GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
   GSource *timer;
+  GString *extra;           /* response header lines (hub_request_add_header) */
+  gboolean head_only;       /* a HEAD request: the headers, no body */
 };
 
 static void
@@ -187,6 +191,8 @@ request_free (HubRequest *req)
       g_source_unref (req->timer);
     }
   g_clear_object (&req->cancel);
+  if (req->extra != NULL)
+    g_string_free (req->extra, TRUE);
   g_free (req->out);
   sc_unref (req->sc);
   g_free (req);
@@ -262,6 +268,12 @@ reason_phrase (guint status)
   switch (status)
     {
     case 200: return "OK";
+    case 204: return "No Content";
+    case 307: return "Temporary Redirect";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 502: return "Bad Gateway";
     case 400: return "Bad Request";
     case 408: return "Request Timeout";
     case 411: return "Length Required";
@@ -288,9 +300,12 @@ request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *bod
   g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
                                            "Content-Type: %s\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "%s\r\n", status, reason_phrase (status), ctype, len,
-                                           req->close_after ? "Connection: close\r\n" : "");
+                                           "%s%s\r\n", status, reason_phrase (status), ctype, len,
+                                           req->close_after ? "Connection: close\r\n" : "",
+                                           req->extra ? req->extra->str : "");
   gsize hlen = strlen (head);
+  if (req->head_only)
+    len = 0;
   req->out = g_malloc (hlen + len);
   memcpy (req->out, head, hlen);
   memcpy (req->out + hlen, data, len);
@@ -420,6 +435,8 @@ sc_request_read (gpointer owner, GError *error)
   req->sc = sc;
   sc->refcount++;
   req->close_after = sc->reader.close;
+  if (sc->net->on_http != NULL && sc->net->on_http (sc->net->data, req))
+    return;   /* taken (answered now or later) by the other profile */
   ParseJob *job = g_new0 (ParseJob, 1);
   job->body = sc->reader.body;       /* stays put: the reader is paused */
   job->len = (gsize) sc->reader.content_length;
@@ -456,21 +473,30 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
 HubNet *
 hub_net_new (SampHub *hub, HubCallFunc on_call, GError **error)
 {
+  return hub_net_new_full (hub, 0, on_call, NULL, NULL, error);
+}
+
+HubNet *
+hub_net_new_full (SampHub *hub, guint16 port, HubCallFunc on_call,
+                  HubHttpFunc on_http, gpointer data, GError **error)
+{
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
   g_autoptr(GSocketAddress) effective = NULL;
   GSocketService *service = g_socket_service_new ();
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), addr,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                                       NULL, &effective, error))
     {
-      g_prefix_error (error, "Cannot listen on 127.0.0.1: ");
+      g_prefix_error (error, "Cannot listen on 127.0.0.1:%u: ", port);
       g_object_unref (service);
       return NULL;
     }
   HubNet *net = g_new0 (HubNet, 1);
   net->hub = hub;
   net->on_call = on_call;
+  net->on_http = on_http;
+  net->data = data;
   net->service = service;
   net->cancel = g_cancellable_new ();
   net->conns = g_hash_table_new (NULL, NULL);
@@ -511,6 +537,59 @@ hub_net_free (HubNet *net)
   g_object_unref (net->cancel);
   g_free (net->url);
   g_free (net);
+}
+
+/* ---- for another profile's server (hub_net_new_full) ---- */
+
+gpointer
+hub_request_get_data (HubRequest *request)
+{
+  return request->sc->net != NULL ? request->sc->net->data : NULL;
+}
+
+const char *
+hub_request_get_start_line (HubRequest *request)
+{
+  return request->sc->reader.start_line;
+}
+
+const char *
+hub_request_get_header (HubRequest *request, const char *name)
+{
+  return hub_reader_get_header (&request->sc->reader, name);
+}
+
+const char *
+hub_request_get_body (HubRequest *request, gsize *len)
+{
+  *len = (gsize) request->sc->reader.content_length;
+  return request->sc->reader.body;
+}
+
+gboolean
+hub_request_from_loopback (HubRequest *request)
+{
+  g_autoptr(GSocketAddress) peer = g_socket_connection_get_remote_address (request->sc->conn, NULL);
+  if (peer == NULL || !G_IS_INET_SOCKET_ADDRESS (peer))
+    return FALSE;
+  GInetAddress *a = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer));
+  return g_inet_address_get_is_loopback (a);
+}
+
+void
+hub_request_add_header (HubRequest *request, const char *name, const char *value)
+{
+  if (request->extra == NULL)
+    request->extra = g_string_new (NULL);
+  g_string_append_printf (request->extra, "%s: %s\r\n", name, value);
+}
+
+void
+hub_request_respond (HubRequest *request, guint status, const char *content_type, GBytes *body)
+{
+  request->head_only = g_str_has_prefix (request->sc->reader.start_line, "HEAD ");
+  request_send_full (request, status, content_type,
+                     body != NULL ? body : g_bytes_new_static ("", 0));
 }
 
 /* ================== client: deliveries ================== */

@@ -51,6 +51,7 @@ static void
 reader_reset (HubReader *r)
 {
   g_clear_pointer (&r->start_line, g_free);
+  g_clear_pointer (&r->headers, g_hash_table_unref);
   /* the body's buffer (its allocation grown to a read chunk) becomes the
    * read buffer again when nothing came after the body: no new 64 KiB
    * buffer per message */
@@ -182,6 +183,9 @@ reader_parse_head (HubReader *r, gsize end)
         continue;
       *colon = '\0';
       char *value = g_strstrip (colon + 1);
+      if (r->headers == NULL)
+        r->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_replace (r->headers, g_ascii_strdown (line, -1), g_strdup (value));
       if (g_ascii_strcasecmp (line, "Content-Length") == 0)
         {
           guint64 n = 0;
@@ -214,6 +218,9 @@ reader_parse_head (HubReader *r, gsize end)
     }
   if (g_str_has_suffix (r->start_line, "HTTP/1.0"))
     r->close = TRUE;
+  if (r->content_length < 0 && !g_str_has_prefix (r->start_line, "HTTP/")
+      && !g_str_has_prefix (r->start_line, "POST ") && !g_str_has_prefix (r->start_line, "PUT "))
+    r->content_length = 0;   /* GET, HEAD, OPTIONS: no body */
   if (r->content_length < 0)
     {
       reader_fail (r, 411, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -280,6 +287,15 @@ reader_process (HubReader *r)
   r->buf = rest;
   hub_reader_stop_timer (r);
   r->done (r->owner, NULL);
+}
+
+const char *
+hub_reader_get_header (HubReader *r, const char *name)
+{
+  if (r->headers == NULL)
+    return NULL;
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  return g_hash_table_lookup (r->headers, lower);
 }
 
 static void

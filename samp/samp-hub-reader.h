@@ -6,7 +6,8 @@
  * Bytes after a message stay buffered for the next one (pipelining).
  * Limits: HUB_HEADER_LIMIT bytes of start line and headers (431), a body
  * of SAMP_XMLRPC_MAX_SIZE (413, before it is read), Content-Length
- * required (411), no transfer codings (501); optional timeouts: idle
+ * required (411) except in requests other than POST/PUT (a GET or an
+ * OPTIONS has no body), no transfer codings (501); optional timeouts: idle
  * before a message starts (just close), and first byte to last (408).
  * Used by the hub's server (requests) and its deliveries (responses).
  */
@@ -30,6 +31,7 @@ typedef struct {
   gboolean started;         /* bytes of the current message have arrived */
   gsize scanned;            /* buf searched for the header end up to here */
   char *start_line;
+  GHashTable *headers;      /* lower-case name -> value (the last one), of this message */
   gssize content_length;
   gboolean close;
   GByteArray *body_buf;     /* holds body (NUL-terminated) */
@@ -49,6 +51,9 @@ typedef struct {
 void hub_reader_init (HubReader *r, GIOStream *io, GCancellable *parent,
                       guint idle_timeout_s, guint request_timeout_s,
                       void (*done) (gpointer, GError *), gpointer owner);
+/* Returns: (transfer none) (nullable): a header of the message just read
+ * (@name case-insensitive). */
+const char *hub_reader_get_header (HubReader *r, const char *name);
 /* Read the next message (uses buffered bytes first). */
 void hub_reader_start (HubReader *r);
 void hub_reader_clear (HubReader *r);

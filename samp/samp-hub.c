@@ -54,7 +54,15 @@ struct _HubClient {
   GQueue queue;            /* HubDelivery */
   guint in_flight;         /* posts under way */
   gboolean gone;           /* unregistered */
+  /* a client of another profile (hub_register_sink): callbacks go to
+   * sink->deliver, not to an HTTP post */
+  const HubSinkFuncs *sink;
+  gpointer sink_data;
+  gboolean sink_callable;
+  gboolean sink_full;      /* its deliver refused: being dropped */
 };
+
+#define CALLABLE(c) ((c)->callback != NULL || (c)->sink_callable)
 
 typedef struct {
   SampHub *hub;
@@ -82,6 +90,8 @@ struct _SampHub {
   guint delivery_timeout;
   gboolean running;
   GMainContext *context;   /* thread-default context at start */
+  SampHubWebOptions web_options;
+  HubWeb *web;             /* the Web Profile, when it runs */
 };
 
 static void deliver (HubClient *c, const char *method, GVariant *params,
@@ -277,7 +287,7 @@ broadcast_event (SampHub *hub, const char *mtype, GVariant *params,
   for (guint i = 0; i < hub->order->len; i++)
     {
       HubClient *c = g_ptr_array_index (hub->order, i);
-      if (c == skip || c == hub->self || c->callback == NULL)
+      if (c == skip || c == hub->self || !CALLABLE (c))
         continue;
       g_autoptr(GVariant) annot = client_subscription (c, mtype);
       if (annot == NULL)
@@ -349,6 +359,8 @@ client_drop (SampHub *hub, HubClient *c, const char *why)
   if (c != hub->self)
     g_info ("client %s unregistered (%s)", c->id, why);
   c->gone = TRUE;
+  if (c->sink != NULL && c->sink->gone != NULL)
+    c->sink->gone (c->sink_data);
   g_queue_clear_full (&c->queue, (GDestroyNotify) delivery_free);
   hub_net_forget (hub->net, c->callback);   /* its kept-alive connections */
   g_hash_table_remove (hub->by_key, c->key);
@@ -418,9 +430,57 @@ post_done (gpointer user_data, const GError *transport_error,
   g_free (ctx);
 }
 
+static gboolean
+sink_drop_idle (gpointer data)
+{
+  HubClient *c = data;
+  client_drop (c->hub, c, "its callbacks are not collected: queue full");
+  client_unref (c);
+  return G_SOURCE_REMOVE;
+}
+
+/* A client of another profile takes its callbacks at once, without its
+ * private key and the "samp.client." prefix.  One that cannot take more
+ * is dropped from an idle source: never while the caller walks the table. */
+static void
+pump_sink (HubClient *c)
+{
+  HubDelivery *d;
+  while (!c->gone && !c->sink_full && c->sink_callable
+         && (d = g_queue_pop_head (&c->queue)) != NULL)
+    {
+      gsize n = g_variant_n_children (d->params);
+      GVariantBuilder b;
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
+      for (gsize i = 1; i < n; i++)
+        {
+          g_autoptr(GVariant) child = g_variant_get_child_value (d->params, i);
+          g_autoptr(GVariant) u = unbox (child);
+          g_variant_builder_add (&b, "v", u);
+        }
+      g_autoptr(GVariant) args = g_variant_ref_sink (g_variant_builder_end (&b));
+      const char *method = d->method;
+      if (g_str_has_prefix (method, "samp.client."))
+        method += strlen ("samp.client.");
+      if (!c->sink->deliver (c->sink_data, method, args))
+        {
+          c->sink_full = TRUE;
+          g_autoptr(GSource) idle = g_idle_source_new ();
+          g_source_set_callback (idle, sink_drop_idle, client_ref (c), NULL);
+          g_source_attach (idle, c->hub->context);
+        }
+      delivery_free (d);
+    }
+}
+
 static void
 pump (HubClient *c)
 {
+  if (c->sink != NULL)
+    {
+      pump_sink (c);
+      return;
+    }
   while (c->in_flight < MAX_IN_FLIGHT && !c->gone && c->callback != NULL)
     {
       HubDelivery *d = g_queue_pop_head (&c->queue);
@@ -662,6 +722,37 @@ message_mtype (GVariant *message, GError **error)
   return mtype;
 }
 
+/* The sender's profile may restrict what it sends (the Web Profile's
+ * MType list), given the recipient's subscription @annot. */
+static gboolean
+may_send (HubClient *sender, const char *mtype, GVariant *annot)
+{
+  return sender->sink == NULL || sender->sink->permit_send == NULL
+    || sender->sink->permit_send (sender->sink_data, mtype, annot);
+}
+
+/* Returns: (transfer full): @subs as @viewer may see them (only the MTypes
+ * it may send). */
+static GVariant *
+subscriptions_for (HubClient *viewer, GVariant *subs)
+{
+  if (viewer->sink == NULL || viewer->sink->permit_send == NULL)
+    return g_variant_ref (subs);
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
+  GVariantIter iter;
+  const char *mtype;
+  GVariant *annot;
+  g_variant_iter_init (&iter, subs);
+  while (g_variant_iter_loop (&iter, "{&sv}", &mtype, &annot))
+    {
+      g_autoptr(GVariant) a = unbox (annot);
+      if (may_send (viewer, mtype, a))
+        g_variant_builder_add (&b, "{sv}", mtype, a);
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&b));
+}
+
 /* Look up a target for a message from @sender. */
 static HubClient *
 target_for (SampHub *hub, HubClient *sender, const char *id,
@@ -681,14 +772,94 @@ target_for (SampHub *hub, HubClient *sender, const char *id,
                    "Client %s is not subscribed to %s", id, mtype);
       return NULL;
     }
-  if (c != hub->self && c->callback == NULL)
+  if (c != hub->self && !CALLABLE (c))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                    "Client %s is not callable", id);
       return NULL;
     }
-  (void) sender;
+  if (!may_send (sender, mtype, annot))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "MType %s is not allowed to this client's profile", mtype);
+      return NULL;
+    }
   return c;
+}
+
+static HubClient *
+client_register (SampHub *hub)
+{
+  g_autofree char *id = g_strdup_printf ("c%" G_GUINT64_FORMAT, ++hub->next_client);
+  HubClient *c = client_add (hub, id);
+  g_info ("client %s registered", c->id);
+  broadcast_event (hub, "samp.hub.event.register", id_params (c->id, NULL, NULL), NULL);
+  return c;
+}
+
+HubClient *
+hub_register_sink (SampHub *hub, const HubSinkFuncs *funcs, gpointer data, GError **error)
+{
+  if (!hub->running)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Hub is shutting down");
+      return NULL;
+    }
+  HubClient *c = client_register (hub);
+  c->sink = funcs;
+  c->sink_data = data;
+  return c;
+}
+
+const char *
+hub_client_get_id (HubClient *c)
+{
+  return c->id;
+}
+
+const char *
+hub_client_get_key (HubClient *c)
+{
+  return c->key;
+}
+
+const char *
+hub_get_id (SampHub *hub)
+{
+  (void) hub;
+  return HUB_ID;
+}
+
+void
+hub_client_set_sink_data (HubClient *c, gpointer data)
+{
+  c->sink_data = data;
+}
+
+void
+hub_client_set_callable (HubClient *c, gboolean callable)
+{
+  c->sink_callable = callable;
+  if (callable)
+    pump (c);
+}
+
+void
+hub_client_unregister (HubClient *c, const char *why)
+{
+  client_drop (c->hub, c, why);
+}
+
+gboolean
+hub_is_running (SampHub *hub)
+{
+  return hub->running;
+}
+
+GMainContext *
+hub_get_context (SampHub *hub)
+{
+  return hub->context;
 }
 
 static GVariant *
@@ -710,10 +881,7 @@ m_register (SampHub *hub, GVariant *params, GError **error)
                    "Bad secret");
       return NULL;
     }
-  g_autofree char *id = g_strdup_printf ("c%" G_GUINT64_FORMAT, ++hub->next_client);
-  HubClient *c = client_add (hub, id);
-  g_info ("client %s registered", c->id);
-  broadcast_event (hub, "samp.hub.event.register", id_params (c->id, NULL, NULL), NULL);
+  HubClient *c = client_register (hub);
   GVariantBuilder b;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&b, "{sv}", "samp.private-key", g_variant_new_string (c->key));
@@ -810,7 +978,8 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
                        "No registered client %s", id);
           return NULL;
         }
-      return g_variant_ref (name[3] == 'M' ? other->metadata : other->subscriptions);
+      return name[3] == 'M' ? g_variant_ref (other->metadata)
+                            : subscriptions_for (c, other->subscriptions);
     }
   if (strcmp (name, "getRegisteredClients") == 0)
     {
@@ -841,7 +1010,7 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
           if (o == c)
             continue;
           GVariant *annot = client_subscription (o, mtype);
-          if (annot != NULL)
+          if (annot != NULL && may_send (c, mtype, annot))
             g_variant_builder_add (&b, "{sv}", o->id, annot);
           g_clear_pointer (&annot, g_variant_unref);
         }
@@ -882,7 +1051,7 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
               return NULL;
             }
         }
-      if (!is_notify && !is_wait && c->callback == NULL)
+      if (!is_notify && !is_wait && !CALLABLE (c))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                        "Client %s is not callable", c->id);
@@ -922,7 +1091,7 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
       g_autofree char *mtype = message_mtype (msg, error);
       if (mtype == NULL)
         return NULL;
-      if (!is_notify && c->callback == NULL)
+      if (!is_notify && !CALLABLE (c))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                        "Client %s is not callable", c->id);
@@ -936,10 +1105,10 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
       for (guint i = 0; i < hub->order->len; i++)
         {
           HubClient *o = g_ptr_array_index (hub->order, i);
-          if (o == c || (o != hub->self && o->callback == NULL))
+          if (o == c || (o != hub->self && !CALLABLE (o)))
             continue;
           g_autoptr(GVariant) annot = client_subscription (o, mtype);
-          if (annot != NULL)
+          if (annot != NULL && may_send (c, mtype, annot))
             g_ptr_array_add (targets, client_ref (o));
         }
       for (guint i = 0; i < targets->len; i++)
@@ -999,6 +1168,12 @@ dispatch (SampHub *hub, const char *name, GVariant *params,
 static void
 on_call (SampHub *hub, const char *method, GVariant *params, HubRequest *request)
 {
+  hub_handle_call (hub, method, params, request);
+}
+
+void
+hub_handle_call (SampHub *hub, const char *method, GVariant *params, HubRequest *request)
+{
   g_autoptr(GError) error = NULL;
   gsize n = g_variant_n_children (params);
   for (gsize i = 0; i < n; i++)
@@ -1046,6 +1221,7 @@ samp_hub_new (void)
   hub->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) call_free);
   hub->delivery_timeout = 30;
+  hub->web_options.restrict_mtypes = TRUE;
   return hub;
 }
 
@@ -1055,6 +1231,37 @@ samp_hub_set_lockfile (SampHub *hub, const char *path)
   g_return_if_fail (hub != NULL && !hub->running);
   g_free (hub->lockfile_override);
   hub->lockfile_override = g_strdup (path);
+}
+
+void
+samp_hub_set_web_profile (SampHub *hub, const SampHubWebOptions *options)
+{
+  g_return_if_fail (hub != NULL && !hub->running && options != NULL);
+  g_strfreev (hub->web_options.origins);
+  hub->web_options = *options;
+  hub->web_options.origins = g_strdupv (options->origins);
+}
+
+gboolean
+samp_hub_web_auth_parse (const char *text, SampHubWebAuth *auth, GError **error)
+{
+  static const char *const names[] = { "ask", "origins", "accept" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *auth = (SampHubWebAuth) i;
+        return TRUE;
+      }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "web authorization must be ask, origins or accept, not \"%s\"", text);
+  return FALSE;
+}
+
+const char *
+samp_hub_get_web_url (SampHub *hub)
+{
+  g_return_val_if_fail (hub != NULL, NULL);
+  return hub->web != NULL ? hub_web_get_url (hub->web) : NULL;
 }
 
 void
@@ -1115,6 +1322,14 @@ samp_hub_start (SampHub *hub, GError **error)
     }
   hub->running = TRUE;
   g_message ("SAMP hub running at %s (lockfile %s)", hub->url, hub->lockfile);
+  if (hub->web_options.enabled)
+    {
+      g_autoptr(GError) werr = NULL;
+      hub->web = hub_web_new (hub, &hub->web_options, &werr);
+      if (hub->web == NULL)
+        g_warning ("SAMP Web Profile not started, the Standard Profile runs alone: %s",
+                   werr->message);
+    }
   return TRUE;
 }
 
@@ -1149,6 +1364,7 @@ samp_hub_stop (SampHub *hub)
   while (hub->order->len > 0)
     client_drop (hub, g_ptr_array_index (hub->order, 0), "hub stopped");
   hub->self = NULL;
+  g_clear_pointer (&hub->web, hub_web_free);
   g_clear_pointer (&hub->net, hub_net_free);
   g_message ("SAMP hub stopped");
 }
@@ -1190,6 +1406,7 @@ samp_hub_free (SampHub *hub)
   g_free (hub->url);
   g_free (hub->lockfile);
   g_free (hub->lockfile_override);
+  g_strfreev (hub->web_options.origins);
   g_clear_pointer (&hub->context, g_main_context_unref);
   g_free (hub);
 }

@@ -27,6 +27,33 @@ void samp_hub_set_lockfile (SampHub *hub, const char *path);
  * as failed and the client is unregistered (default 30). */
 void samp_hub_set_delivery_timeout (SampHub *hub, guint seconds);
 
+/* The SAMP Web Profile (SAMP 1.3 section 5) beside the Standard one. */
+typedef enum {
+  SAMP_HUB_WEB_AUTH_ASK,       /* ask on the hub's terminal (stdin); no terminal: refuse */
+  SAMP_HUB_WEB_AUTH_ORIGINS,   /* only the origins listed */
+  SAMP_HUB_WEB_AUTH_ACCEPT,    /* everyone (tests only) */
+} SampHubWebAuth;
+
+typedef struct {
+  gboolean enabled;
+  SampHubWebAuth auth;
+  char **origins;              /* allowed origins ("http://host:port"), NULL-terminated */
+  gboolean restrict_mtypes;    /* web clients send only the safe MTypes (default TRUE) */
+  guint port;                  /* 0: the standard 21012 */
+} SampHubWebOptions;
+
+#define SAMP_HUB_WEB_PORT 21012
+
+/* Run the Web Profile too (copied; call before samp_hub_start).  If its
+ * port is taken, samp_hub_start() warns and runs the Standard Profile only. */
+void samp_hub_set_web_profile (SampHub *hub, const SampHubWebOptions *options);
+
+/* Parse "ask", "origins" or "accept". */
+gboolean samp_hub_web_auth_parse (const char *text, SampHubWebAuth *auth, GError **error);
+
+/* Returns: (transfer none) (nullable): the Web Profile's URL while it runs. */
+const char *samp_hub_get_web_url (SampHub *hub);
+
 /* Start listening and write the lockfile.  Fails (G_IO_ERROR_EXISTS) if a
  * live hub already owns the lockfile; a stale lockfile is replaced. */
 gboolean samp_hub_start (SampHub *hub, GError **error);

@@ -40,6 +40,7 @@ CADC_SAMP=${CADC_SAMP:-$CS_TESTS_DIR/../src/cadc-samp}
 PY=${PYTHON3_ASTROPY:-/usr/bin/python3}    # the python with astropy (system one)
 SAMP_TOOLS=$CS_HARNESS/samp
 export CS_HARNESS CS_TESTDATA CADC_SAMP
+CS_ORIG_TMPDIR=${TMPDIR:-/tmp}   # before setup_tmp moves TMPDIR into $T
 
 # ---------------------------------------------------------------- TAP
 
@@ -233,6 +234,20 @@ _kit_cleanup () {
   fi
   [ "$TAP_FAILED" = 0 ] || rc=1
   exit $rc
+}
+
+# ---------------------------------------------------------------- port 21012
+
+# cs_hold_web_port [SECS]: wait (default 600 s) for an exclusive flock on
+# ${TMPDIR:-/tmp}/cadc-samp-web-port.lock (TMPDIR as it was before
+# setup_tmp) and keep its fd open for the rest of the test, so no two tests
+# or helpers bind the SAMP Web Profile port 21012 at once.  Call it before
+# anything that binds 21012; the lock goes with the test's shell (and any
+# process it spawned, which inherit the fd: they are stopped on EXIT).
+cs_hold_web_port () {
+  local lock="$CS_ORIG_TMPDIR/cadc-samp-web-port.lock"
+  exec {CS_WEB_PORT_FD}>>"$lock" || bail "cannot open $lock"
+  flock -w "${1:-600}" "$CS_WEB_PORT_FD" || bail "port 21012 lock $lock still held after ${1:-600} s"
 }
 
 # ---------------------------------------------------------------- waiting

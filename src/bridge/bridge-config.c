@@ -36,6 +36,7 @@ cs_bridge_config_new (void)
   c->viewer_timeout_s = 60;
   c->cache_max_bytes = 200 * 1024 * 1024;
   c->hub_mode = CS_BRIDGE_HUB_AUTO;
+  c->hub_web.restrict_mtypes = TRUE;
   return c;
 }
 
@@ -50,6 +51,7 @@ cs_bridge_config_free (CsBridgeConfig *c)
   g_free (c->registry);
   g_free (c->datalink);
   g_free (c->log_level);
+  g_strfreev (c->hub_web.origins);
   g_free (c);
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include "samp-hub.h"   /* SampHubWebOptions: plain data */
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ typedef struct {
   guint viewer_timeout_s;   /* how long a viewer may take to answer a call */
   guint64 cache_max_bytes;  /* size cap of the result cache */
   CsBridgeHubMode hub_mode;
+  SampHubWebOptions hub_web; /* the Web Profile of the hub listen starts (origins owned) */
   gboolean once;            /* handle one position, then exit */
   char *tap;                /* TAP base URL (NULL = registry lookup) */
   char *registry;

@@ -155,6 +155,7 @@ cs_bridge_start (CsBridge *b, GMainLoop *loop, GError **error)
       || (mode == CS_BRIDGE_HUB_AUTO && !samp_hub_is_live (NULL, 1000)))
     {
       b->hub = samp_hub_new ();
+      samp_hub_set_web_profile (b->hub, &b->config->hub_web);
       if (!samp_hub_start (b->hub, error))
         {
           g_prefix_error (error, "cannot start a SAMP hub: ");

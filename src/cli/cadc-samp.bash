@@ -45,6 +45,7 @@ _cadc_samp () {
     --format) words=$("$prog" --complete formats 2>/dev/null) ;;
     --archive) words=$("$prog" --complete archives 2>/dev/null) ;;
     --model) words="caom2 obscore" ;;
+    --web-auth) words="ask origins accept" ;;
     *)
       if [[ "$prev" == -* && "$valued" == *" $prev "* ]]; then
         return 0    # a value: files (complete -o default) or free text

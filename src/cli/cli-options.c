@@ -335,11 +335,13 @@ print_entries (FILE *out, const GOptionEntry *entries)
       g_string_append_printf (s, "--%s", e->long_name);
       if (e->arg_description != NULL)
         g_string_append_printf (s, " %s", e->arg_description);
-      width = MAX (width, (int) s->len);
+      if (!(e->flags & G_OPTION_FLAG_HIDDEN))
+        width = MAX (width, (int) s->len);
       g_ptr_array_add (left, g_string_free (s, FALSE));
     }
   for (const GOptionEntry *e = entries; e->long_name != NULL; e++, n++)
-    fprintf (out, "  %-*s  %s\n", width, (char *) left->pdata[n], e->description);
+    if (!(e->flags & G_OPTION_FLAG_HIDDEN))   /* test options (hub --web-port) */
+      fprintf (out, "  %-*s  %s\n", width, (char *) left->pdata[n], e->description);
 }
 
 void

@@ -12,7 +12,7 @@ cadc_samp_LDADD = bridge/libbridge.la cadc/libcadc.la vo/libvo.la \
 	$(top_builddir)/samp/libsamp.la \
 	$(GLIB_LIBS) $(CURL_LIBS) $(XML_LIBS) $(CFITSIO_LIBS) $(XMLRPC_LIBS) -lm
 cadc_samp_SOURCES = cli/main.c cli/commands.h cli/cli-exit.c cli/cli-exit.h \
-	cli/cli-options.c cli/cli-options.h \
+	cli/cli-options.c cli/cli-options.h cli/cli-hub-web.c cli/cli-hub-web.h \
 	cli/cmd-archive.c cli/cmd-archive-private.h cli/cmd-meta.c cli/cmd-query.c \
 	cli/cmd-data.c cli/cmd-login.c \
 	cli/cmd-listen.c cli/cmd-send.c cli/cmd-status.c cli/cmd-hub.c

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <glib-unix.h>
 
+#include "bridge-config.h"
+#include "cli-hub-web.h"
 #include "cli-options.h"
 #include "samp-hub.h"
 
@@ -43,6 +45,8 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
   char *lockfile = NULL;
   int timeout = 0;
   gboolean print_url = FALSE;
+  char *config_path = NULL;
+  CliHubWeb web = { 0 };
   GOptionEntry entries[] = {
     { "lockfile", 0, 0, G_OPTION_ARG_FILENAME, &lockfile,
       "write the lockfile here (default: SAMP_HUB std-lockurl or ~/.samp)", "PATH" },
@@ -50,11 +54,18 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
       "drop a client whose callback does not answer within SECS (default 30)", "SECS" },
     { "print-url", 0, 0, G_OPTION_ARG_NONE, &print_url,
       "print the hub URL on stdout once running", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      "config file for [hub] (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
+    CLI_HUB_WEB_ENTRIES (web),
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
   static const CliCommandLine cl = {
-    "Usage: cadc-samp hub [--lockfile PATH] [--delivery-timeout SECS] [--print-url]\n\n"
-    "Run a SAMP hub in the foreground until SIGINT or SIGTERM.\n",
+    "Usage: cadc-samp hub [--lockfile PATH] [--delivery-timeout SECS] [--print-url]\n"
+    "                     [--web-profile [--web-auth=ask|origins|accept] [--web-origin ORIGIN]...\n"
+    "                      [--no-web-restrict-mtypes]] [--config FILE]\n\n"
+    "Run a SAMP hub in the foreground until SIGINT or SIGTERM.  With --web-profile\n"
+    "(or [hub] web-profile=true) browser tools can join through the SAMP Web\n"
+    "Profile on 127.0.0.1:21012, each with the user's consent (--web-auth).\n",
     0, 0, NULL,
   };
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
@@ -62,8 +73,18 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
   int rc;
   gboolean ok = cli_options_parse (global, argc, argv, &cl, entries, args, &rc);
   g_autofree char *lockfile_owned = lockfile;
+  g_autofree char *config_owned = config_path;
   if (!ok)
     return rc;
+  SampHubWebOptions web_options;
+  g_autofree char *default_path = cs_bridge_config_default_path ();
+  if (!cli_hub_web_resolve (&web, config_owned ? config_owned : default_path,
+                            config_owned != NULL, &web_options, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
+    }
+  g_auto(GStrv) web_origins = web_options.origins;
   if (timeout < 0)
     {
       cs_print_error ("--delivery-timeout must be positive");
@@ -80,6 +101,7 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
     samp_hub_set_lockfile (hub, lockfile_owned);
   if (timeout > 0)
     samp_hub_set_delivery_timeout (hub, (guint) timeout);
+  samp_hub_set_web_profile (hub, &web_options);
   if (!samp_hub_start (hub, &error))
     return cli_exit_fail (CLI_STAGE_HUB, g_steal_pointer (&error));
   if (print_url)

@@ -22,6 +22,7 @@
 #include "cadc-auth.h"
 #include "cadc-config.h"
 #include "bridge.h"
+#include "cli-hub-web.h"
 #include "cli-options.h"
 #include "cadc-limits.h"
 #include "vo-fits.h"
@@ -39,6 +40,7 @@ on_signal (gpointer data)
 static int
 listen_run (CsGlobalOptions *global, int argc, char **argv)
 {
+  CliHubWeb web = { 0 };
   char *radius = NULL, *collection = NULL, *hub = NULL, *config_path = NULL, *image = NULL;
   char *frames = NULL;
   gboolean no_footprints = FALSE;
@@ -79,6 +81,7 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
       "query the footprint of this FITS image (its WCS) and send the table", "FILE" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
       "config file (default $XDG_CONFIG_HOME/cadc-samp/config)", "FILE" },
+    CLI_HUB_WEB_ENTRIES (web),
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
   static const CliCommandLine cl = {
@@ -118,6 +121,12 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     {
       g_free (config->collection);
       config->collection = *collection_o ? g_strdup (collection_o) : NULL;
+    }
+  if (!cli_hub_web_resolve (&web, config_o ? config_o : default_path, config_o != NULL,
+                            &config->hub_web, &error))
+    {
+      cs_print_error ("%s", error->message);
+      return CS_EXIT_USAGE;
     }
   if (hub_o && !cs_bridge_config_parse_hub_mode (hub_o, &config->hub_mode, &error))
     {
