@@ -65,7 +65,8 @@ void hub_net_forget (HubNet *net, const char *url);
 
 /* ---- routing, implemented in samp-hub.c, for other profiles ---- */
 
-/* The routing of every samp.hub.* call (as the Standard Profile's). */
+/* The routing of every samp.hub.* call (as the Standard Profile's).
+ * @params must be SAMP values: the caller checks them (not checked again). */
 void hub_handle_call (SampHub *hub, const char *method, GVariant *params,
                       HubRequest *request);
 gboolean hub_is_running (SampHub *hub);
