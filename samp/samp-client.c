@@ -422,7 +422,7 @@ on_callback_parsed (SampClient *self, SampHttpRequest *req, const char *method,
 }
 
 /* Bodies larger than this are parsed on a worker thread, so that a huge
- * document (a 60 MB list of small values keeps xmlrpc-c busy for
+ * document (a 60 MB list of small values keeps the parser busy for
  * seconds) does not stall the main loop; smaller ones take a few ms. */
 #define INLINE_PARSE_MAX (64 * 1024)
 

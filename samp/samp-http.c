@@ -6,20 +6,29 @@
  * Server: a GThreadedSocketService (no thread cap) on 127.0.0.1:0.  A
  * worker reads one request, queues it to the server's GMainContext, and
  * sleeps until someone answers it (samp_http_request_respond from the
- * main context), then writes the answer and closes.  Requests are
+ * main context), then writes the answer; an HTTP/1.1 peer that did not
+ * say "Connection: close" may send the next request on the same
+ * connection (a hub delivering many messages pays for no new connection
+ * and no new thread each time), within SERVER_IDLE_TIMEOUT_S; an error
+ * answer or the server's end closes it.  Requests are
  * refcounted; the last unref of an unanswered one answers 500, and
  * samp_http_server_free() answers every outstanding one 503.  Reading is
  * bounded: header lines are read byte by byte from the buffer up to
  * HEADER_LIMIT in all, and the socket timeout is re-armed before every
  * blocking read with the time left until the request's deadline.
  *
- * Client: one connection per request ("Connection: close"); response
+ * Client: POSTs (hub calls) reuse kept-alive connections, a few per
+ * peer, shared by the worker threads (see pool_take); one that the peer
+ * closed while idle (no byte of an answer) is retried once on a new
+ * connection; GETs use a connection each ("Connection: close").  Response
  * bodies by Content-Length, chunked, or EOF.  A deadline bounds the whole
  * exchange; the socket timeout is re-armed before each blocking step.
  */
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "samp-error.h"
 #include "samp-http.h"
@@ -30,6 +39,8 @@
 /* A peer has this long to send its whole request once connected, however
  * it trickles it in: 408 after. */
 #define SERVER_READ_TIMEOUT_S 30
+/* A kept-alive connection with no request under way is closed after this. */
+#define SERVER_IDLE_TIMEOUT_S 120
 
 /* ============================================================ shared */
 
@@ -325,6 +336,7 @@ struct _SampHttpServer {
   char *url;
   guint16 port;
   gboolean closing;            /* main context only */
+  GCancellable *cancel;        /* cancelled when the server goes: idle workers end */
   GHashTable *live;            /* requests handed to the handler (main context only) */
 };
 
@@ -389,6 +401,7 @@ server_unref (SampHttpServer *s)
   if (!g_atomic_int_dec_and_test (&s->ref))
     return;
   g_clear_object (&s->service);
+  g_clear_object (&s->cancel);
   g_main_context_unref (s->context);
   g_hash_table_unref (s->live);
   g_free (s->url);
@@ -489,21 +502,22 @@ dispatch_done (gpointer data)
   samp_http_request_unref (data);
 }
 
-static void
-write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body)
+/* One write for head and body (no Nagle, so two writes would be two
+ * segments).  FALSE if the peer did not take it. */
+static gboolean
+write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body,
+                gboolean keep)
 {
   gsize n = body ? g_bytes_get_size (body) : 0;
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
-                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "Connection: close\r\n\r\n",
-                                           status, reason_phrase (status),
-                                           ctype ? ctype : "text/plain", n);
+  g_autoptr(GString) msg = g_string_sized_new (160 + n);
 
-  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
-    return;
+  g_string_printf (msg, "HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
+                   "Content-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n",
+                   status, reason_phrase (status), ctype ? ctype : "text/plain", n,
+                   keep ? "" : "Connection: close\r\n");
   if (n > 0)
-    g_output_stream_write_all (out, g_bytes_get_data (body, NULL), n, NULL, NULL, NULL);
-  g_output_stream_flush (out, NULL, NULL);
+    g_string_append_len (msg, g_bytes_get_data (body, NULL), (gssize) n);
+  return g_output_stream_write_all (out, msg->str, msg->len, NULL, NULL, NULL);
 }
 
 /* After an error answer the peer may still be sending its request: a
@@ -517,7 +531,7 @@ refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
   guint8 scratch[16384];
   gsize left = 2 * SAMP_HTTP_MAX_BODY;
 
-  write_response (out, status, "text/plain", NULL);
+  write_response (out, status, "text/plain", NULL, FALSE);
   g_socket_shutdown (rd->sock, FALSE, TRUE, NULL);
   rd->deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (left > 0 && reader_arm (rd, NULL))
@@ -530,13 +544,11 @@ refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
     }
 }
 
-/* Worker thread: one request per connection. */
+/* Worker thread: read one request, hand it to the main context, write
+ * its answer.  FALSE when the connection must close after it. */
 static gboolean
-on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
-        gpointer data)
+serve_one (SampHttpServer *s, GSocketConnection *conn, GDataInputStream *in)
 {
-  SampHttpServer *s = data;
-  g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *start = NULL;
@@ -547,11 +559,8 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   g_autoptr(GBytes) body = NULL;
   SampHttpRequest *r;
   Exchange *ex;
+  gboolean keep;
 
-  (void) service;
-  (void) source;
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
   rd.in = in;
   rd.sock = g_socket_connection_get_socket (conn);
   /* the whole request, however it trickles in */
@@ -560,20 +569,20 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
     {
       g_debug ("http server: bad request head: %s", error->message);
       refuse_and_linger (&rd, conn, status);
-      return TRUE;
+      return FALSE;
     }
   parts = g_strsplit (start, " ", 3);
   if (g_strv_length (parts) < 2)
     {
       refuse_and_linger (&rd, conn, 400);
-      return TRUE;
+      return FALSE;
     }
   body = read_body (&rd, headers, FALSE, &status, &error);
   if (body == NULL)
     {
       g_debug ("http server: bad request body: %s", error->message);
       refuse_and_linger (&rd, conn, status);
-      return TRUE;
+      return FALSE;
     }
   {
     /* keep a NUL after the data so handlers may treat it as a C string */
@@ -584,6 +593,12 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
     copy[n] = '\0';
     g_bytes_unref (body);
     body = g_bytes_new_take (copy, n + 1);
+  }
+  /* HTTP/1.1 without "Connection: close": the peer may send more */
+  {
+    const char *c = g_hash_table_lookup (headers, "connection");
+    keep = parts[2] != NULL && strcmp (parts[2], "HTTP/1.1") == 0
+           && (c == NULL || g_ascii_strcasecmp (c, "close") != 0);
   }
 
   ex = g_new0 (Exchange, 1);
@@ -614,11 +629,42 @@ on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
   while (!ex->done)
     g_cond_wait (&ex->cond, &ex->lock);
   g_mutex_unlock (&ex->lock);
+  /* an error status, or a server going away, ends the connection */
+  keep = keep && ex->status < 400 && !g_cancellable_is_cancelled (s->cancel);
   /* The answer may come long after the read: no timeout for writing it
    * other than the kernel's. */
   g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
-  write_response (out, ex->status, ex->content_type, ex->body);
+  keep = write_response (out, ex->status, ex->content_type, ex->body, keep) && keep;
   exchange_unref (ex);
+  return keep;
+}
+
+/* Worker thread: the requests of one connection, while the peer keeps
+ * it open (HTTP/1.1 keep-alive) and sends the next one within
+ * SERVER_IDLE_TIMEOUT_S; the server's end cancels the wait. */
+static gboolean
+on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
+        gpointer data)
+{
+  SampHttpServer *s = data;
+  g_autoptr(GDataInputStream) in = NULL;
+  GSocket *sock = g_socket_connection_get_socket (conn);
+
+  (void) service;
+  (void) source;
+  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  while (serve_one (s, conn, in))
+    {
+      /* idle: wait for the first byte of the next request */
+      if (g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (in)) > 0)
+        continue;
+      g_socket_set_timeout (sock, SERVER_IDLE_TIMEOUT_S);
+      if (g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (in), -1, s->cancel, NULL) <= 0)
+        break;                  /* closed, idle too long, or the server is gone */
+    }
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
   return TRUE;
 }
 
@@ -637,6 +683,7 @@ samp_http_server_new (SampHttpHandler handler, gpointer user_data, GError **erro
   s->user_data = user_data;
   s->context = g_main_context_ref_thread_default ();
   s->live = g_hash_table_new (NULL, NULL);
+  s->cancel = g_cancellable_new ();
   s->service = g_threaded_socket_service_new (-1);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (s->service), addr,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
@@ -676,6 +723,7 @@ samp_http_server_free (SampHttpServer *s)
   if (s == NULL)
     return;
   s->closing = TRUE;
+  g_cancellable_cancel (s->cancel);
   g_socket_service_stop (s->service);
   g_socket_listener_close (G_SOCKET_LISTENER (s->service));
   g_hash_table_iter_init (&it, s->live);
@@ -711,73 +759,170 @@ client_job_free (ClientJob *j)
   g_free (j);
 }
 
-static GBytes *
-client_run (ClientJob *j, GCancellable *cancellable, GError **error)
+/* Kept-alive connections of POSTs (hub calls), per "host:port", shared
+ * by the worker threads.  One idle over CLIENT_IDLE_REUSE_S is closed
+ * rather than reused; at most CLIENT_MAX_IDLE are kept per peer. */
+#define CLIENT_IDLE_REUSE_S 30
+#define CLIENT_MAX_IDLE 8
+
+typedef struct {
+  GSocketConnection *conn;
+  gint64 since;             /* monotonic µs */
+} PooledConn;
+
+static GMutex pool_lock;
+static GHashTable *pool;    /* "host:port" -> GQueue of PooledConn */
+
+static void
+pooled_free (PooledConn *pc)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GSocketClient) sc = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
+  g_io_stream_close (G_IO_STREAM (pc->conn), NULL, NULL);
+  g_object_unref (pc->conn);
+  g_free (pc);
+}
+
+/* Returns: (transfer full) (nullable): an idle connection to @key. */
+static GSocketConnection *
+pool_take (const char *key)
+{
+  GSocketConnection *conn = NULL;
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) pooled_free);
+  gint64 now = g_get_monotonic_time ();
+  GQueue *q;
+  PooledConn *pc;
+
+  g_mutex_lock (&pool_lock);
+  q = pool ? g_hash_table_lookup (pool, key) : NULL;
+  while (q != NULL && conn == NULL && (pc = g_queue_pop_head (q)) != NULL)
+    {
+      if (now - pc->since < CLIENT_IDLE_REUSE_S * G_USEC_PER_SEC)
+        {
+          conn = pc->conn;
+          g_free (pc);
+        }
+      else
+        g_ptr_array_add (stale, pc);
+    }
+  g_mutex_unlock (&pool_lock);
+  return conn;
+}
+
+static void
+pool_put (const char *key, GSocketConnection *conn)
+{
+  PooledConn *pc = g_new0 (PooledConn, 1);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) pooled_free);
+  GQueue *q;
+
+  pc->conn = g_object_ref (conn);
+  pc->since = g_get_monotonic_time ();
+  g_mutex_lock (&pool_lock);
+  if (pool == NULL)
+    pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* connections to peers nobody calls any more (a hub that went away)
+   * are closed here, not kept until the process ends */
+  {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, pool);
+    while (g_hash_table_iter_next (&it, &k, &v))
+      {
+        GQueue *old = v;
+        PooledConn *last;
+        while ((last = g_queue_peek_tail (old)) != NULL
+               && pc->since - last->since >= CLIENT_IDLE_REUSE_S * G_USEC_PER_SEC)
+          g_ptr_array_add (stale, g_queue_pop_tail (old));
+        if (g_queue_is_empty (old))
+          {
+            g_queue_free (old);
+            g_hash_table_iter_remove (&it);
+          }
+      }
+  }
+  q = g_hash_table_lookup (pool, key);
+  if (q == NULL)
+    {
+      q = g_queue_new ();
+      g_hash_table_insert (pool, g_strdup (key), q);
+    }
+  if (q->length < CLIENT_MAX_IDLE)
+    {
+      g_queue_push_head (q, pc);
+      pc = NULL;
+    }
+  g_mutex_unlock (&pool_lock);
+  if (pc != NULL)
+    pooled_free (pc);
+}
+
+/* One request and its response on @conn.  *stale: @conn failed before
+ * any byte of the response (a kept-alive connection the peer had
+ * closed: the request was not seen, it may be sent again); *keep: the
+ * connection may carry another request. */
+static GBytes *
+client_exchange (ClientJob *j, GUri *uri, int port, GSocketConnection *conn, gboolean pooled,
+                 gboolean reused, gint64 deadline, GCancellable *cancellable,
+                 gboolean *stale, gboolean *keep, GError **error)
+{
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *start = NULL;
-  g_autofree char *head = NULL;
+  g_autoptr(GString) req = g_string_sized_new (256);
   g_autoptr(GError) local = NULL;
-  GOutputStream *out;
-  GSocket *sock;
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  const char *path = g_uri_get_path (uri);
+  const char *query = g_uri_get_query (uri);
+  const char *conn_hdr;
   GBytes *body;
   Reader rd = { 0 };
   guint ignored = 0;
-  const char *path, *query;
-  gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
-  int port;
   guint status = 0;
+  gsize blen = j->body ? g_bytes_get_size (j->body) : 0;
 
-  uri = g_uri_parse (j->url, G_URI_FLAGS_NONE, &local);
-  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
-      || g_uri_get_host (uri) == NULL)
-    {
-      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s", j->url);
-      return NULL;
-    }
-  port = g_uri_get_port (uri);
-  if (port <= 0)
-    port = 80;
-  if (j->timeout_ms)
-    g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
-  /* SAMP endpoints are the hub and clients on this desktop: never through
-   * an HTTP proxy.  (GSocketClient would otherwise ask the default
-   * GProxyResolver, loading GIO modules such as glib-networking's libproxy
-   * into every SAMP process, and could route hub calls to a proxy.) */
-  g_socket_client_set_enable_proxy (sc, FALSE);
-  conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
-                                          cancellable, &local);
-  if (conn == NULL)
-    goto io_error;
-  sock = g_socket_connection_get_socket (conn);
-  path = g_uri_get_path (uri);
-  query = g_uri_get_query (uri);
-  head = g_strdup_printf ("%s %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: libsamp (cadc-samp)\r\n"
-                          "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "Connection: close\r\n\r\n",
-                          j->method, *path ? path : "/", query ? "?" : "", query ? query : "",
-                          g_uri_get_host (uri), port,
-                          j->content_type ? j->content_type : "text/xml",
-                          j->body ? g_bytes_get_size (j->body) : 0);
-  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  *stale = FALSE;
+  *keep = FALSE;
+  g_string_printf (req, "%s %s%s%s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: libsamp (cadc-samp)\r\n"
+                   "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n",
+                   j->method, *path ? path : "/", query ? "?" : "", query ? query : "",
+                   g_uri_get_host (uri), port,
+                   j->content_type ? j->content_type : "text/xml", blen,
+                   pooled ? "" : "Connection: close\r\n");
+  if (blen > 0)
+    g_string_append_len (req, g_bytes_get_data (j->body, NULL), (gssize) blen);
+  if (deadline == 0)
+    g_socket_set_timeout (sock, 0);   /* a reused socket may carry an old one */
   if (!arm_timeout (sock, deadline, error))
     return NULL;
-  if (!g_output_stream_write_all (out, head, strlen (head), NULL, cancellable, &local))
-    goto io_error;
-  if (j->body && g_bytes_get_size (j->body) > 0
-      && !g_output_stream_write_all (out, g_bytes_get_data (j->body, NULL),
-                                     g_bytes_get_size (j->body), NULL, cancellable, &local))
-    goto io_error;
+  if (!g_output_stream_write_all (out, req->str, req->len, NULL, cancellable, &local))
+    {
+      *stale = reused;
+      goto io_error;
+    }
   in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
   rd.in = in;
   rd.sock = sock;
   rd.deadline = deadline;
   rd.cancellable = cancellable;
+  if (reused)
+    {
+      /* the first bytes of the answer, or the end of a connection that
+       * the peer closed while it was idle */
+      if (!reader_arm (&rd, error))
+        return NULL;
+      if (g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (in), -1, cancellable,
+                                        &local) <= 0)
+        {
+          *stale = !g_cancellable_is_cancelled (cancellable)
+                   && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+          if (local == NULL)
+            local = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                         "connection closed");
+          goto io_error;
+        }
+    }
   /* skip any 1xx interim responses */
   do
     {
@@ -804,6 +949,13 @@ client_run (ClientJob *j, GCancellable *cancellable, GError **error)
       g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP %u from %s", status, j->url);
       return NULL;
     }
+  /* reusable: HTTP/1.1, not "close", a delimited body wholly consumed */
+  conn_hdr = g_hash_table_lookup (headers, "connection");
+  *keep = pooled && g_str_has_prefix (start, "HTTP/1.1")
+          && (conn_hdr == NULL || g_ascii_strcasecmp (conn_hdr, "close") != 0)
+          && (g_hash_table_contains (headers, "content-length")
+              || g_hash_table_contains (headers, "transfer-encoding"))
+          && g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (in)) == 0;
   return body;
 
 io_error:
@@ -816,6 +968,82 @@ io_error:
       g_prefix_error (error, "%s: ", j->url);
     }
   return NULL;
+}
+
+static GBytes *
+client_run (ClientJob *j, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *key = NULL;
+  gint64 deadline = j->timeout_ms ? g_get_monotonic_time () + (gint64) j->timeout_ms * 1000 : 0;
+  gboolean pooled = strcmp (j->method, "POST") == 0;
+  int port;
+
+  uri = g_uri_parse (j->url, G_URI_FLAGS_NONE, &local);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+      || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s", j->url);
+      return NULL;
+    }
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = 80;
+  key = g_strdup_printf ("%s:%d", g_uri_get_host (uri), port);
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GSocketConnection) conn = pooled && attempt == 0 ? pool_take (key) : NULL;
+      gboolean reused = conn != NULL, stale = FALSE, keep = FALSE;
+      GError *err = NULL;
+      GBytes *body;
+
+      if (conn == NULL)
+        {
+          g_autoptr(GSocketClient) sc = g_socket_client_new ();
+          if (j->timeout_ms)
+            g_socket_client_set_timeout (sc, (j->timeout_ms + 999) / 1000);
+          /* SAMP endpoints are the hub and clients on this desktop: never
+           * through an HTTP proxy.  (GSocketClient would otherwise ask the
+           * default GProxyResolver, loading GIO modules such as
+           * glib-networking's libproxy into every SAMP process, and could
+           * route hub calls to a proxy.) */
+          g_socket_client_set_enable_proxy (sc, FALSE);
+          conn = g_socket_client_connect_to_host (sc, g_uri_get_host (uri), (guint16) port,
+                                                  cancellable, &local);
+          if (conn == NULL)
+            {
+              if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+                g_set_error (error, SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no answer from %s in time",
+                             j->url);
+              else
+                {
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  g_prefix_error (error, "%s: ", j->url);
+                }
+              return NULL;
+            }
+          g_socket_set_option (g_socket_connection_get_socket (conn), IPPROTO_TCP, TCP_NODELAY,
+                               1, NULL);
+        }
+      body = client_exchange (j, uri, port, conn, pooled, reused, deadline, cancellable,
+                              &stale, &keep, &err);
+      if (body == NULL && stale)
+        {
+          g_debug ("kept-alive connection to %s was closed: %s; reconnecting", key,
+                   err->message);
+          g_error_free (err);
+          g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+          continue;
+        }
+      if (keep)
+        pool_put (key, conn);
+      else
+        g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+      if (body == NULL)
+        g_propagate_error (error, err);
+      return body;
+    }
 }
 
 static void

@@ -7,7 +7,8 @@
  * at once or later (keep a ref, call samp_http_request_respond() from
  * that context), so any number of requests can be outstanding and a slow
  * one never blocks the others.  A request dropped unanswered gets a 500.
- * Every response closes the connection.  Limits on a request: the
+ * HTTP/1.1 connections are kept alive between requests (closed after
+ * 120 s idle, an error answer, or when the server is freed).  Limits on a request: the
  * header section 64 KiB (431), the body SAMP_HTTP_MAX_BODY bytes (413,
  * said before the body is read), the whole request 30 s from the
  * connection however it trickles in (408); chunked bodies are read, other

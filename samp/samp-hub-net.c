@@ -13,17 +13,18 @@
  * secret is: a hostile document gets a fault, never a crash.  Bodies over
  * 64 KiB are parsed on a worker thread, so a huge one does not stall the
  * main loop either.  Client: each delivery is one asynchronous POST with a
- * socket timeout; the result (transport error, fault or success) comes
- * back through a callback.  XML-RPC documents are made and read by
+ * socket timeout, on a connection kept alive to the client's callback
+ * server between deliveries (see "client: deliveries": reuse, retry,
+ * when one is dropped); the result (transport error, fault or success)
+ * comes back through a callback.  XML-RPC documents are made and read by
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
  * non-SAMP scalar types (<int>, <double>, ...) the way JSAMP does.
  *
  * Why not samp-http here: its client runs each POST on a GTask worker
  * thread, so a few dead clients that hang until their timeout would
  * exhaust the shared pool and delay deliveries to healthy ones; the hub
- * needs fully asynchronous posts on its own context.  Its server closes
- * every connection and spends a thread on each; the hub keeps HTTP/1.1
- * connections alive.  The blocking liveness ping does use samp-http.
+ * needs fully asynchronous posts on its own context.  Its server spends
+ * a thread on each connection; the hub's is asynchronous.  The blocking liveness ping does use samp-http.
  */
 #include "config.h"
 
@@ -46,33 +47,52 @@ struct _HubNet {
   GCancellable *cancel;
   GHashTable *conns;        /* ServerConn set, borrowed */
   char *url;
+  GSocketClient *socket_client;   /* deliveries' connects */
+  GHashTable *dests;        /* callback URL -> Dest (kept-alive connections) */
 };
+
+static void dest_forget (gpointer data);
 
 /* ================== XML-RPC, through samp-xmlrpc ================== */
 
 /* The hub builds outgoing parameters as tuples of "v"; samp-xmlrpc wants
- * a SAMP list.  Returns: (transfer full) */
+ * a SAMP list.  The tuple's children are already "v" (each is used as
+ * is unless it boxes another "v").  Returns: (transfer full) */
 static GVariant *
 params_to_list (GVariant *params)
 {
   if (g_variant_is_of_type (params, G_VARIANT_TYPE ("av")))
     return g_variant_ref (params);
-  GVariantBuilder b;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("av"));
   gsize n = g_variant_n_children (params);
+  g_autofree GVariant **items = g_new (GVariant *, n + 1);
   for (gsize i = 0; i < n; i++)
     {
-      GVariant *inner = g_variant_get_child_value (params, i);
-      while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+      GVariant *child = g_variant_get_child_value (params, i);
+      if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
         {
-          GVariant *next = g_variant_get_variant (inner);
-          g_variant_unref (inner);
-          inner = next;
+          GVariant *inner = g_variant_get_variant (child);
+          if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+            {
+              items[i] = child;           /* a "v" around a value: as is */
+              g_variant_unref (inner);
+              continue;
+            }
+          g_variant_unref (child);
+          while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+            {
+              GVariant *next = g_variant_get_variant (inner);
+              g_variant_unref (inner);
+              inner = next;
+            }
+          child = inner;
         }
-      g_variant_builder_add (&b, "v", inner);
-      g_variant_unref (inner);
+      items[i] = g_variant_ref_sink (g_variant_new_variant (child));
+      g_variant_unref (child);
     }
-  return g_variant_ref_sink (g_variant_builder_end (&b));
+  GVariant *list = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, items, n));
+  for (gsize i = 0; i < n; i++)
+    g_variant_unref (items[i]);
+  return list;
 }
 
 /* Returns: (transfer full) (nullable): params as "av".  Strict: a hub
@@ -480,6 +500,9 @@ hub_net_new_full (SampHub *hub, guint16 port, HubCallFunc on_call,
   net->service = service;
   net->cancel = g_cancellable_new ();
   net->conns = g_hash_table_new (NULL, NULL);
+  net->socket_client = g_socket_client_new ();
+  g_socket_client_set_enable_proxy (net->socket_client, FALSE);
+  net->dests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, dest_forget);
   net->url = g_strdup_printf ("http://127.0.0.1:%u/xmlrpc",
                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
   g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), net);
@@ -505,6 +528,8 @@ hub_net_free (HubNet *net)
   while (g_hash_table_iter_next (&iter, &sc, NULL))
     ((ServerConn *) sc)->net = NULL;
   g_hash_table_destroy (net->conns);
+  g_hash_table_destroy (net->dests);
+  g_object_unref (net->socket_client);
   g_socket_service_stop (net->service);
   g_socket_listener_close (G_SOCKET_LISTENER (net->service));
   g_signal_handlers_disconnect_by_data (net->service, net);
@@ -569,33 +594,175 @@ hub_request_respond (HubRequest *request, guint status, const char *content_type
 
 /* ================== client: deliveries ================== */
 
+/* Connections to callback servers are kept alive between deliveries, a
+ * few per callback URL (a Dest); a delivery takes an idle one, or opens
+ * one if there is none.  One that was idle over IDLE_REUSE_S is closed
+ * instead of reused (the peer may have dropped it).  A reused connection
+ * that fails before any byte of the answer arrived (the peer closed it
+ * while it was idle, so it never saw the request) is retried once on a
+ * new connection; every other failure, and any failure of a new
+ * connection, is the delivery's.  A connection is dropped after an
+ * error, a timeout, an answer other than 200, "Connection: close" or
+ * HTTP/1.0, and when hub_net_forget() forgets its URL (the client
+ * unregistered or changed its callback). */
+#define IDLE_REUSE_S 50
+#define MAX_IDLE_PER_DEST 4
+
 typedef struct {
-  GSocketClient *client;
+  guint refcount;
+  char *url;
+  char *head;               /* "POST ... Content-Length: " */
+  GQueue idle;              /* IdleConn */
+  gboolean forgotten;       /* not in net->dests any more */
+} Dest;
+
+typedef struct {
+  GSocketConnection *conn;
+  gint64 since;             /* monotonic µs */
+} IdleConn;
+
+typedef struct {
+  HubNet *net;
+  Dest *dest;
   GCancellable *cancel;
   GSocketConnection *conn;
+  gboolean reused;          /* conn came from the idle pool */
   HubReader reader;
-  char *request;
-  gsize request_len;
+  gboolean reading;
+  GString *request;
+  guint timeout_s;
   HubPostDone done;
   gpointer user_data;
 } Post;
 
 static void
-post_finish (Post *p, GError *transport_error, GError *fault)
+idle_conn_free (IdleConn *ic)
 {
+  g_io_stream_close (G_IO_STREAM (ic->conn), NULL, NULL);
+  g_object_unref (ic->conn);
+  g_free (ic);
+}
+
+static void
+dest_unref (Dest *d)
+{
+  if (--d->refcount > 0)
+    return;
+  g_queue_clear_full (&d->idle, (GDestroyNotify) idle_conn_free);
+  g_free (d->url);
+  g_free (d->head);
+  g_free (d);
+}
+
+/* The part of every request to @url before the body's length. */
+static char *
+request_head (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *path = uri && *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/";
+  const char *query = uri ? g_uri_get_query (uri) : NULL;
+  const char *host = uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "127.0.0.1";
+  int port = uri ? g_uri_get_port (uri) : -1;
+  g_autofree char *hostport = port > 0 ? g_strdup_printf ("%s:%d", host, port) : g_strdup (host);
+  return g_strdup_printf ("POST %s%s%s HTTP/1.1\r\n"
+                          "Host: %s\r\n"
+                          "User-Agent: cadc-samp-hub\r\n"
+                          "Content-Type: text/xml\r\n"
+                          "Content-Length: ", path, query ? "?" : "", query ? query : "",
+                          hostport);
+}
+
+static Dest *
+dest_lookup (HubNet *net, const char *url)
+{
+  Dest *d = g_hash_table_lookup (net->dests, url);
+  if (d == NULL)
+    {
+      d = g_new0 (Dest, 1);
+      d->refcount = 1;          /* the table's */
+      d->url = g_strdup (url);
+      d->head = request_head (url);
+      g_queue_init (&d->idle);
+      g_hash_table_insert (net->dests, d->url, d);
+    }
+  return d;
+}
+
+static void
+dest_forget (gpointer data)
+{
+  Dest *d = data;
+  d->forgotten = TRUE;
+  g_queue_clear_full (&d->idle, (GDestroyNotify) idle_conn_free);
+  dest_unref (d);
+}
+
+void
+hub_net_forget (HubNet *net, const char *url)
+{
+  if (net != NULL && url != NULL)
+    g_hash_table_remove (net->dests, url);
+}
+
+static void post_connected (GObject *src, GAsyncResult *res, gpointer data);
+static void post_send (Post *p);
+
+static void
+post_close_conn (Post *p, gboolean keep)
+{
+  if (p->reading)
+    {
+      /* bytes after the answer: not a connection to reuse */
+      keep = keep && (p->reader.buf == NULL || p->reader.buf->len == 0);
+      hub_reader_clear (&p->reader);
+      memset (&p->reader, 0, sizeof p->reader);
+      p->reading = FALSE;
+    }
+  if (p->conn == NULL)
+    return;
+  if (keep && !p->dest->forgotten && p->dest->idle.length < MAX_IDLE_PER_DEST
+      && !g_cancellable_is_cancelled (p->cancel))
+    {
+      IdleConn *ic = g_new0 (IdleConn, 1);
+      ic->conn = g_steal_pointer (&p->conn);
+      ic->since = g_get_monotonic_time ();
+      g_queue_push_head (&p->dest->idle, ic);
+      return;
+    }
+  g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+  g_clear_object (&p->conn);
+}
+
+static void
+post_finish (Post *p, GError *transport_error, GError *fault, gboolean keep)
+{
+  post_close_conn (p, keep && transport_error == NULL);
   p->done (p->user_data, transport_error, fault);
   g_clear_error (&transport_error);
   g_clear_error (&fault);
-  hub_reader_clear (&p->reader);
-  if (p->conn)
-    {
-      g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
-      g_object_unref (p->conn);
-    }
-  g_object_unref (p->client);
+  dest_unref (p->dest);
   g_object_unref (p->cancel);
-  g_free (p->request);
+  g_string_free (p->request, TRUE);
   g_free (p);
+}
+
+/* A reused connection failed before the answer began: the peer had
+ * closed it.  Try once more on a new connection. */
+static gboolean
+post_retry (Post *p, GError *error)
+{
+  if (!p->reused || (p->reading && p->reader.started)
+      || g_cancellable_is_cancelled (p->cancel))
+    return FALSE;
+  g_debug ("hub: kept-alive connection to %s was closed (%s); reconnecting",
+           p->dest->url, error->message);
+  g_error_free (error);
+  post_close_conn (p, FALSE);
+  p->reused = FALSE;
+  g_socket_client_set_timeout (p->net->socket_client, p->timeout_s);
+  g_socket_client_connect_to_uri_async (p->net->socket_client, p->dest->url, 80, p->cancel,
+                                        post_connected, p);
+  return TRUE;
 }
 
 static void
@@ -604,22 +771,32 @@ post_response_read (gpointer owner, GError *error)
   Post *p = owner;
   if (error != NULL)
     {
-      post_finish (p, error, NULL);
+      if (!post_retry (p, error))
+        post_finish (p, error, NULL, FALSE);
       return;
     }
   /* "HTTP/1.1 200 OK" */
-  const char *sp = strchr (p->reader.start_line, ' ');
-  if (!g_str_has_prefix (p->reader.start_line, "HTTP/") || sp == NULL
-      || strncmp (sp + 1, "200", 3) != 0)
+  const char *line = p->reader.start_line;
+  const char *sp = strchr (line, ' ');
+  if (!g_str_has_prefix (line, "HTTP/") || sp == NULL || strncmp (sp + 1, "200", 3) != 0)
     {
       /* the client answered, just not with XML-RPC: a fault, not death */
       post_finish (p, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                         "HTTP error: %s", p->reader.start_line));
+                                         "HTTP error: %s", line), FALSE);
       return;
     }
   GError *fault = NULL;
   parse_response (p->reader.body, (gsize) p->reader.content_length, &fault);
-  post_finish (p, NULL, fault);
+  post_finish (p, NULL, fault, !p->reader.close);
+}
+
+static void
+post_read_response (Post *p)
+{
+  /* the socket timeout (the delivery timeout) bounds each read */
+  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
+  p->reading = TRUE;
+  hub_reader_start (&p->reader);
 }
 
 static void
@@ -629,12 +806,35 @@ post_written (GObject *src, GAsyncResult *res, gpointer data)
   GError *error = NULL;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error))
     {
-      post_finish (p, error, NULL);
+      if (!post_retry (p, error))
+        post_finish (p, error, NULL, FALSE);
       return;
     }
-  /* the socket timeout (the delivery timeout) bounds each read */
-  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
-  hub_reader_start (&p->reader);
+  post_read_response (p);
+}
+
+/* A request is a few hundred bytes: the socket usually takes it at once,
+ * without an asynchronous write (a GTask and a source).  What it does
+ * not take, and any error, goes the asynchronous way, so that the
+ * outcome is never reported from inside hub_net_post(). */
+static void
+post_send (Post *p)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
+  gssize n = 0;
+  if (G_IS_POLLABLE_OUTPUT_STREAM (out)
+      && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (out)))
+    n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
+                                                    p->request->str, p->request->len,
+                                                    p->cancel, NULL);
+  if (n == (gssize) p->request->len)
+    {
+      post_read_response (p);
+      return;
+    }
+  n = MAX (n, 0);
+  g_output_stream_write_all_async (out, p->request->str + n, p->request->len - (gsize) n,
+                                   G_PRIORITY_DEFAULT, p->cancel, post_written, p);
 }
 
 static void
@@ -645,41 +845,11 @@ post_connected (GObject *src, GAsyncResult *res, gpointer data)
   p->conn = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (src), res, &error);
   if (p->conn == NULL)
     {
-      post_finish (p, error, NULL);
+      post_finish (p, error, NULL, FALSE);
       return;
     }
   tune_socket (p->conn);
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
-  g_output_stream_write_all_async (out, p->request, p->request_len, G_PRIORITY_DEFAULT,
-                                   p->cancel, post_written, p);
-}
-
-/* Returns: (transfer full): the full HTTP request posting @body to @url. */
-static char *
-http_request (const char *url, GBytes *body, gsize *len)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *path = uri && *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/";
-  const char *query = uri ? g_uri_get_query (uri) : NULL;
-  const char *host = uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "127.0.0.1";
-  int port = uri ? g_uri_get_port (uri) : -1;
-  g_autofree char *hostport = port > 0 ? g_strdup_printf ("%s:%d", host, port) : g_strdup (host);
-  gsize blen = 0;
-  const char *bdata = g_bytes_get_data (body, &blen);
-  g_autofree char *head = g_strdup_printf ("POST %s%s%s HTTP/1.1\r\n"
-                                           "Host: %s\r\n"
-                                           "User-Agent: cadc-samp-hub\r\n"
-                                           "Content-Type: text/xml\r\n"
-                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "Connection: close\r\n\r\n",
-                                           path, query ? "?" : "", query ? query : "",
-                                           hostport, blen);
-  gsize hlen = strlen (head);
-  char *req = g_malloc (hlen + blen);
-  memcpy (req, head, hlen);
-  memcpy (req + hlen, bdata, blen);
-  *len = hlen + blen;
-  return req;
+  post_send (p);
 }
 
 void
@@ -688,18 +858,45 @@ hub_net_post (HubNet *net, const char *url, const char *method,
               gpointer user_data)
 {
   Post *p = g_new0 (Post, 1);
-  p->client = g_socket_client_new ();
-  g_socket_client_set_timeout (p->client, timeout_s);
-  g_socket_client_set_enable_proxy (p->client, FALSE);
+  p->net = net;
+  p->dest = dest_lookup (net, url);
+  p->dest->refcount++;
   p->cancel = g_object_ref (net->cancel);
+  p->timeout_s = timeout_s;
   p->done = done;
   p->user_data = user_data;
   g_autoptr(GVariant) args = params_to_list (params);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = samp_xmlrpc_serialize_call (method, args, &error);
   g_assert_no_error (error);   /* the hub only builds SAMP values */
-  p->request = http_request (url, body, &p->request_len);
-  g_socket_client_connect_to_uri_async (p->client, url, 80, p->cancel,
+  gsize blen = 0;
+  const char *bdata = g_bytes_get_data (body, &blen);
+  p->request = g_string_sized_new (strlen (p->dest->head) + 32 + blen);
+  g_string_append (p->request, p->dest->head);
+  g_string_append_printf (p->request, "%" G_GSIZE_FORMAT "\r\n\r\n", blen);
+  g_string_append_len (p->request, bdata, (gssize) blen);
+
+  gint64 now = g_get_monotonic_time ();
+  IdleConn *ic;
+  while ((ic = g_queue_pop_head (&p->dest->idle)) != NULL)
+    {
+      if (now - ic->since < IDLE_REUSE_S * G_USEC_PER_SEC)
+        {
+          p->conn = g_steal_pointer (&ic->conn);
+          g_free (ic);
+          break;
+        }
+      idle_conn_free (ic);
+    }
+  if (p->conn != NULL)
+    {
+      p->reused = TRUE;
+      g_socket_set_timeout (g_socket_connection_get_socket (p->conn), timeout_s);
+      post_send (p);
+      return;
+    }
+  g_socket_client_set_timeout (net->socket_client, timeout_s);
+  g_socket_client_connect_to_uri_async (net->socket_client, url, 80, p->cancel,
                                         post_connected, p);
 }
 

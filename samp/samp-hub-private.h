@@ -59,10 +59,14 @@ typedef void (*HubPostDone) (gpointer user_data, const GError *transport_error,
 void hub_net_post (HubNet *net, const char *url, const char *method,
                    GVariant *params, guint timeout_s,
                    HubPostDone done, gpointer user_data);
+/* Close the kept-alive connections to @url (its client unregistered or
+ * changed its callback URL); a post under way closes its own when done. */
+void hub_net_forget (HubNet *net, const char *url);
 
 /* ---- routing, implemented in samp-hub.c, for other profiles ---- */
 
-/* The routing of every samp.hub.* call (as the Standard Profile's). */
+/* The routing of every samp.hub.* call (as the Standard Profile's).
+ * @params must be SAMP values: the caller checks them (not checked again). */
 void hub_handle_call (SampHub *hub, const char *method, GVariant *params,
                       HubRequest *request);
 gboolean hub_is_running (SampHub *hub);

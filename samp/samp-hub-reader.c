@@ -52,6 +52,16 @@ reader_reset (HubReader *r)
 {
   g_clear_pointer (&r->start_line, g_free);
   g_clear_pointer (&r->headers, g_hash_table_unref);
+  /* the body's buffer (its allocation grown to a read chunk) becomes the
+   * read buffer again when nothing came after the body: no new 64 KiB
+   * buffer per message */
+  if (r->buf == NULL && r->body_buf != NULL)
+    {
+      r->buf = g_steal_pointer (&r->body_buf);
+      g_byte_array_set_size (r->buf, 0);
+    }
+  else if (r->buf == NULL)
+    r->buf = g_byte_array_new ();
   g_clear_pointer (&r->body_buf, g_byte_array_unref);
   r->body = NULL;
   r->content_length = -1;
@@ -264,9 +274,12 @@ reader_process (HubReader *r)
   /* the body: the buffer itself when it holds nothing more (the usual
    * case, no copy); any bytes after it stay for the next message */
   gsize cl = (gsize) r->content_length;
-  GByteArray *rest = g_byte_array_new ();
+  GByteArray *rest = NULL;     /* NULL: reader_reset reuses the body's buffer */
   if (r->buf->len > cl)
-    g_byte_array_append (rest, r->buf->data + cl, r->buf->len - (guint) cl);
+    {
+      rest = g_byte_array_new ();
+      g_byte_array_append (rest, r->buf->data + cl, r->buf->len - (guint) cl);
+    }
   g_byte_array_set_size (r->buf, (guint) cl + 1);
   r->buf->data[cl] = '\0';
   r->body_buf = r->buf;

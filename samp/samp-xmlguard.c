@@ -1,10 +1,10 @@
-/* samp-xmlguard.c: a libxml2 SAX pre-pass over XML-RPC documents.
+/* samp-xmlguard.c: the libxml2 SAX pass over XML-RPC documents.
  *
- * xmlrpc-c parses with its own old expat: it expands entities of an
- * internal DTD, decodes UTF-16/UTF-32, and builds and frees its element
- * tree recursively (100 000 nested <array>s overflow the stack).  So no
- * document reaches it before this pass has parsed it completely as an
- * XML parser sees it (not as bytes), with:
+ * Every document is parsed here as an XML parser sees it (not as bytes),
+ * once: samp-xmlrpc's reader gets the elements and text through a
+ * SampXmlSink as they come, only after these checks passed for them
+ * (they began as a pre-pass before xmlrpc-c, whose expat expands
+ * entities, decodes UTF-16/UTF-32 and recurses per element):
  *  - encoding: libxml2's own detection of the first bytes, then its
  *    encoding declaration; anything that would need a decoder is refused;
  *  - internalSubset: called for every <!DOCTYPE ...>, before any
@@ -35,6 +35,8 @@ typedef struct {
   int value_depth;          /* open <array> and <struct> elements */
   char *refusal;            /* our reason to stop, or NULL */
   char *xml_error;          /* libxml2's first error, or NULL */
+  const SampXmlSink *sink;  /* nullable */
+  gpointer sink_data;
 } Guard;
 
 static void
@@ -112,8 +114,31 @@ on_start_element (void *data, const xmlChar *local, const xmlChar *prefix, const
     }
   if (strcmp ((const char *) local, "array") == 0 || strcmp ((const char *) local, "struct") == 0)
     if (++g->value_depth > SAMP_XMLRPC_MAX_DEPTH)
-      refuse (g, g_strdup_printf ("XML-RPC value nests lists/maps more than %d deep",
-                                  SAMP_XMLRPC_MAX_DEPTH));
+      {
+        refuse (g, g_strdup_printf ("XML-RPC value nests lists/maps more than %d deep",
+                                    SAMP_XMLRPC_MAX_DEPTH));
+        return;
+      }
+  if (g->sink != NULL && g->refusal == NULL)
+    {
+      char *why = g->sink->start (g->sink_data, (const char *) local);
+      if (why != NULL)
+        refuse (g, why);
+    }
+}
+
+static void
+on_characters (void *data, const xmlChar *text, int len)
+{
+  xmlParserCtxtPtr ctxt = data;
+  Guard *g = ctxt->_private;
+
+  if (g->sink != NULL && g->refusal == NULL && g->depth > 0)
+    {
+      char *why = g->sink->text (g->sink_data, (const char *) text, (gsize) len);
+      if (why != NULL)
+        refuse (g, why);
+    }
 }
 
 static void
@@ -127,6 +152,12 @@ on_end_element (void *data, const xmlChar *local, const xmlChar *prefix, const x
   g->depth--;
   if (strcmp ((const char *) local, "array") == 0 || strcmp ((const char *) local, "struct") == 0)
     g->value_depth--;
+  if (g->sink != NULL && g->refusal == NULL)
+    {
+      char *why = g->sink->end (g->sink_data);
+      if (why != NULL)
+        refuse (g, why);
+    }
 }
 
 static void
@@ -157,6 +188,13 @@ init_once (void)
 
 gboolean
 samp_xmlguard_check (const char *xml, gsize len, GError **error)
+{
+  return samp_xmlguard_parse (xml, len, NULL, NULL, error);
+}
+
+gboolean
+samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink, gpointer data,
+                     GError **error)
 {
   xmlSAXHandler sax;
   xmlCharEncoding detected;
@@ -205,6 +243,13 @@ samp_xmlguard_check (const char *xml, gsize len, GError **error)
   sax.startElementNs = on_start_element;
   sax.endElementNs = on_end_element;
   sax.serror = on_error;
+  if (sink != NULL)
+    {
+      g.sink = sink;
+      g.sink_data = data;
+      sax.characters = on_characters;
+      sax.cdataBlock = on_characters;
+    }
   g.ctxt = xmlCreatePushParserCtxt (&sax, NULL, NULL, 0, NULL);
   if (g.ctxt == NULL)
     {

@@ -1,5 +1,6 @@
-/* samp-xmlguard.h: the checks an XML-RPC document passes before xmlrpc-c
- * sees it (private to libsamp; the one user of libxml2 in samp/).
+/* samp-xmlguard.h: the checks every XML-RPC document passes, in the same
+ * pass that reads it (private to libsamp; the one user of libxml2 in
+ * samp/; samp-xmlrpc's reader is its sink).
  *
  * One streaming libxml2 SAX pass, no tree, no network, no DTD loading and
  * no entity substitution, refuses:
@@ -20,8 +21,21 @@
 
 G_BEGIN_DECLS
 
-/* Returns: TRUE if @xml may be given to xmlrpc-c; FALSE with
+/* Returns: TRUE if @xml passes the checks; FALSE with
  * SAMP_ERROR_PROTOCOL and a message saying why not. */
 gboolean samp_xmlguard_check (const char *xml, gsize len, GError **error);
+
+/* The same pass, handing the document's elements and text (CDATA merged
+ * in, entities of the five predefined kinds and character references
+ * resolved) to @sink as it goes, after the checks above passed for them.
+ * A callback returns NULL to go on or (transfer full) a message to stop
+ * the parse with: that message becomes the error, unprefixed. */
+typedef struct {
+  char *(*start) (gpointer data, const char *name);
+  char *(*end) (gpointer data);
+  char *(*text) (gpointer data, const char *text, gsize len);
+} SampXmlSink;
+gboolean samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink,
+                              gpointer data, GError **error);
 
 G_END_DECLS

@@ -1,17 +1,20 @@
-/* samp-xmlrpc.c: SAMP values <-> XML-RPC documents, the one user of xmlrpc-c.
+/* samp-xmlrpc.c: SAMP values <-> XML-RPC documents.
  *
- * xmlrpc-c provides the value model, serializer and parser; this file
- * converts between its xmlrpc_value and our GVariants and between its
- * xmlrpc_env and GError.  Output is strictly string/array/struct.  Input
- * is lenient by default (scalars become strings); in strict mode (the
- * hub's) the first value of another XML-RPC type is refused, named by its
- * path.  The check runs on the parsed values, so a string whose text is
- * "<int>" (escaped or in CDATA) is just a string.  No document reaches
- * xmlrpc-c before samp-xmlguard (libxml2) has parsed it: documents larger
- * than SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a DOCTYPE (so with
- * entities), or nested deeper than SAMP_XMLRPC_MAX_DEPTH never get there.
- * Non-UTF-8 bytes in incoming strings are replaced (GVariant strings are
- * UTF-8), never trusted.
+ * Reading: one libxml2 SAX pass (samp-xmlguard) both checks a document
+ * and builds its GVariants (the reader below): documents larger than
+ * SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a DOCTYPE (so with entities),
+ * nested deeper than SAMP_XMLRPC_MAX_DEPTH, or not well-formed are
+ * refused, and so is anything that is not XML-RPC.  Input is lenient by
+ * default (scalars become strings); in strict mode (the hub's) the first
+ * value of another XML-RPC type is refused, named by its path.  The check
+ * is on the elements, so a string whose text is "<int>" (escaped or in
+ * CDATA) is just a string.  Non-UTF-8 bytes cannot reach a string
+ * (libxml2 refuses them); embedded NULs are cut.
+ * Writing: calls and responses straight from the GVariants into a
+ * GString, strictly string/array/struct; faults through xmlrpc-c.  (Until
+ * issue 14 both directions went through xmlrpc-c's value trees: a second
+ * parse of every document after the guard's, ~150k instructions per
+ * message forwarded.)
  */
 #include "config.h"
 
@@ -27,86 +30,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlrpc_value, xmlrpc_DECREF)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (xmlrpc_env, xmlrpc_env_clean)
 
-/* xmlrpc-c keeps its limits in process-wide variables; set ours once. */
-static void
-ensure_limits (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once))
-    {
-      xmlrpc_limit_set (XMLRPC_XML_SIZE_LIMIT_ID, SAMP_XMLRPC_MAX_SIZE);
-      /* its own value nesting limit (64, counting the params list) is
-       * checked only after its recursive tree is built: samp-xmlguard
-       * checks ours before; this one must not be the tighter */
-      xmlrpc_limit_set (XMLRPC_NESTING_LIMIT_ID, SAMP_XMLRPC_MAX_DEPTH + 2);
-      g_once_init_leave (&once, 1);
-    }
-}
-
-static gboolean
-env_to_error (xmlrpc_env *env, GError **error, const char *what)
-{
-  if (!env->fault_occurred)
-    return TRUE;
-  g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "%s: %s", what,
-               env->fault_string ? env->fault_string : "XML-RPC error");
-  return FALSE;
-}
-
-/* ------------------------------------------------------- GVariant → xmlrpc */
-
-static xmlrpc_value *
-to_xmlrpc (xmlrpc_env *env, GVariant *v)
-{
-  GVariantIter iter;
-  GVariant *child;
-  const char *key;
-  xmlrpc_value *out = NULL;
-
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
-    {
-      g_autoptr(GVariant) inner = g_variant_get_variant (v);
-      return to_xmlrpc (env, inner);
-    }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    {
-      gsize len;
-      const char *s = g_variant_get_string (v, &len);
-      return xmlrpc_string_new_lp (env, len, s);
-    }
-  if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
-    {
-      out = xmlrpc_array_new (env);
-      g_variant_iter_init (&iter, v);
-      while (!env->fault_occurred && g_variant_iter_next (&iter, "v", &child))
-        {
-          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
-          g_variant_unref (child);
-          if (!env->fault_occurred)
-            xmlrpc_array_append_item (env, out, x);
-        }
-      return out;
-    }
-  if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
-    {
-      out = xmlrpc_struct_new (env);
-      g_variant_iter_init (&iter, v);
-      while (!env->fault_occurred && g_variant_iter_next (&iter, "{&sv}", &key, &child))
-        {
-          g_autoptr(xmlrpc_value) x = to_xmlrpc (env, child);
-          g_variant_unref (child);
-          if (!env->fault_occurred)
-            xmlrpc_struct_set_value (env, out, key, x);
-        }
-      return out;
-    }
-  xmlrpc_env_set_fault_formatted (env, XMLRPC_TYPE_ERROR,
-                                  "GVariant type %s is not a SAMP type",
-                                  g_variant_get_type_string (v));
-  return NULL;
-}
-
 /* ------------------------------------------------------- xmlrpc → GVariant */
 
 static GVariant *
@@ -121,200 +44,11 @@ utf8_string (const char *s, gsize len)
   }
 }
 
-/* Where a value sits in the document, as a chain from the value up to
- * the root; formatted only when strict mode refuses a value. */
-typedef struct _ValuePath ValuePath;
-struct _ValuePath {
-  const ValuePath *up;
-  const char *root;         /* set on the root only: "params", "result" */
-  const char *key;          /* struct member name, or NULL for an index */
-  int index;
-};
-
-static void
-path_append (GString *out, const ValuePath *p)
-{
-  if (p->up != NULL)
-    path_append (out, p->up);
-  if (p->root != NULL)
-    g_string_append (out, p->root);
-  else if (p->key != NULL)
-    {
-      g_string_append (out, "['");
-      for (const char *c = p->key; *c; c++)
-        {
-          if (*c == '\'' || *c == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *c);
-        }
-      g_string_append (out, "']");
-    }
-  else
-    g_string_append_printf (out, "[%d]", p->index);
-}
-
-/* Fault code of a strict-mode refusal (not one xmlrpc-c uses itself). */
-#define NOT_SAMP_FAULT (-32099)
-
-/* The XML-RPC element that gives a value of type @t, with its article. */
-static const char *
-type_element (xmlrpc_type t)
-{
-  switch (t)
-    {
-    case XMLRPC_TYPE_INT: return "an <int>";          /* also <i4> */
-    case XMLRPC_TYPE_I8: return "an <i8>";
-    case XMLRPC_TYPE_BOOL: return "a <boolean>";
-    case XMLRPC_TYPE_DOUBLE: return "a <double>";
-    case XMLRPC_TYPE_DATETIME: return "a <dateTime.iso8601>";
-    case XMLRPC_TYPE_BASE64: return "a <base64>";
-    case XMLRPC_TYPE_NIL: return "a <nil>";
-    default: return "a value of a non-SAMP type";
-    }
-}
-
-static GVariant *
-from_xmlrpc (xmlrpc_env *env, xmlrpc_value *x, gboolean strict, const ValuePath *path)
-{
-  xmlrpc_type type = xmlrpc_value_type (x);
-
-  if (strict && type != XMLRPC_TYPE_STRING && type != XMLRPC_TYPE_ARRAY
-      && type != XMLRPC_TYPE_STRUCT)
-    {
-      g_autoptr(GString) where = g_string_new (NULL);
-      path_append (where, path);
-      xmlrpc_env_set_fault_formatted (env, NOT_SAMP_FAULT,
-                                      "%s is %s: not a SAMP type (string, list or map only)",
-                                      where->str, type_element (type));
-      return NULL;
-    }
-  switch (type)
-    {
-    case XMLRPC_TYPE_STRING:
-      {
-        const char *s = NULL;
-        size_t len = 0;
-        GVariant *v;
-        xmlrpc_read_string_lp (env, x, &len, &s);
-        if (env->fault_occurred)
-          return NULL;
-        v = utf8_string (s, len);
-        free ((void *) s);
-        return v;
-      }
-    case XMLRPC_TYPE_INT:
-      {
-        int i = 0;
-        xmlrpc_read_int (env, x, &i);
-        return env->fault_occurred ? NULL : g_variant_new_take_string (g_strdup_printf ("%d", i));
-      }
-    case XMLRPC_TYPE_I8:
-      {
-        xmlrpc_int64 i = 0;
-        xmlrpc_read_i8 (env, x, &i);
-        return env->fault_occurred ? NULL : g_variant_new_take_string (samp_format_int (i));
-      }
-    case XMLRPC_TYPE_BOOL:
-      {
-        xmlrpc_bool b = 0;
-        xmlrpc_read_bool (env, x, &b);
-        return env->fault_occurred ? NULL : g_variant_new_string (b ? "1" : "0");
-      }
-    case XMLRPC_TYPE_DOUBLE:
-      {
-        double d = 0;
-        xmlrpc_read_double (env, x, &d);
-        return env->fault_occurred ? NULL : g_variant_new_take_string (samp_format_float (d));
-      }
-    case XMLRPC_TYPE_DATETIME:
-      {
-        const char *s = NULL;
-        GVariant *v;
-        xmlrpc_read_datetime_str (env, x, &s);
-        if (env->fault_occurred)
-          return NULL;
-        v = utf8_string (s, strlen (s));
-        free ((void *) s);
-        return v;
-      }
-    case XMLRPC_TYPE_NIL:
-      return g_variant_new_string ("");
-    case XMLRPC_TYPE_ARRAY:
-      {
-        GVariantBuilder b;
-        int n = xmlrpc_array_size (env, x);
-        g_variant_builder_init (&b, SAMP_TYPE_LIST);
-        for (int i = 0; i < n && !env->fault_occurred; i++)
-          {
-            xmlrpc_value *item = NULL;
-            GVariant *v;
-            xmlrpc_array_read_item (env, x, i, &item);
-            if (env->fault_occurred)
-              break;
-            ValuePath here = { path, NULL, NULL, i };
-            v = from_xmlrpc (env, item, strict, &here);
-            xmlrpc_DECREF (item);
-            if (v != NULL)
-              g_variant_builder_add (&b, "v", v);
-          }
-        if (env->fault_occurred)
-          {
-            g_variant_builder_clear (&b);
-            return NULL;
-          }
-        return g_variant_builder_end (&b);
-      }
-    case XMLRPC_TYPE_STRUCT:
-      {
-        GVariantBuilder b;
-        int n = xmlrpc_struct_size (env, x);
-        g_variant_builder_init (&b, SAMP_TYPE_MAP);
-        for (int i = 0; i < n && !env->fault_occurred; i++)
-          {
-            xmlrpc_value *k = NULL, *item = NULL;
-            const char *key = NULL;
-            size_t klen = 0;
-            GVariant *v = NULL;
-            xmlrpc_struct_read_member (env, x, (unsigned) i, &k, &item);
-            if (env->fault_occurred)
-              break;
-            xmlrpc_read_string_lp (env, k, &klen, &key);
-            if (!env->fault_occurred)
-              {
-                g_autofree char *kname = g_utf8_make_valid (key, (gssize) klen);
-                ValuePath here = { path, NULL, kname, i };
-                v = from_xmlrpc (env, item, strict, &here);
-              }
-            if (v != NULL)
-              {
-                g_autoptr(GVariant) kv = g_variant_ref_sink (utf8_string (key, klen));
-                g_variant_builder_add (&b, "{sv}", g_variant_get_string (kv, NULL), v);
-              }
-            free ((void *) key);
-            xmlrpc_DECREF (k);
-            xmlrpc_DECREF (item);
-          }
-        if (env->fault_occurred)
-          {
-            g_variant_builder_clear (&b);
-            return NULL;
-          }
-        return g_variant_builder_end (&b);
-      }
-    default:
-      xmlrpc_env_set_fault_formatted (env, XMLRPC_TYPE_ERROR,
-                                      "XML-RPC type %d (base64 or other binary) is not SAMP",
-                                      (int) xmlrpc_value_type (x));
-      return NULL;
-    }
-}
-
 /* ------------------------------------------------------- safety checks */
 
-/* On success *xml and *len skip a UTF-8 byte order mark, which the
- * guard accepts and xmlrpc-c's expat does not. */
+/* Empty and oversized documents are refused before any parse. */
 static gboolean
-check_document (const char **xml_inout, gsize *len_inout, GError **error)
+check_size (const char **xml_inout, gsize *len_inout, GError **error)
 {
   const char *xml = *xml_inout;
   gsize len = *len_inout;
@@ -331,16 +65,526 @@ check_document (const char **xml_inout, gsize *len_inout, GError **error)
                    "-byte limit", len, SAMP_XMLRPC_MAX_SIZE);
       return FALSE;
     }
-  /* Encoding, DTD and nesting, as an XML parser sees the document:
-   * xmlrpc-c (its expat) would expand entities and recurse per level. */
-  if (!samp_xmlguard_check (xml, len, error))
-    return FALSE;
-  if (len >= 3 && memcmp (xml, "\xef\xbb\xbf", 3) == 0)
-    {
-      *xml_inout = xml + 3;
-      *len_inout = len - 3;
-    }
   return TRUE;
+}
+
+/* ------------------------------------------------------- the reader */
+
+/* XML-RPC documents are read in the same libxml2 pass that checks them
+ * (samp-xmlguard), building the GVariants as elements end: no second
+ * parse, no xmlrpc_value tree.  The grammar is XML-RPC's: methodCall
+ * (methodName, params?) or methodResponse (params with one param, or
+ * fault); a value is text (a string) or one typed element; arrays hold
+ * one data of values, structs members of a name and a value (the last
+ * of two equal names wins, as in xmlrpc-c).  Text between structural
+ * elements must be blank.  Scalars are read as xmlrpc-c reads them
+ * (int/i4 32-bit, i8 64-bit, boolean 0 or 1, double a C-locale number)
+ * and given as their string forms, or refused in strict mode. */
+
+typedef enum {
+  EL_ROOT, EL_CALL, EL_RESPONSE, EL_METHODNAME, EL_PARAMS, EL_PARAM, EL_FAULT, EL_VALUE,
+  EL_STRING, EL_INT, EL_I8, EL_BOOLEAN, EL_DOUBLE, EL_DATETIME, EL_NIL, EL_BASE64,
+  EL_ARRAY, EL_DATA, EL_STRUCT, EL_MEMBER, EL_NAME
+} ElKind;
+
+static const struct { const char *name; ElKind kind; } typed_elements[] = {
+  { "string", EL_STRING }, { "int", EL_INT }, { "i4", EL_INT }, { "i8", EL_I8 },
+  { "boolean", EL_BOOLEAN }, { "double", EL_DOUBLE }, { "dateTime.iso8601", EL_DATETIME },
+  { "nil", EL_NIL }, { "base64", EL_BASE64 }, { "array", EL_ARRAY }, { "struct", EL_STRUCT },
+};
+
+typedef struct {
+  ElKind kind;
+  GString *text;            /* VALUE, scalars, NAME, METHODNAME */
+  GVariant *value;          /* VALUE, PARAM, MEMBER, FAULT: the value read (full ref) */
+  gboolean seen_a, seen_b;  /* CALL: methodName, params; RESPONSE: params/fault; MEMBER: name */
+  GPtrArray *items;         /* PARAMS, DATA: values; STRUCT: key, value, key, value ... */
+  char *name;               /* MEMBER */
+  guint index;              /* PARAMS, DATA: items so far */
+} Frame;
+
+typedef struct {
+  gboolean strict;
+  gboolean response;
+  GArray *stack;            /* Frame */
+  char *method;
+  GVariant *result;         /* call: the params list; response: the value */
+  char *fault_string;
+  gboolean is_fault;
+  char *error;              /* the first refusal: the rest is only checked */
+} Reader;
+
+static void
+frame_clear (Frame *f)
+{
+  if (f->text)
+    g_string_free (f->text, TRUE);
+  g_clear_pointer (&f->value, g_variant_unref);
+  g_clear_pointer (&f->items, g_ptr_array_unref);
+  g_free (f->name);
+}
+
+static Frame *
+top (Reader *r)
+{
+  return &g_array_index (r->stack, Frame, r->stack->len - 1);
+}
+
+static char *
+malformed (Reader *r, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+static char *
+malformed (Reader *r, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return g_strdup_printf ("malformed XML-RPC %s: %s", r->response ? "response" : "call", msg);
+}
+
+/* The path of the value being read: params[1]['samp.params']['n'] */
+static char *
+value_path (Reader *r)
+{
+  GString *out = g_string_new (r->response ? "result" : "params");
+  for (guint i = 0; i < r->stack->len; i++)
+    {
+      Frame *f = &g_array_index (r->stack, Frame, i);
+      if (f->kind == EL_PARAMS || f->kind == EL_DATA)
+        g_string_append_printf (out, "[%u]", f->index);
+      else if (f->kind == EL_MEMBER)
+        {
+          g_string_append (out, "['");
+          for (const char *c = f->name ? f->name : ""; *c; c++)
+            {
+              if (*c == '\'' || *c == '\\')
+                g_string_append_c (out, '\\');
+              g_string_append_c (out, *c);
+            }
+          g_string_append (out, "']");
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_blank (const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+      return FALSE;
+  return TRUE;
+}
+
+static char *reader_start_1 (Reader *r, const char *name);
+static char *reader_end_1 (Reader *r);
+static char *reader_text_1 (Reader *r, const char *text, gsize len);
+
+/* The first refusal is kept, and the document is still read to its end
+ * by the guard (whose refusals, e.g. nesting, then win), as when the
+ * guard's pass came first. */
+static char *
+keep_first (Reader *r, char *why)
+{
+  if (why != NULL && r->error == NULL)
+    r->error = why;
+  else
+    g_free (why);
+  return NULL;
+}
+
+static char *
+reader_start (gpointer data, const char *name)
+{
+  Reader *r = data;
+  return r->error ? NULL : keep_first (r, reader_start_1 (r, name));
+}
+
+static char *
+reader_end (gpointer data)
+{
+  Reader *r = data;
+  return r->error ? NULL : keep_first (r, reader_end_1 (r));
+}
+
+static char *
+reader_text (gpointer data, const char *text, gsize len)
+{
+  Reader *r = data;
+  return r->error ? NULL : keep_first (r, reader_text_1 (r, text, len));
+}
+
+static char *
+reader_start_1 (Reader *r, const char *name)
+{
+  Frame *parent = top (r);
+  Frame f = { 0 };
+  gboolean ok = FALSE;
+
+  switch (parent->kind)
+    {
+    case EL_ROOT:
+      f.kind = r->response ? EL_RESPONSE : EL_CALL;
+      ok = strcmp (name, r->response ? "methodResponse" : "methodCall") == 0;
+      break;
+    case EL_CALL:
+      if (strcmp (name, "methodName") == 0 && !parent->seen_a)
+        f.kind = EL_METHODNAME, ok = parent->seen_a = TRUE;
+      else if (strcmp (name, "params") == 0 && !parent->seen_b)
+        f.kind = EL_PARAMS, ok = parent->seen_b = TRUE;
+      break;
+    case EL_RESPONSE:
+      if (!parent->seen_a && strcmp (name, "params") == 0)
+        f.kind = EL_PARAMS, ok = parent->seen_a = TRUE;
+      else if (!parent->seen_a && strcmp (name, "fault") == 0)
+        f.kind = EL_FAULT, ok = parent->seen_a = TRUE;
+      break;
+    case EL_PARAMS:
+      f.kind = EL_PARAM;
+      ok = strcmp (name, "param") == 0;
+      break;
+    case EL_PARAM:
+    case EL_FAULT:
+      f.kind = EL_VALUE;
+      ok = parent->value == NULL && !parent->seen_a && strcmp (name, "value") == 0;
+      parent->seen_a = TRUE;
+      break;
+    case EL_DATA:
+      f.kind = EL_VALUE;
+      ok = strcmp (name, "value") == 0;
+      break;
+    case EL_ARRAY:
+      f.kind = EL_DATA;
+      ok = !parent->seen_a && strcmp (name, "data") == 0;
+      parent->seen_a = TRUE;
+      break;
+    case EL_STRUCT:
+      f.kind = EL_MEMBER;
+      ok = strcmp (name, "member") == 0;
+      break;
+    case EL_MEMBER:
+      if (strcmp (name, "name") == 0 && !parent->seen_a)
+        f.kind = EL_NAME, ok = parent->seen_a = TRUE;
+      else if (strcmp (name, "value") == 0 && parent->seen_a && !parent->seen_b)
+        f.kind = EL_VALUE, ok = parent->seen_b = TRUE;
+      break;
+    case EL_VALUE:
+      if (parent->seen_a)
+        break;                  /* one typed element per value */
+      for (gsize i = 0; i < G_N_ELEMENTS (typed_elements); i++)
+        if (strcmp (name, typed_elements[i].name) == 0)
+          {
+            f.kind = typed_elements[i].kind;
+            ok = parent->seen_a = TRUE;
+            break;
+          }
+      if (ok && parent->text != NULL && !is_blank (parent->text->str, parent->text->len))
+        return malformed (r, "text beside <%s> in a <value>", name);
+      break;
+    default:
+      break;
+    }
+  if (!ok)
+    return malformed (r, "unexpected <%s>", name);
+  if (f.kind == EL_VALUE || f.kind == EL_METHODNAME || f.kind == EL_NAME
+      || (f.kind >= EL_STRING && f.kind <= EL_BASE64))
+    f.text = g_string_new (NULL);
+  if (f.kind == EL_PARAMS || f.kind == EL_DATA || f.kind == EL_STRUCT)
+    f.items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_array_append_val (r->stack, f);
+  return NULL;
+}
+
+static char *
+reader_text_1 (Reader *r, const char *text, gsize len)
+{
+  Frame *f = top (r);
+
+  if (f->text != NULL && !(f->kind == EL_VALUE && f->seen_a))
+    {
+      g_string_append_len (f->text, text, (gssize) len);
+      return NULL;
+    }
+  if (!is_blank (text, len))
+    return malformed (r, "text where an element was expected");
+  return NULL;
+}
+
+/* The value of a scalar element, or a refusal in *why. */
+static GVariant *
+scalar_value (Reader *r, Frame *f, char **why)
+{
+  const char *t = f->text->str;
+  g_autofree char *trimmed = NULL;
+  static const char *const element_of[] = {
+    [EL_INT] = "an <int>", [EL_I8] = "an <i8>", [EL_BOOLEAN] = "a <boolean>",
+    [EL_DOUBLE] = "a <double>", [EL_DATETIME] = "a <dateTime.iso8601>", [EL_NIL] = "a <nil>",
+    [EL_BASE64] = "a <base64>",
+  };
+
+  if (f->kind == EL_STRING)
+    return utf8_string (t, f->text->len);
+  if (r->strict)
+    {
+      g_autofree char *where = value_path (r);
+      *why = g_strdup_printf ("%s is %s: not a SAMP type (string, list or map only)", where,
+                              element_of[f->kind]);
+      return NULL;
+    }
+  trimmed = g_strstrip (g_strdup (t));
+  switch (f->kind)
+    {
+    case EL_INT:
+    case EL_I8:
+      {
+        gint64 v = 0;
+        const char *digits = trimmed[0] == '+' ? trimmed + 1 : trimmed;
+        gboolean is_i8 = f->kind == EL_I8;
+        if (!g_ascii_string_to_signed (digits, 10, is_i8 ? G_MININT64 : G_MININT32,
+                                       is_i8 ? G_MAXINT64 : G_MAXINT32, &v, NULL)
+            || (digits != trimmed && digits[0] == '-'))
+          break;
+        return g_variant_new_take_string (samp_format_int (v));
+      }
+    case EL_BOOLEAN:
+      if (strcmp (trimmed, "0") == 0 || strcmp (trimmed, "1") == 0)
+        return g_variant_new_string (trimmed);
+      break;
+    case EL_DOUBLE:
+      {
+        char *end = NULL;
+        double d = g_ascii_strtod (trimmed, &end);
+        if (*trimmed == '\0' || end == NULL || *end != '\0')
+          break;
+        return g_variant_new_take_string (samp_format_float (d));
+      }
+    case EL_DATETIME:
+      return utf8_string (t, f->text->len);
+    case EL_NIL:
+      if (*trimmed == '\0')
+        return g_variant_new_string ("");
+      break;
+    case EL_BASE64:
+      *why = malformed (r, "XML-RPC type base64 is not SAMP");
+      return NULL;
+    default:
+      break;
+    }
+  *why = malformed (r, "bad %s value \"%.40s\"", element_of[f->kind] + 2, trimmed);
+  return NULL;
+}
+
+/* Hand a finished value (full ref, consumed; not boxed) to the frame
+ * now on top. */
+static void
+give_value (Reader *r, GVariant *v)
+{
+  Frame *f = top (r);
+  if (f->kind == EL_DATA)
+    {
+      g_ptr_array_add (f->items, v);
+      f->index++;
+    }
+  else
+    {
+      g_clear_pointer (&f->value, g_variant_unref);
+      f->value = v;
+    }
+}
+
+/* Containers are made with g_variant_new_array from their children (no
+ * GVariantBuilder and no format strings: they cost more than the parse). */
+static GVariant *
+build_struct (GPtrArray *kv)
+{
+  g_autoptr(GHashTable) last = NULL;   /* key -> index of its last value */
+  g_autofree GVariant **entries = g_new (GVariant *, kv->len / 2 + 1);
+  gsize n = 0;
+
+  if (kv->len > 16)
+    {
+      last = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < kv->len; i += 2)
+        g_hash_table_insert (last, (gpointer) g_variant_get_string (kv->pdata[i], NULL),
+                             GUINT_TO_POINTER (i));
+    }
+  for (guint i = 0; i < kv->len; i += 2)
+    {
+      const char *key = g_variant_get_string (kv->pdata[i], NULL);
+      gboolean later = FALSE;
+      if (last != NULL)
+        later = GPOINTER_TO_UINT (g_hash_table_lookup (last, key)) != i;
+      else
+        for (guint j = i + 2; j < kv->len && !later; j += 2)
+          later = strcmp (key, g_variant_get_string (kv->pdata[j], NULL)) == 0;
+      if (!later)
+        entries[n++] = g_variant_new_dict_entry (kv->pdata[i],
+                                                 g_variant_new_variant (kv->pdata[i + 1]));
+    }
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, n));
+}
+
+static GVariant *
+build_list (GPtrArray *items)
+{
+  g_autofree GVariant **boxed = g_new (GVariant *, items->len + 1);
+  for (guint i = 0; i < items->len; i++)
+    boxed[i] = g_variant_new_variant (items->pdata[i]);
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, boxed, items->len));
+}
+
+static char *
+reader_end_1 (Reader *r)
+{
+  Frame f = *top (r);
+  char *why = NULL;
+  GVariant *v = NULL;
+
+  g_array_set_size (r->stack, r->stack->len - 1);   /* f is ours now */
+  switch (f.kind)
+    {
+    case EL_STRING: case EL_INT: case EL_I8: case EL_BOOLEAN: case EL_DOUBLE:
+    case EL_DATETIME: case EL_NIL: case EL_BASE64:
+      /* the path names the value: put the frame back while it is made */
+      g_array_append_val (r->stack, f);
+      v = scalar_value (r, &f, &why);
+      g_array_set_size (r->stack, r->stack->len - 1);
+      if (v != NULL)
+        top (r)->value = g_variant_ref_sink (v);
+      break;
+    case EL_ARRAY:
+      top (r)->value = f.value ? g_steal_pointer (&f.value)
+                               : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT,
+                                                                          NULL, 0));
+      if (!f.seen_a)
+        why = malformed (r, "<array> without <data>");
+      break;
+    case EL_DATA:
+      top (r)->value = build_list (f.items);
+      break;
+    case EL_STRUCT:
+      top (r)->value = build_struct (f.items);
+      break;
+    case EL_NAME:
+      {
+        Frame *m = top (r);
+        m->name = g_strndup (f.text->str, f.text->len);
+        break;
+      }
+    case EL_MEMBER:
+      if (f.name == NULL || f.value == NULL)
+        why = malformed (r, "<member> without a <name> and a <value>");
+      else
+        {
+          GPtrArray *kv = top (r)->items;
+          g_ptr_array_add (kv, g_variant_ref_sink (utf8_string (f.name, strlen (f.name))));
+          g_ptr_array_add (kv, g_steal_pointer (&f.value));
+        }
+      break;
+    case EL_VALUE:
+      if (f.value != NULL)
+        v = g_steal_pointer (&f.value);
+      else if (!f.seen_a)
+        v = g_variant_ref_sink (utf8_string (f.text->str, f.text->len));
+      if (v == NULL)
+        why = malformed (r, "empty <value>");
+      else
+        give_value (r, v);
+      break;
+    case EL_PARAM:
+      if (f.value == NULL)
+        why = malformed (r, "<param> without a <value>");
+      else
+        {
+          Frame *ps = top (r);
+          g_ptr_array_add (ps->items, g_steal_pointer (&f.value));
+          ps->index++;
+        }
+      break;
+    case EL_PARAMS:
+      if (r->response && f.items->len != 1)
+        why = malformed (r, "%u params in a response", f.items->len);
+      else if (r->response)
+        r->result = g_variant_ref (f.items->pdata[0]);
+      else
+        r->result = build_list (f.items);
+      break;
+    case EL_FAULT:
+      {
+        GVariant *inner = f.value;
+        const char *s = NULL;
+        if (inner == NULL || !g_variant_is_of_type (inner, SAMP_TYPE_MAP))
+          why = malformed (r, "fault without a struct");
+        else
+          {
+            g_autoptr(GVariant) fs = g_variant_lookup_value (inner, "faultString", NULL);
+            if (fs != NULL && g_variant_is_of_type (fs, G_VARIANT_TYPE_STRING))
+              s = g_variant_get_string (fs, NULL);
+            r->is_fault = TRUE;
+            r->fault_string = g_strdup (s && *s ? s : "XML-RPC fault");
+          }
+        break;
+      }
+    case EL_METHODNAME:
+      r->method = g_strndup (f.text->str, f.text->len);
+      break;
+    case EL_CALL:
+      if (!f.seen_a)
+        why = malformed (r, "no <methodName>");
+      else if (r->result == NULL)
+        r->result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0));
+      break;
+    case EL_RESPONSE:
+      if (!f.seen_a)
+        why = malformed (r, "no <params> or <fault>");
+      break;
+    default:
+      break;
+    }
+  frame_clear (&f);
+  return why;
+}
+
+static const SampXmlSink reader_sink = { reader_start, reader_end, reader_text };
+
+/* Reads @xml; FALSE with an error, else r->method/result/fault set. */
+static gboolean
+reader_run (Reader *r, const char *xml, gsize len, GError **error)
+{
+  Frame root = { 0 };
+  gboolean ok;
+
+  r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
+  root.kind = EL_ROOT;
+  g_array_append_val (r->stack, root);
+  ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
+  for (guint i = 0; i < r->stack->len; i++)
+    frame_clear (&g_array_index (r->stack, Frame, i));
+  g_array_free (r->stack, TRUE);
+  if (ok && r->error != NULL)
+    {
+      g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, r->error);
+      ok = FALSE;
+    }
+  else if (ok && r->result == NULL && !r->is_fault)
+    {
+      g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "malformed XML-RPC %s: no <%s>",
+                   r->response ? "response" : "call",
+                   r->response ? "methodResponse" : "methodCall");
+      ok = FALSE;
+    }
+  return ok;
+}
+
+static void
+reader_clear (Reader *r)
+{
+  g_free (r->method);
+  g_clear_pointer (&r->result, g_variant_unref);
+  g_free (r->fault_string);
+  g_free (r->error);
 }
 
 /* ------------------------------------------------------- public API */
@@ -372,61 +616,150 @@ take_block (xmlrpc_mem_block *block)
   return b;
 }
 
+/* Serialization is written here directly (no xmlrpc_value tree: calls
+ * and responses are made for every message the hub forwards).  Text is
+ * escaped for XML: & < > and CR (which a parser would turn into LF). */
+static void
+append_escaped (GString *out, const char *s, gsize len)
+{
+  const char *run = s;
+  const char *end = s + len;
+
+  for (const char *c = s; c < end; c++)
+    {
+      const char *rep;
+      switch (*c)
+        {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '\r': rep = "&#13;"; break;
+        default: continue;
+        }
+      g_string_append_len (out, run, c - run);
+      g_string_append (out, rep);
+      run = c + 1;
+    }
+  g_string_append_len (out, run, end - run);
+}
+
+/* @v: a SAMP value, possibly boxed in "v"; FALSE (output unfinished)
+ * at the first value of another type. */
+static gboolean
+append_value (GString *out, GVariant *v)
+{
+  gboolean ok = TRUE;
+
+  GVariantIter iter;
+  GVariant *child;
+  const char *key;
+
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (v);
+      return append_value (out, inner);
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      gsize len;
+      const char *str = g_variant_get_string (v, &len);
+      g_string_append (out, "<value><string>");
+      append_escaped (out, str, len);
+      g_string_append (out, "</string></value>");
+    }
+  else if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
+    {
+      g_string_append (out, "<value><array><data>\r\n");
+      g_variant_iter_init (&iter, v);
+      while (ok && g_variant_iter_next (&iter, "v", &child))
+        {
+          ok = append_value (out, child);
+          g_string_append (out, "\r\n");
+          g_variant_unref (child);
+        }
+      g_string_append (out, "</data></array></value>");
+    }
+  else if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
+    {
+      g_string_append (out, "<value><struct>\r\n");
+      g_variant_iter_init (&iter, v);
+      while (ok && g_variant_iter_next (&iter, "{&sv}", &key, &child))
+        {
+          g_string_append (out, "<member><name>");
+          append_escaped (out, key, strlen (key));
+          g_string_append (out, "</name>\r\n");
+          ok = append_value (out, child);
+          g_string_append (out, "</member>\r\n");
+          g_variant_unref (child);
+        }
+      g_string_append (out, "</struct></value>");
+    }
+  else
+    ok = FALSE;
+  return ok;
+}
+
+/* The error for a value append_value() refused: samp_value_check's. */
+static GBytes *
+not_samp (GString *out, GVariant *v, GError **error)
+{
+  if (samp_value_check (v, error))   /* cannot happen: say something anyway */
+    g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not a SAMP value");
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
 GBytes *
 samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 {
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) params = NULL;
-  xmlrpc_mem_block *block;
+  GString *out;
+  GVariantIter iter;
+  GVariant *child;
 
   g_return_val_if_fail (method != NULL, NULL);
-  xmlrpc_env_init (&env);
-  if (args != NULL && !samp_value_check (args, error))
-    return NULL;
   if (args != NULL && !g_variant_is_of_type (args, SAMP_TYPE_LIST))
     {
       g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL,
                            "XML-RPC call arguments must be a list");
       return NULL;
     }
-  params = args ? to_xmlrpc (&env, args) : xmlrpc_array_new (&env);
-  if (!env_to_error (&env, error, "encoding XML-RPC call"))
-    return NULL;
-  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
-  if (!env_to_error (&env, error, "encoding XML-RPC call"))
-    return NULL;
-  xmlrpc_serialize_call (&env, block, method, params);
-  if (env.fault_occurred)
+  out = g_string_sized_new (512);
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodCall>\r\n<methodName>");
+  append_escaped (out, method, strlen (method));
+  g_string_append (out, "</methodName>\r\n<params>\r\n");
+  if (args != NULL)
     {
-      XMLRPC_MEMBLOCK_FREE (char, block);
-      return env_to_error (&env, error, "encoding XML-RPC call"), NULL;
+      g_variant_iter_init (&iter, args);
+      while (g_variant_iter_next (&iter, "v", &child))
+        {
+          g_string_append (out, "<param>");
+          if (!append_value (out, child))
+            {
+              g_variant_unref (child);
+              return not_samp (out, args, error);
+            }
+          g_string_append (out, "</param>\r\n");
+          g_variant_unref (child);
+        }
     }
-  return take_block (block);
+  g_string_append (out, "</params>\r\n</methodCall>\r\n");
+  return g_string_free_to_bytes (out);
 }
 
 GBytes *
 samp_xmlrpc_serialize_response (GVariant *value, GError **error)
 {
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) x = NULL;
-  xmlrpc_mem_block *block;
+  GString *out;
 
-  xmlrpc_env_init (&env);
-  if (value != NULL && !samp_value_check (value, error))
-    return NULL;
-  x = value ? to_xmlrpc (&env, value) : xmlrpc_string_new (&env, "");
-  if (!env_to_error (&env, error, "encoding XML-RPC response"))
-    return NULL;
-  block = XMLRPC_MEMBLOCK_NEW (char, &env, 0);
-  if (!env_to_error (&env, error, "encoding XML-RPC response"))
-    return NULL;
-  xmlrpc_serialize_response (&env, block, x);
-  if (env.fault_occurred)
-    {
-      XMLRPC_MEMBLOCK_FREE (char, block);
-      return env_to_error (&env, error, "encoding XML-RPC response"), NULL;
-    }
-  return take_block (block);
+  out = g_string_sized_new (256);
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>\r\n"
+                   "<params>\r\n<param>");
+  if (value != NULL && !append_value (out, value))
+    return not_samp (out, value, error);
+  else if (value == NULL)
+    g_string_append (out, "<value><string></string></value>");
+  g_string_append (out, "</param>\r\n</params>\r\n</methodResponse>\r\n");
+  return g_string_free_to_bytes (out);
 }
 
 GBytes *
@@ -457,68 +790,44 @@ gboolean
 samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
                              char **method, GVariant **args, GError **error)
 {
-  static const ValuePath root = { NULL, "params", NULL, 0 };
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) params = NULL;
-  const char *name = NULL;
-  GVariant *v;
+  Reader r = { 0 };
 
   g_return_val_if_fail (method != NULL && args != NULL, FALSE);
-  if (!check_document (&xml, &len, error))
+  if (!check_size (&xml, &len, error))
     return FALSE;
-  ensure_limits ();
-  xmlrpc_env_init (&env);
-  xmlrpc_parse_call (&env, xml, len, &name, &params);
-  if (!env_to_error (&env, error, "malformed XML-RPC call"))
-    return FALSE;
-  v = from_xmlrpc (&env, params, (flags & SAMP_XMLRPC_STRICT) != 0, &root);
-  if (v == NULL)
+  r.strict = (flags & SAMP_XMLRPC_STRICT) != 0;
+  if (!reader_run (&r, xml, len, error))
     {
-      free ((void *) name);
-      if (env.fault_code == NOT_SAMP_FAULT)
-        {
-          /* the fault names the offending value: no prefix needed */
-          g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, env.fault_string);
-          return FALSE;
-        }
-      return env_to_error (&env, error, "malformed XML-RPC call");
+      reader_clear (&r);
+      return FALSE;
     }
-  *method = g_strdup (name);
-  free ((void *) name);
-  *args = g_variant_ref_sink (v);
+  *method = g_steal_pointer (&r.method);
+  *args = g_steal_pointer (&r.result);
+  reader_clear (&r);
   return TRUE;
 }
 
 GVariant *
 samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
 {
-  g_auto(xmlrpc_env) env = { 0 };   /* zero = safe to clean */
-  g_autoptr(xmlrpc_value) result = NULL;
-  int fault_code = 0;
-  const char *fault_string = NULL;
-  GVariant *v;
+  Reader r = { 0 };
+  GVariant *v = NULL;
 
-  if (!check_document (&xml, &len, error))
+  if (!check_size (&xml, &len, error))
     return NULL;
-  ensure_limits ();
-  xmlrpc_env_init (&env);
-  xmlrpc_parse_response2 (&env, xml, len, &result, &fault_code, &fault_string);
-  if (!env_to_error (&env, error, "malformed XML-RPC response"))
-    return NULL;
-  if (fault_string != NULL)
+  r.response = TRUE;
+  if (reader_run (&r, xml, len, error))
     {
-      g_autofree char *msg = g_utf8_make_valid (fault_string, -1);
-      g_set_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT, "%s", msg);
-      free ((void *) fault_string);
-      return NULL;
+      if (r.is_fault)
+        {
+          g_autofree char *msg = g_utf8_make_valid (r.fault_string, -1);
+          g_set_error (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT, "%s", msg);
+        }
+      else
+        v = g_steal_pointer (&r.result);
     }
-  v = from_xmlrpc (&env, result, FALSE, NULL);
-  if (v == NULL)
-    {
-      env_to_error (&env, error, "malformed XML-RPC response");
-      return NULL;
-    }
-  return g_variant_ref_sink (v);
+  reader_clear (&r);
+  return v;
 }
 
 char *

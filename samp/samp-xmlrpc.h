@@ -1,4 +1,4 @@
-/* samp-xmlrpc.h: XML-RPC encoding of SAMP values (the only user of xmlrpc-c).
+/* samp-xmlrpc.h: XML-RPC encoding of SAMP values.
  *
  * Output is strict SAMP: only <string>, <array> and <struct>.  Input is
  * lenient by default, as SAMP asks of clients: a bare <value>x</value> is
@@ -11,8 +11,8 @@
  * check is made on the parsed values, never on the document text, so
  * string content such as "&lt;int&gt;" or "<![CDATA[<int>]]>" is fine.
  *
- * Before xmlrpc-c sees a document, a libxml2 pass (samp-xmlguard.c)
- * refuses it if it is larger than SAMP_XMLRPC_MAX_SIZE bytes, not UTF-8
+ * Documents are read in one libxml2 pass (samp-xmlguard.c) that refuses
+ * them if it is larger than SAMP_XMLRPC_MAX_SIZE bytes, not UTF-8
  * (UTF-16, UTF-32, Latin-1 ...; a UTF-8 BOM is fine), has a document type
  * declaration (so no entity is ever declared or expanded), nests lists
  * and maps more than SAMP_XMLRPC_MAX_DEPTH deep or elements more than

@@ -1,13 +1,20 @@
 /* test-hub-load.c: many notifications through a hub, counted at arrival.
  *
  * N SampClients (libsamp, all C) register with a hub and subscribe to
- * bench.load; each sends M notifications round-robin to the next client;
- * the run ends when every message has arrived (or after a timeout).  As a
- * test it starts its own cadc-samp hub in a thread and asserts that no
- * message is lost.  As a load driver for bench/bench-hub.sh it points at
- * an external hub (HUB_LOAD_LOCKFILE=path; JSAMP's or ours) and prints
- * "msg/s N", which measures the hub without Java clients in the way.
- * Env: HUB_LOAD_CLIENTS (4), HUB_LOAD_MESSAGES (per client, 100).
+ * bench.load; each sends M notifications round-robin to the next client,
+ * keeping up to W of its own notifications in flight (samp.hub.notify
+ * sent asynchronously: a new one as soon as the hub accepts one), so the
+ * hub, not one round trip at a time, sets the pace; the run ends when
+ * every message has arrived (or after a timeout).  As a test it starts
+ * its own cadc-samp hub in a thread and asserts that no message is lost.
+ * As a load driver for bench/bench-hub.sh it points at an external hub
+ * (HUB_LOAD_LOCKFILE=path; JSAMP's or ours) and prints "msg/s N lost L",
+ * which measures the hub without Java clients in the way; with
+ * HUB_LOAD_PINGS=P it then prints the median round trip of P
+ * samp.hub.ping calls and of P samp.app.ping callAndWaits from one client
+ * to another through the hub ("ping-ms hub X app Y"), one at a time.
+ * Env: HUB_LOAD_CLIENTS (4), HUB_LOAD_MESSAGES (per client, 100),
+ * HUB_LOAD_WINDOW (in flight per client, 4), HUB_LOAD_PINGS (0).
  */
 #include "config.h"
 
@@ -39,13 +46,98 @@ env_uint (const char *name, guint def)
   return v && *v ? (guint) g_ascii_strtoull (v, NULL, 10) : def;
 }
 
+typedef struct {
+  SampClient *from;
+  const char *to_id;
+  guint sent, acked, nmsg, in_flight;
+  gboolean *failed;
+} Sender;
+
+static void send_more (Sender *s, guint window);
+
+static guint window_size;
+
+static void
+notify_acked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Sender *s = data;
+  g_autoptr(GError) error = NULL;
+  if (!samp_client_notify_finish (SAMP_CLIENT (source), res, &error))
+    {
+      g_printerr ("notify: %s\n", error->message);
+      *s->failed = TRUE;
+    }
+  s->in_flight--;
+  s->acked++;
+  send_more (s, window_size);
+}
+
+static void
+send_more (Sender *s, guint window)
+{
+  while (!*s->failed && s->sent < s->nmsg && s->in_flight < window)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", s->sent);
+      s->sent++;
+      s->in_flight++;
+      samp_client_notify_async (s->from, s->to_id, "bench.load",
+                                samp_map_new_strings ("n", n, NULL), NULL, notify_acked, s);
+    }
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median round trip in ms of @n samp.hub.ping (@app FALSE) or samp.app.ping
+ * callAndWait from @a to @b (@app TRUE), one at a time; -1 on failure. */
+static double
+ping_median (SampClient *a, SampClient *b, guint n, gboolean app)
+{
+  g_autoptr(GArray) ms = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      gboolean ok;
+      if (app)
+        {
+          g_autoptr(GVariant) r = samp_client_call_and_wait (a, samp_client_get_self_id (b),
+                                                             "samp.app.ping", NULL, 10, &error);
+          ok = r != NULL;
+        }
+      else
+        ok = samp_client_ping (a, &error);
+      double dt = (g_get_monotonic_time () - t0) / 1e3;
+      if (!ok)
+        {
+          g_printerr ("ping: %s\n", error->message);
+          return -1;
+        }
+      g_array_append_val (ms, dt);
+    }
+  g_array_sort (ms, cmp_double);
+  return n ? g_array_index (ms, double, n / 2) : -1;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  (void) data;
+  return G_SOURCE_CONTINUE;
+}
+
 /* Returns the message rate, or -1 on failure (with a diagnostic). */
 static double
-run_load (const char *lockfile, guint nclients, guint nmsg, guint *lost)
+run_load (const char *lockfile, guint nclients, guint nmsg, guint npings, guint *lost)
 {
   g_autofree char *url = g_filename_to_uri (lockfile, NULL, NULL);
   g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
   Counter counter = { 0 };
+  gboolean failed = FALSE;
   for (guint i = 0; i < nclients; i++)
     {
       g_autofree char *name = g_strdup_printf ("load%u", i);
@@ -67,30 +159,45 @@ run_load (const char *lockfile, guint nclients, guint nmsg, guint *lost)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
 
   guint total = nclients * nmsg;
+  g_autofree Sender *senders = g_new0 (Sender, nclients);
   gint64 t0 = g_get_monotonic_time ();
-  for (guint m = 0; m < nmsg; m++)
+  for (guint i = 0; i < nclients; i++)
+    {
+      senders[i].from = g_ptr_array_index (clients, i);
+      senders[i].to_id = samp_client_get_self_id (g_ptr_array_index (clients, (i + 1) % nclients));
+      senders[i].nmsg = nmsg;
+      senders[i].failed = &failed;
+    }
+  /* start round-robin, one each, then fill the windows */
+  for (guint w = 1; w <= window_size; w++)
     for (guint i = 0; i < nclients; i++)
-      {
-        SampClient *from = g_ptr_array_index (clients, i);
-        SampClient *to = g_ptr_array_index (clients, (i + 1) % nclients);
-        g_autoptr(GError) error = NULL;
-        g_autofree char *n = g_strdup_printf ("%u", m);
-        if (!samp_client_notify (from, samp_client_get_self_id (to), "bench.load",
-                                 samp_map_new_strings ("n", n, NULL), &error))
-          {
-            g_printerr ("notify: %s\n", error->message);
-            return -1;
-          }
-        g_main_context_iteration (NULL, FALSE);
-      }
+      send_more (&senders[i], w);
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (counter.received < total && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (200), TRUE);
+  guint tick = g_timeout_add (200, tick_cb, NULL);   /* wakes the loop to see the deadline */
+  gboolean acked = FALSE;
+  while (!failed && (counter.received < total || !acked) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      acked = TRUE;
+      for (guint i = 0; i < nclients; i++)
+        acked = acked && senders[i].acked == nmsg;
+    }
   double secs = (g_get_monotonic_time () - t0) / 1e6;
+  g_source_remove (tick);
   *lost = total - counter.received;
+  if (npings > 0 && nclients >= 2 && !failed)
+    {
+      double hub = ping_median (g_ptr_array_index (clients, 0), NULL, npings, FALSE);
+      double app = ping_median (g_ptr_array_index (clients, 0), g_ptr_array_index (clients, 1),
+                                npings, TRUE);
+      if (hub < 0 || app < 0)
+        failed = TRUE;
+      else
+        printf ("ping-ms hub %.3f app %.3f\n", hub, app);
+    }
   for (guint i = 0; i < clients->len; i++)
     samp_client_disconnect (g_ptr_array_index (clients, i));
-  return total / secs;
+  return failed ? -1 : total / secs;
 }
 
 /* ---- test mode: our own hub in a thread ---- */
@@ -156,7 +263,7 @@ test_no_loss (void)
 
   guint lost = 0;
   guint nclients = env_uint ("HUB_LOAD_CLIENTS", 4), nmsg = env_uint ("HUB_LOAD_MESSAGES", 100);
-  double rate = run_load (lockfile, nclients, nmsg, &lost);
+  double rate = run_load (lockfile, nclients, nmsg, 0, &lost);
   g_assert_cmpfloat (rate, >, 0);
   g_assert_cmpuint (lost, ==, 0);
   g_test_message ("%u notifications, %.0f msg/s", nclients * nmsg, rate);
@@ -173,12 +280,14 @@ test_no_loss (void)
 int
 main (int argc, char **argv)
 {
+  window_size = MAX (env_uint ("HUB_LOAD_WINDOW", 4), 1);
   const char *external = g_getenv ("HUB_LOAD_LOCKFILE");
   if (external != NULL && *external != '\0')
     {
       guint lost = 0;
       double rate = run_load (external, env_uint ("HUB_LOAD_CLIENTS", 4),
-                              env_uint ("HUB_LOAD_MESSAGES", 100), &lost);
+                              env_uint ("HUB_LOAD_MESSAGES", 100),
+                              env_uint ("HUB_LOAD_PINGS", 0), &lost);
       if (rate < 0)
         return 1;
       printf ("msg/s %.0f lost %u\n", rate, lost);

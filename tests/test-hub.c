@@ -621,6 +621,138 @@ test_call_timeout (Fixture *f, gconstpointer data)
   g_assert_true (strstr (r5, want2) == NULL);
 }
 
+/* ---- kept-alive delivery connections (issue 14) ---- */
+
+/* Read one HTTP request from @conn (blocking, the socket timeout bounds
+ * it).  Returns: (transfer full) (nullable): its body; NULL at EOF. */
+static char *
+read_request (GSocket *conn)
+{
+  g_autoptr(GString) in = g_string_new (NULL);
+  char buf[4096];
+  for (;;)
+    {
+      const char *end = strstr (in->str, "\r\n\r\n");
+      if (end != NULL)
+        {
+          const char *cl = strstr (in->str, "Content-Length: ");
+          g_assert_nonnull (cl);
+          gsize len = (gsize) g_ascii_strtoull (cl + 16, NULL, 10);
+          gsize have = in->len - (gsize) (end + 4 - in->str);
+          if (have >= len)
+            return g_strndup (end + 4, len);
+        }
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, &error);
+      g_assert_no_error (error);
+      if (n == 0)
+        {
+          g_assert_cmpuint (in->len, ==, 0);   /* closed between requests only */
+          return NULL;
+        }
+      g_string_append_len (in, buf, n);
+    }
+}
+
+static void
+answer_ok (GSocket *conn)
+{
+  static const char body[] = "<?xml version=\"1.0\"?><methodResponse><params><param>"
+                             "<value><string></string></value></param></params></methodResponse>";
+  g_autofree char *resp = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+                                           "Content-Length: %zu\r\n\r\n%s", strlen (body), body);
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (g_socket_send (conn, resp, strlen (resp), NULL, &error), ==, (gssize) strlen (resp));
+  g_assert_no_error (error);
+}
+
+static GSocket *
+accept_one (GSocket *listener)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *conn = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (conn, 10);   /* a hub that never sends fails the test, not hangs it */
+  return conn;
+}
+
+static void
+notify_n (Fixture *f, const char *key, const char *to, int n)
+{
+  g_autofree char *p = g_strdup_printf (S ("%s") S ("%s")
+                                        "<param><value><struct><member><name>samp.mtype</name>"
+                                        "<value><string>test.seq</string></value></member>"
+                                        "<member><name>samp.params</name><value><struct><member>"
+                                        "<name>n</name><value><string>%d</string></value></member>"
+                                        "</struct></value></member></struct></value></param>",
+                                        key, to, n);
+  g_autofree char *r = call (f, "samp.hub.notify", p);
+  g_assert_false (is_fault (r));
+}
+
+static void
+assert_delivery (GSocket *conn, int n)
+{
+  g_autofree char *body = read_request (conn);
+  g_autofree char *want = g_strdup_printf ("<name>n</name>\r\n<value><string>%d</string>", n);
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "samp.client.receiveNotification"));
+  if (strstr (body, want) == NULL)
+    g_test_message ("delivery %d: %s", n, body);
+  g_assert_nonnull (strstr (body, want));
+  answer_ok (conn);
+}
+
+/* Deliveries to one client share one connection; when the client drops
+ * it while idle, the next delivery arrives on a new one (nothing lost);
+ * when the client unregisters, the hub closes its connection. */
+static void
+test_keep_alive (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (listener, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener, &error);
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  do_register (f, &kb, &ib);
+  g_autofree char *p1 = g_strdup_printf (S ("%s") S ("http://127.0.0.1:%u/"), kb, port);
+  g_autofree char *r1 = call (f, "samp.hub.setXmlrpcCallback", p1);
+  g_assert_false (is_fault (r1));
+  g_autofree char *p2 = g_strdup_printf (S ("%s") "<param><value><struct><member><name>test.*</name>"
+                                         "<value><struct></struct></value></member></struct></value></param>", kb);
+  g_autofree char *r2 = call (f, "samp.hub.declareSubscriptions", p2);
+  g_assert_false (is_fault (r2));
+
+  /* three notifications, one connection */
+  for (int n = 1; n <= 3; n++)
+    notify_n (f, ka, ib, n);
+  g_autoptr(GSocket) first = accept_one (listener);
+  for (int n = 1; n <= 3; n++)
+    assert_delivery (first, n);
+
+  /* the client drops the idle connection: the 4th comes on a new one */
+  g_socket_close (first, NULL);
+  notify_n (f, ka, ib, 4);
+  g_autoptr(GSocket) second = accept_one (listener);
+  assert_delivery (second, 4);
+
+  /* the client unregisters: the hub closes the connection to it */
+  g_autofree char *p3 = g_strdup_printf (S ("%s"), kb);
+  g_autofree char *r3 = call (f, "samp.hub.unregister", p3);
+  g_assert_false (is_fault (r3));
+  g_assert_null (read_request (second));
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -631,5 +763,6 @@ main (int argc, char **argv)
   g_test_add ("/hub/typing-values", Fixture, NULL, setup, test_typing_values, teardown);
   g_test_add ("/hub/http-lockfile-poll", Fixture, NULL, setup, test_http_lockfile_poll, teardown);
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
+  g_test_add ("/hub/keep-alive", Fixture, NULL, setup, test_keep_alive, teardown);
   return g_test_run ();
 }

@@ -1,8 +1,8 @@
 /* test-samp-http.c: libsamp's HTTP transport on loopback: several
  * outstanding requests answered out of order, a request dropped
  * unanswered (500), client timeouts, connection refused, oversize and
- * malformed requests, and std-lockurl:http: lockfiles (also fetched
- * without blocking the loop). */
+ * malformed requests, std-lockurl:http: lockfiles (also fetched
+ * without blocking the loop), and kept-alive connections. */
 #include "config.h"
 
 #include <string.h>
@@ -307,6 +307,160 @@ test_http_lockfile_async (void)
   g_ptr_array_unref (s.held);
 }
 
+/* ---- kept-alive connections (issue 14) ---- */
+
+/* Read one request or response from @sock (blocking; the socket timeout
+ * bounds it).  Returns: (transfer full) (nullable): its start line and
+ * headers and body; NULL at a clean end of the connection. */
+static char *
+read_message (GSocket *sock)
+{
+  g_autoptr(GString) in = g_string_new (NULL);
+  char buf[4096];
+
+  for (;;)
+    {
+      const char *end = strstr (in->str, "\r\n\r\n");
+      if (end != NULL)
+        {
+          const char *cl = strstr (in->str, "Content-Length: ");
+          gsize len = cl ? (gsize) g_ascii_strtoull (cl + 16, NULL, 10) : 0;
+          if (in->len - (gsize) (end + 4 - in->str) >= len)
+            return g_strdup (in->str);
+        }
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (sock, buf, sizeof buf, NULL, &error);
+      g_assert_no_error (error);
+      if (n == 0)
+        {
+          g_assert_cmpuint (in->len, ==, 0);
+          return NULL;
+        }
+      g_string_append_len (in, buf, n);
+    }
+}
+
+static void
+send_text (GSocket *sock, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (g_socket_send (sock, text, strlen (text), NULL, &error), ==, (gssize) strlen (text));
+  g_assert_no_error (error);
+}
+
+static gint raw_done;
+
+/* Two requests on one connection to our server, each answered on it. */
+static gpointer
+two_requests_thread (gpointer data)
+{
+  guint16 port = GPOINTER_TO_UINT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
+
+  g_assert_true (g_socket_connect (sock, addr, NULL, &error));
+  g_socket_set_timeout (sock, 10);
+  for (int i = 1; i <= 2; i++)
+    {
+      g_autofree char *req = g_strdup_printf ("POST /n%d HTTP/1.1\r\nHost: x\r\n"
+                                              "Content-Length: 2\r\n\r\nhi", i);
+      g_autofree char *want = g_strdup_printf ("POST /n%d 2:hi", i);
+      send_text (sock, req);
+      g_autofree char *resp = read_message (sock);
+      g_assert_nonnull (resp);
+      g_assert_true (g_str_has_prefix (resp, "HTTP/1.1 200"));
+      g_assert_null (strstr (resp, "Connection: close"));
+      g_assert_nonnull (strstr (resp, want));
+    }
+  g_atomic_int_set (&raw_done, 1);
+  return NULL;
+}
+
+typedef struct {
+  GSocket *listener;
+  guint served[2];          /* requests answered on the 1st and 2nd connection */
+} RawPeer;
+
+/* A peer that answers one request on its first connection and then
+ * closes it (as an idle timeout would), then two on the second. */
+static gpointer
+closing_peer_thread (gpointer data)
+{
+  RawPeer *peer = data;
+  static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                               "Content-Length: 2\r\n\r\nok";
+
+  for (guint c = 0; c < 2; c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) conn = g_socket_accept (peer->listener, NULL, &error);
+      g_assert_no_error (error);
+      g_socket_set_timeout (conn, 10);
+      while (peer->served[c] < c + 1)
+        {
+          g_autofree char *req = read_message (conn);
+          g_assert_nonnull (req);
+          send_text (conn, answer);
+          peer->served[c]++;
+        }
+      g_socket_close (conn, NULL);
+    }
+  return NULL;
+}
+
+/* The server keeps an HTTP/1.1 connection for the next request; the
+ * client reuses its connection, and when the peer closed it while idle,
+ * sends the request again on a new one: the caller sees no error. */
+static void
+test_keep_alive (void)
+{
+  Server s = { g_ptr_array_new (), FALSE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GThread *t;
+
+  g_assert_no_error (error);
+  t = g_thread_new ("raw", two_requests_thread,
+                    GUINT_TO_POINTER (samp_http_server_get_port (srv)));
+  while (!g_atomic_int_get (&raw_done))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_thread_join (t);
+  samp_http_server_free (srv);
+  g_ptr_array_unref (s.held);
+
+  RawPeer peer = { 0 };
+  peer.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (peer.listener, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (peer.listener, &error));
+  g_socket_set_timeout (peer.listener, 10);   /* a client that never comes fails, not hangs */
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (peer.listener, &error);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  g_autoptr(GBytes) body = g_bytes_new_static ("x", 1);
+  t = g_thread_new ("peer", closing_peer_thread, &peer);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) r = samp_http_post_sync (url, "text/plain", body, 10000, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (r, NULL), g_bytes_get_size (r), "ok", 2);
+    }
+  g_thread_join (t);
+  g_assert_cmpuint (peer.served[0], ==, 1);
+  g_assert_cmpuint (peer.served[1], ==, 2);   /* the second connection was reused */
+  g_object_unref (peer.listener);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,5 +469,6 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/http/errors", test_errors);
   g_test_add_func ("/samp/http/lockfile-over-http", test_http_lockfile);
   g_test_add_func ("/samp/http/lockfile-over-http-async", test_http_lockfile_async);
+  g_test_add_func ("/samp/http/keep-alive", test_keep_alive);
   return g_test_run ();
 }
