@@ -5,11 +5,18 @@
  * Three policies (SampHubWebAuth): ACCEPT takes everyone (tests only);
  * ORIGINS takes only the origins listed; ASK asks on the hub's terminal
  * (its stdin and stderr) "y/N", one question at a time, the others
- * queued (at most ASK_QUEUE_MAX, then refused at once); no terminal, end of input or no answer within ASK_TIMEOUT_S
- * is a refusal.  The question is asked asynchronously on the hub's main
- * context: the hub goes on serving everyone while it waits.  What a page
- * chose to call itself and its origin are shown with control characters
- * replaced (no terminal escapes); no key or secret is ever shown or logged.
+ * queued (at most ASK_QUEUE_MAX, then refused at once); no terminal, end
+ * of input or no answer within ASK_TIMEOUT_S is a refusal.  The question
+ * is asked asynchronously on the hub's main context: the hub goes on
+ * serving everyone while it waits.
+ *
+ * This is the only place a page is refused (as JSAMP's ClientAuthorizer):
+ * samp-hub-web.c grants CORS to every origin, so a refused page gets the
+ * register fault, whose text is the reason given here ("origin O is not in
+ * [hub] web-origins", "refused by the user", "no terminal to ask on ..."),
+ * and can show it; the same reason is logged once.  What a page chose to
+ * call itself and its origin are shown with control characters replaced
+ * (no terminal escapes); no key or secret is ever shown or logged.
  */
 #include "config.h"
 
@@ -161,7 +168,7 @@ on_input (gint fd, GIOCondition cond, gpointer data)
       g_string_truncate (a->line, 0);
       /* this source ends here; the next question (if any) gets its own */
       g_clear_pointer (&a->input, g_source_unref);
-      answer (a, yes, "refused on the terminal");
+      answer (a, yes, "refused by the user");
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -193,8 +200,8 @@ ask_next (WebAuth *a)
   g_source_attach (a->timer, a->context);
 }
 
-gboolean
-web_auth_origin_listed (WebAuth *a, const char *origin)
+static gboolean
+origin_listed (WebAuth *a, const char *origin)
 {
   return origin != NULL && a->origins != NULL
          && g_strv_contains ((const char *const *) a->origins, origin);
@@ -216,7 +223,7 @@ web_auth_check (WebAuth *a, const char *origin, const char *name,
         return;
       }
     case SAMP_HUB_WEB_AUTH_ORIGINS:
-      if (web_auth_origin_listed (a, origin))
+      if (origin_listed (a, origin))
         {
           g_autofree char *o = web_auth_printable (origin);
           g_autofree char *n = web_auth_printable (name);
@@ -226,8 +233,10 @@ web_auth_check (WebAuth *a, const char *origin, const char *name,
         }
       else
         {
-          refuse_logged (origin, name, "origin not in web-origins");
-          done (data, FALSE, "origin not allowed by the hub's web-origins");
+          g_autofree char *o = web_auth_printable (origin);
+          g_autofree char *why = g_strdup_printf ("origin %s is not in [hub] web-origins", o);
+          refuse_logged (origin, name, why);
+          done (data, FALSE, why);
         }
       return;
     case SAMP_HUB_WEB_AUTH_ASK:

@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 typedef struct _WebAuth WebAuth;
-/* @why: a short reason when refused (for the client's fault), else NULL. */
+/* @why: a short reason when refused (the client's fault says it), else NULL. */
 typedef void (*WebAuthDone) (gpointer data, gboolean accepted, const char *why);
 
 WebAuth *web_auth_new (SampHubWebAuth policy, char **origins, GMainContext *context);
@@ -15,8 +15,6 @@ WebAuth *web_auth_new (SampHubWebAuth policy, char **origins, GMainContext *cont
  * @done runs once, now or later on the context.  Logs the decision. */
 void web_auth_check (WebAuth *auth, const char *origin, const char *name,
                      WebAuthDone done, gpointer data);
-/* TRUE if @origin is in the configured list. */
-gboolean web_auth_origin_listed (WebAuth *auth, const char *origin);
 /* Pending questions are answered "refused". */
 void web_auth_free (WebAuth *auth);
 

@@ -2,10 +2,19 @@
  *
  * A second server of samp-hub-net (hub_net_new_full) on 127.0.0.1:21012.
  * Every request first passes web_http(): a peer that is not loopback gets
- * 403; CORS headers are added for the allowed origins (all of them, but
- * under --web-auth=origins only the listed ones); OPTIONS preflights,
- * /crossdomain.xml, /clientaccesspolicy.xml and the URL translator are
- * answered here; a POST to "/" goes on as XML-RPC to web_call().
+ * 403; OPTIONS preflights, /crossdomain.xml, /clientaccesspolicy.xml and
+ * the URL translator are answered here; a POST to "/" goes on as XML-RPC
+ * to web_call().
+ *
+ * CORS (as JSAMP's CorsHttpServer): the XML-RPC endpoint grants every
+ * Origin, preflight and response, whatever --web-auth says.  That is safe:
+ * every samp.webhub.* call but register and ping needs a private key, and
+ * only an accepted register hands one out.  Consent is decided at register
+ * (samp-hub-web-auth.c, as JSAMP's ClientAuthorizer), whose fault tells a
+ * refused page why ("registration refused: origin O is not in [hub]
+ * web-origins"); a page refused at the preflight could only say "No hub?".
+ * The translator grants CORS only to the Origin its client registered
+ * from (see below).
  *
  * samp.webhub.register(identity) asks samp-hub-web-auth.c (consent), then
  * registers a client of the same hub through hub_register_sink(): the
@@ -31,6 +40,9 @@
  * http: fetched, https: redirected (307).  Other http(s) URLs of hosts
  * that are not this one are redirected (307), never fetched by the hub;
  * anything else is 403.  Messages reach web clients unchanged (as JSAMP).
+ * A request to it with an Origin other than the one its client registered
+ * from is 403; the client's own origin gets Access-Control-Allow-Origin; a
+ * request without Origin (not a page's fetch) is served without it.
  */
 #include "config.h"
 
@@ -63,7 +75,6 @@ struct _HubWeb {
   HubNet *net;
   char *url;
   gboolean restrict_mtypes;
-  gboolean cors_listed_only;
   WebAuth *auth;
   GHashTable *by_key;       /* private key -> WebClient (owned) */
   GHashTable *by_token;     /* translator token -> WebClient (borrowed) */
@@ -76,6 +87,7 @@ struct _WebClient {
   HubClient *client;
   char *key;
   char *token;
+  char *origin;             /* Origin of its register, or NULL */
   GQueue callbacks;         /* GVariant a{sv} */
   gsize bytes;
   HubRequest *poll;
@@ -208,6 +220,7 @@ web_client_free (WebClient *wc)
   memset (wc->key, 0, strlen (wc->key));
   g_free (wc->key);
   g_free (wc->token);
+  g_free (wc->origin);
   g_free (wc);
 }
 
@@ -246,7 +259,7 @@ registered (gpointer data, gboolean accepted, const char *why)
   HubClient *c = NULL;
   if (!accepted)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                         "Registration refused: %s", why);
+                         "registration refused: %s", why);
   else
     c = hub_register_sink (web->hub, web->restrict_mtypes ? &web_funcs_restricted
                                                           : &web_funcs_open, NULL, &error);
@@ -260,6 +273,7 @@ registered (gpointer data, gboolean accepted, const char *why)
   wc->client = c;
   wc->key = g_strdup (hub_client_get_key (c));
   wc->token = random_hex (4);
+  wc->origin = g_strdup (hub_request_get_header (req, "Origin"));
   g_queue_init (&wc->callbacks);
   wc->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* the sink's data is set now that wc exists (no callback before) */
@@ -508,6 +522,17 @@ translate (HubWeb *web, HubRequest *req, const char *path)
       text_reply (req, 403, "Forbidden: not a registered web client's translator\n");
       return;
     }
+  const char *origin = hub_request_get_header (req, "Origin");
+  if (origin != NULL && g_strcmp0 (origin, wc->origin) != 0)
+    {
+      text_reply (req, 403, "Forbidden: not the origin of this translator's client\n");
+      return;
+    }
+  if (origin != NULL)
+    {
+      hub_request_add_header (req, "Access-Control-Allow-Origin", origin);
+      hub_request_add_header (req, "Vary", "Origin");
+    }
   g_autofree char *target = g_uri_unescape_string (q + 1, NULL);
   g_autoptr(GUri) uri = target ? g_uri_parse (target, G_URI_FLAGS_NONE, NULL) : NULL;
   if (uri == NULL)
@@ -602,28 +627,24 @@ web_http (gpointer data, HubRequest *req)
       text_reply (req, 400, "Bad Request\n");
       return TRUE;
     }
+  if (g_str_has_prefix (path, TRANSLATOR_PATH)
+      && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
+    {
+      translate (web, req, path);     /* its own CORS rule */
+      return TRUE;
+    }
+  /* every origin: consent is decided at register (see the top) */
   const char *origin = hub_request_get_header (req, "Origin");
-  gboolean cors = origin != NULL
-                  && (!web->cors_listed_only || web_auth_origin_listed (web->auth, origin));
-  if (cors)
+  if (origin != NULL)
     {
       hub_request_add_header (req, "Access-Control-Allow-Origin", origin);
       hub_request_add_header (req, "Vary", "Origin");
     }
   if (strcmp (method, "OPTIONS") == 0)
     {
-      if (!cors)
+      if (origin == NULL)
         {
-          /* A browser preflights every XML-RPC POST (Content-Type text/xml):
-           * for a page of an origin not listed this is the refusal, as its
-           * register never comes.  Logged like a refused registration. */
-          if (origin != NULL)
-            {
-              g_autofree char *o = web_auth_printable (origin);
-              g_message ("SAMP Web Profile: a page from origin %s refused (CORS preflight): "
-                         "origin not in web-origins", o);
-            }
-          text_reply (req, 403, "Forbidden: origin not allowed\n");
+          text_reply (req, 403, "Forbidden: a preflight without Origin\n");
           return TRUE;
         }
       const char *hdrs = hub_request_get_header (req, "Access-Control-Request-Headers");
@@ -648,8 +669,6 @@ web_http (gpointer data, HubRequest *req)
         hub_request_respond (req, 200, "text/xml",
                              g_bytes_new_static (clientaccesspolicy_xml,
                                                  strlen (clientaccesspolicy_xml)));
-      else if (g_str_has_prefix (path, TRANSLATOR_PATH))
-        translate (web, req, path);
       else
         text_reply (req, 404, "Not Found\n");
       return TRUE;
@@ -683,7 +702,6 @@ hub_web_new (SampHub *hub, const SampHubWebOptions *options, GError **error)
   web->hub = hub;
   web->url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   web->restrict_mtypes = options->restrict_mtypes;
-  web->cors_listed_only = options->auth == SAMP_HUB_WEB_AUTH_ORIGINS;
   web->auth = web_auth_new (options->auth, options->origins, hub_get_context (hub));
   web->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) web_client_free);

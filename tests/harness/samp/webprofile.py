@@ -5,7 +5,8 @@ tests/test-hub-web.sh.  Each command prints "ok DESC" / "not ok DESC" lines
 (lib.sh results_of) and diagnostics as "# ..." lines.
 
   webprofile.py cors ORIGIN              preflight and the policy files
-  webprofile.py register ORIGIN NAME accepted|refused
+  webprofile.py register ORIGIN NAME accepted|refused [REASON]
+  webprofile.py stranger ORIGIN          an unregistered page: CORS, but faults
   webprofile.py messaging ORIGIN DIR     long poll, Standard Profile peer,
                                          restricted MTypes, URL translator
   webprofile.py ask HUB-ARGS...          the hub under a pty, asked y then n
@@ -111,7 +112,7 @@ def cmd_cors(origin):
            "samp.webhub.ping from %s answers with Access-Control-Allow-Origin" % origin, fault or h)
 
 
-def cmd_register(origin, name, expect):
+def cmd_register(origin, name, expect, reason=None):
     res, fault, h = webcall(origin, "register", {"samp.name": name})
     if expect == "accepted":
         report(fault is None and all(k in res for k in (
@@ -123,6 +124,32 @@ def cmd_register(origin, name, expect):
     else:
         report(fault is not None and "refused" in fault.lower(),
                "%s from %s is refused with a fault (%s)" % (name, origin, fault), res)
+        if reason is not None:
+            report(fault is not None and fault.startswith("registration refused: ")
+                   and reason in fault and h.get("access-control-allow-origin") == origin,
+                   "the fault, which the page may read (CORS), says why: %s" % reason, (fault, h))
+
+
+def cmd_stranger(origin):
+    """A page whose register was refused: the hub lets it talk (CORS), but
+    every call that needs a private key gets a fault."""
+    st, h, _ = hreq("OPTIONS", "/", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    report(st == 204 and h.get("access-control-allow-origin") == origin,
+           "the preflight from %s is granted (%d): consent is decided at register" % (origin, st), h)
+    for method, params in (("getRegisteredClients", ("",)),
+                           ("getMetadata", ("nokey", "hub")),
+                           ("notifyAll", ("nokey", {"samp.mtype": "table.load.votable",
+                                                    "samp.params": {"url": "file:///etc/passwd"}})),
+                           ("declareSubscriptions", ("nokey", {"*": {}})),
+                           ("pullCallbacks", ("nokey", "0")),
+                           ("allowReverseCallbacks", ("nokey", "1")),
+                           ("unregister", ("nokey",))):
+        res, fault, rh = webcall(origin, method, *params)
+        report(fault is not None and "private key" in fault and res is None
+               and rh.get("access-control-allow-origin") == origin,
+               "without a key, %s gets a fault (%s)" % (method, fault), res)
 
 
 def cmd_messaging(origin, tmpdir):
@@ -186,6 +213,10 @@ def cmd_messaging(origin, tmpdir):
            "an http URL of another host nobody sent is redirected, not fetched by the hub (%d)" % st, h)
     st, h, body = hreq("GET", "/translator/nosuchtoken?" + urllib.parse.quote(file_url, safe=""))
     report(st == 403, "the translator refuses an unknown client (%d)" % st, body[:200])
+    st, h, body = hreq("GET", urllib.parse.urlparse(trans).path + "?" + urllib.parse.quote(file_url, safe=""),
+                       headers={"Origin": "http://other.example"})
+    report(st == 403 and "access-control-allow-origin" not in h and b"VOTABLE" not in body,
+           "the translator refuses a page of another origin than its client's (%d)" % st, h)
 
     # restricted MTypes: sending one outside the safe list is refused
     res, fault, _ = webcall(origin, "notify", key, std.id,
@@ -255,7 +286,7 @@ def cmd_ask(args):
             os.write(fd, (answer + "\n").encode())
             th.join(30)
             ok = out.get("fault") is None if expect == "accepted" else \
-                out.get("fault") is not None and "refused" in out["fault"].lower()
+                out.get("fault") == "registration refused: refused by the user"
             report(ok, "answered %s: the registration is %s" % (answer, expect), out)
             if expect == "accepted" and out.get("res"):
                 webcall("http://localhost:8123", "unregister", out["res"]["samp.private-key"])
@@ -330,6 +361,7 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"cors": lambda: cmd_cors(*args),
      "register": lambda: cmd_register(*args),
+     "stranger": lambda: cmd_stranger(*args),
      "messaging": lambda: cmd_messaging(*args),
      "ask": lambda: cmd_ask(args),
      "sees": lambda: cmd_sees(*args),
