@@ -550,12 +550,37 @@ reader_end_1 (Reader *r)
 static const SampXmlSink reader_sink = { reader_start, reader_end, reader_text };
 
 /* Reads @xml; FALSE with an error, else r->method/result/fault set. */
+/* GLib frees a container type's description (GVariantTypeInfo: a hash
+ * table entry under a global lock) when its last value goes and makes it
+ * again for the next one: between two messages no a{sv} or av may be
+ * alive, so each message paid for making two of them.  One empty value of
+ * each type SAMP messages are made of, kept for the life of the process,
+ * keeps them. */
+static void
+pin_container_types (void)
+{
+  static gsize pinned = 0;
+  if (g_once_init_enter (&pinned))
+    {
+      GVariant *box[4];
+      for (gsize k = 0; k < G_N_ELEMENTS (box); k++)
+        box[k] = g_variant_new_variant (g_variant_new_boolean (FALSE));
+      /* never freed: that is the point */
+      g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+      g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0));
+      g_variant_ref_sink (g_variant_new_tuple (box, 3));
+      g_variant_ref_sink (g_variant_new_tuple (box, 4));
+      g_once_init_leave (&pinned, 1);
+    }
+}
+
 static gboolean
 reader_run (Reader *r, const char *xml, gsize len, GError **error)
 {
   Frame root = { 0 };
   gboolean ok;
 
+  pin_container_types ();
   r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
   root.kind = EL_ROOT;
   g_array_append_val (r->stack, root);
