@@ -16,6 +16,9 @@
  * input.  Options: XML_PARSE_NONET and HUGE (no 10 MB cap on one string:
  * our size and depth limits bound the work), without NOENT, DTDLOAD or
  * DTDATTR.  libxml2's messages go to our handler, never to stderr.
+ * Each thread keeps one parser context between documents (reset with
+ * xmlCtxtResetPush; only after a clean document of at most one chunk,
+ * never after an error or a refusal): see ctxt_take.
  */
 #include "config.h"
 
