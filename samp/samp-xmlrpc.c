@@ -669,22 +669,21 @@ append_escaped (GString *out, const char *s, gsize len)
 }
 
 /* @v: a SAMP value, possibly boxed in "v"; FALSE (output unfinished)
- * at the first value of another type. */
+ * at the first value of another type.  Children are taken by index and
+ * types compared as strings: g_variant_iter_next's format strings and
+ * g_variant_is_of_type cost more than the rest of the writing. */
 static gboolean
 append_value (GString *out, GVariant *v)
 {
   gboolean ok = TRUE;
+  const char *type = g_variant_get_type_string (v);
 
-  GVariantIter iter;
-  GVariant *child;
-  const char *key;
-
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+  if (strcmp (type, "v") == 0)
     {
       g_autoptr(GVariant) inner = g_variant_get_variant (v);
       return append_value (out, inner);
     }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+  if (strcmp (type, "s") == 0)
     {
       gsize len;
       const char *str = g_variant_get_string (v, &len);
@@ -692,30 +691,34 @@ append_value (GString *out, GVariant *v)
       append_escaped (out, str, len);
       g_string_append (out, "</string></value>");
     }
-  else if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
+  else if (strcmp (type, "av") == 0)
     {
+      gsize n = g_variant_n_children (v);
       g_string_append (out, "<value><array><data>\r\n");
-      g_variant_iter_init (&iter, v);
-      while (ok && g_variant_iter_next (&iter, "v", &child))
+      for (gsize i = 0; ok && i < n; i++)
         {
+          g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
           ok = append_value (out, child);
           g_string_append (out, "\r\n");
-          g_variant_unref (child);
         }
       g_string_append (out, "</data></array></value>");
     }
-  else if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
+  else if (strcmp (type, "a{sv}") == 0)
     {
+      gsize n = g_variant_n_children (v);
       g_string_append (out, "<value><struct>\r\n");
-      g_variant_iter_init (&iter, v);
-      while (ok && g_variant_iter_next (&iter, "{&sv}", &key, &child))
+      for (gsize i = 0; ok && i < n; i++)
         {
+          g_autoptr(GVariant) entry = g_variant_get_child_value (v, i);
+          g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) child = g_variant_get_child_value (entry, 1);
+          gsize klen;
+          const char *k = g_variant_get_string (key, &klen);
           g_string_append (out, "<member><name>");
-          append_escaped (out, key, strlen (key));
+          append_escaped (out, k, klen);
           g_string_append (out, "</name>\r\n");
           ok = append_value (out, child);
           g_string_append (out, "</member>\r\n");
-          g_variant_unref (child);
         }
       g_string_append (out, "</struct></value>");
     }
@@ -738,8 +741,6 @@ GBytes *
 samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 {
   GString *out;
-  GVariantIter iter;
-  GVariant *child;
 
   g_return_val_if_fail (method != NULL, NULL);
   if (args != NULL && !g_variant_is_of_type (args, SAMP_TYPE_LIST))
@@ -752,20 +753,13 @@ samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
   g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodCall>\r\n<methodName>");
   append_escaped (out, method, strlen (method));
   g_string_append (out, "</methodName>\r\n<params>\r\n");
-  if (args != NULL)
+  for (gsize i = 0, n = args != NULL ? g_variant_n_children (args) : 0; i < n; i++)
     {
-      g_variant_iter_init (&iter, args);
-      while (g_variant_iter_next (&iter, "v", &child))
-        {
-          g_string_append (out, "<param>");
-          if (!append_value (out, child))
-            {
-              g_variant_unref (child);
-              return not_samp (out, args, error);
-            }
-          g_string_append (out, "</param>\r\n");
-          g_variant_unref (child);
-        }
+      g_autoptr(GVariant) child = g_variant_get_child_value (args, i);
+      g_string_append (out, "<param>");
+      if (!append_value (out, child))
+        return not_samp (out, args, error);
+      g_string_append (out, "</param>\r\n");
     }
   g_string_append (out, "</params>\r\n</methodCall>\r\n");
   return g_string_free_to_bytes (out);
