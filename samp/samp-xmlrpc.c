@@ -11,10 +11,13 @@
  * CDATA) is just a string.  Non-UTF-8 bytes cannot reach a string
  * (libxml2 refuses them); embedded NULs are cut.
  * Writing: calls and responses straight from the GVariants into a
- * GString, strictly string/array/struct; faults through xmlrpc-c.  (Until
- * issue 14 both directions went through xmlrpc-c's value trees: a second
- * parse of every document after the guard's, ~150k instructions per
- * message forwarded.)
+ * GString, strictly string/array/struct (children by index, types as
+ * strings); faults through xmlrpc-c.  The GVariant container types SAMP
+ * values are made of stay described for the life of the process
+ * (pin_container_types): GLib otherwise freed and re-made two per message.
+ * (Until issue 14 both directions went through xmlrpc-c's value trees: a
+ * second parse of every document after the guard's, ~150k instructions
+ * per message forwarded.)
  */
 #include "config.h"
 
