@@ -16,6 +16,9 @@
  * input.  Options: XML_PARSE_NONET and HUGE (no 10 MB cap on one string:
  * our size and depth limits bound the work), without NOENT, DTDLOAD or
  * DTDATTR.  libxml2's messages go to our handler, never to stderr.
+ * Each thread keeps one parser context between documents (reset with
+ * xmlCtxtResetPush; only after a clean document of at most one chunk,
+ * never after an error or a refusal): see ctxt_take.
  */
 #include "config.h"
 
@@ -192,6 +195,60 @@ samp_xmlguard_check (const char *xml, gsize len, GError **error)
   return samp_xmlguard_parse (xml, len, NULL, NULL, error);
 }
 
+/* One parser context per thread, kept between documents: making and
+ * freeing one (its dictionary, stacks, SAX handler copy) cost ~10k
+ * instructions a document, twice per forwarded message in the hub.  It is
+ * kept only after a document that parsed cleanly and was at most one
+ * chunk long (so what it holds until the next document stays small), and
+ * while its name dictionary stays small (names of a valid XML-RPC
+ * document are a few dozen); xmlCtxtResetPush then gives it the state of
+ * a new one, and the SAX handler and options are set again as for a new
+ * one.  After an error or a refusal the context is freed. */
+#define CTXT_KEEP_MAX_NAMES 64
+
+static void
+ctxt_free (gpointer ctxt)
+{
+  xmlFreeParserCtxt (ctxt);
+}
+
+static GPrivate kept_ctxt = G_PRIVATE_INIT (ctxt_free);
+
+static xmlParserCtxtPtr
+ctxt_take (const xmlSAXHandler *sax)
+{
+  xmlParserCtxtPtr ctxt = g_private_get (&kept_ctxt);
+
+  if (ctxt != NULL)
+    {
+      g_private_set (&kept_ctxt, NULL);
+      if (xmlCtxtResetPush (ctxt, NULL, 0, NULL, NULL) == 0 && ctxt->sax != NULL)
+        {
+          memcpy (ctxt->sax, sax, sizeof *sax);
+          ctxt->userData = ctxt;
+          /* as xmlCreatePushParserCtxt leaves it without a first chunk:
+           * the first bytes pushed are looked at for their encoding */
+          ctxt->charset = XML_CHAR_ENCODING_NONE;
+          return ctxt;
+        }
+      xmlFreeParserCtxt (ctxt);
+    }
+  return xmlCreatePushParserCtxt ((xmlSAXHandlerPtr) sax, NULL, NULL, 0, NULL);
+}
+
+static void
+ctxt_give_back (xmlParserCtxtPtr ctxt, gboolean keep)
+{
+  if (keep && ctxt->dict != NULL && xmlDictSize (ctxt->dict) <= CTXT_KEEP_MAX_NAMES
+      && g_private_get (&kept_ctxt) == NULL)
+    {
+      ctxt->_private = NULL;
+      g_private_set (&kept_ctxt, ctxt);
+    }
+  else
+    xmlFreeParserCtxt (ctxt);
+}
+
 gboolean
 samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink, gpointer data,
                      GError **error)
@@ -250,7 +307,7 @@ samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink, gpoint
       sax.characters = on_characters;
       sax.cdataBlock = on_characters;
     }
-  g.ctxt = xmlCreatePushParserCtxt (&sax, NULL, NULL, 0, NULL);
+  g.ctxt = ctxt_take (&sax);
   if (g.ctxt == NULL)
     {
       g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "cannot create an XML parser");
@@ -277,7 +334,7 @@ samp_xmlguard_parse (const char *xml, gsize len, const SampXmlSink *sink, gpoint
   else if (!ok)
     g_set_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "malformed XML-RPC document: %s",
                  g.xml_error ? g.xml_error : "not well-formed XML");
-  xmlFreeParserCtxt (g.ctxt);
+  ctxt_give_back (g.ctxt, ok && len <= CHUNK);
   g_free (g.refusal);
   g_free (g.xml_error);
   return ok;

@@ -11,10 +11,13 @@
  * CDATA) is just a string.  Non-UTF-8 bytes cannot reach a string
  * (libxml2 refuses them); embedded NULs are cut.
  * Writing: calls and responses straight from the GVariants into a
- * GString, strictly string/array/struct; faults through xmlrpc-c.  (Until
- * issue 14 both directions went through xmlrpc-c's value trees: a second
- * parse of every document after the guard's, ~150k instructions per
- * message forwarded.)
+ * GString, strictly string/array/struct (children by index, types as
+ * strings); faults through xmlrpc-c.  The GVariant container types SAMP
+ * values are made of stay described for the life of the process
+ * (pin_container_types): GLib otherwise freed and re-made two per message.
+ * (Until issue 14 both directions went through xmlrpc-c's value trees: a
+ * second parse of every document after the guard's, ~150k instructions
+ * per message forwarded.)
  */
 #include "config.h"
 
@@ -550,12 +553,37 @@ reader_end_1 (Reader *r)
 static const SampXmlSink reader_sink = { reader_start, reader_end, reader_text };
 
 /* Reads @xml; FALSE with an error, else r->method/result/fault set. */
+/* GLib frees a container type's description (GVariantTypeInfo: a hash
+ * table entry under a global lock) when its last value goes and makes it
+ * again for the next one: between two messages no a{sv} or av may be
+ * alive, so each message paid for making two of them.  One empty value of
+ * each type SAMP messages are made of, kept for the life of the process,
+ * keeps them. */
+static void
+pin_container_types (void)
+{
+  static gsize pinned = 0;
+  if (g_once_init_enter (&pinned))
+    {
+      GVariant *box[4];
+      for (gsize k = 0; k < G_N_ELEMENTS (box); k++)
+        box[k] = g_variant_new_variant (g_variant_new_boolean (FALSE));
+      /* never freed: that is the point */
+      g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+      g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0));
+      g_variant_ref_sink (g_variant_new_tuple (box, 3));
+      g_variant_ref_sink (g_variant_new_tuple (box, 4));
+      g_once_init_leave (&pinned, 1);
+    }
+}
+
 static gboolean
 reader_run (Reader *r, const char *xml, gsize len, GError **error)
 {
   Frame root = { 0 };
   gboolean ok;
 
+  pin_container_types ();
   r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
   root.kind = EL_ROOT;
   g_array_append_val (r->stack, root);
@@ -644,22 +672,21 @@ append_escaped (GString *out, const char *s, gsize len)
 }
 
 /* @v: a SAMP value, possibly boxed in "v"; FALSE (output unfinished)
- * at the first value of another type. */
+ * at the first value of another type.  Children are taken by index and
+ * types compared as strings: g_variant_iter_next's format strings and
+ * g_variant_is_of_type cost more than the rest of the writing. */
 static gboolean
 append_value (GString *out, GVariant *v)
 {
   gboolean ok = TRUE;
+  const char *type = g_variant_get_type_string (v);
 
-  GVariantIter iter;
-  GVariant *child;
-  const char *key;
-
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
+  if (strcmp (type, "v") == 0)
     {
       g_autoptr(GVariant) inner = g_variant_get_variant (v);
       return append_value (out, inner);
     }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+  if (strcmp (type, "s") == 0)
     {
       gsize len;
       const char *str = g_variant_get_string (v, &len);
@@ -667,30 +694,34 @@ append_value (GString *out, GVariant *v)
       append_escaped (out, str, len);
       g_string_append (out, "</string></value>");
     }
-  else if (g_variant_is_of_type (v, SAMP_TYPE_LIST))
+  else if (strcmp (type, "av") == 0)
     {
+      gsize n = g_variant_n_children (v);
       g_string_append (out, "<value><array><data>\r\n");
-      g_variant_iter_init (&iter, v);
-      while (ok && g_variant_iter_next (&iter, "v", &child))
+      for (gsize i = 0; ok && i < n; i++)
         {
+          g_autoptr(GVariant) child = g_variant_get_child_value (v, i);
           ok = append_value (out, child);
           g_string_append (out, "\r\n");
-          g_variant_unref (child);
         }
       g_string_append (out, "</data></array></value>");
     }
-  else if (g_variant_is_of_type (v, SAMP_TYPE_MAP))
+  else if (strcmp (type, "a{sv}") == 0)
     {
+      gsize n = g_variant_n_children (v);
       g_string_append (out, "<value><struct>\r\n");
-      g_variant_iter_init (&iter, v);
-      while (ok && g_variant_iter_next (&iter, "{&sv}", &key, &child))
+      for (gsize i = 0; ok && i < n; i++)
         {
+          g_autoptr(GVariant) entry = g_variant_get_child_value (v, i);
+          g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) child = g_variant_get_child_value (entry, 1);
+          gsize klen;
+          const char *k = g_variant_get_string (key, &klen);
           g_string_append (out, "<member><name>");
-          append_escaped (out, key, strlen (key));
+          append_escaped (out, k, klen);
           g_string_append (out, "</name>\r\n");
           ok = append_value (out, child);
           g_string_append (out, "</member>\r\n");
-          g_variant_unref (child);
         }
       g_string_append (out, "</struct></value>");
     }
@@ -713,8 +744,6 @@ GBytes *
 samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
 {
   GString *out;
-  GVariantIter iter;
-  GVariant *child;
 
   g_return_val_if_fail (method != NULL, NULL);
   if (args != NULL && !g_variant_is_of_type (args, SAMP_TYPE_LIST))
@@ -727,20 +756,13 @@ samp_xmlrpc_serialize_call (const char *method, GVariant *args, GError **error)
   g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodCall>\r\n<methodName>");
   append_escaped (out, method, strlen (method));
   g_string_append (out, "</methodName>\r\n<params>\r\n");
-  if (args != NULL)
+  for (gsize i = 0, n = args != NULL ? g_variant_n_children (args) : 0; i < n; i++)
     {
-      g_variant_iter_init (&iter, args);
-      while (g_variant_iter_next (&iter, "v", &child))
-        {
-          g_string_append (out, "<param>");
-          if (!append_value (out, child))
-            {
-              g_variant_unref (child);
-              return not_samp (out, args, error);
-            }
-          g_string_append (out, "</param>\r\n");
-          g_variant_unref (child);
-        }
+      g_autoptr(GVariant) child = g_variant_get_child_value (args, i);
+      g_string_append (out, "<param>");
+      if (!append_value (out, child))
+        return not_samp (out, args, error);
+      g_string_append (out, "</param>\r\n");
     }
   g_string_append (out, "</params>\r\n</methodCall>\r\n");
   return g_string_free_to_bytes (out);
