@@ -560,6 +560,39 @@ at_most_one_client (gpointer data)
   return samp_hub_get_n_clients (((Fixture *) data)->hub) <= 1;
 }
 
+/* A TCP socket listening on 127.0.0.1 (a port of its own), for a callee
+ * the test plays by hand. */
+static GSocket *
+listen_loopback (guint *port)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                             &error);
+  g_assert_no_error (error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (s, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (s, &error));
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (s, &error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  return s;
+}
+
+/* A client registered with its callback at 127.0.0.1:@port, subscribed
+ * to test.*. */
+static void
+register_callee (Fixture *f, guint port, char **key, char **id)
+{
+  do_register (f, key, id);
+  g_autofree char *p1 = g_strdup_printf (S ("%s") S ("http://127.0.0.1:%u/"), *key, port);
+  g_autofree char *r1 = call (f, "samp.hub.setXmlrpcCallback", p1);
+  g_assert_false (is_fault (r1));
+  g_autofree char *p2 = g_strdup_printf (S ("%s") "<param><value><struct><member><name>test.*</name>"
+                                         "<value><struct></struct></value></member></struct></value></param>", *key);
+  g_autofree char *r2 = call (f, "samp.hub.declareSubscriptions", p2);
+  g_assert_false (is_fault (r2));
+}
+
 /* A callee that accepts TCP connections (kernel backlog) but never
  * answers: callAndWait times out with a fault, and after the delivery
  * timeout the callee is unregistered. */
@@ -567,27 +600,12 @@ static void
 test_call_timeout (Fixture *f, gconstpointer data)
 {
   (void) data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) mute = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                          G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_assert_true (g_socket_bind (mute, addr, TRUE, &error));
-  g_assert_true (g_socket_listen (mute, &error));
-  g_autoptr(GSocketAddress) local = g_socket_get_local_address (mute, &error);
-  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  guint port;
+  g_autoptr(GSocket) mute = listen_loopback (&port);
 
   g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
   do_register (f, &ka, &ia);
-  do_register (f, &kb, &ib);
-  g_autofree char *p1 = g_strdup_printf (S ("%s") S ("http://127.0.0.1:%u/"), kb, port);
-  g_autofree char *r1 = call (f, "samp.hub.setXmlrpcCallback", p1);
-  g_assert_false (is_fault (r1));
-  g_autofree char *p2 = g_strdup_printf (S ("%s") "<param><value><struct><member><name>test.*</name>"
-                                         "<value><struct></struct></value></member></struct></value></param>", kb);
-  g_autofree char *r2 = call (f, "samp.hub.declareSubscriptions", p2);
-  g_assert_false (is_fault (r2));
+  register_callee (f, port, &kb, &ib);
 
   /* wildcard subscription seen by getSubscribedClients */
   g_autofree char *p3 = g_strdup_printf (S ("%s") S ("test.echo"), ka);
@@ -710,27 +728,12 @@ static void
 test_keep_alive (Fixture *f, gconstpointer data)
 {
   (void) data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                              G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_assert_true (g_socket_bind (listener, addr, TRUE, &error));
-  g_assert_true (g_socket_listen (listener, &error));
-  g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener, &error);
-  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  guint port;
+  g_autoptr(GSocket) listener = listen_loopback (&port);
 
   g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
   do_register (f, &ka, &ia);
-  do_register (f, &kb, &ib);
-  g_autofree char *p1 = g_strdup_printf (S ("%s") S ("http://127.0.0.1:%u/"), kb, port);
-  g_autofree char *r1 = call (f, "samp.hub.setXmlrpcCallback", p1);
-  g_assert_false (is_fault (r1));
-  g_autofree char *p2 = g_strdup_printf (S ("%s") "<param><value><struct><member><name>test.*</name>"
-                                         "<value><struct></struct></value></member></struct></value></param>", kb);
-  g_autofree char *r2 = call (f, "samp.hub.declareSubscriptions", p2);
-  g_assert_false (is_fault (r2));
+  register_callee (f, port, &kb, &ib);
 
   /* three notifications, one connection */
   for (int n = 1; n <= 3; n++)
