@@ -28,7 +28,7 @@ tables|--names
 table
 data-urls|--aux
 cutout-urls
-cutouts|--collection|--dir|--urls-only
+cutouts|--collection|--dir|--parallel|--urls-only
 login|--user|--cert|--login-url|--insecure
 logout
 whoami
@@ -44,8 +44,9 @@ send point 1 2 --bogus|send: unknown option --bogus (see --help)
 status --bogus|status: unknown option --bogus (see --help)
 listen -x|listen: unknown option -x (see --help)
 hub --bogus|hub: unknown option --bogus (see --help)
-region 1 2 --radius|option --radius needs a value
-region 1 2 -o|option -o needs a value
+region 1 2 --radius|region: option --radius needs a value
+region 1 2 -o|region: option -o needs a value
+cutouts 1 2 3 --parallel many|cutouts: Cannot parse integer value “many” for --parallel
 hub x|hub: takes no arguments, not 'x' (see --help)
 name|name: give exactly one TARGET (see --help)
 END

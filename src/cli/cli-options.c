@@ -273,7 +273,10 @@ split_argv (int argc, char **argv, GOptionEntry **tables, gboolean leading, cons
         }
       if (i + 1 >= argc)
         {
-          cs_print_error ("option %s needs a value", a);
+          if (cmd != NULL)
+            cs_print_error ("%s: option %s needs a value", cmd, a);
+          else
+            cs_print_error ("option %s needs a value", a);
           return SPLIT_ERROR;
         }
       g_ptr_array_add (opts, g_strdup (argv[++i]));
@@ -285,9 +288,12 @@ split_argv (int argc, char **argv, GOptionEntry **tables, gboolean leading, cons
 /* ------------------------------------------------------------ parsing */
 
 /* GOptionContext on @opts (argv[0] = @argv0): @entries (nullable) and the
- * global options into @g.  Prints GOptionContext's message on error. */
+ * global options into @g.  Prints GOptionContext's message on error,
+ * after "@cmd: " (a bad value of a command's option: "cutouts: Cannot
+ * parse integer value ..."); @cmd NULL before the command. */
 static gboolean
-parse_options (CsGlobalOptions *g, GOptionEntry *entries, GPtrArray *opts, const char *argv0)
+parse_options (CsGlobalOptions *g, GOptionEntry *entries, GPtrArray *opts, const char *argv0,
+               const char *cmd)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (NULL);
   g_autofree GOptionEntry *globals = global_entries (g);
@@ -311,7 +317,10 @@ parse_options (CsGlobalOptions *g, GOptionEntry *entries, GPtrArray *opts, const
     before[i] = G_STRUCT_MEMBER (char *, g, global_strings[i]);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
-      cs_print_error ("%s", error->message);
+      if (cmd != NULL)
+        cs_print_error ("%s: %s", cmd, error->message);
+      else
+        cs_print_error ("%s", error->message);
       return FALSE;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (global_strings); i++)
@@ -388,7 +397,7 @@ cli_options_parse (CsGlobalOptions *g, int argc, char **argv, const CliCommandLi
     default:
       break;
     }
-  if (!parse_options (g, entries, opts, argv[0]) || !check_globals (g, argv[0]))
+  if (!parse_options (g, entries, opts, argv[0], argv[0]) || !check_globals (g, argv[0]))
     return FALSE;
   if (g->registry == NULL && g_getenv ("CADC_REGISTRY_URL") != NULL)
     g->registry = g_strdup (g_getenv ("CADC_REGISTRY_URL"));
@@ -420,7 +429,7 @@ cli_options_parse_leading (CsGlobalOptions *g, int argc, char **argv)
   /* GLib's log lines name the command (GOptionContext would name the
    * first argv[0] it parses) */
   g_set_prgname (stop < argc ? argv[stop] : "cadc-samp");
-  if (!parse_options (g, NULL, opts, argv[0]) || !check_globals (g, NULL))
+  if (!parse_options (g, NULL, opts, argv[0], NULL) || !check_globals (g, NULL))
     return -1;
   return stop;
 }

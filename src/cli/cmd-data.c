@@ -126,14 +126,18 @@ cmd_cutout_urls (CsGlobalOptions *g, int argc, char **argv)
 /* Each cutout costs the archive's latency (SODA computes it on request)
  * more than bandwidth: with 4 at a time, 20 cutouts at 100 ms each took
  * 6 rounds, 4x curl --parallel (which runs 50).  32 keeps a burst of
- * cutouts in one or two rounds; libcurl's connection pool reuses them. */
+ * cutouts in one or two rounds; libcurl's connection pool reuses them.
+ * --parallel N lowers it (a slow link, an archive's fair-use policy) or
+ * raises it up to PARALLEL_MAX. */
 #define PARALLEL_DOWNLOADS 32
+#define PARALLEL_MAX 64
 
 typedef struct {
   CadcClient *client;
   char **urls;
   char *dir;
   guint next, running, done, failed, total;
+  guint parallel;         /* downloads at a time */
   guint io_failed;        /* failed writing here, not in the archive */
   guint64 bytes;          /* of the files done */
   guint64 live;           /* received so far by the downloads running */
@@ -227,7 +231,7 @@ one_done (GObject *src, GAsyncResult *res, gpointer data)
 static void
 start_next (Downloads *d)
 {
-  while (d->running < PARALLEL_DOWNLOADS && d->urls[d->next] != NULL)
+  while (d->running < d->parallel && d->urls[d->next] != NULL)
     {
       One *o = g_new0 (One, 1);
       g_autofree char *name = g_strdup_printf ("cutout-%03u.fits", d->next + 1);
@@ -309,10 +313,14 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) pos = g_ptr_array_new ();
   g_autofree char *collection = NULL, *dir_opt = NULL, *conf_collection = NULL;
   gboolean urls_only = FALSE;
+  gint parallel = PARALLEL_DOWNLOADS;
   int rc;
   GOptionEntry entries[] = {
     { "collection", 0, 0, G_OPTION_ARG_FILENAME, &collection, "only images of this collection", "C" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir_opt, "download into D (default: here)", "D" },
+    { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel,
+      "download N at a time (1-" G_STRINGIFY (PARALLEL_MAX) ", default "
+      G_STRINGIFY (PARALLEL_DOWNLOADS) ")", "N" },
     { "urls-only", 0, 0, G_OPTION_ARG_NONE, &urls_only, "print the cutout URLs, download nothing", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -328,17 +336,24 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
   guint bad = 0;
 
   static const CliCommandLine cl = {
-    "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--urls-only]\n\n"
+    "Usage: cadc-samp cutouts POSITION RADIUS [--collection C] [--dir D] [--parallel N]\n"
+      "                         [--urls-only]\n\n"
       "Find images around POSITION (in the archive's data model), compute\n"
-      "SODA cutout URLs (see cutout-urls) and download\n"
-      "them (32 at a time) into D as cutout-NNN.fits; each file is checked\n"
-      "to be FITS.  A cutout that fails (e.g. no overlap) is reported and\n"
-      "the others continue.\n",
+      "SODA cutout URLs (see cutout-urls) and download them (N at a time,\n"
+      "32 by default) into D as cutout-NNN.fits; each file is checked to be\n"
+      "FITS.  A cutout that fails (e.g. no overlap) is reported and the\n"
+      "others continue.\n",
     2, G_MAXUINT, "POSITION RADIUS expected",
   };
 
   if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
+  if (parallel < 1 || parallel > PARALLEL_MAX)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--parallel takes 1 to %d downloads at a time, not %d", PARALLEL_MAX, parallel);
+      return cmd_archive_usage_error ("cutouts", error);
+    }
   dir = dir_opt != NULL ? dir_opt : ".";
   ptext = cmd_archive_join_args (pos, 0, pos->len - 1);
   if (!parse_circle (ptext, pos->pdata[pos->len - 1], &ra, &dec, &r, &error))
@@ -374,6 +389,7 @@ cmd_cutouts (CsGlobalOptions *g, int argc, char **argv)
     d.urls = urls;
     d.dir = (char *) dir;
     d.total = g_strv_length (urls);
+    d.parallel = (guint) parallel;
     d.tty = isatty (2) && g->verbosity >= 0;
     d.paths = g_ptr_array_new_with_free_func (g_free);
     d.start = d.shown = g_get_monotonic_time ();

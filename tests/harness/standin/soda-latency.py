@@ -14,7 +14,9 @@ measure DaCHS, not the client; here each costs exactly the delay, in
 parallel for parallel requests (a listen backlog of 256: a burst of
 connections is accepted at once).  HTTP/1.1 with keep-alive, so clients
 may reuse connections.  Prints its port, serves until stdin closes
-(lib.sh's `serve`).
+(lib.sh's `serve`).  GET /standin/inflight answers "max N": the most
+cutouts that were being served at once since the last such request
+(which resets it), for test-cli-cutouts-parallel.sh.
 """
 import http.server
 import sys
@@ -29,6 +31,7 @@ UPSTREAM = sys.argv[1].rstrip("/")
 DELAY = (int(sys.argv[2]) if len(sys.argv) > 2 else 100) / 1000.0
 cache = {}
 lock = threading.Lock()
+inflight = {"now": 0, "max": 0}
 
 
 class SodaLatency(tap_proxy.Proxy):
@@ -51,14 +54,25 @@ class SodaLatency(tap_proxy.Proxy):
             return e.code, e.headers.get("Content-Type"), e.read()
 
     def handle_any(self, body=None):
+        if self.path == "/standin/inflight" and self.command == "GET":
+            with lock:
+                most, inflight["max"] = inflight["max"], inflight["now"]
+            self.answer(200, "text/plain", b"max %d\n" % most)
+            return
         if "/dlget" in self.path and self.command == "GET":
             with lock:
                 hit = cache.get(self.path)
-            if hit is None:
-                hit = self.fetch()
+                inflight["now"] += 1
+                inflight["max"] = max(inflight["max"], inflight["now"])
+            try:
+                if hit is None:
+                    hit = self.fetch()
+                    with lock:
+                        cache[self.path] = hit
+                time.sleep(DELAY)
+            finally:
                 with lock:
-                    cache[self.path] = hit
-            time.sleep(DELAY)
+                    inflight["now"] -= 1
             status, ctype, data = hit
         else:
             status, ctype, data = self.fetch(body)
