@@ -2,8 +2,9 @@
 # test-listen-offline.sh: `cadc-samp listen` started while the archive is
 # unreachable (a laptop on a train, CADC in maintenance) registers with the
 # hub anyway, says so in one log line, answers calls with a samp.error that
-# names the archive and the cause, and serves the first query after the
-# archive comes back, without a restart.  The archive is the local DaCHS
+# names the archive and the cause, looks the archive up again in the
+# background, terminal or not, and serves the first query after the archive
+# comes back, without a restart.  The archive is the local DaCHS
 # behind harness/standin/archive-later.py: a registry on a port that is
 # closed at first (connection refused) and served later.  `listen --once`
 # with the archive unreachable still exits 4.  JSAMP hub (astropy's hub drops a
@@ -43,12 +44,15 @@ wait_until 10 grep -q "position 131.28125 +54.30000: query failed" "$LOGS/listen
 check "pointAt meanwhile: no table sent, listen still running" \
   eval '[ "$(count_msgs "$REC" table.load.votable)" = 0 ] && kill -0 "$(pid_of listen)"'
 
-# 5-6. the archive comes back on the same port; after the retry interval
-# (2 s after the first failure, doubling: at most 8 s after three) the first
-# query is served, without a restart
+# 5-7. the archive comes back on the same port: listen, retrying in the
+# background (2 s after the first failure, doubling), finds it by itself,
+# with no request and no restart; then the first query is served
 serve archive "$CS_HARNESS/standin/archive-later.py" "$PORT" "$DACHS_URL" \
   || bail "the archive stand-in did not start"
-sleep 9
+wait_until 40 grep -q "TAP $DACHS_URL/tap" "$LOGS/listen.log"
+why=$(cat "$LOGS/listen.log") \
+check "listen finds the archive once it is back, by itself: its log names the TAP service" \
+  grep -q "TAP $DACHS_URL/tap" "$LOGS/listen.log"
 R=$(peer send cadc.query.region ra=131.28125 dec=54.3 radius=0.3deg collection=CFHT)
 why=$R check "the first cadc.query.region after the archive is back -> samp.ok, 9 rows" \
   test "$(status_text)" = "samp.ok||9"
@@ -57,12 +61,9 @@ wait_msgs "$REC" table.load.votable 2 60
 URL=$(last_param "$REC" table.load.votable url)
 check "pointAt after the archive is back -> a 9-row table (got $(vot_rows "$URL"))" \
   test "$(vot_rows "$URL")" = 9
-why=$(cat "$LOGS/listen.log") \
-check "listen logs the TAP service it found once the archive was back" \
-  grep -q "TAP $DACHS_URL/tap" "$LOGS/listen.log"
 stop listen
 
-# 7. --once keeps its exit status: the archive unreachable is exit 4
+# 8. --once keeps its exit status: the archive unreachable is exit 4
 P2=$(free_port)
 timeout 60 "$CADC_SAMP" listen --once --hub=never --registry "http://127.0.0.1:$P2/reg" \
   131.28125 54.3 >"$T/once.out" 2>"$T/once.err"

@@ -142,13 +142,17 @@ discover_attempt (CsBridge *b, CsBridgeArchive *a)
 
 static gboolean discovery_tick (gpointer data);
 
-/* The wait between first-discovery attempts (progress only): a tick at
- * each whole second left, telling the time left, then the next attempt. */
+/* The wait between first-discovery attempts, in the background whether
+ * or not anyone watches (a request meanwhile also tries, once the
+ * client's own wait is over): the client's wait (2 s doubling to 60 s),
+ * then the next attempt.  With a progress watcher (a terminal), a tick at
+ * each whole second left, telling the time left. */
 static void
 discovery_wait (CsBridge *b, CsBridgeArchive *a, gboolean unreachable, gboolean failed_now)
 {
   guint left = cadc_client_discovery_retry_in (a->cadc);
   Discovery *tick;
+  guint step;
 
   if (left == 0 && failed_now)
     left = 1000;          /* a failure without a wait: never a busy loop */
@@ -158,11 +162,11 @@ discovery_wait (CsBridge *b, CsBridgeArchive *a, gboolean unreachable, gboolean 
       return;
     }
   tell_discovery (b, a, (left + 999) / 1000, unreachable, FALSE);
+  step = b->discovery_func == NULL ? left : left % 1000 ? left % 1000 : 1000;
   tick = g_new0 (Discovery, 1);
   tick->bridge = b;
   tick->archive = a;
-  a->discovery_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, left % 1000 ? left % 1000 : 1000,
-                                           discovery_tick, tick, g_free);
+  a->discovery_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, step, discovery_tick, tick, g_free);
 }
 
 static gboolean
@@ -191,13 +195,14 @@ discovered (GObject *source, GAsyncResult *res, gpointer user_data)
       if (a->discovery_attempt <= 1)
         {
           g_autofree char *line = g_strdup_printf (
-            "listening; the %s archive is %s for now (%s); it is looked up again on the next "
-            "request", a->label, unreachable ? "unreachable" : "not usable", error->message);
+            "listening; the %s archive is %s for now (%s); it is looked up again in the "
+            "background and on the next request", a->label,
+            unreachable ? "unreachable" : "not usable", error->message);
           g_message ("%s", line);
           cs_bridge_note_activity (d->bridge, line);
         }
-      /* on a terminal: try again after the client's wait, counting down */
-      if (d->bridge->discovery_func != NULL && a->discovery_timer == 0)
+      /* try again after the client's wait (counting down on a terminal) */
+      if (a->discovery_timer == 0)
         discovery_wait (d->bridge, a, unreachable, TRUE);
       return;
     }
