@@ -10,7 +10,10 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <unistd.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 
 #include "cadc-auth.h"
 #include "cli-exit.h"
@@ -53,7 +56,9 @@ static const struct {
   { "129, 130, 143",
     "an archive command ended by SIGHUP, SIGINT or SIGTERM (the shell's 128 + "
     "signal): its partial files (`FILE.part-XXXXXX` of `-o FILE`, of `cutouts` and "
-    "of `job --result`) are removed first" },
+    "of `job --result`) are removed first; `listen` and `hub` stop cleanly (exit 0) "
+    "on the first SIGINT or SIGTERM, and exit so at once on a second one more than "
+    "0.5 s later" },
 };
 
 #define ANY_CODE (-1)
@@ -171,4 +176,74 @@ cli_exit_print_markdown (FILE *out)
                                        : g_strdup_printf ("%d", r->exit_code);
       fprintf (out, "| %s | %s | %s |\n", when->str, what, code);
     }
+}
+
+/* ------------------------------------------------------------ stop signals */
+
+#define REPEAT_WINDOW_US (G_USEC_PER_SEC / 2)
+
+struct _CliStopSignals {
+  GMainLoop *loop;
+  const char *note;
+  guint sources[2];
+  int signums[2];
+  gint64 first;           /* monotonic µs of the first signal, 0 = none yet */
+};
+
+typedef struct {
+  CliStopSignals *s;
+  int signum;
+} StopSignal;
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  StopSignal *ss = data;
+  CliStopSignals *s = ss->s;
+  gint64 now = g_get_monotonic_time ();
+
+  if (s->first == 0)
+    {
+      s->first = now;
+      if (s->note != NULL)
+        g_message ("signal received: %s", s->note);
+      g_main_loop_quit (s->loop);
+    }
+  else if (now - s->first >= REPEAT_WINDOW_US)
+    {
+      fprintf (stderr, "cadc-samp: second %s: exiting now\n",
+               ss->signum == SIGINT ? "interrupt" : "termination signal");
+      _exit (128 + ss->signum);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+CliStopSignals *
+cli_stop_signals_watch (GMainLoop *loop, const char *note)
+{
+  CliStopSignals *s = g_new0 (CliStopSignals, 1);
+
+  s->loop = loop;
+  s->note = note;
+  s->signums[0] = SIGINT;
+  s->signums[1] = SIGTERM;
+  for (guint i = 0; i < 2; i++)
+    {
+      StopSignal *ss = g_new0 (StopSignal, 1);
+      ss->s = s;
+      ss->signum = s->signums[i];
+      s->sources[i] = g_unix_signal_add_full (G_PRIORITY_HIGH, ss->signum, on_stop_signal, ss,
+                                              g_free);
+    }
+  return s;
+}
+
+void
+cli_stop_signals_free (CliStopSignals *s)
+{
+  if (s == NULL)
+    return;
+  for (guint i = 0; i < 2; i++)
+    g_source_remove (s->sources[i]);
+  g_free (s);
 }

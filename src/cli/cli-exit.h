@@ -47,4 +47,19 @@ int cli_exit_fail (CliStage stage, GError *error);
  * of doc/EXITCODES.md (`cadc-samp --exit-codes`). */
 void cli_exit_print_markdown (FILE *out);
 
+/* SIGINT and SIGTERM for the daemons (listen, hub): the first quits @loop
+ * (@note, when not NULL, is logged: "signal received: ..."), and the
+ * watch stays until cli_stop_signals_free(), after the daemon has done its
+ * stopping (unregistering, telling the clients), so that:
+ *   - a repeat within 0.5 s is the same request and is ignored: `timeout -s
+ *     INT` signals the command and then its whole process group, and a
+ *     key bounces;
+ *   - a later one means "now": exit at once with 128 + the signal,
+ *     skipping the rest of the stop (said on stderr).
+ * Without it, the second signal of `timeout` came after GLib had put the
+ * default action back and killed the stopping daemon. */
+typedef struct _CliStopSignals CliStopSignals;
+CliStopSignals *cli_stop_signals_watch (GMainLoop *loop, const char *note);
+void cli_stop_signals_free (CliStopSignals *s);
+
 G_END_DECLS

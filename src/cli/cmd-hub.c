@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <glib-unix.h>
 
 #include "bridge-config.h"
 #include "cli-hub-web.h"
@@ -30,13 +29,6 @@ show_hub_info (void)
       g_autofree char *both = g_strconcat (cur, " samp", NULL);
       g_setenv ("G_MESSAGES_DEBUG", both, TRUE);
     }
-}
-
-static gboolean
-on_signal (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -110,12 +102,10 @@ hub_run (CsGlobalOptions *global, int argc, char **argv)
       fflush (stdout);
     }
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
-  guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
+  CliStopSignals *signals = cli_stop_signals_watch (loop, NULL);
   g_main_loop_run (loop);
-  g_source_remove (s1);
-  g_source_remove (s2);
   samp_hub_stop (hub);
+  cli_stop_signals_free (signals);
   return CS_EXIT_OK;
 }
 

@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,14 +29,6 @@
 #include "vo-fits.h"
 #include "samp-error.h"
 #include "vo-coords.h"
-
-static gboolean
-on_signal (gpointer data)
-{
-  g_message ("signal received: unregistering and exiting");
-  g_main_loop_quit (data);
-  return G_SOURCE_CONTINUE;
-}
 
 /* The first discovery on a terminal: one line for all archives still
  * being looked for ("contacting the CADC registry URL…, attempt 2:
@@ -345,13 +336,11 @@ listen_run (CsGlobalOptions *global, int argc, char **argv)
     cs_bridge_point_at (bridge, ra, dec);
   if (image_o)
     cs_bridge_load_image (bridge, image_o);
-  guint s1 = g_unix_signal_add (SIGINT, on_signal, loop);
-  guint s2 = g_unix_signal_add (SIGTERM, on_signal, loop);
+  CliStopSignals *signals = cli_stop_signals_watch (loop, "unregistering and exiting");
   g_main_loop_run (loop);
   cs_progress_end ();
-  g_source_remove (s1);
-  g_source_remove (s2);
   cs_bridge_stop (bridge);
+  cli_stop_signals_free (signals);
   if (once && cs_bridge_get_n_failures (bridge) > 0)
     return CS_EXIT_ARCHIVE;   /* the error was logged */
   return CS_EXIT_OK;
