@@ -27,6 +27,12 @@
  * WEB_MAX_QUEUED_BYTES; a web client over either (it does not pull) is
  * unregistered by the hub, which logs it.  One long poll per client (a
  * new one ends the previous with an empty list), at most WEB_MAX_POLL_S.
+ * A page that takes callbacks (allowReverseCallbacks) always has a poll
+ * under way but for a moment between two; one with none for the idle
+ * timeout (WEB_IDLE_S; a browser throttles a hidden tab's timers to a
+ * minute) has gone (its tab closed without unregistering) and is
+ * unregistered, so that it does not linger in every tool's client list
+ * until its queue fills: a sweep every quarter of it looks.
  *
  * MType restriction (as JSAMP's ListMessageRestriction, by default): a web
  * client may send only MTypes of the safe list, or those a recipient
@@ -59,6 +65,7 @@
 #define WEB_MAX_CALLBACKS 4096
 #define WEB_MAX_QUEUED_BYTES ((gsize) 64 * 1024 * 1024)
 #define WEB_MAX_POLL_S 600
+#define WEB_IDLE_S 300
 #define WEB_MAX_URLS 10000                 /* per client, and blocked */
 #define WEB_MAX_FILE ((goffset) 512 * 1024 * 1024)
 #define TRANSLATOR_PATH "/translator/"
@@ -80,6 +87,8 @@ struct _HubWeb {
   GHashTable *by_token;     /* translator token -> WebClient (borrowed) */
   GHashTable *blocked;      /* URLs web clients sent: never translated */
   GHashTable *registering;  /* Registering set, answered when auth decides */
+  guint idle_s;             /* a callable client with no poll this long is gone */
+  guint sweep;              /* source id of the sweep for such clients */
 };
 
 struct _WebClient {
@@ -92,6 +101,8 @@ struct _WebClient {
   gsize bytes;
   HubRequest *poll;
   GSource *poll_timer;
+  gboolean callable;        /* allowReverseCallbacks: it should be polling */
+  gint64 polled;            /* monotonic µs: its last poll began or ended, or it registered */
   GHashTable *urls;         /* URLs mentioned to it */
 };
 
@@ -156,7 +167,35 @@ poll_answer (WebClient *wc)
       g_variant_unref (cb);
     }
   wc->bytes = 0;
+  wc->polled = g_get_monotonic_time ();
   hub_request_return (g_steal_pointer (&wc->poll), g_variant_builder_end (&b));
+}
+
+/* Unregister the callable clients with no poll for web->idle_s. */
+static gboolean
+sweep_gone (gpointer data)
+{
+  HubWeb *web = data;
+  gint64 limit = g_get_monotonic_time () - (gint64) web->idle_s * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, web->by_key);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WebClient *wc = value;
+      if (wc->callable && wc->poll == NULL && wc->polled < limit && wc->client != NULL)
+        g_ptr_array_add (gone, wc->client);
+    }
+  for (guint i = 0; i < gone->len; i++)
+    {
+      g_autofree char *why = g_strdup_printf ("its page stopped pulling its callbacks: "
+                                              "none for %u s", web->idle_s);
+      g_message ("web client %s unregistered: %s",
+                 hub_client_get_id (g_ptr_array_index (gone, i)), why);
+      hub_client_unregister (g_ptr_array_index (gone, i), why);   /* frees its WebClient */
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -274,6 +313,7 @@ registered (gpointer data, gboolean accepted, const char *why)
   wc->key = g_strdup (hub_client_get_key (c));
   wc->token = random_hex (4);
   wc->origin = g_strdup (hub_request_get_header (req, "Origin"));
+  wc->polled = g_get_monotonic_time ();
   g_queue_init (&wc->callbacks);
   wc->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* the sink's data is set now that wc exists (no callback before) */
@@ -409,8 +449,9 @@ web_call (SampHub *hub, const char *method, GVariant *params, HubRequest *req)
           fault (req, "allowReverseCallbacks takes a key and \"0\" or \"1\"");
           return;
         }
-      hub_client_set_callable (wc->client, strcmp (allow, "1") == 0
-                                           || g_ascii_strcasecmp (allow, "true") == 0);
+      wc->callable = strcmp (allow, "1") == 0 || g_ascii_strcasecmp (allow, "true") == 0;
+      wc->polled = g_get_monotonic_time ();
+      hub_client_set_callable (wc->client, wc->callable);
       hub_request_return (req, g_variant_new_string (""));
       return;
     }
@@ -426,6 +467,7 @@ web_call (SampHub *hub, const char *method, GVariant *params, HubRequest *req)
       if (wc->poll != NULL)
         poll_answer (wc);               /* the previous poll ends, empty */
       wc->poll = req;
+      wc->polled = g_get_monotonic_time ();
       if (!g_queue_is_empty (&wc->callbacks) || timeout == 0)
         {
           poll_answer (wc);
@@ -708,6 +750,10 @@ hub_web_new (SampHub *hub, const SampHubWebOptions *options, GError **error)
   web->by_token = g_hash_table_new (g_str_hash, g_str_equal);
   web->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   web->registering = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) registering_free, NULL);
+  web->idle_s = options->idle_timeout ? options->idle_timeout : WEB_IDLE_S;
+  g_autoptr(GSource) sweep = g_timeout_source_new_seconds (MAX (web->idle_s / 4, 1));
+  g_source_set_callback (sweep, sweep_gone, web, NULL);
+  web->sweep = g_source_attach (sweep, hub_get_context (hub));
   static const char *const names[] = { "ask on the terminal", "listed origins only",
                                        "accept all (tests only)" };
   g_message ("SAMP Web Profile running at %s (registrations: %s; MTypes %s)", web->url,
@@ -728,6 +774,9 @@ hub_web_free (HubWeb *web)
     return;
   /* questions still open are refused: their requests get a fault */
   g_clear_pointer (&web->auth, web_auth_free);
+  GSource *sweep = g_main_context_find_source_by_id (hub_get_context (web->hub), web->sweep);
+  if (sweep != NULL)
+    g_source_destroy (sweep);
   /* no web client is left: samp_hub_stop() dropped them all before */
   g_warn_if_fail (g_hash_table_size (web->by_key) == 0);
   g_hash_table_destroy (web->by_token);

@@ -42,6 +42,8 @@ typedef struct {
   char **origins;              /* allowed origins ("http://host:port"), NULL-terminated */
   gboolean restrict_mtypes;    /* web clients send only the safe MTypes (default TRUE) */
   guint port;                  /* 0: the standard 21012 */
+  guint idle_timeout;          /* s a web client taking callbacks may go without pulling
+                                  them before it is taken as gone (0: 300) */
 } SampHubWebOptions;
 
 #define SAMP_HUB_WEB_PORT 21012

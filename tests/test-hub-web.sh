@@ -7,7 +7,8 @@
 # (harness/samp/webprofile.py, python with Origin headers): CORS, consent
 # (accept, origins, ask on a terminal, no terminal: every origin gets CORS,
 # a refused register gets a fault saying why), the long poll, the
-# MType restriction, the URL translator, the bounded queue, hostile input,
+# MType restriction, the URL translator, the bounded queue, a page that
+# stops pulling (unregistered after [hub] web-idle-timeout), hostile input,
 # and port 21012 already taken.
 . "$(dirname "$0")/lib.sh"
 need_jsamp
@@ -15,7 +16,7 @@ setup_samp
 export JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS -Djava.awt.headless=true"
 unset DISPLAY
 cs_hold_web_port
-plan 61
+plan 66
 WP="$PY $SAMP_TOOLS/webprofile.py"
 JSAMP="java -cp /usr/share/java/jsamp.jar org.astrogrid.samp.JSamp"
 
@@ -79,6 +80,17 @@ check "the hub logs the web client it dropped for not pulling its callbacks" \
   grep -q "not collected: queue full" "$LOGS/hub3.log"
 check "the hub logs the refused translation" grep -q "translation of .* refused" "$LOGS/hub3.log"
 stop_hub_named hub3
+
+# ---- a page that stops pulling its callbacks (tab closed): [hub] web-idle-timeout
+mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
+printf '[hub]\nweb-idle-timeout=2\n' >"$XDG_CONFIG_HOME/cadc-samp/config"
+start_our_hub hubidle --web-profile --web-auth=accept || bail "hub did not start"
+DIAG_FILES=("$LOGS/hubidle.log")
+results_of $WP idle http://localhost:8000 2
+check "the hub logs why it unregistered the page" \
+  grep -q "web client .* unregistered: its page stopped pulling its callbacks: none for 2 s" "$LOGS/hubidle.log"
+stop_hub_named hubidle
+rm -f "$XDG_CONFIG_HOME/cadc-samp/config"
 
 # ---- consent: --web-auth=origins
 start_our_hub hub4 --web-profile --web-auth=origins --web-origin http://good.example:8000 \

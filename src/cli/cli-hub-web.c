@@ -4,6 +4,7 @@
  *   web-profile=true             web-auth=ask|origins|accept
  *   web-origins=http://localhost:8000; https://aladin.cds.unistra.fr
  *   web-restrict-mtypes=true
+ *   web-idle-timeout=300         (s: a page taking callbacks that pulls none is gone)
  * An option overrides the file; --web-origin adds to web-origins.
  */
 #include "config.h"
@@ -28,8 +29,26 @@ get_bool (GKeyFile *kf, const char *key, gboolean *out, GError **error)
 }
 
 static const char *const known_keys[] = {
-  "web-profile", "web-auth", "web-origins", "web-restrict-mtypes", NULL
+  "web-profile", "web-auth", "web-origins", "web-restrict-mtypes", "web-idle-timeout", NULL
 };
+
+/* [hub] web-idle-timeout: whole seconds, 1 s to a day */
+static gboolean
+get_idle_timeout (GKeyFile *kf, guint *out, GError **error)
+{
+  g_autofree char *v = g_key_file_get_string (kf, "hub", "web-idle-timeout", NULL);
+  guint64 n = 0;
+  if (v == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (g_strstrip (v), 10, 1, 86400, &n, NULL))
+    {
+      g_set_error (error, VO_ERROR, VO_ERROR_PARSE,
+                   "[hub] web-idle-timeout: seconds from 1 to 86400 expected, not \"%s\"", v);
+      return FALSE;
+    }
+  *out = (guint) n;
+  return TRUE;
+}
 
 gboolean
 cli_hub_web_resolve (CliHubWeb *w, const char *path, gboolean must_exist,
@@ -49,7 +68,8 @@ cli_hub_web_resolve (CliHubWeb *w, const char *path, gboolean must_exist,
         if (!g_strv_contains (known_keys, keys[i]))
           g_warning ("%s: unknown key \"%s\" in [hub] ignored", path, keys[i]);
       if (!get_bool (kf, "web-profile", &out->enabled, error)
-          || !get_bool (kf, "web-restrict-mtypes", &out->restrict_mtypes, error))
+          || !get_bool (kf, "web-restrict-mtypes", &out->restrict_mtypes, error)
+          || !get_idle_timeout (kf, &out->idle_timeout, error))
         goto fail;
       g_autofree char *a = g_key_file_get_string (kf, "hub", "web-auth", NULL);
       if (a && !samp_hub_web_auth_parse (g_strstrip (a), &out->auth, error))

@@ -12,6 +12,9 @@ tests/test-hub-web.sh.  Each command prints "ok DESC" / "not ok DESC" lines
   webprofile.py ask HUB-ARGS...          the hub under a pty, asked y then n
   webprofile.py hostile                  bad requests, then the hub still answers
   webprofile.py sees ORIGIN NAME         a web client sees the client called NAME
+  webprofile.py idle ORIGIN SECONDS      a page taking callbacks that stops pulling
+                                         them is unregistered after SECONDS; one that
+                                         pulls, and one that takes none, stay
 Standard Profile side: the lockfile named by SAMP_HUB=std-lockurl:file://...
 """
 import http.client, os, pty, select, signal, socket, sys, threading, time
@@ -357,6 +360,50 @@ def cmd_sees(origin, name):
     webcall(origin, "unregister", key)
 
 
+def cmd_idle(origin, seconds):
+    idle = float(seconds)
+    keys = {}
+    for name in ("silent", "poller", "caller"):
+        reg, fault, _ = webcall(origin, "register", {"samp.name": name})
+        if fault:
+            report(False, "web client %s registers" % name, fault)
+            return
+        keys[name] = reg["samp.private-key"]
+        webcall(origin, "declareMetadata", keys[name], {"samp.name": name})
+    for name in ("silent", "poller"):
+        webcall(origin, "allowReverseCallbacks", keys[name], "1")
+    stop = threading.Event()
+
+    def poll():   # as sampjs: one long poll after another, without a break
+        while not stop.is_set():
+            webcall(origin, "pullCallbacks", keys["poller"], "1", timeout=30)
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    hub, secret = std_hub()
+    me = hub.samp.hub.register(secret)
+    names = lambda: [hub.samp.hub.getMetadata(me["samp.private-key"], i).get("samp.name")
+                     for i in hub.samp.hub.getRegisteredClients(me["samp.private-key"])]
+    before = names()
+    report(all(n in before for n in keys), "three web clients registered: %s" % before)
+    end = time.time() + idle * 4 + 10
+    while time.time() < end and "silent" in names():
+        time.sleep(0.2)
+    after = names()
+    report("silent" not in after,
+           "a page that takes callbacks and pulls none is unregistered (clients now: %s)" % after)
+    report("poller" in after and "caller" in after,
+           "the one that keeps pulling, and the one that takes no callbacks, stay: %s" % after)
+    res, fault, _ = webcall(origin, "ping", keys["silent"])
+    res, fault, _ = webcall(origin, "getRegisteredClients", keys["silent"])
+    report(fault is not None and "key" in fault.lower(),
+           "the gone page's key is no longer valid: %s" % fault)
+    stop.set()
+    t.join(10)
+    for name in ("poller", "caller"):
+        webcall(origin, "unregister", keys[name])
+    hub.samp.hub.unregister(me["samp.private-key"])
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"cors": lambda: cmd_cors(*args),
@@ -365,6 +412,7 @@ def main():
      "messaging": lambda: cmd_messaging(*args),
      "ask": lambda: cmd_ask(args),
      "sees": lambda: cmd_sees(*args),
+     "idle": lambda: cmd_idle(*args),
      "hostile": cmd_hostile}[cmd]()
 
 
