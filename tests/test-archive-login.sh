@@ -5,7 +5,7 @@
 # Needs only python3 (no network beyond 127.0.0.1).
 . "$(dirname "$0")/lib.sh"
 setup_tmp
-plan 26
+plan 28
 mkdir -p "$XDG_CONFIG_HOME/cadc-samp"
 STATE=$XDG_CONFIG_HOME/cadc-samp/auth.ini
 CONF=$XDG_CONFIG_HOME/cadc-samp/config
@@ -136,6 +136,31 @@ check "registry fallbacks: a dead port and a 500 are skipped" \
 CADC_SAMP_REGISTRY_FALLBACKS="$B/nope,$B/reg/resource-caps" cs tables --names >"$T/out"; rc=$?
 check "registry fallbacks stop at a 404 (only outages move on)" \
   eval "[ $rc != 0 ] && grep -q 404 '$T/err'"
+
+# 25-26 login with --archive NAME: an archive using CADC's credentials
+# (credentials=cadc) logs in to CADC through [archive]'s registry; one with
+# none is a usage error that says why, before any request
+cat >"$CONF" <<EOF
+[archive]
+registry=$B/reg/resource-caps
+cookie-domains=127.0.0.1
+[archive.mirror]
+tap=$B/tap
+credentials=cadc
+[archive.open]
+tap=$B/tap
+EOF
+: >"$T/server.log"
+cs --archive mirror login --user alice <"$T/pw"; rc=$?
+cs whoami >"$T/out"
+check "--archive mirror (credentials=cadc) login: CADC's login, through [archive]'s registry" \
+  eval "[ $rc = 0 ] && grep -qP '^user\talice' '$T/out' && grep -q /ac/login '$T/server.log'"
+cs logout
+: >"$T/server.log"
+cs --archive open login --user alice <"$T/pw"; rc=$?
+check "--archive open (credentials=none) login: exit 2, saying it takes no credentials; nothing asked" \
+  eval "[ $rc = 2 ] && grep -q \"archive 'open' takes no credentials (credentials=none\" '$T/err' &&
+        [ ! -s '$T/server.log' ] && [ ! -e '$STATE' ]"
 
 # 24 a malformed config file is a clear error
 printf '[archive\nregistry=x\n' >"$CONF"

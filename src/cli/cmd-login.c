@@ -95,6 +95,22 @@ cmd_login (CsGlobalOptions *g, int argc, char **argv)
 
   if (!cmd_archive_parse_command (g, argc, argv, &cl, entries, pos, &rc))
     return rc;
+  if (g->archive != NULL && strcmp (g->archive, CADC_CONFIG_DEFAULT_ARCHIVE) != 0)
+    {
+      /* the one login there is, CADC's: an archive that uses it (credentials=cadc)
+       * logs in where cadc does, through [archive]'s registry or login URL */
+      g_autoptr(CadcConfig) conf = cmd_archive_config (g, NULL, &error);
+      if (conf == NULL)
+        return cli_exit_fail (CLI_STAGE_ARCHIVE, error);
+      if (conf->anonymous)
+        {
+          cs_print_error ("login: the archive '%s' takes no credentials (credentials=none in "
+                          "[archive.%s]); login signs in to CADC, for cadc and the archives "
+                          "with credentials=cadc", g->archive, g->archive);
+          return CS_EXIT_USAGE;
+        }
+      g_clear_pointer (&g->archive, g_free);
+    }
   user = user_opt;
   auth = cadc_auth_load (&error);
   if (auth == NULL)
