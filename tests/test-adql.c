@@ -1,10 +1,12 @@
 /* test-adql.c: the exact ADQL strings of reference/cadc-protocol.md §4. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include "vo-adql.h"
 #include "vo-coords.h"
 #include "vo-error.h"
+#include "vo-waveband.h"
 
 /* Compares @got with @expected where the numbers inside CIRCLE(...) may
  * differ in the last digits: split both at the circle arguments and compare
@@ -172,7 +174,8 @@ test_obscore (void)
   g_assert_cmpstr (n, ==,
       "SELECT * FROM ivoa.obscore WHERE lower(target_name) LIKE '%barnard''s star%'");
   g_assert_cmpstr (vo_adql_obscore_collections (), ==,
-      "SELECT DISTINCT obs_collection FROM ivoa.obscore ORDER BY obs_collection");
+      "SELECT obs_collection, em_min, em_max FROM ivoa.obscore "
+      "GROUP BY obs_collection, em_min, em_max ORDER BY obs_collection");
 
   g_autofree char *x = vo_adql_obscore_crossmatch ("peer", "ra", "dec", 0.01, "CFHT", FALSE,
                                                    &error);
@@ -198,6 +201,45 @@ test_obscore (void)
   g_assert_null (strstr (q, "<>"));
 }
 
+/* The bands an ObsCore row's em_min..em_max (metres) covers, named as
+ * CAOM2's energy_emBand names them. */
+static void
+test_waveband_of_range (void)
+{
+  /* one band each: a CFHT g filter, JCMT 850 um, VLASS 2-4 GHz, a 1.2-1.4 um survey */
+  g_assert_cmpuint (vo_waveband_of_range (4.14e-7, 5.59e-7), ==, VO_WAVEBAND_OPTICAL);
+  g_assert_cmpuint (vo_waveband_of_range (8.0e-4, 9.0e-4), ==, VO_WAVEBAND_MILLIMETER);
+  g_assert_cmpuint (vo_waveband_of_range (0.0749, 0.1499), ==, VO_WAVEBAND_RADIO);
+  g_assert_cmpuint (vo_waveband_of_range (1.2e-6, 1.4e-6), ==, VO_WAVEBAND_INFRARED);
+  /* a range across a boundary is in both; one ending on it only in its own */
+  g_assert_cmpuint (vo_waveband_of_range (2.3e-7, 3.1e-7), ==, VO_WAVEBAND_UV | VO_WAVEBAND_OPTICAL);
+  g_assert_cmpuint (vo_waveband_of_range (8.27e-7, 1.1e-6), ==,
+                    VO_WAVEBAND_OPTICAL | VO_WAVEBAND_INFRARED);
+  g_assert_cmpuint (vo_waveband_of_range (3e-7, 1e-6), ==, VO_WAVEBAND_OPTICAL);
+  /* a single wavelength on a boundary belongs to the band it starts */
+  g_assert_cmpuint (vo_waveband_of_range (1e-6, 1e-6), ==, VO_WAVEBAND_INFRARED);
+  /* either order; the short end of the spectrum */
+  g_assert_cmpuint (vo_waveband_of_range (5e-8, 2e-8), ==, VO_WAVEBAND_EUV);
+  g_assert_cmpuint (vo_waveband_of_range (1e-10, 2e-10), ==, VO_WAVEBAND_XRAY);
+  g_assert_cmpuint (vo_waveband_of_range (1e-13, 1e-12), ==, VO_WAVEBAND_GAMMA);
+  /* no band for what is not a wavelength (NULL columns read as NaN, 0, negative) */
+  g_assert_cmpuint (vo_waveband_of_range (NAN, 1e-6), ==, 0);
+  g_assert_cmpuint (vo_waveband_of_range (0, 1e-6), ==, 0);
+  g_assert_cmpuint (vo_waveband_of_range (-1, 1e-6), ==, 0);
+  g_assert_cmpuint (vo_waveband_of_range (1e-6, INFINITY), ==, 0);
+}
+
+static void
+test_waveband_names (void)
+{
+  g_autofree char *all = vo_waveband_names (0xff, ",");
+  g_autofree char *two = vo_waveband_names (VO_WAVEBAND_UV | VO_WAVEBAND_RADIO, "|");
+  g_autofree char *none = vo_waveband_names (0, ",");
+  g_assert_cmpstr (all, ==, "Radio,Millimeter,Infrared,Optical,UV,EUV,X-ray,Gamma-ray");
+  g_assert_cmpstr (two, ==, "Radio|UV");
+  g_assert_cmpstr (none, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,5 +252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/adql/quote", test_quote);
   g_test_add_func ("/adql/crossmatch", test_crossmatch);
   g_test_add_func ("/adql/footprint", test_footprint);
+  g_test_add_func ("/waveband/of-range", test_waveband_of_range);
+  g_test_add_func ("/waveband/names", test_waveband_names);
   return g_test_run ();
 }

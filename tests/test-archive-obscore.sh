@@ -50,10 +50,14 @@ cs $TAP --model obscore name VTJ0845+5418 --format csv >"$T/name.csv"
 check "--model obscore name VTJ0845+5418: 13 rows, all VOTEST" \
   eval "[ \$(rows '$T/name.csv') = 13 ] && [ \"\$(col '$T/name.csv' obs_collection | sort -u)\" = VOTEST ]"
 
-# 6 collections through obs_collection: CADC's 11 and the two of vo2
+# 6 collections through obs_collection: CADC's 11 and the two of vo2, each
+# with the IVOA wavebands of its rows' em_min..em_max (as CAOM2 names them:
+# CFHT's filters from u to K, VLASS at 2-4 GHz)
 cs $TAP --model obscore collections >"$T/coll"
-check "--model obscore collections: 13 obs_collection values, VOTEST and VOSURVEY among them" \
-  eval "[ \$(grep -c . '$T/coll') = 13 ] && grep -qx 'VOTEST\s*' '$T/coll' && grep -qx 'VOSURVEY\s*' '$T/coll'"
+check "--model obscore collections: 13 collections with their bands (VOTEST Optical, VOSURVEY Infrared, CFHT Infrared,Optical, VLASS Radio)" \
+  eval "[ \$(grep -c . '$T/coll') = 13 ] && grep -qxP 'VOTEST\tOptical' '$T/coll' &&
+        grep -qxP 'VOSURVEY\tInfrared' '$T/coll' && grep -qxP 'CFHT\tInfrared,Optical' '$T/coll' &&
+        grep -qxP 'VLASS\tRadio' '$T/coll'"
 
 # 7-8 model discovery from VOSI /tables: DaCHS has both schemas -> CAOM2
 cs $TAP -vv region "$POS" --radius 0.3deg --collection CFHT --type image --format csv >"$T/disc.csv"

@@ -10,12 +10,14 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "cmd-archive-private.h"
 #include "vo-coords.h"
 #include "vo-error.h"
 #include "vo-vosi.h"
+#include "vo-waveband.h"
 
 /* A VOSI description as one tab-separated field: tabs and line breaks
  * become spaces, control characters go (cs_safe), ends trimmed; NULL
@@ -37,14 +39,16 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GHashTable) bands = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) g_ptr_array_unref);
-  int ccol, bcol;
+  /* obs_collection (borrowed from t) -> VoWaveband set */
+  g_autoptr(GHashTable) wavebands = g_hash_table_new (g_str_hash, g_str_equal);
+  int ccol, bcol, lo_col = -1, hi_col = -1;
   CadcModel model;
 
   static const CliCommandLine cl = {
     "Usage: cadc-samp collections\n\n"
       "List the archive's collections with their energy bands (one per line:\n"
-      "COLLECTION<TAB>band,band,...; an ObsCore archive has no bands:\n"
-      "its obs_collection values).\n",
+      "COLLECTION<TAB>band,band,...).  CAOM2 names the bands; for an ObsCore\n"
+      "archive they are the IVOA wavebands its rows' em_min..em_max cover.\n",
     0, 0, NULL,
   };
 
@@ -60,6 +64,8 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
     {
       ccol = vo_table_find_field (t, "obs_collection");
       bcol = -1;
+      lo_col = vo_table_find_field (t, "em_min");
+      hi_col = vo_table_find_field (t, "em_max");
     }
   else
     {
@@ -87,6 +93,27 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
         }
       if (band != NULL)
         g_ptr_array_add (b, g_strdup (band));
+      if (lo_col >= 0 && hi_col >= 0)
+        {
+          /* ObsCore: the wavebands of em_min..em_max */
+          double lo = NAN, hi = NAN;
+          vo_table_get_double (t, i, (guint) lo_col, &lo);
+          vo_table_get_double (t, i, (guint) hi_col, &hi);
+          guint set = GPOINTER_TO_UINT (g_hash_table_lookup (wavebands, coll));
+          g_hash_table_insert (wavebands, (gpointer) coll,
+                               GUINT_TO_POINTER (set | vo_waveband_of_range (lo, hi)));
+        }
+    }
+  for (guint i = 0; i < order->len && lo_col >= 0 && hi_col >= 0; i++)
+    {
+      /* each band named once, longest wavelength first */
+      GPtrArray *b = g_hash_table_lookup (bands, order->pdata[i]);
+      g_autofree char *joined = vo_waveband_names (
+        GPOINTER_TO_UINT (g_hash_table_lookup (wavebands, order->pdata[i])), "\n");
+      g_auto(GStrv) names = g_strsplit (joined, "\n", -1);
+      for (guint k = 0; names[k] != NULL; k++)
+        if (*names[k])
+          g_ptr_array_add (b, g_strdup (names[k]));
     }
   for (guint i = 0; i < order->len; i++)
     {

@@ -252,7 +252,8 @@ vo_adql_obscore_name (const char *name)
 const char *
 vo_adql_obscore_collections (void)
 {
-  return "SELECT DISTINCT obs_collection FROM ivoa.obscore ORDER BY obs_collection";
+  return "SELECT obs_collection, em_min, em_max FROM ivoa.obscore "
+         "GROUP BY obs_collection, em_min, em_max ORDER BY obs_collection";
 }
 
 char *

@@ -72,7 +72,8 @@ char *vo_adql_obscore_region (double      ra_deg,
 /* Case-insensitive substring match on target_name. */
 char *vo_adql_obscore_name (const char *name);
 
-/* The distinct obs_collection values, sorted. */
+/* Each obs_collection (sorted) with each distinct em_min..em_max of its
+ * rows: its wavebands (vo-waveband.h), as CAOM2 lists energy_emBand. */
 const char *vo_adql_obscore_collections (void);
 
 /* As vo_adql_crossmatch: u.* plus obs_collection, obs_id, target_name,
