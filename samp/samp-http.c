@@ -824,32 +824,86 @@ client_job_new (const char *method, const char *url, const char *ctype, GBytes *
  * pool as the blocking calls'.  One GCancellable per POST is cancelled
  * by the caller's or by the timeout's timer (SAMP_ERROR_TIMEOUT then). */
 
+/* What an asynchronous POST needs of a connection, kept with it (as
+ * object data) while it is pooled: its reader (its buffer is not made
+ * again for every POST) and the cancellable of every operation on it
+ * (once cancelled, by a timeout or the caller, the connection is not
+ * reused).  The blocking calls ignore it: a pooled connection's reader
+ * never holds unread bytes. */
 typedef struct {
+  GCancellable *cancel;
+  HubReader reader;
+  struct AsyncPost *post;      /* the one under way */
+} AsyncConn;
+
+typedef struct AsyncPost {
   GTask *task;
   char *url;
   char *key;                   /* "host:port" of the pool */
   char *host;
   int port;
-  guint timeout_ms;
   GString *request;
   GSocketConnection *conn;
+  AsyncConn *ac;               /* conn's, borrowed */
   gboolean reused;             /* conn came from the pool */
-  gboolean reading;            /* reader initialised */
+  gboolean reading;            /* a response is being read */
   gboolean timed_out;
-  HubReader reader;
-  GCancellable *cancel;        /* ours */
+  GCancellable *cancel;        /* the phase's: ac->cancel, or the connect's */
   GCancellable *caller;
   gulong caller_handler;
   GSource *timer;
 } AsyncPost;
 
 static void apost_connected (GObject *src, GAsyncResult *res, gpointer data);
+static void apost_read (gpointer owner, GError *error);
+
+static void
+async_conn_free (gpointer data)
+{
+  AsyncConn *ac = data;
+
+  hub_reader_clear (&ac->reader);
+  g_object_unref (ac->cancel);
+  g_free (ac);
+}
+
+static AsyncConn *
+async_conn_get (GSocketConnection *conn)
+{
+  static GQuark quark;
+  AsyncConn *ac;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("samp-http-async-conn");
+  ac = g_object_get_qdata (G_OBJECT (conn), quark);
+  if (ac == NULL)
+    {
+      ac = g_new0 (AsyncConn, 1);
+      ac->cancel = g_cancellable_new ();
+      hub_reader_init (&ac->reader, G_IO_STREAM (conn), ac->cancel, 0, 0, apost_read, ac);
+      g_object_set_qdata_full (G_OBJECT (conn), quark, ac, async_conn_free);
+    }
+  return ac;
+}
 
 static void
 apost_cancel_cb (GCancellable *caller, gpointer data)
 {
   (void) caller;
   g_cancellable_cancel (data);
+}
+
+/* The caller's cancellable cancels the phase's (at once if it is already). */
+static void
+apost_set_cancel (AsyncPost *p, GCancellable *cancel)
+{
+  if (p->caller != NULL && p->cancel != NULL)
+    g_cancellable_disconnect (p->caller, p->caller_handler);
+  g_clear_object (&p->cancel);
+  p->cancel = g_object_ref (cancel);
+  if (p->caller != NULL)
+    p->caller_handler = g_cancellable_connect (p->caller, G_CALLBACK (apost_cancel_cb),
+                                               g_object_ref (cancel), g_object_unref);
 }
 
 static gboolean
@@ -867,21 +921,19 @@ apost_timeout_cb (gpointer data)
 static void
 apost_close_conn (AsyncPost *p, gboolean keep)
 {
-  if (p->reading)
-    {
-      /* bytes after the answer: not a connection to reuse */
-      keep = keep && (p->reader.buf == NULL || p->reader.buf->len == 0);
-      hub_reader_clear (&p->reader);
-      memset (&p->reader, 0, sizeof p->reader);
-      p->reading = FALSE;
-    }
   if (p->conn == NULL)
     return;
-  if (keep && !g_cancellable_is_cancelled (p->cancel))
+  /* bytes after the answer: not a connection to reuse */
+  keep = keep && !g_cancellable_is_cancelled (p->ac->cancel)
+         && (p->ac->reader.buf == NULL || p->ac->reader.buf->len == 0);
+  p->ac->post = NULL;
+  p->ac = NULL;
+  p->reading = FALSE;
+  if (keep)
     pool_put (p->key, p->conn);
   else
     g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
-  g_clear_object (&p->conn);
+  g_clear_object (&p->conn);          /* the last ref frees its AsyncConn */
 }
 
 /* Complete with @body (success) or @error, both consumed. */
@@ -915,7 +967,7 @@ apost_finish (AsyncPost *p, GBytes *body, GError *error, gboolean keep)
     }
   else
     g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
-  g_object_unref (p->cancel);
+  g_clear_object (&p->cancel);
   g_string_free (p->request, TRUE);
   g_free (p->url);
   g_free (p->key);
@@ -928,7 +980,9 @@ static void
 apost_connect (AsyncPost *p)
 {
   g_autoptr(GSocketClient) sc = g_socket_client_new ();
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
 
+  apost_set_cancel (p, cancel);
   /* never through an HTTP proxy (see client_run) */
   g_socket_client_set_enable_proxy (sc, FALSE);
   g_socket_client_connect_to_host_async (sc, p->host, (guint16) p->port, p->cancel,
@@ -941,7 +995,7 @@ apost_connect (AsyncPost *p)
 static gboolean
 apost_retry (AsyncPost *p, GError *error)
 {
-  if (!p->reused || (p->reading && p->reader.started) || g_cancellable_is_cancelled (p->cancel))
+  if (!p->reused || (p->reading && p->ac->reader.started) || g_cancellable_is_cancelled (p->cancel))
     return FALSE;
   g_debug ("kept-alive connection to %s was closed: %s; reconnecting", p->key, error->message);
   g_error_free (error);
@@ -954,14 +1008,15 @@ apost_retry (AsyncPost *p, GError *error)
 static void
 apost_read (gpointer owner, GError *error)
 {
-  AsyncPost *p = owner;
-  const char *line = p->reader.start_line;
+  AsyncConn *ac = owner;
+  AsyncPost *p = ac->post;
+  const char *line = ac->reader.start_line;
   guint status;
   GBytes *body;
 
   if (error != NULL)
     {
-      if (p->reader.refuse_status != 0)
+      if (ac->reader.refuse_status != 0)
         {
           /* a malformed answer (no length, chunked, too large ...) */
           GError *e = g_error_new (SAMP_ERROR, SAMP_ERROR_PROTOCOL, "bad HTTP answer from %s: %s",
@@ -986,17 +1041,16 @@ apost_read (gpointer owner, GError *error)
                                           status, p->url), FALSE);
       return;
     }
-  body = g_bytes_new (p->reader.body, (gsize) p->reader.content_length);
+  body = g_bytes_new (ac->reader.body, (gsize) ac->reader.content_length);
   /* reusable: HTTP/1.1 and not "Connection: close" */
-  apost_finish (p, body, NULL, g_str_has_prefix (line, "HTTP/1.1") && !p->reader.close);
+  apost_finish (p, body, NULL, g_str_has_prefix (line, "HTTP/1.1") && !ac->reader.close);
 }
 
 static void
 apost_read_response (AsyncPost *p)
 {
-  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, apost_read, p);
   p->reading = TRUE;
-  hub_reader_start (&p->reader);
+  hub_reader_start (&p->ac->reader);
 }
 
 static void
@@ -1052,6 +1106,9 @@ apost_connected (GObject *src, GAsyncResult *res, gpointer data)
     }
   g_socket_set_option (g_socket_connection_get_socket (p->conn), IPPROTO_TCP, TCP_NODELAY, 1,
                        NULL);
+  p->ac = async_conn_get (p->conn);
+  p->ac->post = p;
+  apost_set_cancel (p, p->ac->cancel);
   apost_send (p);
 }
 
@@ -1081,7 +1138,6 @@ samp_http_post_async (const char *url, const char *content_type, GBytes *body,
   p->host = g_strdup (g_uri_get_host (uri));
   p->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
   p->key = g_strdup_printf ("%s:%d", p->host, p->port);
-  p->timeout_ms = timeout_ms;
   path = g_uri_get_path (uri);
   query = g_uri_get_query (uri);
   p->request = g_string_sized_new (256 + blen);
@@ -1091,14 +1147,8 @@ samp_http_post_async (const char *url, const char *content_type, GBytes *body,
                    content_type ? content_type : "text/xml", blen);
   if (blen > 0)
     g_string_append_len (p->request, g_bytes_get_data (body, NULL), (gssize) blen);
-  p->cancel = g_cancellable_new ();
   if (cancellable != NULL)
-    {
-      p->caller = g_object_ref (cancellable);
-      /* runs at once if already cancelled */
-      p->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (apost_cancel_cb),
-                                                 g_object_ref (p->cancel), g_object_unref);
-    }
+    p->caller = g_object_ref (cancellable);
   if (timeout_ms > 0)
     {
       p->timer = g_timeout_source_new (timeout_ms);
@@ -1110,6 +1160,9 @@ samp_http_post_async (const char *url, const char *content_type, GBytes *body,
   if (p->conn != NULL)
     {
       p->reused = TRUE;
+      p->ac = async_conn_get (p->conn);
+      p->ac->post = p;
+      apost_set_cancel (p, p->ac->cancel);
       /* a blocking call may have left its socket timeout */
       g_socket_set_timeout (g_socket_connection_get_socket (p->conn), 0);
       apost_send (p);
