@@ -152,11 +152,28 @@ samp_map_lookup_string (GVariant *map, const char *key)
 {
   const char *s = NULL;
 
+  gsize n;
+
   if (map == NULL || !g_variant_is_of_type (map, SAMP_TYPE_MAP))
     return NULL;
-  /* "&s" borrows from the map's own serialised data */
-  if (!g_variant_lookup (map, key, "&s", &s))
-    return NULL;
+  /* Entry by entry, not g_variant_lookup: that wants the map's serialised
+   * form, and a map just parsed (XML-RPC) is a tree that would be
+   * serialised whole for one key (~20k instructions for a message). */
+  n = g_variant_n_children (map);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) entry = g_variant_get_child_value (map, i);
+      g_autoptr(GVariant) k = g_variant_get_child_value (entry, 0);
+      if (strcmp (g_variant_get_string (k, NULL), key) == 0)
+        {
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+          g_autoptr(GVariant) v = g_variant_get_variant (boxed);
+          /* borrowed: the string lives in the map's own data */
+          if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+            s = g_variant_get_string (v, NULL);
+          break;                        /* the first entry of that key, as g_variant_lookup */
+        }
+    }
   return s;
 }
 
