@@ -501,8 +501,10 @@ client_job_free (ClientJob *j)
 }
 
 /* Kept-alive connections of POSTs (hub calls), per "host:port", shared
- * by the asynchronous POSTs and the blocking ones.  One idle over CLIENT_IDLE_REUSE_S is closed
- * rather than reused; at most CLIENT_MAX_IDLE are kept per peer. */
+ * by the asynchronous POSTs and the blocking ones (of any thread).  One
+ * idle over CLIENT_IDLE_REUSE_S is closed rather than reused; at most
+ * CLIENT_MAX_IDLE are kept per peer (a process of a few clients, each
+ * with a few calls in flight, keeps them all). */
 #define CLIENT_IDLE_REUSE_S 30
 #define CLIENT_MAX_IDLE 16
 
