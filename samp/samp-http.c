@@ -1,28 +1,27 @@
 /* samp-http.c: minimal HTTP/1.1 client and server for the Standard Profile.
  *
- * Both sides use blocking GIO on worker threads and hand plain data to
- * the main context; no xmlrpc_value or GVariant crosses a thread here.
+ * Server: a thin wrapper over the hub's transport (samp-hub-net.c,
+ * hub_net_new_full with an on_http hook that takes every request), which
+ * accepts, reads (samp-hub-reader: incremental, with all the limits),
+ * keeps connections alive and writes answers asynchronously on the
+ * context that was thread-default at samp_http_server_new().  A request
+ * is refcounted; the last unref of an unanswered one answers 500, and
+ * samp_http_server_free() answers every outstanding one 503 before the
+ * transport goes (no handler runs after that).  The body is copied into
+ * the request, so a worker thread may parse it while it is held.
  *
- * Server: a GThreadedSocketService (no thread cap) on 127.0.0.1:0.  A
- * worker reads one request, queues it to the server's GMainContext, and
- * sleeps until someone answers it (samp_http_request_respond from the
- * main context), then writes the answer; an HTTP/1.1 peer that did not
- * say "Connection: close" may send the next request on the same
- * connection (a hub delivering many messages pays for no new connection
- * and no new thread each time), within SERVER_IDLE_TIMEOUT_S; an error
- * answer or the server's end closes it.  Requests are
- * refcounted; the last unref of an unanswered one answers 500, and
- * samp_http_server_free() answers every outstanding one 503.  Reading is
- * bounded: header lines are read byte by byte from the buffer up to
- * HEADER_LIMIT in all, and the socket timeout is re-armed before every
- * blocking read with the time left until the request's deadline.
- *
- * Client: POSTs (hub calls) reuse kept-alive connections, a few per
- * peer, shared by the worker threads (see pool_take); one that the peer
- * closed while idle (no byte of an answer) is retried once on a new
- * connection; GETs use a connection each ("Connection: close").  Response
- * bodies by Content-Length, chunked, or EOF.  A deadline bounds the whole
- * exchange; the socket timeout is re-armed before each blocking step.
+ * Client, asynchronous POST (hub calls): connect, write and read are GIO
+ * asynchronous operations on the caller's thread-default context; the
+ * response is read by samp-hub-reader too.  Blocking calls
+ * (samp_http_post_sync, samp_http_get_*) use blocking GIO in the calling
+ * thread with the readers below (header lines byte by byte up to
+ * HEADER_LIMIT; Content-Length, chunked or until-EOF bodies; the socket
+ * timeout re-armed before every blocking read with the time left until
+ * the exchange's deadline); samp_http_get_async runs one on a GTask
+ * thread.  Both kinds of POST reuse kept-alive connections from one pool
+ * (a few per peer, see pool_take); one that the peer closed while idle (no
+ * byte of an answer) is retried once on a new connection; GETs use a
+ * connection each ("Connection: close").
  */
 #include "config.h"
 
@@ -32,15 +31,12 @@
 
 #include "samp-error.h"
 #include "samp-http.h"
+#include "samp-hub-private.h"
+#include "samp-hub-reader.h"
 
 /* Longest header section we read (start line, headers; chunk-size lines
  * and trailers count too), against garbage and endless lines: 431. */
 #define HEADER_LIMIT (64 * 1024)
-/* A peer has this long to send its whole request once connected, however
- * it trickles it in: 408 after. */
-#define SERVER_READ_TIMEOUT_S 30
-/* A kept-alive connection with no request under way is closed after this. */
-#define SERVER_IDLE_TIMEOUT_S 120
 
 /* ============================================================ shared */
 
@@ -305,108 +301,30 @@ read_body (Reader *r, GHashTable *headers, gboolean until_eof, guint *status, GE
   return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
 }
 
-static const char *
-reason_phrase (guint status)
-{
-  switch (status)
-    {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-    }
-}
-
 /* ============================================================ server */
 
+/* The hub's transport (samp-hub-net.c) does the HTTP: asynchronous
+ * accepts and reads on the context that is thread-default at
+ * samp_http_server_new(), keep-alive, the limits, refusals and the write
+ * of each answer.  Every request goes to on_http, which wraps it. */
 struct _SampHttpServer {
-  gint ref;                    /* atomic: owner + workers + queued dispatches */
-  GSocketService *service;
-  GMainContext *context;
+  HubNet *net;
   SampHttpHandler handler;
   gpointer user_data;
   char *url;
   guint16 port;
-  gboolean closing;            /* main context only */
-  GCancellable *cancel;        /* cancelled when the server goes: idle workers end */
-  GHashTable *live;            /* requests handed to the handler (main context only) */
+  GHashTable *live;            /* unanswered requests handed out (main context) */
 };
-
-/* Where a worker waits for its answer; shared by the worker and the request. */
-typedef struct {
-  gint ref;
-  GMutex lock;
-  GCond cond;
-  gboolean done;
-  guint status;
-  char *content_type;
-  GBytes *body;
-} Exchange;
 
 struct _SampHttpRequest {
-  gint ref;
-  SampHttpServer *server;      /* NULL once the server is gone */
-  Exchange *ex;
+  gint ref;                    /* atomic: a large body may be parsed on a worker */
+  SampHttpServer *server;      /* NULL once answered or the server is gone */
+  HubRequest *hreq;            /* NULL once answered */
   char *method;
   char *path;
-  GHashTable *headers;
-  GBytes *body;
+  char *body;                  /* a copy, NUL-terminated: valid for the request's life */
+  gsize len;
 };
-
-static void
-exchange_unref (Exchange *ex)
-{
-  if (!g_atomic_int_dec_and_test (&ex->ref))
-    return;
-  g_mutex_clear (&ex->lock);
-  g_cond_clear (&ex->cond);
-  g_free (ex->content_type);
-  g_clear_pointer (&ex->body, g_bytes_unref);
-  g_free (ex);
-}
-
-static void
-exchange_finish (Exchange *ex, guint status, const char *content_type, GBytes *body)
-{
-  g_mutex_lock (&ex->lock);
-  if (!ex->done)
-    {
-      ex->done = TRUE;
-      ex->status = status;
-      ex->content_type = g_strdup (content_type);
-      ex->body = body ? g_bytes_ref (body) : NULL;
-      g_cond_signal (&ex->cond);
-    }
-  g_mutex_unlock (&ex->lock);
-}
-
-static SampHttpServer *
-server_ref (SampHttpServer *s)
-{
-  g_atomic_int_inc (&s->ref);
-  return s;
-}
-
-static void
-server_unref (SampHttpServer *s)
-{
-  if (!g_atomic_int_dec_and_test (&s->ref))
-    return;
-  g_clear_object (&s->service);
-  g_clear_object (&s->cancel);
-  g_main_context_unref (s->context);
-  g_hash_table_unref (s->live);
-  g_free (s->url);
-  g_free (s);
-}
 
 const char *
 samp_http_request_get_method (SampHttpRequest *r)
@@ -423,20 +341,15 @@ samp_http_request_get_path (SampHttpRequest *r)
 const char *
 samp_http_request_get_header (SampHttpRequest *r, const char *name)
 {
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-
-  return g_hash_table_lookup (r->headers, lower);
+  return r->hreq != NULL ? hub_request_get_header (r->hreq, name) : NULL;
 }
 
 const char *
 samp_http_request_get_body (SampHttpRequest *r, gsize *len)
 {
-  /* bodies are stored with a trailing NUL not counted in the size */
-  gsize n = g_bytes_get_size (r->body);
-
   if (len)
-    *len = n - 1;
-  return g_bytes_get_data (r->body, NULL);
+    *len = r->len;
+  return r->body;
 }
 
 SampHttpRequest *
@@ -447,258 +360,89 @@ samp_http_request_ref (SampHttpRequest *r)
 }
 
 void
+samp_http_request_respond (SampHttpRequest *r, guint status, const char *content_type,
+                           const char *body, gssize len)
+{
+  HubRequest *hreq = g_steal_pointer (&r->hreq);
+
+  if (hreq == NULL)
+    return;                                     /* answered already */
+  if (r->server != NULL)
+    g_hash_table_remove (r->server->live, r);
+  r->server = NULL;
+  hub_request_respond (hreq, status, content_type ? content_type : "text/plain",
+                       body != NULL ? g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len)
+                                    : NULL);
+}
+
+void
 samp_http_request_unref (SampHttpRequest *r)
 {
   if (!g_atomic_int_dec_and_test (&r->ref))
     return;
-  exchange_finish (r->ex, 500, "text/plain", NULL);   /* no-op if answered */
-  if (r->server != NULL)
-    {
-      /* a live request holds a server ref until it goes away */
-      g_hash_table_remove (r->server->live, r);
-      server_unref (r->server);
-    }
-  exchange_unref (r->ex);
+  samp_http_request_respond (r, 500, "text/plain", NULL, 0);   /* no-op if answered */
   g_free (r->method);
   g_free (r->path);
-  g_hash_table_unref (r->headers);
-  g_bytes_unref (r->body);
+  g_free (r->body);
   g_free (r);
 }
 
-void
-samp_http_request_respond (SampHttpRequest *r, guint status, const char *content_type,
-                           const char *body, gssize len)
-{
-  g_autoptr(GBytes) b = NULL;
-
-  if (body != NULL)
-    b = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
-  exchange_finish (r->ex, status, content_type ? content_type : "text/plain", b);
-}
-
-/* Main context: give the request to the handler (or refuse if closing). */
+/* Main context, from the transport's read of a whole request. */
 static gboolean
-dispatch (gpointer data)
-{
-  SampHttpRequest *r = data;
-  SampHttpServer *s = r->server;
-
-  if (s->closing)
-    {
-      samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
-      r->server = NULL;
-      server_unref (s);
-      return G_SOURCE_REMOVE;
-    }
-  g_hash_table_add (s->live, r);
-  s->handler (s, r, s->user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-dispatch_done (gpointer data)
-{
-  samp_http_request_unref (data);
-}
-
-/* One write for head and body (no Nagle, so two writes would be two
- * segments).  FALSE if the peer did not take it. */
-static gboolean
-write_response (GOutputStream *out, guint status, const char *ctype, GBytes *body,
-                gboolean keep)
-{
-  gsize n = body ? g_bytes_get_size (body) : 0;
-  g_autoptr(GString) msg = g_string_sized_new (160 + n);
-
-  g_string_printf (msg, "HTTP/1.1 %u %s\r\nContent-Type: %s\r\n"
-                   "Content-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n",
-                   status, reason_phrase (status), ctype ? ctype : "text/plain", n,
-                   keep ? "" : "Connection: close\r\n");
-  if (n > 0)
-    g_string_append_len (msg, g_bytes_get_data (body, NULL), (gssize) n);
-  return g_output_stream_write_all (out, msg->str, msg->len, NULL, NULL, NULL);
-}
-
-/* After an error answer the peer may still be sending its request: a
- * close with unread input would reset the connection, losing our answer
- * on its side.  So: no more output, then discard input until it ends, for
- * at most 10 s and 128 MiB. */
-static void
-refuse_and_linger (Reader *rd, GSocketConnection *conn, guint status)
-{
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  guint8 scratch[16384];
-  gsize left = 2 * SAMP_HTTP_MAX_BODY;
-
-  write_response (out, status, "text/plain", NULL, FALSE);
-  g_socket_shutdown (rd->sock, FALSE, TRUE, NULL);
-  rd->deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (left > 0 && reader_arm (rd, NULL))
-    {
-      gssize k = g_input_stream_read (G_INPUT_STREAM (rd->in), scratch, sizeof scratch,
-                                      NULL, NULL);
-      if (k <= 0)
-        break;
-      left -= MIN (left, (gsize) k);
-    }
-}
-
-/* Worker thread: read one request, hand it to the main context, write
- * its answer.  FALSE when the connection must close after it. */
-static gboolean
-serve_one (SampHttpServer *s, GSocketConnection *conn, GDataInputStream *in)
-{
-  g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *start = NULL;
-  g_auto(GStrv) parts = NULL;
-  Reader rd = { 0 };
-  guint status = 400;
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  g_autoptr(GBytes) body = NULL;
-  SampHttpRequest *r;
-  Exchange *ex;
-  gboolean keep;
-
-  rd.in = in;
-  rd.sock = g_socket_connection_get_socket (conn);
-  /* the whole request, however it trickles in */
-  rd.deadline = g_get_monotonic_time () + SERVER_READ_TIMEOUT_S * G_USEC_PER_SEC;
-  if (!read_head (&rd, &start, headers, &status, &error))
-    {
-      g_debug ("http server: bad request head: %s", error->message);
-      refuse_and_linger (&rd, conn, status);
-      return FALSE;
-    }
-  parts = g_strsplit (start, " ", 3);
-  if (g_strv_length (parts) < 2)
-    {
-      refuse_and_linger (&rd, conn, 400);
-      return FALSE;
-    }
-  body = read_body (&rd, headers, FALSE, &status, &error);
-  if (body == NULL)
-    {
-      g_debug ("http server: bad request body: %s", error->message);
-      refuse_and_linger (&rd, conn, status);
-      return FALSE;
-    }
-  {
-    /* keep a NUL after the data so handlers may treat it as a C string */
-    gsize n = g_bytes_get_size (body);
-    char *copy = g_malloc (n + 1);
-    if (n > 0)                  /* an empty GBytes may hold NULL data */
-      memcpy (copy, g_bytes_get_data (body, NULL), n);
-    copy[n] = '\0';
-    g_bytes_unref (body);
-    body = g_bytes_new_take (copy, n + 1);
-  }
-  /* HTTP/1.1 without "Connection: close": the peer may send more */
-  {
-    const char *c = g_hash_table_lookup (headers, "connection");
-    keep = parts[2] != NULL && strcmp (parts[2], "HTTP/1.1") == 0
-           && (c == NULL || g_ascii_strcasecmp (c, "close") != 0);
-  }
-
-  ex = g_new0 (Exchange, 1);
-  ex->ref = 2;                                  /* worker + request */
-  g_mutex_init (&ex->lock);
-  g_cond_init (&ex->cond);
-  r = g_new0 (SampHttpRequest, 1);
-  r->ref = 1;
-  r->server = server_ref (s);
-  r->ex = ex;
-  r->method = g_strdup (parts[0]);
-  r->path = g_strdup (parts[1]);
-  r->headers = g_steal_pointer (&headers);
-  r->body = g_steal_pointer (&body);
-  /* Always through a source of the server's context, so the handler runs
-   * in the thread that iterates it.  (g_main_context_invoke would run it
-   * right here, in this worker, whenever the context is free, e.g. once
-   * the program's main loop has ended and it is freeing the handler's
-   * data: a use-after-free ASan showed in `listen --once`.) */
-  GSource *src = g_idle_source_new ();
-  g_source_set_priority (src, G_PRIORITY_DEFAULT);
-  g_source_set_callback (src, dispatch, r, dispatch_done);
-  g_source_set_static_name (src, "samp-http dispatch");
-  g_source_attach (src, s->context);
-  g_source_unref (src);
-
-  g_mutex_lock (&ex->lock);
-  while (!ex->done)
-    g_cond_wait (&ex->cond, &ex->lock);
-  g_mutex_unlock (&ex->lock);
-  /* an error status, or a server going away, ends the connection */
-  keep = keep && ex->status < 400 && !g_cancellable_is_cancelled (s->cancel);
-  /* The answer may come long after the read: no timeout for writing it
-   * other than the kernel's. */
-  g_socket_set_timeout (g_socket_connection_get_socket (conn), SERVER_READ_TIMEOUT_S);
-  keep = write_response (out, ex->status, ex->content_type, ex->body, keep) && keep;
-  exchange_unref (ex);
-  return keep;
-}
-
-/* Worker thread: the requests of one connection, while the peer keeps
- * it open (HTTP/1.1 keep-alive) and sends the next one within
- * SERVER_IDLE_TIMEOUT_S; the server's end cancels the wait. */
-static gboolean
-on_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source,
-        gpointer data)
+on_http (gpointer data, HubRequest *hreq)
 {
   SampHttpServer *s = data;
-  g_autoptr(GDataInputStream) in = NULL;
-  GSocket *sock = g_socket_connection_get_socket (conn);
+  const char *start = hub_request_get_start_line (hreq);
+  const char *sp1 = strchr (start, ' ');
+  const char *sp2 = sp1 != NULL ? strchr (sp1 + 1, ' ') : NULL;
+  SampHttpRequest *r;
+  const char *body;
 
-  (void) service;
-  (void) source;
-  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  while (serve_one (s, conn, in))
+  if (sp1 == NULL || sp1 == start || sp1[1] == '\0' || sp1[1] == ' ')
     {
-      /* idle: wait for the first byte of the next request */
-      if (g_buffered_input_stream_get_available (G_BUFFERED_INPUT_STREAM (in)) > 0)
-        continue;
-      g_socket_set_timeout (sock, SERVER_IDLE_TIMEOUT_S);
-      if (g_buffered_input_stream_fill (G_BUFFERED_INPUT_STREAM (in), -1, s->cancel, NULL) <= 0)
-        break;                  /* closed, idle too long, or the server is gone */
+      hub_request_respond (hreq, 400, "text/plain", NULL);
+      return TRUE;
     }
-  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  r = g_new0 (SampHttpRequest, 1);
+  r->ref = 1;
+  r->server = s;
+  r->hreq = hreq;
+  r->method = g_strndup (start, (gsize) (sp1 - start));
+  r->path = sp2 != NULL ? g_strndup (sp1 + 1, (gsize) (sp2 - sp1 - 1)) : g_strdup (sp1 + 1);
+  body = hub_request_get_body (hreq, &r->len);
+  r->body = g_malloc (r->len + 1);
+  if (r->len > 0)
+    memcpy (r->body, body, r->len);
+  r->body[r->len] = '\0';
+  g_hash_table_add (s->live, r);
+  s->handler (s, r, s->user_data);     /* may free the server: s is not used after */
+  samp_http_request_unref (r);
   return TRUE;
 }
 
 SampHttpServer *
 samp_http_server_new (SampHttpHandler handler, gpointer user_data, GError **error)
 {
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
   SampHttpServer *s;
+  const char *url;
+  const char *colon;
 
   g_return_val_if_fail (handler != NULL, NULL);
   s = g_new0 (SampHttpServer, 1);
-  s->ref = 1;
-  s->handler = handler;
-  s->user_data = user_data;
-  s->context = g_main_context_ref_thread_default ();
-  s->live = g_hash_table_new (NULL, NULL);
-  s->cancel = g_cancellable_new ();
-  s->service = g_threaded_socket_service_new (-1);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (s->service), addr,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                      &effective, error))
+  s->net = hub_net_new_full (NULL, 0, NULL, on_http, s, error);
+  if (s->net == NULL)
     {
-      g_prefix_error (error, "cannot listen on 127.0.0.1: ");
-      server_unref (s);
+      g_free (s);
       return NULL;
     }
-  s->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  s->handler = handler;
+  s->user_data = user_data;
+  s->live = g_hash_table_new (NULL, NULL);
+  /* "http://127.0.0.1:PORT/xmlrpc": the port is what we need */
+  url = hub_net_get_url (s->net);
+  colon = strrchr (url, ':');
+  s->port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
   s->url = g_strdup_printf ("http://127.0.0.1:%u/", s->port);
-  /* each worker holds a server ref while it runs */
-  g_signal_connect_data (s->service, "run", G_CALLBACK (on_run), server_ref (s),
-                         (GClosureNotify) (void (*) (void)) server_unref, 0);
-  g_socket_service_start (s->service);
   return s;
 }
 
@@ -717,26 +461,23 @@ samp_http_server_get_port (SampHttpServer *s)
 void
 samp_http_server_free (SampHttpServer *s)
 {
-  GHashTableIter it;
-  gpointer key;
+  GList *live;
 
   if (s == NULL)
     return;
-  s->closing = TRUE;
-  g_cancellable_cancel (s->cancel);
-  g_socket_service_stop (s->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (s->service));
-  g_hash_table_iter_init (&it, s->live);
-  while (g_hash_table_iter_next (&it, &key, NULL))
+  live = g_hash_table_get_keys (s->live);
+  g_hash_table_steal_all (s->live);
+  for (GList *l = live; l != NULL; l = l->next)
     {
-      SampHttpRequest *r = key;
-      samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
+      SampHttpRequest *r = l->data;
       r->server = NULL;
-      server_unref (s);          /* the ref taken for this request */
-      g_hash_table_iter_remove (&it);
+      samp_http_request_respond (r, 503, "text/plain", "server closing", -1);
     }
-  g_signal_handlers_disconnect_by_func (s->service, on_run, s);
-  server_unref (s);
+  g_list_free (live);
+  hub_net_free (s->net);          /* no handler runs after this */
+  g_hash_table_unref (s->live);
+  g_free (s->url);
+  g_free (s);
 }
 
 /* ============================================================ client */
@@ -760,10 +501,12 @@ client_job_free (ClientJob *j)
 }
 
 /* Kept-alive connections of POSTs (hub calls), per "host:port", shared
- * by the worker threads.  One idle over CLIENT_IDLE_REUSE_S is closed
- * rather than reused; at most CLIENT_MAX_IDLE are kept per peer. */
+ * by the asynchronous POSTs and the blocking ones (of any thread).  One
+ * idle over CLIENT_IDLE_REUSE_S is closed rather than reused; at most
+ * CLIENT_MAX_IDLE are kept per peer (a process of a few clients, each
+ * with a few calls in flight, keeps them all). */
 #define CLIENT_IDLE_REUSE_S 30
-#define CLIENT_MAX_IDLE 8
+#define CLIENT_MAX_IDLE 16
 
 typedef struct {
   GSocketConnection *conn;
@@ -1074,17 +817,360 @@ client_job_new (const char *method, const char *url, const char *ctype, GBytes *
   return j;
 }
 
+/* ---- asynchronous POST, on the caller's thread-default context ----
+ *
+ * No thread: the connect, the write and the read (samp-hub-reader, the
+ * hub's incremental reader, with its limits) are GIO asynchronous
+ * operations on the context that was thread-default when
+ * samp_http_post_async() was called; the idle connections are the same
+ * pool as the blocking calls'.  One GCancellable per POST is cancelled
+ * by the caller's or by the timeout's timer (SAMP_ERROR_TIMEOUT then). */
+
+/* What an asynchronous POST needs of a connection, kept with it (as
+ * object data) while it is pooled: its reader (its buffer is not made
+ * again for every POST) and the cancellable of every operation on it
+ * (once cancelled, by a timeout or the caller, the connection is not
+ * reused).  The blocking calls ignore it: a pooled connection's reader
+ * never holds unread bytes. */
+typedef struct {
+  GCancellable *cancel;
+  HubReader reader;
+  struct AsyncPost *post;      /* the one under way */
+} AsyncConn;
+
+typedef struct AsyncPost {
+  GTask *task;
+  char *url;
+  char *key;                   /* "host:port" of the pool */
+  char *host;
+  int port;
+  GString *request;
+  GSocketConnection *conn;
+  AsyncConn *ac;               /* conn's, borrowed */
+  gboolean reused;             /* conn came from the pool */
+  gboolean reading;            /* a response is being read */
+  gboolean timed_out;
+  GCancellable *cancel;        /* the phase's: ac->cancel, or the connect's */
+  GCancellable *caller;
+  gulong caller_handler;
+  GSource *timer;
+} AsyncPost;
+
+static void apost_connected (GObject *src, GAsyncResult *res, gpointer data);
+static void apost_read (gpointer owner, GError *error);
+
+static void
+async_conn_free (gpointer data)
+{
+  AsyncConn *ac = data;
+
+  hub_reader_clear (&ac->reader);
+  g_object_unref (ac->cancel);
+  g_free (ac);
+}
+
+static AsyncConn *
+async_conn_get (GSocketConnection *conn)
+{
+  static GQuark quark;
+  AsyncConn *ac;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("samp-http-async-conn");
+  ac = g_object_get_qdata (G_OBJECT (conn), quark);
+  if (ac == NULL)
+    {
+      ac = g_new0 (AsyncConn, 1);
+      ac->cancel = g_cancellable_new ();
+      hub_reader_init (&ac->reader, G_IO_STREAM (conn), ac->cancel, 0, 0, apost_read, ac);
+      g_object_set_qdata_full (G_OBJECT (conn), quark, ac, async_conn_free);
+    }
+  return ac;
+}
+
+static void
+apost_cancel_cb (GCancellable *caller, gpointer data)
+{
+  (void) caller;
+  g_cancellable_cancel (data);
+}
+
+/* The caller's cancellable cancels the phase's (at once if it is already). */
+static void
+apost_set_cancel (AsyncPost *p, GCancellable *cancel)
+{
+  if (p->caller != NULL && p->cancel != NULL)
+    g_cancellable_disconnect (p->caller, p->caller_handler);
+  g_clear_object (&p->cancel);
+  p->cancel = g_object_ref (cancel);
+  if (p->caller != NULL)
+    p->caller_handler = g_cancellable_connect (p->caller, G_CALLBACK (apost_cancel_cb),
+                                               g_object_ref (cancel), g_object_unref);
+}
+
+static gboolean
+apost_timeout_cb (gpointer data)
+{
+  AsyncPost *p = data;
+
+  p->timed_out = TRUE;
+  g_source_unref (p->timer);
+  p->timer = NULL;
+  g_cancellable_cancel (p->cancel);     /* the operation under way fails */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+apost_close_conn (AsyncPost *p, gboolean keep)
+{
+  if (p->conn == NULL)
+    return;
+  /* bytes after the answer: not a connection to reuse */
+  keep = keep && !g_cancellable_is_cancelled (p->ac->cancel)
+         && (p->ac->reader.buf == NULL || p->ac->reader.buf->len == 0);
+  p->ac->post = NULL;
+  p->ac = NULL;
+  p->reading = FALSE;
+  if (keep)
+    pool_put (p->key, p->conn);
+  else
+    g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+  g_clear_object (&p->conn);          /* the last ref frees its AsyncConn */
+}
+
+/* Complete with @body (success) or @error, both consumed. */
+static void
+apost_finish (AsyncPost *p, GBytes *body, GError *error, gboolean keep)
+{
+  GTask *task = p->task;
+
+  apost_close_conn (p, keep && error == NULL);
+  if (p->timer != NULL)
+    {
+      g_source_destroy (p->timer);
+      g_source_unref (p->timer);
+    }
+  if (p->caller != NULL)
+    {
+      g_cancellable_disconnect (p->caller, p->caller_handler);
+      g_object_unref (p->caller);
+    }
+  if (error != NULL)
+    {
+      if (p->timed_out)
+        {
+          g_error_free (error);
+          error = g_error_new (SAMP_ERROR, SAMP_ERROR_TIMEOUT, "no answer from %s in time",
+                               p->url);
+        }
+      else if (!g_error_matches (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL))
+        g_prefix_error (&error, "%s: ", p->url);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+  g_clear_object (&p->cancel);
+  g_string_free (p->request, TRUE);
+  g_free (p->url);
+  g_free (p->key);
+  g_free (p->host);
+  g_free (p);
+  g_object_unref (task);
+}
+
+static void
+apost_connect (AsyncPost *p)
+{
+  g_autoptr(GSocketClient) sc = g_socket_client_new ();
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+
+  apost_set_cancel (p, cancel);
+  /* never through an HTTP proxy (see client_run) */
+  g_socket_client_set_enable_proxy (sc, FALSE);
+  g_socket_client_connect_to_host_async (sc, p->host, (guint16) p->port, p->cancel,
+                                         apost_connected, p);
+}
+
+/* A reused connection failed before any byte of the answer: the peer
+ * had closed it while idle and never saw the request.  Once more on a
+ * new connection. */
+static gboolean
+apost_retry (AsyncPost *p, GError *error)
+{
+  if (!p->reused || (p->reading && p->ac->reader.started) || g_cancellable_is_cancelled (p->cancel))
+    return FALSE;
+  g_debug ("kept-alive connection to %s was closed: %s; reconnecting", p->key, error->message);
+  g_error_free (error);
+  apost_close_conn (p, FALSE);
+  p->reused = FALSE;
+  apost_connect (p);
+  return TRUE;
+}
+
+static void
+apost_read (gpointer owner, GError *error)
+{
+  AsyncConn *ac = owner;
+  AsyncPost *p = ac->post;
+  const char *line = ac->reader.start_line;
+  guint status;
+  GBytes *body;
+
+  if (error != NULL)
+    {
+      if (ac->reader.refuse_status != 0)
+        {
+          /* a malformed answer (no length, chunked, too large ...) */
+          GError *e = g_error_new (SAMP_ERROR, SAMP_ERROR_PROTOCOL, "bad HTTP answer from %s: %s",
+                                   p->url, error->message);
+          g_error_free (error);
+          apost_finish (p, NULL, e, FALSE);
+        }
+      else if (!apost_retry (p, error))
+        apost_finish (p, NULL, error, FALSE);
+      return;
+    }
+  if (!g_str_has_prefix (line, "HTTP/1.") || strlen (line) < 12 || !g_ascii_isdigit (line[9]))
+    {
+      apost_finish (p, NULL, g_error_new (SAMP_ERROR, SAMP_ERROR_PROTOCOL,
+                                          "malformed HTTP status line from %s", p->url), FALSE);
+      return;
+    }
+  status = (guint) g_ascii_strtoull (line + 9, NULL, 10);
+  if (status < 200 || status > 299)
+    {
+      apost_finish (p, NULL, g_error_new (SAMP_ERROR, SAMP_ERROR_PROTOCOL, "HTTP %u from %s",
+                                          status, p->url), FALSE);
+      return;
+    }
+  body = g_bytes_new (ac->reader.body, (gsize) ac->reader.content_length);
+  /* reusable: HTTP/1.1 and not "Connection: close" */
+  apost_finish (p, body, NULL, g_str_has_prefix (line, "HTTP/1.1") && !ac->reader.close);
+}
+
+static void
+apost_read_response (AsyncPost *p)
+{
+  p->reading = TRUE;
+  hub_reader_start (&p->ac->reader);
+}
+
+static void
+apost_written (GObject *src, GAsyncResult *res, gpointer data)
+{
+  AsyncPost *p = data;
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error))
+    {
+      if (!apost_retry (p, error))
+        apost_finish (p, NULL, error, FALSE);
+      return;
+    }
+  apost_read_response (p);
+}
+
+/* A request is a few hundred bytes: the socket usually takes it at once,
+ * without an asynchronous write; the rest, and any error, go the
+ * asynchronous way (never a completion inside samp_http_post_async). */
+static void
+apost_send (AsyncPost *p)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
+  gssize n = 0;
+
+  if (G_IS_POLLABLE_OUTPUT_STREAM (out)
+      && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (out)))
+    n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
+                                                    p->request->str, p->request->len,
+                                                    p->cancel, NULL);
+  if (n == (gssize) p->request->len)
+    {
+      apost_read_response (p);
+      return;
+    }
+  n = MAX (n, 0);
+  g_output_stream_write_all_async (out, p->request->str + n, p->request->len - (gsize) n,
+                                   G_PRIORITY_DEFAULT, p->cancel, apost_written, p);
+}
+
+static void
+apost_connected (GObject *src, GAsyncResult *res, gpointer data)
+{
+  AsyncPost *p = data;
+  GError *error = NULL;
+
+  p->conn = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (src), res, &error);
+  if (p->conn == NULL)
+    {
+      apost_finish (p, NULL, error, FALSE);
+      return;
+    }
+  g_socket_set_option (g_socket_connection_get_socket (p->conn), IPPROTO_TCP, TCP_NODELAY, 1,
+                       NULL);
+  p->ac = async_conn_get (p->conn);
+  p->ac->post = p;
+  apost_set_cancel (p, p->ac->cancel);
+  apost_send (p);
+}
+
 void
 samp_http_post_async (const char *url, const char *content_type, GBytes *body,
                       guint timeout_ms, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  gsize blen = body ? g_bytes_get_size (body) : 0;
+  const char *path, *query;
+  AsyncPost *p;
 
   g_task_set_source_tag (task, samp_http_post_async);
-  g_task_set_task_data (task, client_job_new ("POST", url, content_type, body, timeout_ms),
-                        (GDestroyNotify) client_job_free);
-  g_task_run_in_thread (task, client_thread);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+      || g_uri_get_host (uri) == NULL)
+    {
+      g_task_return_new_error (task, SAMP_ERROR, SAMP_ERROR_PROTOCOL, "not an http:// URL: %s",
+                               url);
+      g_object_unref (task);
+      return;
+    }
+  p = g_new0 (AsyncPost, 1);
+  p->task = task;
+  p->url = g_strdup (url);
+  p->host = g_strdup (g_uri_get_host (uri));
+  p->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  p->key = g_strdup_printf ("%s:%d", p->host, p->port);
+  path = g_uri_get_path (uri);
+  query = g_uri_get_query (uri);
+  p->request = g_string_sized_new (256 + blen);
+  g_string_printf (p->request, "POST %s%s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: libsamp (cadc-samp)\r\n"
+                   "Content-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                   *path ? path : "/", query ? "?" : "", query ? query : "", p->key,
+                   content_type ? content_type : "text/xml", blen);
+  if (blen > 0)
+    g_string_append_len (p->request, g_bytes_get_data (body, NULL), (gssize) blen);
+  if (cancellable != NULL)
+    p->caller = g_object_ref (cancellable);
+  if (timeout_ms > 0)
+    {
+      p->timer = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (p->timer, apost_timeout_cb, p, NULL);
+      g_source_set_static_name (p->timer, "samp-http post timeout");
+      g_source_attach (p->timer, g_main_context_get_thread_default ());
+    }
+  p->conn = pool_take (p->key);
+  if (p->conn != NULL)
+    {
+      p->reused = TRUE;
+      p->ac = async_conn_get (p->conn);
+      p->ac->post = p;
+      apost_set_cancel (p, p->ac->cancel);
+      /* a blocking call may have left its socket timeout */
+      g_socket_set_timeout (g_socket_connection_get_socket (p->conn), 0);
+      apost_send (p);
+      return;
+    }
+  apost_connect (p);
 }
 
 GBytes *

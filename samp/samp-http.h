@@ -1,23 +1,25 @@
 /* samp-http.h: the minimal HTTP/1.1 that SAMP's Standard Profile needs.
  *
- * Server: listens on 127.0.0.1, port chosen by the kernel.  Each
- * connection is read by a worker thread (plain blocking GIO); the parsed
- * request is handed to the handler on the GMainContext that was
- * thread-default when the server was created.  The handler may answer
- * at once or later (keep a ref, call samp_http_request_respond() from
- * that context), so any number of requests can be outstanding and a slow
- * one never blocks the others.  A request dropped unanswered gets a 500.
+ * Server: listens on 127.0.0.1, port chosen by the kernel, on the
+ * GMainContext that was thread-default when the server was created: no
+ * thread per connection, everything (accepts, reads, the handler, the
+ * writes of answers) runs on that context, through the hub's own
+ * asynchronous transport (samp-hub-net.c).  The handler may answer at
+ * once or later (keep a ref, call samp_http_request_respond() from that
+ * context), so any number of requests can be outstanding and a slow one
+ * never blocks the others.  A request dropped unanswered gets a 500.
  * HTTP/1.1 connections are kept alive between requests (closed after
- * 120 s idle, an error answer, or when the server is freed).  Limits on a request: the
+ * 120 s idle, or when the server is freed).  Limits on a request: the
  * header section 64 KiB (431), the body SAMP_HTTP_MAX_BODY bytes (413,
- * said before the body is read), the whole request 30 s from the
- * connection however it trickles in (408); chunked bodies are read, other
- * transfer codings 501.  One worker thread per connection: a slow peer
- * holds only its own.
+ * said before the body is read), the whole request 30 s from its first
+ * byte however it trickles in (408); a POST needs a Content-Length (411);
+ * chunked and other transfer codings are refused (501).
  *
- * Client: POST (and GET for std-lockurl:http: lockfiles) on a worker
- * thread; the async variants complete on the caller's thread-default
- * context.  Errors: SAMP_ERROR_TIMEOUT when @timeout_ms passes,
+ * Client: samp_http_post_async is asynchronous on the caller's
+ * thread-default context (no thread), on kept-alive connections; the
+ * blocking calls (samp_http_post_sync, samp_http_get_sync) never iterate
+ * a main loop; samp_http_get_async (lockfiles) runs a blocking GET on a
+ * worker thread.  Errors: SAMP_ERROR_TIMEOUT when @timeout_ms passes,
  * G_IO_ERROR (CONNECTION_REFUSED, CANCELLED, ...) for socket failures,
  * SAMP_ERROR_PROTOCOL for malformed HTTP or a non-2xx status.
  * Only http:// URLs (SAMP hubs and clients are local).
@@ -52,9 +54,11 @@ void samp_http_server_free (SampHttpServer *server);
 
 const char *samp_http_request_get_method (SampHttpRequest *request);
 const char *samp_http_request_get_path (SampHttpRequest *request);
-/* Returns: (transfer none) (nullable): a header value (name case-insensitive). */
+/* Returns: (transfer none) (nullable): a header value (name
+ * case-insensitive); NULL once the request is answered. */
 const char *samp_http_request_get_header (SampHttpRequest *request, const char *name);
-/* Returns: (transfer none): the body, NUL-terminated for convenience. */
+/* Returns: (transfer none): the body, NUL-terminated for convenience,
+ * valid as long as the request (also after the answer). */
 const char *samp_http_request_get_body (SampHttpRequest *request, gsize *len);
 
 SampHttpRequest *samp_http_request_ref (SampHttpRequest *request);
@@ -64,7 +68,9 @@ void samp_http_request_unref (SampHttpRequest *request);
 void samp_http_request_respond (SampHttpRequest *request, guint status,
                                 const char *content_type, const char *body, gssize len);
 
-/* POST @body to @url.  @timeout_ms 0 = no timeout. */
+/* POST @body to @url, asynchronously on the thread-default context
+ * (never completing inside this call).  @timeout_ms 0 = no timeout.
+ * Responses need a Content-Length (no chunked or until-EOF bodies). */
 void samp_http_post_async (const char *url, const char *content_type, GBytes *body,
                            guint timeout_ms, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data);

@@ -526,7 +526,14 @@ hub_net_free (HubNet *net)
   gpointer sc;
   g_hash_table_iter_init (&iter, net->conns);
   while (g_hash_table_iter_next (&iter, &sc, NULL))
-    ((ServerConn *) sc)->net = NULL;
+    {
+      ServerConn *c = sc;
+      c->net = NULL;
+      /* an idle one (no request read or answered) ends now, not when the
+       * loop next runs: a peer's next request on it fails at once */
+      if (c->refcount == 1 && !c->reader.started)
+        g_socket_shutdown (g_socket_connection_get_socket (c->conn), TRUE, TRUE, NULL);
+    }
   g_hash_table_destroy (net->conns);
   g_hash_table_destroy (net->dests);
   g_object_unref (net->socket_client);

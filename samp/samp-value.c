@@ -139,33 +139,58 @@ samp_list_new_strv (const char *const *strv)
   return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
+/* The value of @map's first entry @key, unboxed.  Entry by entry, not
+ * g_variant_lookup_value: a map just parsed from XML-RPC is a tree, and
+ * GLib's lookup (and the "&s" borrowing of g_variant_lookup) made
+ * libsamp pay several k instructions for each key of each delivered
+ * message.  Returns: (transfer full) (nullable) */
+static GVariant *
+map_lookup_value (GVariant *map, const char *key)
+{
+  gsize n;
+
+  if (map == NULL || !g_variant_is_of_type (map, SAMP_TYPE_MAP))
+    return NULL;
+  n = g_variant_n_children (map);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) entry = g_variant_get_child_value (map, i);
+      g_autoptr(GVariant) k = g_variant_get_child_value (entry, 0);
+      if (strcmp (g_variant_get_string (k, NULL), key) == 0)
+        {
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+          return g_variant_get_variant (boxed);
+        }
+    }
+  return NULL;
+}
+
 GVariant *
 samp_map_lookup (GVariant *map, const char *key)
 {
-  if (map == NULL || !g_variant_is_of_type (map, SAMP_TYPE_MAP))
-    return NULL;
-  return g_variant_lookup_value (map, key, NULL);
+  return map_lookup_value (map, key);
 }
 
 const char *
 samp_map_lookup_string (GVariant *map, const char *key)
 {
-  const char *s = NULL;
+  g_autoptr(GVariant) v = map_lookup_value (map, key);
 
-  if (map == NULL || !g_variant_is_of_type (map, SAMP_TYPE_MAP))
+  /* borrowed: the string's data is the map's (a tree keeps its children,
+   * a serialised map its bytes) */
+  if (v == NULL || !g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
     return NULL;
-  /* "&s" borrows from the map's own serialised data */
-  if (!g_variant_lookup (map, key, "&s", &s))
-    return NULL;
-  return s;
+  return g_variant_get_string (v, NULL);
 }
 
 GVariant *
 samp_map_lookup_map (GVariant *map, const char *key)
 {
-  if (map == NULL || !g_variant_is_of_type (map, SAMP_TYPE_MAP))
-    return NULL;
-  return g_variant_lookup_value (map, key, SAMP_TYPE_MAP);
+  GVariant *v = map_lookup_value (map, key);
+
+  if (v != NULL && !g_variant_is_of_type (v, SAMP_TYPE_MAP))
+    g_clear_pointer (&v, g_variant_unref);
+  return v;
 }
 
 char **

@@ -2,7 +2,8 @@
  * outstanding requests answered out of order, a request dropped
  * unanswered (500), client timeouts, connection refused, oversize and
  * malformed requests, std-lockurl:http: lockfiles (also fetched
- * without blocking the loop), and kept-alive connections. */
+ * without blocking the loop), kept-alive connections, and asynchronous
+ * POSTs reusing them and cancelled by the caller. */
 #include "config.h"
 
 #include <string.h>
@@ -461,6 +462,79 @@ test_keep_alive (void)
   g_object_unref (peer.listener);
 }
 
+/* ---- asynchronous POSTs on the caller's context (issue 14) ---- */
+
+/* Like test_keep_alive's second half, through samp_http_post_async: the
+ * connection is reused, and one the peer closed while idle is replaced
+ * without the caller seeing an error. */
+static void
+test_async_keep_alive (void)
+{
+  g_autoptr(GError) error = NULL;
+  RawPeer peer = { 0 };
+  peer.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_assert_true (g_socket_bind (peer.listener, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (peer.listener, &error));
+  g_socket_set_timeout (peer.listener, 10);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (peer.listener, &error);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  g_autoptr(GBytes) body = g_bytes_new_static ("x", 1);
+  GThread *t = g_thread_new ("peer", closing_peer_thread, &peer);
+
+  for (int i = 0; i < 3; i++)
+    {
+      Result r = { 0 };
+      samp_http_post_async (url, "text/plain", body, 10000, NULL, post_cb, &r);
+      g_assert_false (r.done);            /* never completes inside the call */
+      wait_done (&r);
+      g_assert_no_error (r.error);
+      g_assert_cmpmem (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body), "ok", 2);
+      g_bytes_unref (r.body);
+    }
+  g_thread_join (t);
+  g_assert_cmpuint (peer.served[0], ==, 1);
+  g_assert_cmpuint (peer.served[1], ==, 2);   /* the second connection was reused */
+  g_object_unref (peer.listener);
+}
+
+/* The caller's GCancellable ends a POST whose answer is not coming; the
+ * server still holds the request, and answers it 503 when freed. */
+static void
+test_async_cancel (void)
+{
+  Server s = { g_ptr_array_new (), FALSE };
+  g_autoptr(GError) error = NULL;
+  SampHttpServer *srv = samp_http_server_new (handler, &s, &error);
+  g_autofree char *u_silent = url_for (srv, "/silent");
+  g_autoptr(GBytes) body = g_bytes_new_static ("x", 1);
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  Result r = { 0 };
+
+  g_assert_no_error (error);
+  samp_http_post_async (u_silent, NULL, body, 0, cancel, post_cb, &r);
+  while (s.held->len < 1)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_false (r.done);
+  g_cancellable_cancel (cancel);
+  wait_done (&r);
+  g_assert_null (r.body);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  samp_http_server_free (srv);
+  for (guint i = 0; i < s.held->len; i++)
+    samp_http_request_unref (g_ptr_array_index (s.held, i));
+  g_ptr_array_unref (s.held);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -470,5 +544,7 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/http/lockfile-over-http", test_http_lockfile);
   g_test_add_func ("/samp/http/lockfile-over-http-async", test_http_lockfile_async);
   g_test_add_func ("/samp/http/keep-alive", test_keep_alive);
+  g_test_add_func ("/samp/http/async-keep-alive", test_async_keep_alive);
+  g_test_add_func ("/samp/http/async-cancel", test_async_cancel);
   return g_test_run ();
 }

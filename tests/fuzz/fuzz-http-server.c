@@ -1,10 +1,12 @@
-/* fuzz-http-server.c: what a peer sends to a client's callback server, and
- * what a hub answers a client (samp-http.c, included whole for its static
- * readers).  The bytes are read once as a request (start line, headers,
- * Content-Length or chunked body) and once as a response (also a body up
- * to EOF), through a GDataInputStream over memory, with the same limits
- * as on a socket.  Checks: a result, or an error with a message and, for
- * a request, a 4xx/5xx status to answer. */
+/* fuzz-http-server.c: what a hub answers a client's blocking calls, and
+ * the same bytes as a request (samp-http.c, included whole for its
+ * static readers, which samp_http_post_sync / samp_http_get_* use; the
+ * callback server and the asynchronous POST read with samp-hub-reader,
+ * fuzzed by fuzz-hub-http).  The bytes are read once as a request (start
+ * line, headers, Content-Length or chunked body) and once as a response
+ * (also a body up to EOF), through a GDataInputStream over memory, with
+ * the same limits as on a socket.  Checks: a result, or an error with a
+ * message and, for a request, a 4xx/5xx status to answer. */
 #include "fuzz-common.h"
 #include "../../samp/samp-http.c"
 
