@@ -756,6 +756,35 @@ test_keep_alive (Fixture *f, gconstpointer data)
   g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
 }
 
+/* A kept-alive connection on which the client takes a delivery and then
+ * says nothing: the delivery fails after the delivery timeout and is not
+ * tried again on a new connection (a retry is only for a connection the
+ * client had closed while idle); the client is dropped. */
+static void
+test_keep_alive_timeout (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  guint port;
+  g_autoptr(GSocket) listener = listen_loopback (&port);
+
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  register_callee (f, port, &kb, &ib);
+
+  notify_n (f, ka, ib, 1);
+  g_autoptr(GSocket) conn = accept_one (listener);
+  assert_delivery (conn, 1);
+  notify_n (f, ka, ib, 2);
+  g_autofree char *body = read_request (conn);     /* taken, never answered */
+  g_assert_nonnull (body);
+
+  /* delivery timeout (2 s in this fixture): B is dropped */
+  cs_test_wait_until (at_most_one_client, f, 10000);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+  g_assert_cmpint (g_socket_condition_check (listener, G_IO_IN), ==, 0);   /* no second connection */
+  g_assert_null (read_request (conn));             /* and the hub closed this one */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -767,5 +796,6 @@ main (int argc, char **argv)
   g_test_add ("/hub/http-lockfile-poll", Fixture, NULL, setup, test_http_lockfile_poll, teardown);
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
   g_test_add ("/hub/keep-alive", Fixture, NULL, setup, test_keep_alive, teardown);
+  g_test_add ("/hub/keep-alive-timeout", Fixture, NULL, setup, test_keep_alive_timeout, teardown);
   return g_test_run ();
 }
