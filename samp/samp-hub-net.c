@@ -66,24 +66,28 @@ static void dest_forget (gpointer data);
 static GVariant *
 params_to_list (GVariant *params)
 {
-  if (g_variant_is_of_type (params, G_VARIANT_TYPE ("av")))
+  /* type checks by type string / class: g_variant_is_of_type walks type
+   * strings, a few times per delivery */
+  if (strcmp (g_variant_get_type_string (params), "av") == 0)
     return g_variant_ref (params);
   gsize n = g_variant_n_children (params);
-  g_autofree GVariant **items = g_new (GVariant *, n + 1);
+  GVariant *stack[8];
+  g_autofree GVariant **heap = n > G_N_ELEMENTS (stack) ? g_new (GVariant *, n) : NULL;
+  GVariant **items = heap != NULL ? heap : stack;
   for (gsize i = 0; i < n; i++)
     {
       GVariant *child = g_variant_get_child_value (params, i);
-      if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
+      if (g_variant_classify (child) == G_VARIANT_CLASS_VARIANT)
         {
           GVariant *inner = g_variant_get_variant (child);
-          if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+          if (g_variant_classify (inner) != G_VARIANT_CLASS_VARIANT)
             {
               items[i] = child;           /* a "v" around a value: as is */
               g_variant_unref (inner);
               continue;
             }
           g_variant_unref (child);
-          while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+          while (g_variant_classify (inner) == G_VARIANT_CLASS_VARIANT)
             {
               GVariant *next = g_variant_get_variant (inner);
               g_variant_unref (inner);
@@ -278,6 +282,27 @@ reason_phrase (guint status)
     }
 }
 
+static char *
+put_str (char *p, const char *s)
+{
+  gsize n = strlen (s);
+  memcpy (p, s, n);
+  return p + n;
+}
+
+static char *
+put_uint (char *p, guint64 v)
+{
+  char digits[24];
+  int n = 0;
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
 /* Send @status with @body (consumed) of @ctype, then go on reading or
  * close.  The socket usually takes the response at once (sendmsg of the
  * header and the body, no copy); the reader queues what it does not. */
@@ -293,25 +318,33 @@ request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *bod
     }
   gsize len = 0;
   const char *data = g_bytes_get_data (body, &len);
+  const char *reason = reason_phrase (status);
+  const char *conn_close = req->close_after ? "Connection: close\r\n" : "";
+  gsize extra_len = req->extra ? req->extra->len : 0;
+  gsize need = 96 + strlen (reason) + strlen (ctype) + strlen (conn_close) + extra_len;
   char stack[512];
-  g_autofree char *heap = NULL;
-  const char *extra = req->extra ? req->extra->str : "";
-  int hlen = g_snprintf (stack, sizeof stack, "HTTP/1.1 %u %s\r\n"
-                         "Content-Type: %s\r\n"
-                         "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                         "%s%s\r\n", status, reason_phrase (status), ctype, len,
-                         req->close_after ? "Connection: close\r\n" : "", extra);
-  const char *head = stack;
-  if (hlen < 0 || (gsize) hlen >= sizeof stack)
+  g_autofree char *heap = need > sizeof stack ? g_malloc (need) : NULL;
+  char *head = heap != NULL ? heap : stack;
+  char *p = head;
+  /* no printf: it was most of the cost of answering */
+  p = put_str (p, "HTTP/1.1 ");
+  p = put_uint (p, status);
+  *p++ = ' ';
+  p = put_str (p, reason);
+  p = put_str (p, "\r\nContent-Type: ");
+  p = put_str (p, ctype);
+  p = put_str (p, "\r\nContent-Length: ");
+  p = put_uint (p, len);
+  p = put_str (p, "\r\n");
+  p = put_str (p, conn_close);
+  if (extra_len > 0)
     {
-      head = heap = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                                     "Content-Type: %s\r\n"
-                                     "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                     "%s%s\r\n", status, reason_phrase (status), ctype, len,
-                                     req->close_after ? "Connection: close\r\n" : "", extra);
-      hlen = (int) strlen (heap);
+      memcpy (p, req->extra->str, extra_len);
+      p += extra_len;
     }
-  GOutputVector v[2] = { { head, (gsize) hlen }, { data, req->head_only ? 0 : len } };
+  p = put_str (p, "\r\n");
+  gsize hlen = (gsize) (p - head);
+  GOutputVector v[2] = { { head, hlen }, { data, req->head_only ? 0 : len } };
   gboolean now = hub_reader_send (&sc->reader, v, 2, WRITE_TIMEOUT_S, sc_written);
   g_bytes_unref (body);
   if (now)
@@ -892,8 +925,7 @@ hub_net_post (HubNet *net, const char *url, const char *method,
   g_autoptr(GError) error = NULL;
   p->body = samp_xmlrpc_serialize_call (method, args, &error);
   g_assert_no_error (error);   /* the hub only builds SAMP values */
-  g_snprintf (p->length, sizeof p->length, "%" G_GSIZE_FORMAT "\r\n\r\n",
-              g_bytes_get_size (p->body));
+  strcpy (put_uint (p->length, g_bytes_get_size (p->body)), "\r\n\r\n");
 
   /* the pool holds live connections only (a closed or timed-out one
    * leaves it at once); one with unread bytes is not reused */

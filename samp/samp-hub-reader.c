@@ -422,10 +422,12 @@ reader_parse_head (HubReader *r, gsize end)
       b[vend] = '\0';
       const char *name = b + p;
       const char *value = b + v;
+      gsize name_len = (gsize) (colon - name);
       HubHeaderSpan span = { p, v };
       g_array_append_val (r->headers, span);
       p = next;
-      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+      /* names compared only when the length matches */
+      if (name_len == 14 && g_ascii_strcasecmp (name, "Content-Length") == 0)
         {
           guint64 n = 0;
           if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, NULL)
@@ -446,9 +448,9 @@ reader_parse_head (HubReader *r, gsize end)
             }
           r->content_length = (gssize) n;
         }
-      else if (g_ascii_strcasecmp (name, "Connection") == 0)
+      else if (name_len == 10 && g_ascii_strcasecmp (name, "Connection") == 0)
         r->close = g_ascii_strcasecmp (value, "close") == 0;
-      else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+      else if (name_len == 17 && g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
         {
           reader_fail (r, 501, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                             "Chunked bodies are not supported"));
