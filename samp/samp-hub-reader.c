@@ -42,7 +42,7 @@ typedef struct {
   gsize name, value;        /* offsets in buf, NUL-terminated there */
 } HubHeaderSpan;
 
-static void reader_process (HubReader *r);
+static gboolean reader_process (HubReader *r);
 
 /* ---------------- events and deadlines ---------------- */
 
@@ -472,8 +472,9 @@ reader_parse_head (HubReader *r, gsize end)
   return TRUE;
 }
 
-/* Uses what is buffered; waits for more, or reports one message or error. */
-static void
+/* Uses what is buffered; waits for more (FALSE), or reports one message
+ * or error (TRUE: @done was called, the reader may be gone). */
+static gboolean
 reader_process (HubReader *r)
 {
   if (!r->in_body)
@@ -492,18 +493,18 @@ reader_process (HubReader *r)
         {
           reader_fail (r, 431, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                                             "HTTP header over %d bytes", HUB_HEADER_LIMIT));
-          return;
+          return TRUE;
         }
       if (end == 0)
-        return;
+        return FALSE;
       if (!reader_parse_head (r, end))
-        return;
+        return TRUE;
       r->in_body = TRUE;
       r->body_off = end;
     }
   gsize cl = (gsize) r->content_length;
   if (r->len - r->body_off < cl)
-    return;
+    return FALSE;
   /* the body is NUL-terminated in place (alloc > len): the byte after
    * it, the next message's first, is put back at the next start */
   r->consumed = r->body_off + cl;
@@ -515,6 +516,7 @@ reader_process (HubReader *r)
   r->state = R_PAUSED;
   r->deadline = 0;
   r->done (r->owner, NULL);
+  return TRUE;
 }
 
 static void
@@ -603,13 +605,16 @@ rs_dispatch (GSource *s, GSourceFunc callback, gpointer data)
                                       r->closed ? "Connection closed" : "Operation was cancelled"));
       return G_SOURCE_CONTINUE;
     }
-  gboolean kicked = r->kick;
-  r->kick = FALSE;
-  int got = readable ? reader_read (r) : 0;
-  if (got < 0)
-    return G_SOURCE_CONTINUE;   /* reader_fail: @done was called */
-  if (got > 0 || kicked)
-    reader_process (r);
+  /* what is buffered first: reading before a pipelined message is used
+   * up would let a peer that pipelines grow the buffer without end */
+  if (r->kick)
+    {
+      r->kick = FALSE;
+      if (reader_process (r))
+        return G_SOURCE_CONTINUE;
+    }
+  if (readable && reader_read (r) > 0)
+    reader_process (r);         /* (after reader_fail, @done was called) */
   return G_SOURCE_CONTINUE;
 }
 

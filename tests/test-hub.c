@@ -785,6 +785,60 @@ test_keep_alive_timeout (Fixture *f, gconstpointer data)
   g_assert_null (read_request (conn));             /* and the hub closed this one */
 }
 
+/* Requests pipelined on one connection (all sent at once, a stray CRLF
+ * between two) are answered one after the other, in order; the one with
+ * "Connection: close" is answered, then the hub closes. */
+static void
+test_pipelining (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  static const char ping[] = "<?xml version=\"1.0\"?><methodCall><methodName>samp.hub.ping"
+                             "</methodName><params></params></methodCall>";
+  static const char bad[] = "<?xml version=\"1.0\"?><methodCall><methodName>"
+                            "samp.hub.getRegisteredClients</methodName><params>"
+                            S ("no-such-key") "</params></methodCall>";
+  g_autofree char *reqs = g_strdup_printf (
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s\r\n"
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s"
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+      strlen (ping), ping, strlen (bad), bad, strlen (ping), ping);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 10);
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_uri (client, f->url, 80, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                             reqs, strlen (reqs), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(GString) all = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                                   buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (all, buf, n);
+  g_assert_no_error (error);   /* ended: the hub closed after the third */
+
+  /* three whole responses, in order: ping, fault, ping + close */
+  const char *r1 = all->str;
+  g_assert_true (g_str_has_prefix (r1, "HTTP/1.1 200 OK\r\n"));
+  const char *r2 = strstr (r1 + 1, "HTTP/1.1 200 OK\r\n");
+  g_assert_nonnull (r2);
+  const char *r3 = strstr (r2 + 1, "HTTP/1.1 200 OK\r\n");
+  g_assert_nonnull (r3);
+  g_assert_null (strstr (r3 + 1, "HTTP/1.1"));
+  g_autofree char *first = g_strndup (r1, (gsize) (r2 - r1));
+  g_autofree char *second = g_strndup (r2, (gsize) (r3 - r2));
+  g_assert_false (is_fault (first));
+  g_assert_nonnull (strstr (first, "</methodResponse>"));
+  g_assert_null (strstr (first, "Connection: close"));
+  g_assert_true (is_fault (second));
+  g_assert_nonnull (strstr (second, "</methodResponse>"));
+  g_assert_false (is_fault (r3));
+  g_assert_nonnull (strstr (r3, "Connection: close\r\n"));
+  g_assert_true (g_str_has_suffix (r3, "</methodResponse>\r\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -797,5 +851,6 @@ main (int argc, char **argv)
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
   g_test_add ("/hub/keep-alive", Fixture, NULL, setup, test_keep_alive, teardown);
   g_test_add ("/hub/keep-alive-timeout", Fixture, NULL, setup, test_keep_alive_timeout, teardown);
+  g_test_add ("/hub/pipelining", Fixture, NULL, setup, test_pipelining, teardown);
   return g_test_run ();
 }
