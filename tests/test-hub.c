@@ -839,6 +839,52 @@ test_pipelining (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_suffix (r3, "</methodResponse>\r\n"));
 }
 
+/* Messages larger than a socket takes at once arrive whole, both ways:
+ * a 16 MB answer to a client's call (getMetadata of a client that
+ * declared 16 MB of metadata), and a 16 MB notification delivered to a
+ * client's callback server. */
+static void
+test_large_messages (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  guint port;
+  g_autoptr(GSocket) listener = listen_loopback (&port);
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  register_callee (f, port, &kb, &ib);
+
+  gsize big = 16 * 1024 * 1024;
+  g_autofree char *text = g_malloc (big + 1);
+  for (gsize i = 0; i < big; i++)
+    text[i] = (char) ('a' + i % 26);
+  text[big] = '\0';
+  g_autofree char *p1 = g_strdup_printf (S ("%s") "<param><value><struct><member>"
+                                         "<name>samp.description.text</name><value><string>%s"
+                                         "</string></value></member></struct></value></param>", ka, text);
+  g_autofree char *r1 = call (f, "samp.hub.declareMetadata", p1);
+  g_assert_false (is_fault (r1));
+  g_autofree char *p2 = g_strdup_printf (S ("%s") S ("%s"), kb, ia);
+  g_autofree char *r2 = call (f, "samp.hub.getMetadata", p2);
+  g_assert_false (is_fault (r2));
+  g_assert_nonnull (strstr (r2, text));
+
+  g_autofree char *p3 = g_strdup_printf (S ("%s") S ("%s")
+                                         "<param><value><struct><member><name>samp.mtype</name>"
+                                         "<value><string>test.big</string></value></member>"
+                                         "<member><name>samp.params</name><value><struct><member>"
+                                         "<name>text</name><value><string>%s</string></value></member>"
+                                         "</struct></value></member></struct></value></param>",
+                                         ka, ib, text);
+  g_autofree char *r3 = call (f, "samp.hub.notify", p3);
+  g_assert_false (is_fault (r3));
+  g_autoptr(GSocket) conn = accept_one (listener);
+  g_autofree char *body = read_request (conn);
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "samp.client.receiveNotification"));
+  g_assert_nonnull (strstr (body, text));
+  answer_ok (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -852,5 +898,6 @@ main (int argc, char **argv)
   g_test_add ("/hub/keep-alive", Fixture, NULL, setup, test_keep_alive, teardown);
   g_test_add ("/hub/keep-alive-timeout", Fixture, NULL, setup, test_keep_alive_timeout, teardown);
   g_test_add ("/hub/pipelining", Fixture, NULL, setup, test_pipelining, teardown);
+  g_test_add ("/hub/large-messages", Fixture, NULL, setup, test_large_messages, teardown);
   return g_test_run ();
 }
