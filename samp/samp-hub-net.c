@@ -772,7 +772,9 @@ dconn_sent (gpointer owner, GError *error)
   Post *p = dc->post;
   if (error == NULL || p == NULL)
     {
-      g_clear_error (&error);   /* the answer comes through dconn_read */
+      g_clear_error (&error);
+      if (p != NULL)
+        hub_reader_start (&dc->reader);   /* the answer comes through dconn_read */
       return;
     }
   if (!post_retry (p, error))
@@ -786,6 +788,8 @@ dconn_new (HubNet *net, Dest *dest, GSocketConnection *conn)
   dc->dest = dest;
   dc->conn = conn;
   hub_reader_init (&dc->reader, G_IO_STREAM (conn), net->cancel, 0, 0, dconn_read, dc);
+  /* a client that takes a large delivery slowly but steadily is alive */
+  dc->reader.write_timeout_idle = TRUE;
   return dc;
 }
 
@@ -872,15 +876,17 @@ post_response_read (Post *p, GError *error)
  * (one sendmsg of the head, the length and the body); the reader queues
  * what it does not.  Failures come through dconn_sent, from the main
  * loop, so the outcome is never reported from inside hub_net_post().
- * The delivery timeout bounds the write, the wait for the answer and
- * the answer's reading, each. */
+ * The delivery timeout bounds each wait for the client to take more of
+ * the request, the wait for the answer and the answer's reading. */
 static void
 post_send (Post *p)
 {
   DConn *dc = p->dc;
   dc->post = p;
+  /* no read deadline while the request goes out: a large one may take
+   * the client longer than the delivery timeout as a whole */
+  hub_reader_stop_timer (&dc->reader);
   hub_reader_set_timeouts (&dc->reader, p->timeout_s, p->timeout_s);
-  hub_reader_start (&dc->reader);
   gsize blen = 0;
   const char *bdata = g_bytes_get_data (p->body, &blen);
   GOutputVector v[3] = {
@@ -888,7 +894,8 @@ post_send (Post *p)
     { p->length, strlen (p->length) },
     { bdata, blen },
   };
-  hub_reader_send (&dc->reader, v, 3, p->timeout_s, dconn_sent);
+  if (hub_reader_send (&dc->reader, v, 3, p->timeout_s, dconn_sent))
+    hub_reader_start (&dc->reader);    /* the answer (else after dconn_sent) */
 }
 
 static void

@@ -207,6 +207,7 @@ hub_reader_send (HubReader *r, const GOutputVector *v, guint n,
           memcpy (r->out + r->out_len, (const guint8 *) v[i].buffer + skip, v[i].size - skip);
           r->out_len += v[i].size - skip;
         }
+      r->write_timeout_s = timeout_s;
       r->write_deadline = deadline_after (timeout_s);
     }
   reader_update_events (r);
@@ -224,7 +225,10 @@ reader_flush (HubReader *r, gboolean writable, gint64 now)
   if (error == NULL && writable)
     {
       struct iovec iov = { r->out + r->out_off, r->out_len - r->out_off };
-      r->out_off += reader_sendv (r, &iov, 1, &error);
+      gsize n = reader_sendv (r, &iov, 1, &error);
+      r->out_off += n;
+      if (n > 0 && r->write_timeout_idle && r->write_timeout_s > 0)
+        r->write_deadline = now + (gint64) r->write_timeout_s * G_USEC_PER_SEC;
     }
   if (error == NULL && r->out_off < r->out_len)
     {

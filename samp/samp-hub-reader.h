@@ -77,6 +77,9 @@ typedef struct {
   gsize out_off, out_len, out_alloc;
   GError *write_error;
   gint64 write_deadline;
+  guint write_timeout_s;
+  gboolean write_timeout_idle;  /* set by the owner: @timeout_s of hub_reader_send
+                                 * counts from the last progress, not from the start */
   HubReaderDone sent;
 } HubReader;
 
@@ -109,8 +112,9 @@ gsize hub_reader_buffered (HubReader *r);
 /* Send @n (<= 8) buffers.  TRUE: all were sent now.  FALSE: the rest is
  * copied and sent as the socket takes it, or sending failed; @sent is
  * then called once, later, from the main loop, with NULL or an error it
- * owns (G_IO_ERROR_TIMED_OUT after @timeout_s, 0 = none).  One write at
- * a time. */
+ * owns (G_IO_ERROR_TIMED_OUT after @timeout_s, 0 = none; counted from the
+ * call, or with write_timeout_idle from the last bytes the peer took).
+ * One write at a time. */
 gboolean hub_reader_send (HubReader *r, const GOutputVector *v, guint n,
                           guint timeout_s, HubReaderDone sent);
 /* Discard input until it ends, @max_bytes arrived or @timeout_s passed,
