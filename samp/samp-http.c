@@ -927,7 +927,7 @@ apost_close_conn (AsyncPost *p, gboolean keep)
     return;
   /* bytes after the answer: not a connection to reuse */
   keep = keep && !g_cancellable_is_cancelled (p->ac->cancel)
-         && (p->ac->reader.buf == NULL || p->ac->reader.buf->len == 0);
+         && hub_reader_buffered (&p->ac->reader) == 0;
   p->ac->post = NULL;
   p->ac = NULL;
   p->reading = FALSE;

@@ -1,22 +1,27 @@
 /* samp-hub-net.c: the hub's XML-RPC over HTTP/1.1, on the GLib main loop.
  *
  * Server: a GSocketService bound to 127.0.0.1 port 0.  Each connection
- * reads requests (Content-Length bodies, keep-alive), parses the XML-RPC
- * call into SAMP values as GVariant and hands it to the routing code,
- * which may answer much later (callAndWait): the connection simply waits,
- * nothing blocks.  Reading is asynchronous in bounded chunks, so a peer
- * that trickles a request or sends nothing costs the main loop nothing;
- * limits (HUB_HEADER_LIMIT 64 KiB -> 431, body SAMP_XMLRPC_MAX_SIZE -> 413
- * before it is read, REQUEST_TIMEOUT_S -> 408, IDLE_TIMEOUT_S, and
- * WRITE_TIMEOUT_S for a peer that does not read) bound what one
- * connection can hold.  The XML-RPC is checked (samp-xmlguard) before the
- * secret is: a hostile document gets a fault, never a crash.  Bodies over
- * 64 KiB are parsed on a worker thread, so a huge one does not stall the
- * main loop either.  Client: each delivery is one asynchronous POST with a
- * socket timeout, on a connection kept alive to the client's callback
- * server between deliveries (see "client: deliveries": reuse, retry,
- * when one is dropped); the result (transport error, fault or success)
- * comes back through a callback.  XML-RPC documents are made and read by
+ * reads requests (Content-Length bodies, keep-alive, pipelining), parses
+ * the XML-RPC call into SAMP values as GVariant and hands it to the
+ * routing code, which may answer much later (callAndWait): the connection
+ * simply waits, nothing blocks.  All connection I/O is samp-hub-reader's:
+ * one persistent GSource per connection, non-blocking recv()/sendmsg() on
+ * its socket, deadlines as fields (no GTask, GCancellable or timer source
+ * per message), so a peer that trickles a request or sends nothing costs
+ * the main loop nothing; limits (HUB_HEADER_LIMIT 64 KiB -> 431, body
+ * SAMP_XMLRPC_MAX_SIZE -> 413 before it is read, REQUEST_TIMEOUT_S -> 408,
+ * IDLE_TIMEOUT_S, and WRITE_TIMEOUT_S for a peer that does not read)
+ * bound what one connection can hold; after a refusal the connection
+ * lingers (reads and discards) before it closes.  A connection has one
+ * request under way at most (HubRequest lives in it).  The XML-RPC is
+ * checked (samp-xmlguard) before the secret is: a hostile document gets a
+ * fault, never a crash.  Bodies over 64 KiB are parsed on a worker
+ * thread, so a huge one does not stall the main loop either.  Client:
+ * each delivery is one POST written straight to a connection kept alive
+ * to the client's callback server between deliveries (see "client:
+ * deliveries": reuse, retry, when one is dropped); the result (transport
+ * error, fault or success) comes back through a callback, never from
+ * inside hub_net_post().  XML-RPC documents are made and read by
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
  * non-SAMP scalar types (<int>, <double>, ...) the way JSAMP does.
  *
@@ -61,24 +66,28 @@ static void dest_forget (gpointer data);
 static GVariant *
 params_to_list (GVariant *params)
 {
-  if (g_variant_is_of_type (params, G_VARIANT_TYPE ("av")))
+  /* type checks by type string / class: g_variant_is_of_type walks type
+   * strings, a few times per delivery */
+  if (strcmp (g_variant_get_type_string (params), "av") == 0)
     return g_variant_ref (params);
   gsize n = g_variant_n_children (params);
-  g_autofree GVariant **items = g_new (GVariant *, n + 1);
+  GVariant *stack[8];
+  g_autofree GVariant **heap = n > G_N_ELEMENTS (stack) ? g_new (GVariant *, n) : NULL;
+  GVariant **items = heap != NULL ? heap : stack;
   for (gsize i = 0; i < n; i++)
     {
       GVariant *child = g_variant_get_child_value (params, i);
-      if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
+      if (g_variant_classify (child) == G_VARIANT_CLASS_VARIANT)
         {
           GVariant *inner = g_variant_get_variant (child);
-          if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+          if (g_variant_classify (inner) != G_VARIANT_CLASS_VARIANT)
             {
               items[i] = child;           /* a "v" around a value: as is */
               g_variant_unref (inner);
               continue;
             }
           g_variant_unref (child);
-          while (g_variant_is_of_type (inner, G_VARIANT_TYPE_VARIANT))
+          while (g_variant_classify (inner) == G_VARIANT_CLASS_VARIANT)
             {
               GVariant *next = g_variant_get_variant (inner);
               g_variant_unref (inner);
@@ -137,27 +146,25 @@ tune_socket (GSocketConnection *conn)
 /* ================== server ================== */
 
 /* A connection: the read loop owns one reference while it runs (it is
- * paused while a request is being answered), each request one more. */
-typedef struct {
-  guint refcount;
-  HubNet *net;              /* NULL once the server is gone */
-  GSocketConnection *conn;
-  HubReader reader;
-  gboolean closed;
-  guint8 *drain;            /* scratch while discarding after a refusal */
-  gsize drain_left;
-} ServerConn;
-
+ * paused while a request is being answered), the request under way one
+ * more.  A connection has at most one request under way (its reader is
+ * paused until the answer is written), so the request lives inside it. */
 struct _HubRequest {
-  ServerConn *sc;
+  struct _ServerConn *sc;
   gboolean close_after;
   gboolean refused;         /* an HTTP error: linger before closing */
-  char *out;
-  GCancellable *cancel;     /* the write: cancelled after WRITE_TIMEOUT_S */
-  GSource *timer;
   GString *extra;           /* response header lines (hub_request_add_header) */
   gboolean head_only;       /* a HEAD request: the headers, no body */
 };
+
+typedef struct _ServerConn {
+  guint refcount;
+  HubNet *net;              /* NULL once the server is gone */
+  GSocketConnection *conn;
+  HubReader reader;         /* reads requests, writes responses */
+  gboolean closed;
+  HubRequest req;
+} ServerConn;
 
 static void
 sc_unref (ServerConn *sc)
@@ -169,7 +176,8 @@ sc_unref (ServerConn *sc)
   hub_reader_clear (&sc->reader);
   g_io_stream_close (G_IO_STREAM (sc->conn), NULL, NULL);
   g_object_unref (sc->conn);
-  g_free (sc->drain);
+  if (sc->req.extra != NULL)
+    g_string_free (sc->req.extra, TRUE);
   g_free (sc);
 }
 
@@ -179,45 +187,40 @@ sc_close (ServerConn *sc)
   if (sc->closed)
     return;
   sc->closed = TRUE;
-  g_io_stream_close (G_IO_STREAM (sc->conn), NULL, NULL);
+  hub_reader_close (&sc->reader);   /* closes the stream */
+}
+
+static HubRequest *
+request_new (ServerConn *sc)
+{
+  HubRequest *req = &sc->req;
+  req->sc = sc;
+  req->close_after = FALSE;
+  req->refused = FALSE;
+  req->head_only = FALSE;
+  if (req->extra != NULL)
+    g_string_truncate (req->extra, 0);
+  sc->refcount++;
+  return req;
 }
 
 static void
 request_free (HubRequest *req)
 {
-  if (req->timer != NULL)
-    {
-      g_source_destroy (req->timer);
-      g_source_unref (req->timer);
-    }
-  g_clear_object (&req->cancel);
-  if (req->extra != NULL)
-    g_string_free (req->extra, TRUE);
-  g_free (req->out);
   sc_unref (req->sc);
-  g_free (req);
 }
 
 /* After a refusal (413 ...) the peer may still be sending the request: a
  * close with unread input would reset the connection and lose our answer
  * on its side.  So: no more output, then discard input until it ends, up
- * to LINGER_BYTES or LINGER_TIMEOUT_S (the reader's timer), then close. */
+ * to LINGER_BYTES or LINGER_TIMEOUT_S, then close. */
 #define LINGER_BYTES ((gsize) 2 * SAMP_XMLRPC_MAX_SIZE)
 #define LINGER_TIMEOUT_S 10
 
 static void
-sc_drained (GObject *src, GAsyncResult *res, gpointer data)
+sc_drained (gpointer owner)
 {
-  ServerConn *sc = data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
-  if (n > 0 && (gsize) n < sc->drain_left && sc->net != NULL)
-    {
-      sc->drain_left -= (gsize) n;
-      g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
-                                 sc->reader.cancel, sc_drained, sc);
-      return;
-    }
-  hub_reader_stop_timer (&sc->reader);
+  ServerConn *sc = owner;
   sc_close (sc);
   sc_unref (sc);                /* the read loop's reference */
 }
@@ -226,20 +229,15 @@ static void
 sc_linger (ServerConn *sc)
 {
   g_socket_shutdown (g_socket_connection_get_socket (sc->conn), FALSE, TRUE, NULL);
-  sc->drain = g_malloc (HUB_READ_CHUNK);
-  sc->drain_left = LINGER_BYTES;
-  hub_reader_arm_timer (&sc->reader, LINGER_TIMEOUT_S);
-  g_input_stream_read_async (sc->reader.in, sc->drain, HUB_READ_CHUNK, G_PRIORITY_DEFAULT,
-                             sc->reader.cancel, sc_drained, sc);
+  hub_reader_drain (&sc->reader, LINGER_BYTES, LINGER_TIMEOUT_S, sc_drained);
 }
 
+/* The response of the request under way is written (or failed): go on
+ * reading, linger or close. */
 static void
-sc_written (GObject *src, GAsyncResult *res, gpointer data)
+sc_response_done (ServerConn *sc, gboolean written)
 {
-  HubRequest *req = data;
-  ServerConn *sc = req->sc;
-  g_autoptr(GError) error = NULL;
-  gboolean written = g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error);
+  HubRequest *req = &sc->req;
   if (written && req->refused && sc->net != NULL && !sc->closed)
     sc_linger (sc);
   else if (!written || req->close_after || sc->net == NULL)
@@ -252,14 +250,14 @@ sc_written (GObject *src, GAsyncResult *res, gpointer data)
   request_free (req);
 }
 
-static gboolean
-write_timeout_cb (gpointer data)
+static void
+sc_written (gpointer owner, GError *error)
 {
-  HubRequest *req = data;
-  g_source_unref (req->timer);
-  req->timer = NULL;
-  g_cancellable_cancel (req->cancel);   /* a peer that does not read */
-  return G_SOURCE_REMOVE;
+  ServerConn *sc = owner;
+  if (error != NULL)
+    g_debug ("hub: response not written: %s", error->message);
+  sc_response_done (sc, error == NULL);
+  g_clear_error (&error);
 }
 
 static const char *
@@ -284,7 +282,30 @@ reason_phrase (guint status)
     }
 }
 
-/* Send @status with @body (consumed) of @ctype, then go on reading or close. */
+static char *
+put_str (char *p, const char *s)
+{
+  gsize n = strlen (s);
+  memcpy (p, s, n);
+  return p + n;
+}
+
+static char *
+put_uint (char *p, guint64 v)
+{
+  char digits[24];
+  int n = 0;
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
+/* Send @status with @body (consumed) of @ctype, then go on reading or
+ * close.  The socket usually takes the response at once (sendmsg of the
+ * header and the body, no copy); the reader queues what it does not. */
 static void
 request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *body)
 {
@@ -297,26 +318,38 @@ request_send_full (HubRequest *req, guint status, const char *ctype, GBytes *bod
     }
   gsize len = 0;
   const char *data = g_bytes_get_data (body, &len);
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                                           "Content-Type: %s\r\n"
-                                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                           "%s%s\r\n", status, reason_phrase (status), ctype, len,
-                                           req->close_after ? "Connection: close\r\n" : "",
-                                           req->extra ? req->extra->str : "");
-  gsize hlen = strlen (head);
-  if (req->head_only)
-    len = 0;
-  req->out = g_malloc (hlen + len);
-  memcpy (req->out, head, hlen);
-  memcpy (req->out + hlen, data, len);
+  const char *reason = reason_phrase (status);
+  const char *conn_close = req->close_after ? "Connection: close\r\n" : "";
+  gsize extra_len = req->extra ? req->extra->len : 0;
+  gsize need = 96 + strlen (reason) + strlen (ctype) + strlen (conn_close) + extra_len;
+  char stack[512];
+  g_autofree char *heap = need > sizeof stack ? g_malloc (need) : NULL;
+  char *head = heap != NULL ? heap : stack;
+  char *p = head;
+  /* no printf: it was most of the cost of answering */
+  p = put_str (p, "HTTP/1.1 ");
+  p = put_uint (p, status);
+  *p++ = ' ';
+  p = put_str (p, reason);
+  p = put_str (p, "\r\nContent-Type: ");
+  p = put_str (p, ctype);
+  p = put_str (p, "\r\nContent-Length: ");
+  p = put_uint (p, len);
+  p = put_str (p, "\r\n");
+  p = put_str (p, conn_close);
+  if (extra_len > 0)
+    {
+      memcpy (p, req->extra->str, extra_len);
+      p += extra_len;
+    }
+  p = put_str (p, "\r\n");
+  gsize hlen = (gsize) (p - head);
+  GOutputVector v[2] = { { head, hlen }, { data, req->head_only ? 0 : len } };
+  gboolean now = hub_reader_send (&sc->reader, v, 2, WRITE_TIMEOUT_S, sc_written);
   g_bytes_unref (body);
-  req->cancel = g_cancellable_new ();
-  req->timer = g_timeout_source_new_seconds (WRITE_TIMEOUT_S);
-  g_source_set_callback (req->timer, write_timeout_cb, req, NULL);
-  g_source_attach (req->timer, g_main_context_get_thread_default ());
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (sc->conn));
-  g_output_stream_write_all_async (out, req->out, hlen + len, G_PRIORITY_DEFAULT,
-                                   req->cancel, sc_written, req);
+  if (now)
+    sc_response_done (sc, TRUE);
+  /* else sc_written follows */
 }
 
 static void
@@ -384,7 +417,6 @@ request_parsed (HubRequest *req, ParseJob *job)
   g_free (job->method);
   g_clear_pointer (&job->params, g_variant_unref);
   g_clear_error (&job->error);
-  g_free (job);
 }
 
 static void
@@ -413,9 +445,7 @@ sc_request_read (gpointer owner, GError *error)
     {
       /* refuse in HTTP, then close: the rest of the stream is unusable */
       g_debug ("hub: HTTP %u to a request: %s", status, error->message);
-      HubRequest *req = g_new0 (HubRequest, 1);
-      req->sc = sc;
-      sc->refcount++;
+      HubRequest *req = request_new (sc);
       req->close_after = TRUE;
       req->refused = TRUE;
       g_autofree char *text = g_strdup_printf ("%u %s: %s\n", status, reason_phrase (status),
@@ -431,23 +461,24 @@ sc_request_read (gpointer owner, GError *error)
       sc_unref (sc);   /* the read loop's reference */
       return;
     }
-  HubRequest *req = g_new0 (HubRequest, 1);
-  req->sc = sc;
-  sc->refcount++;
+  HubRequest *req = request_new (sc);
   req->close_after = sc->reader.close;
   if (sc->net->on_http != NULL && sc->net->on_http (sc->net->data, req))
     return;   /* taken (answered now or later) by the other profile */
-  ParseJob *job = g_new0 (ParseJob, 1);
-  job->body = sc->reader.body;       /* stays put: the reader is paused */
-  job->len = (gsize) sc->reader.content_length;
-  if (job->len <= INLINE_PARSE_MAX)
+  /* the body stays put: the reader is paused */
+  gsize len = (gsize) sc->reader.content_length;
+  if (len <= INLINE_PARSE_MAX)
     {
-      job->params = parse_call (job->body, job->len, &job->method, &job->error);
-      request_parsed (req, job);
+      ParseJob job = { sc->reader.body, len, NULL, NULL, NULL };
+      job.params = parse_call (job.body, job.len, &job.method, &job.error);
+      request_parsed (req, &job);
       return;
     }
+  ParseJob *job = g_new0 (ParseJob, 1);
+  job->body = sc->reader.body;
+  job->len = len;
   g_autoptr(GTask) task = g_task_new (NULL, NULL, parse_task_done, req);
-  g_task_set_task_data (task, job, NULL);
+  g_task_set_task_data (task, job, g_free);
   g_task_run_in_thread (task, parse_task);
 }
 
@@ -465,7 +496,7 @@ on_incoming (GSocketService *service, GSocketConnection *conn,
   tune_socket (conn);
   g_hash_table_add (net->conns, sc);
   hub_reader_init (&sc->reader, G_IO_STREAM (conn), net->cancel, IDLE_TIMEOUT_S,
-               REQUEST_TIMEOUT_S, sc_request_read, sc);
+                   REQUEST_TIMEOUT_S, sc_request_read, sc);
   hub_reader_start (&sc->reader);
   return TRUE;
 }
@@ -603,51 +634,59 @@ hub_request_respond (HubRequest *request, guint status, const char *content_type
 
 /* Connections to callback servers are kept alive between deliveries, a
  * few per callback URL (a Dest); a delivery takes an idle one, or opens
- * one if there is none.  One that was idle over IDLE_REUSE_S is closed
- * instead of reused (the peer may have dropped it).  A reused connection
- * that fails before any byte of the answer arrived (the peer closed it
- * while it was idle, so it never saw the request) is retried once on a
- * new connection; every other failure, and any failure of a new
- * connection, is the delivery's.  A connection is dropped after an
- * error, a timeout, an answer other than 200, "Connection: close" or
- * HTTP/1.0, and when hub_net_forget() forgets its URL (the client
- * unregistered or changed its callback). */
+ * one if there is none.  An idle connection's reader stays on: the peer
+ * closing it, or any byte it sends, drops it from the pool at once, and
+ * so does IDLE_REUSE_S without use (the peer may have dropped it).  A
+ * reused connection that fails before any byte of the answer arrived
+ * (the peer closed it while it was idle, so it never saw the request) is
+ * retried once on a new connection, unless it timed out; every other
+ * failure, and any failure of a new connection, is the delivery's.  A
+ * connection is dropped after an error, a timeout, an answer other than
+ * 200, "Connection: close" or HTTP/1.0, and when hub_net_forget() forgets
+ * its URL (the client unregistered or changed its callback). */
 #define IDLE_REUSE_S 50
 #define MAX_IDLE_PER_DEST 4
+
+typedef struct _Post Post;
 
 typedef struct {
   guint refcount;
   char *url;
   char *head;               /* "POST ... Content-Length: " */
-  GQueue idle;              /* IdleConn */
+  GQueue idle;              /* DConn */
   gboolean forgotten;       /* not in net->dests any more */
 } Dest;
 
+/* A connection to a callback server, for its life: its reader stays on
+ * while it is idle in its Dest's pool too, so a peer's close is seen
+ * (and the connection dropped) at once; IDLE_REUSE_S is its idle timeout. */
 typedef struct {
+  Dest *dest;               /* borrowed: a Post's reference, or the pool's owner */
   GSocketConnection *conn;
-  gint64 since;             /* monotonic µs */
-} IdleConn;
+  HubReader reader;
+  Post *post;               /* the delivery under way; NULL: idle in dest->idle */
+} DConn;
 
-typedef struct {
+struct _Post {
   HubNet *net;
   Dest *dest;
   GCancellable *cancel;
-  GSocketConnection *conn;
-  gboolean reused;          /* conn came from the idle pool */
-  HubReader reader;
-  gboolean reading;
-  GString *request;
+  DConn *dc;
+  gboolean reused;          /* dc came from the idle pool */
+  GBytes *body;
+  char length[32];          /* "<body length>\r\n\r\n" */
   guint timeout_s;
   HubPostDone done;
   gpointer user_data;
-} Post;
+};
 
 static void
-idle_conn_free (IdleConn *ic)
+dconn_free (DConn *dc)
 {
-  g_io_stream_close (G_IO_STREAM (ic->conn), NULL, NULL);
-  g_object_unref (ic->conn);
-  g_free (ic);
+  hub_reader_clear (&dc->reader);
+  g_io_stream_close (G_IO_STREAM (dc->conn), NULL, NULL);
+  g_object_unref (dc->conn);
+  g_free (dc);
 }
 
 static void
@@ -655,7 +694,7 @@ dest_unref (Dest *d)
 {
   if (--d->refcount > 0)
     return;
-  g_queue_clear_full (&d->idle, (GDestroyNotify) idle_conn_free);
+  g_queue_clear_full (&d->idle, (GDestroyNotify) dconn_free);
   g_free (d->url);
   g_free (d->head);
   g_free (d);
@@ -700,7 +739,7 @@ dest_forget (gpointer data)
 {
   Dest *d = data;
   d->forgotten = TRUE;
-  g_queue_clear_full (&d->idle, (GDestroyNotify) idle_conn_free);
+  g_queue_clear_full (&d->idle, (GDestroyNotify) dconn_free);
   dest_unref (d);
 }
 
@@ -713,31 +752,72 @@ hub_net_forget (HubNet *net, const char *url)
 
 static void post_connected (GObject *src, GAsyncResult *res, gpointer data);
 static void post_send (Post *p);
+static void post_response_read (Post *p, GError *error);
+static gboolean post_retry (Post *p, GError *error);
+static void post_finish (Post *p, GError *transport_error, GError *fault, gboolean keep);
+
+/* The connection's reader: the answer of the delivery under way, or,
+ * idle, the peer closed it, it timed out or sent what nobody asked for. */
+static void
+dconn_read (gpointer owner, GError *error)
+{
+  DConn *dc = owner;
+  if (dc->post != NULL)
+    {
+      post_response_read (dc->post, error);
+      return;
+    }
+  g_clear_error (&error);
+  g_queue_remove (&dc->dest->idle, dc);
+  dconn_free (dc);
+}
+
+static void
+dconn_sent (gpointer owner, GError *error)
+{
+  DConn *dc = owner;
+  Post *p = dc->post;
+  if (error == NULL || p == NULL)
+    {
+      g_clear_error (&error);
+      if (p != NULL)
+        hub_reader_start (&dc->reader);   /* the answer comes through dconn_read */
+      return;
+    }
+  if (!post_retry (p, error))
+    post_finish (p, error, NULL, FALSE);
+}
+
+static DConn *
+dconn_new (HubNet *net, Dest *dest, GSocketConnection *conn)
+{
+  DConn *dc = g_new0 (DConn, 1);
+  dc->dest = dest;
+  dc->conn = conn;
+  hub_reader_init (&dc->reader, G_IO_STREAM (conn), net->cancel, 0, 0, dconn_read, dc);
+  /* a client that takes a large delivery slowly but steadily is alive */
+  dc->reader.write_timeout_idle = TRUE;
+  return dc;
+}
 
 static void
 post_close_conn (Post *p, gboolean keep)
 {
-  if (p->reading)
-    {
-      /* bytes after the answer: not a connection to reuse */
-      keep = keep && (p->reader.buf == NULL || p->reader.buf->len == 0);
-      hub_reader_clear (&p->reader);
-      memset (&p->reader, 0, sizeof p->reader);
-      p->reading = FALSE;
-    }
-  if (p->conn == NULL)
+  DConn *dc = g_steal_pointer (&p->dc);
+  if (dc == NULL)
     return;
+  dc->post = NULL;
+  /* bytes after the answer, or a request not all sent: not a connection to reuse */
   if (keep && !p->dest->forgotten && p->dest->idle.length < MAX_IDLE_PER_DEST
-      && !g_cancellable_is_cancelled (p->cancel))
+      && !g_cancellable_is_cancelled (p->cancel)
+      && hub_reader_buffered (&dc->reader) == 0 && !dc->reader.writing)
     {
-      IdleConn *ic = g_new0 (IdleConn, 1);
-      ic->conn = g_steal_pointer (&p->conn);
-      ic->since = g_get_monotonic_time ();
-      g_queue_push_head (&p->dest->idle, ic);
+      hub_reader_set_timeouts (&dc->reader, IDLE_REUSE_S, 0);
+      hub_reader_start (&dc->reader);   /* watch it while idle */
+      g_queue_push_head (&p->dest->idle, dc);
       return;
     }
-  g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
-  g_clear_object (&p->conn);
+  dconn_free (dc);
 }
 
 static void
@@ -749,16 +829,18 @@ post_finish (Post *p, GError *transport_error, GError *fault, gboolean keep)
   g_clear_error (&fault);
   dest_unref (p->dest);
   g_object_unref (p->cancel);
-  g_string_free (p->request, TRUE);
+  g_bytes_unref (p->body);
   g_free (p);
 }
 
 /* A reused connection failed before the answer began: the peer had
- * closed it.  Try once more on a new connection. */
+ * closed it.  Try once more on a new connection (not after a timeout:
+ * the peer is there, just slow). */
 static gboolean
 post_retry (Post *p, GError *error)
 {
-  if (!p->reused || (p->reading && p->reader.started)
+  if (!p->reused || (p->dc != NULL && p->dc->reader.started)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
       || g_cancellable_is_cancelled (p->cancel))
     return FALSE;
   g_debug ("hub: kept-alive connection to %s was closed (%s); reconnecting",
@@ -773,9 +855,8 @@ post_retry (Post *p, GError *error)
 }
 
 static void
-post_response_read (gpointer owner, GError *error)
+post_response_read (Post *p, GError *error)
 {
-  Post *p = owner;
   if (error != NULL)
     {
       if (!post_retry (p, error))
@@ -783,7 +864,8 @@ post_response_read (gpointer owner, GError *error)
       return;
     }
   /* "HTTP/1.1 200 OK" */
-  const char *line = p->reader.start_line;
+  HubReader *r = &p->dc->reader;
+  const char *line = r->start_line;
   const char *sp = strchr (line, ' ');
   if (!g_str_has_prefix (line, "HTTP/") || sp == NULL || strncmp (sp + 1, "200", 3) != 0)
     {
@@ -793,55 +875,34 @@ post_response_read (gpointer owner, GError *error)
       return;
     }
   GError *fault = NULL;
-  parse_response (p->reader.body, (gsize) p->reader.content_length, &fault);
-  post_finish (p, NULL, fault, !p->reader.close);
+  parse_response (r->body, (gsize) r->content_length, &fault);
+  post_finish (p, NULL, fault, !r->close);
 }
 
-static void
-post_read_response (Post *p)
-{
-  /* the socket timeout (the delivery timeout) bounds each read */
-  hub_reader_init (&p->reader, G_IO_STREAM (p->conn), p->cancel, 0, 0, post_response_read, p);
-  p->reading = TRUE;
-  hub_reader_start (&p->reader);
-}
-
-static void
-post_written (GObject *src, GAsyncResult *res, gpointer data)
-{
-  Post *p = data;
-  GError *error = NULL;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (src), res, NULL, &error))
-    {
-      if (!post_retry (p, error))
-        post_finish (p, error, NULL, FALSE);
-      return;
-    }
-  post_read_response (p);
-}
-
-/* A request is a few hundred bytes: the socket usually takes it at once,
- * without an asynchronous write (a GTask and a source).  What it does
- * not take, and any error, goes the asynchronous way, so that the
- * outcome is never reported from inside hub_net_post(). */
+/* A request is a few hundred bytes: the socket usually takes it at once
+ * (one sendmsg of the head, the length and the body); the reader queues
+ * what it does not.  Failures come through dconn_sent, from the main
+ * loop, so the outcome is never reported from inside hub_net_post().
+ * The delivery timeout bounds each wait for the client to take more of
+ * the request, the wait for the answer and the answer's reading. */
 static void
 post_send (Post *p)
 {
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->conn));
-  gssize n = 0;
-  if (G_IS_POLLABLE_OUTPUT_STREAM (out)
-      && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (out)))
-    n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
-                                                    p->request->str, p->request->len,
-                                                    p->cancel, NULL);
-  if (n == (gssize) p->request->len)
-    {
-      post_read_response (p);
-      return;
-    }
-  n = MAX (n, 0);
-  g_output_stream_write_all_async (out, p->request->str + n, p->request->len - (gsize) n,
-                                   G_PRIORITY_DEFAULT, p->cancel, post_written, p);
+  DConn *dc = p->dc;
+  dc->post = p;
+  /* no read deadline while the request goes out: a large one may take
+   * the client longer than the delivery timeout as a whole */
+  hub_reader_stop_timer (&dc->reader);
+  hub_reader_set_timeouts (&dc->reader, p->timeout_s, p->timeout_s);
+  gsize blen = 0;
+  const char *bdata = g_bytes_get_data (p->body, &blen);
+  GOutputVector v[3] = {
+    { p->dest->head, strlen (p->dest->head) },
+    { p->length, strlen (p->length) },
+    { bdata, blen },
+  };
+  if (hub_reader_send (&dc->reader, v, 3, p->timeout_s, dconn_sent))
+    hub_reader_start (&dc->reader);    /* the answer (else after dconn_sent) */
 }
 
 static void
@@ -849,13 +910,15 @@ post_connected (GObject *src, GAsyncResult *res, gpointer data)
 {
   Post *p = data;
   GError *error = NULL;
-  p->conn = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (src), res, &error);
-  if (p->conn == NULL)
+  GSocketConnection *conn = g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (src), res,
+                                                                   &error);
+  if (conn == NULL)
     {
       post_finish (p, error, NULL, FALSE);
       return;
     }
-  tune_socket (p->conn);
+  tune_socket (conn);
+  p->dc = dconn_new (p->net, p->dest, conn);
   post_send (p);
 }
 
@@ -874,31 +937,23 @@ hub_net_post (HubNet *net, const char *url, const char *method,
   p->user_data = user_data;
   g_autoptr(GVariant) args = params_to_list (params);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = samp_xmlrpc_serialize_call (method, args, &error);
+  p->body = samp_xmlrpc_serialize_call (method, args, &error);
   g_assert_no_error (error);   /* the hub only builds SAMP values */
-  gsize blen = 0;
-  const char *bdata = g_bytes_get_data (body, &blen);
-  p->request = g_string_sized_new (strlen (p->dest->head) + 32 + blen);
-  g_string_append (p->request, p->dest->head);
-  g_string_append_printf (p->request, "%" G_GSIZE_FORMAT "\r\n\r\n", blen);
-  g_string_append_len (p->request, bdata, (gssize) blen);
+  strcpy (put_uint (p->length, g_bytes_get_size (p->body)), "\r\n\r\n");
 
-  gint64 now = g_get_monotonic_time ();
-  IdleConn *ic;
-  while ((ic = g_queue_pop_head (&p->dest->idle)) != NULL)
+  /* the pool holds live connections only (a closed or timed-out one
+   * leaves it at once); one with unread bytes is not reused */
+  DConn *dc;
+  while ((dc = g_queue_pop_head (&p->dest->idle)) != NULL)
     {
-      if (now - ic->since < IDLE_REUSE_S * G_USEC_PER_SEC)
-        {
-          p->conn = g_steal_pointer (&ic->conn);
-          g_free (ic);
-          break;
-        }
-      idle_conn_free (ic);
+      if (hub_reader_buffered (&dc->reader) == 0 && !dc->reader.started)
+        break;
+      dconn_free (dc);
     }
-  if (p->conn != NULL)
+  if (dc != NULL)
     {
       p->reused = TRUE;
-      g_socket_set_timeout (g_socket_connection_get_socket (p->conn), timeout_s);
+      p->dc = dc;
       post_send (p);
       return;
     }

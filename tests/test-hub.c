@@ -756,6 +756,135 @@ test_keep_alive (Fixture *f, gconstpointer data)
   g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
 }
 
+/* A kept-alive connection on which the client takes a delivery and then
+ * says nothing: the delivery fails after the delivery timeout and is not
+ * tried again on a new connection (a retry is only for a connection the
+ * client had closed while idle); the client is dropped. */
+static void
+test_keep_alive_timeout (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  guint port;
+  g_autoptr(GSocket) listener = listen_loopback (&port);
+
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  register_callee (f, port, &kb, &ib);
+
+  notify_n (f, ka, ib, 1);
+  g_autoptr(GSocket) conn = accept_one (listener);
+  assert_delivery (conn, 1);
+  notify_n (f, ka, ib, 2);
+  g_autofree char *body = read_request (conn);     /* taken, never answered */
+  g_assert_nonnull (body);
+
+  /* delivery timeout (2 s in this fixture): B is dropped */
+  cs_test_wait_until (at_most_one_client, f, 10000);
+  g_assert_cmpuint (samp_hub_get_n_clients (f->hub), ==, 1);
+  g_assert_cmpint (g_socket_condition_check (listener, G_IO_IN), ==, 0);   /* no second connection */
+  g_assert_null (read_request (conn));             /* and the hub closed this one */
+}
+
+/* Requests pipelined on one connection (all sent at once, a stray CRLF
+ * between two) are answered one after the other, in order; the one with
+ * "Connection: close" is answered, then the hub closes. */
+static void
+test_pipelining (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  static const char ping[] = "<?xml version=\"1.0\"?><methodCall><methodName>samp.hub.ping"
+                             "</methodName><params></params></methodCall>";
+  static const char bad[] = "<?xml version=\"1.0\"?><methodCall><methodName>"
+                            "samp.hub.getRegisteredClients</methodName><params>"
+                            S ("no-such-key") "</params></methodCall>";
+  g_autofree char *reqs = g_strdup_printf (
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s\r\n"
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s"
+      "POST /xmlrpc HTTP/1.1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+      strlen (ping), ping, strlen (bad), bad, strlen (ping), ping);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 10);
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_uri (client, f->url, 80, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                             reqs, strlen (reqs), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(GString) all = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                                   buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (all, buf, n);
+  g_assert_no_error (error);   /* ended: the hub closed after the third */
+
+  /* three whole responses, in order: ping, fault, ping + close */
+  const char *r1 = all->str;
+  g_assert_true (g_str_has_prefix (r1, "HTTP/1.1 200 OK\r\n"));
+  const char *r2 = strstr (r1 + 1, "HTTP/1.1 200 OK\r\n");
+  g_assert_nonnull (r2);
+  const char *r3 = strstr (r2 + 1, "HTTP/1.1 200 OK\r\n");
+  g_assert_nonnull (r3);
+  g_assert_null (strstr (r3 + 1, "HTTP/1.1"));
+  g_autofree char *first = g_strndup (r1, (gsize) (r2 - r1));
+  g_autofree char *second = g_strndup (r2, (gsize) (r3 - r2));
+  g_assert_false (is_fault (first));
+  g_assert_nonnull (strstr (first, "</methodResponse>"));
+  g_assert_null (strstr (first, "Connection: close"));
+  g_assert_true (is_fault (second));
+  g_assert_nonnull (strstr (second, "</methodResponse>"));
+  g_assert_false (is_fault (r3));
+  g_assert_nonnull (strstr (r3, "Connection: close\r\n"));
+  g_assert_true (g_str_has_suffix (r3, "</methodResponse>\r\n"));
+}
+
+/* Messages larger than a socket takes at once arrive whole, both ways:
+ * an 8 MB answer to a client's call (getMetadata of a client that
+ * declared 8 MB of metadata), and an 8 MB notification delivered to a
+ * client's callback server. */
+static void
+test_large_messages (Fixture *f, gconstpointer data)
+{
+  (void) data;
+  guint port;
+  g_autoptr(GSocket) listener = listen_loopback (&port);
+  g_autofree char *ka = NULL, *ia = NULL, *kb = NULL, *ib = NULL;
+  do_register (f, &ka, &ia);
+  register_callee (f, port, &kb, &ib);
+
+  gsize big = 8 * 1024 * 1024;   /* over what a loopback socket takes at once (~4 MB) */
+  g_autofree char *text = g_malloc (big + 1);
+  for (gsize i = 0; i < big; i++)
+    text[i] = (char) ('a' + i % 26);
+  text[big] = '\0';
+  g_autofree char *p1 = g_strdup_printf (S ("%s") "<param><value><struct><member>"
+                                         "<name>samp.description.text</name><value><string>%s"
+                                         "</string></value></member></struct></value></param>", ka, text);
+  g_autofree char *r1 = call (f, "samp.hub.declareMetadata", p1);
+  g_assert_false (is_fault (r1));
+  g_autofree char *p2 = g_strdup_printf (S ("%s") S ("%s"), kb, ia);
+  g_autofree char *r2 = call (f, "samp.hub.getMetadata", p2);
+  g_assert_false (is_fault (r2));
+  g_assert_nonnull (strstr (r2, text));
+
+  g_autofree char *p3 = g_strdup_printf (S ("%s") S ("%s")
+                                         "<param><value><struct><member><name>samp.mtype</name>"
+                                         "<value><string>test.big</string></value></member>"
+                                         "<member><name>samp.params</name><value><struct><member>"
+                                         "<name>text</name><value><string>%s</string></value></member>"
+                                         "</struct></value></member></struct></value></param>",
+                                         ka, ib, text);
+  g_autofree char *r3 = call (f, "samp.hub.notify", p3);
+  g_assert_false (is_fault (r3));
+  g_autoptr(GSocket) conn = accept_one (listener);
+  g_autofree char *body = read_request (conn);
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "samp.client.receiveNotification"));
+  g_assert_nonnull (strstr (body, text));
+  answer_ok (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -767,5 +896,8 @@ main (int argc, char **argv)
   g_test_add ("/hub/http-lockfile-poll", Fixture, NULL, setup, test_http_lockfile_poll, teardown);
   g_test_add ("/hub/call-timeout", Fixture, NULL, setup, test_call_timeout, teardown);
   g_test_add ("/hub/keep-alive", Fixture, NULL, setup, test_keep_alive, teardown);
+  g_test_add ("/hub/keep-alive-timeout", Fixture, NULL, setup, test_keep_alive_timeout, teardown);
+  g_test_add ("/hub/pipelining", Fixture, NULL, setup, test_pipelining, teardown);
+  g_test_add ("/hub/large-messages", Fixture, NULL, setup, test_large_messages, teardown);
   return g_test_run ();
 }

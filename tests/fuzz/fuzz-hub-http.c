@@ -1,6 +1,7 @@
 /* fuzz-hub-http.c: what a peer sends to the hub's XML-RPC port.  The bytes
- * are one connection's input stream: the hub's asynchronous HTTP reader
- * (samp-hub-reader.c) reads messages
+ * are one connection's input stream: the hub's HTTP reader
+ * (samp-hub-reader.c, on its main-loop source; a memory stream is read
+ * with blocking reads where a socket gets recv()) reads messages
  * from it one after the other as on a keep-alive connection, and every
  * body read is parsed as the hub parses a call (strict XML-RPC).  Checks:
  * a message ends in exactly one callback (a body with its length, or an
