@@ -1,15 +1,20 @@
 /* samp-xmlrpc.c: SAMP values <-> XML-RPC documents.
  *
- * Reading: one libxml2 SAX pass (samp-xmlguard) both checks a document
- * and builds its GVariants (the reader below): documents larger than
- * SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a DOCTYPE (so with entities),
- * nested deeper than SAMP_XMLRPC_MAX_DEPTH, or not well-formed are
- * refused, and so is anything that is not XML-RPC.  Input is lenient by
+ * Reading: the reader below builds the GVariants from a document's
+ * elements and text, handed to it by samp-xmlrpc-fast (a byte-level
+ * reader of the XML subset SAMP peers write: no libxml2) or, when that
+ * declines, by one libxml2 SAX pass (samp-xmlguard) that also checks the
+ * document; the same events reach the reader either way, so both give
+ * the same values and errors (tests/fuzz/fuzz-xmlrpc.c compares them).
+ * Documents larger than SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a
+ * DOCTYPE (so with entities), nested deeper than SAMP_XMLRPC_MAX_DEPTH,
+ * or not well-formed are refused (by libxml2's pass: the fast reader
+ * declines them), and so is anything that is not XML-RPC.  Input is lenient by
  * default (scalars become strings); in strict mode (the hub's) the first
  * value of another XML-RPC type is refused, named by its path.  The check
  * is on the elements, so a string whose text is "<int>" (escaped or in
  * CDATA) is just a string.  Non-UTF-8 bytes cannot reach a string
- * (libxml2 refuses them); embedded NULs are cut.
+ * (neither path reads them); embedded NULs are cut.
  * Writing: calls and responses straight from the GVariants into a
  * GString, strictly string/array/struct (children by index, types as
  * strings); faults through xmlrpc-c.  (Keeping GLib's descriptions of
@@ -29,6 +34,7 @@
 #include "samp-value.h"
 #include "samp-xmlguard.h"
 #include "samp-xmlrpc.h"
+#include "samp-xmlrpc-fast.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlrpc_value, xmlrpc_DECREF)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (xmlrpc_env, xmlrpc_env_clean)
@@ -552,17 +558,39 @@ reader_end_1 (Reader *r)
 
 static const SampXmlSink reader_sink = { reader_start, reader_end, reader_text };
 
-/* Reads @xml; FALSE with an error, else r->method/result/fault set. */
-static gboolean
-reader_run (Reader *r, const char *xml, gsize len, GError **error)
+/* Back to the state before the first element, for a second read. */
+static void
+reader_restart (Reader *r)
 {
   Frame root = { 0 };
+
+  for (guint i = 0; i < r->stack->len; i++)
+    frame_clear (&g_array_index (r->stack, Frame, i));
+  g_array_set_size (r->stack, 0);
+  root.kind = EL_ROOT;
+  g_array_append_val (r->stack, root);
+  g_clear_pointer (&r->method, g_free);
+  g_clear_pointer (&r->result, g_variant_unref);
+  g_clear_pointer (&r->fault_string, g_free);
+  g_clear_pointer (&r->error, g_free);
+  r->is_fault = FALSE;
+}
+
+/* Reads @xml; FALSE with an error, else r->method/result/fault set.
+ * samp-xmlrpc-fast's reader first; if it declines, libxml2's pass. */
+static gboolean
+reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error)
+{
   gboolean ok;
 
   r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
-  root.kind = EL_ROOT;
-  g_array_append_val (r->stack, root);
-  ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
+  reader_restart (r);
+  ok = fast && samp_xmlfast_parse (xml, len, &reader_sink, r);
+  if (!ok)
+    {
+      reader_restart (r);
+      ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
+    }
   for (guint i = 0; i < r->stack->len; i++)
     frame_clear (&g_array_index (r->stack, Frame, i));
   g_array_free (r->stack, TRUE);
@@ -793,7 +821,7 @@ samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
   if (!check_size (&xml, &len, error))
     return FALSE;
   r.strict = (flags & SAMP_XMLRPC_STRICT) != 0;
-  if (!reader_run (&r, xml, len, error))
+  if (!reader_run (&r, xml, len, (flags & SAMP_XMLRPC_NO_FAST) == 0, error))
     {
       reader_clear (&r);
       return FALSE;
@@ -807,13 +835,21 @@ samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
 GVariant *
 samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
 {
+  return samp_xmlrpc_parse_response_full (xml, len, SAMP_XMLRPC_LENIENT, error);
+}
+
+GVariant *
+samp_xmlrpc_parse_response_full (const char *xml, gsize len, SampXmlrpcFlags flags,
+                                 GError **error)
+{
   Reader r = { 0 };
   GVariant *v = NULL;
 
   if (!check_size (&xml, &len, error))
     return NULL;
   r.response = TRUE;
-  if (reader_run (&r, xml, len, error))
+  r.strict = (flags & SAMP_XMLRPC_STRICT) != 0;
+  if (reader_run (&r, xml, len, (flags & SAMP_XMLRPC_NO_FAST) == 0, error))
     {
       if (r.is_fault)
         {

@@ -57,8 +57,8 @@ build uws      $XMLUTIL src/vo/vo-uws.c
 build vosi     $XMLUTIL src/vo/vo-vosi.c
 build caps     $XMLUTIL src/vo/vo-caps.c
 build coords   src/vo/vo-error.c src/vo/vo-coords.c
-build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c
-build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c
+build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c
+build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c samp/samp-hub-reader.c
 build http-server samp/samp-error.c
 build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c
 build fits     $VOTABLE src/vo/vo-votable-writer.c src/vo/vo-text.c src/vo/vo-cleanup.c src/vo/vo-fits.c
