@@ -96,6 +96,13 @@ emit_text (Fast *f, const guchar *s, gsize len)
   return len == 0 || f->sink == NULL || sink_ok (f->sink->text (f->data, (const char *) s, len));
 }
 
+/* @s[0..len) is @name, in any case (and has no NUL). */
+static gboolean
+is_name (const guchar *s, gsize len, const char *name)
+{
+  return len == strlen (name) && g_ascii_strncasecmp ((const char *) s, name, len) == 0;
+}
+
 /* <?xml version="1.0" encoding="UTF-8"?>, the cursor after "<?xml". */
 static gboolean
 read_declaration (Fast *f)
@@ -136,15 +143,10 @@ read_declaration (Fast *f)
         f->p++;
       if (f->p >= f->end || *f->p != quote)
         return FALSE;
-      {
-        char enc[17];
-        memcpy (enc, start, f->p - start);
-        enc[f->p - start] = '\0';
-        if (g_ascii_strcasecmp (enc, "US-ASCII") == 0 || g_ascii_strcasecmp (enc, "ASCII") == 0)
-          f->ascii = TRUE;
-        else if (g_ascii_strcasecmp (enc, "UTF-8") != 0)
-          return FALSE;
-      }
+      if (is_name (start, f->p - start, "US-ASCII") || is_name (start, f->p - start, "ASCII"))
+        f->ascii = TRUE;
+      else if (!is_name (start, f->p - start, "UTF-8"))
+        return FALSE;
       f->p++;
       skip_space (f);
     }

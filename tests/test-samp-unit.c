@@ -592,11 +592,18 @@ test_xmlrpc_fast_declines (void)
     RESPONSE ("x") "trailing",
   };
 
+  /* found by fuzz-xmlrpc: a NUL after "UTF-8" in the declared encoding */
+  static const char nul[] = "<?xml version='1.0' encoding='UTF-8\0<'?>" RESPONSE ("x");
+  g_autoptr(GError) error = NULL;
+
   for (gsize i = 0; i < G_N_ELEMENTS (docs); i++)
     {
       g_autofree char *outcome = xmlrpc_both_paths (docs[i], FALSE);
       g_assert_nonnull (outcome);
     }
+  g_assert_false (samp_xmlfast_parse (nul, sizeof nul - 1, NULL, NULL));
+  g_assert_null (samp_xmlrpc_parse_response (nul, sizeof nul - 1, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
 }
 
 /* samp-xmlguard's limits: at the limit the fast reader reads, past it
