@@ -153,6 +153,30 @@ read_declaration (Fast *f)
   return eat (f, "?>");
 }
 
+/* The indices in names[] of the names of each length, ended by -1
+ * (filled once, by by_length_init). */
+#define NAME_MAX_LEN 16
+static gint8 by_length[NAME_MAX_LEN + 1][8];
+
+static void
+by_length_init (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      guint n_of[NAME_MAX_LEN + 1] = { 0 };
+      memset (by_length, -1, sizeof by_length);
+      for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          gsize len = names[i].len;
+          g_assert (len <= NAME_MAX_LEN && n_of[len] + 1 < G_N_ELEMENTS (by_length[len]));
+          by_length[len][n_of[len]++] = (gint8) i;
+        }
+      g_once_init_leave (&once, 1);
+    }
+}
+
 /* An element name at the cursor, ended by space, '>' or '/': its index
  * in names[], or -1.  @expected (an index, or -1): the name an end tag
  * must have, compared first. */
@@ -169,9 +193,11 @@ read_name (Fast *f, int expected)
     return -1;
   if (expected >= 0)
     return n == names[expected].len && memcmp (names[expected].s, start, n) == 0 ? expected : -1;
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if (n == names[i].len && memcmp (names[i].s, start, n) == 0)
-      return (int) i;
+  if (n > NAME_MAX_LEN)
+    return -1;
+  for (const gint8 *i = by_length[n]; *i >= 0; i++)
+    if (memcmp (names[*i].s, start, n) == 0)
+      return *i;
   return -1;
 }
 
@@ -312,6 +338,7 @@ samp_xmlfast_parse (const char *xml, gsize len, const SampXmlSink *sink, gpointe
 {
   Fast f = { 0 };
 
+  by_length_init ();
   f.p = (const guchar *) xml;
   f.end = f.p + len;
   f.sink = sink;

@@ -104,7 +104,9 @@ static const struct { const char *name; ElKind kind; } typed_elements[] = {
 
 typedef struct {
   ElKind kind;
-  GString *text;            /* VALUE, scalars, NAME, METHODNAME */
+  gssize text_at;           /* VALUE, scalars, NAME, METHODNAME: where its text
+                             * starts in Reader.text (it runs to the end while
+                             * the frame is on top); others -1 */
   GVariant *value;          /* VALUE, PARAM, MEMBER, FAULT: the value read (full ref) */
   gboolean seen_a, seen_b;  /* CALL: methodName, params; RESPONSE: params/fault; MEMBER: name */
   GPtrArray *items;         /* PARAMS, DATA: values; STRUCT: key, value, key, value ... */
@@ -116,6 +118,7 @@ typedef struct {
   gboolean strict;
   gboolean response;
   GArray *stack;            /* Frame */
+  GString *text;            /* the text of the open frames, innermost last */
   char *method;
   GVariant *result;         /* call: the params list; response: the value */
   char *fault_string;
@@ -126,8 +129,6 @@ typedef struct {
 static void
 frame_clear (Frame *f)
 {
-  if (f->text)
-    g_string_free (f->text, TRUE);
   g_clear_pointer (&f->value, g_variant_unref);
   g_clear_pointer (&f->items, g_ptr_array_unref);
   g_free (f->name);
@@ -137,6 +138,14 @@ static Frame *
 top (Reader *r)
 {
   return &g_array_index (r->stack, Frame, r->stack->len - 1);
+}
+
+/* The text of @f, which is on top or was just taken off: NUL-terminated. */
+static const char *
+frame_text (Reader *r, const Frame *f, gsize *len)
+{
+  *len = r->text->len - (gsize) f->text_at;
+  return r->text->str + f->text_at;
 }
 
 static char *
@@ -289,8 +298,13 @@ reader_start_1 (Reader *r, const char *name)
             ok = parent->seen_a = TRUE;
             break;
           }
-      if (ok && parent->text != NULL && !is_blank (parent->text->str, parent->text->len))
-        return malformed (r, "text beside <%s> in a <value>", name);
+      if (ok)
+        {
+          gsize len;
+          const char *text = frame_text (r, parent, &len);
+          if (!is_blank (text, len))
+            return malformed (r, "text beside <%s> in a <value>", name);
+        }
       break;
     default:
       break;
@@ -299,7 +313,9 @@ reader_start_1 (Reader *r, const char *name)
     return malformed (r, "unexpected <%s>", name);
   if (f.kind == EL_VALUE || f.kind == EL_METHODNAME || f.kind == EL_NAME
       || (f.kind >= EL_STRING && f.kind <= EL_BASE64))
-    f.text = g_string_new (NULL);
+    f.text_at = (gssize) r->text->len;
+  else
+    f.text_at = -1;
   if (f.kind == EL_PARAMS || f.kind == EL_DATA || f.kind == EL_STRUCT)
     f.items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   g_array_append_val (r->stack, f);
@@ -311,9 +327,9 @@ reader_text_1 (Reader *r, const char *text, gsize len)
 {
   Frame *f = top (r);
 
-  if (f->text != NULL && !(f->kind == EL_VALUE && f->seen_a))
+  if (f->text_at >= 0 && !(f->kind == EL_VALUE && f->seen_a))
     {
-      g_string_append_len (f->text, text, (gssize) len);
+      g_string_append_len (r->text, text, (gssize) len);
       return NULL;
     }
   if (!is_blank (text, len))
@@ -325,7 +341,8 @@ reader_text_1 (Reader *r, const char *text, gsize len)
 static GVariant *
 scalar_value (Reader *r, Frame *f, char **why)
 {
-  const char *t = f->text->str;
+  gsize t_len;
+  const char *t = frame_text (r, f, &t_len);
   g_autofree char *trimmed = NULL;
   static const char *const element_of[] = {
     [EL_INT] = "an <int>", [EL_I8] = "an <i8>", [EL_BOOLEAN] = "a <boolean>",
@@ -334,7 +351,7 @@ scalar_value (Reader *r, Frame *f, char **why)
   };
 
   if (f->kind == EL_STRING)
-    return utf8_string (t, f->text->len);
+    return utf8_string (t, t_len);
   if (r->strict)
     {
       g_autofree char *where = value_path (r);
@@ -370,7 +387,7 @@ scalar_value (Reader *r, Frame *f, char **why)
         return g_variant_new_take_string (samp_format_float (d));
       }
     case EL_DATETIME:
-      return utf8_string (t, f->text->len);
+      return utf8_string (t, t_len);
     case EL_NIL:
       if (*trimmed == '\0')
         return g_variant_new_string ("");
@@ -479,7 +496,9 @@ reader_end_1 (Reader *r)
     case EL_NAME:
       {
         Frame *m = top (r);
-        m->name = g_strndup (f.text->str, f.text->len);
+        gsize len;
+        const char *text = frame_text (r, &f, &len);
+        m->name = g_strndup (text, len);
         break;
       }
     case EL_MEMBER:
@@ -496,7 +515,11 @@ reader_end_1 (Reader *r)
       if (f.value != NULL)
         v = g_steal_pointer (&f.value);
       else if (!f.seen_a)
-        v = g_variant_ref_sink (utf8_string (f.text->str, f.text->len));
+        {
+          gsize len;
+          const char *text = frame_text (r, &f, &len);
+          v = g_variant_ref_sink (utf8_string (text, len));
+        }
       if (v == NULL)
         why = malformed (r, "empty <value>");
       else
@@ -537,7 +560,11 @@ reader_end_1 (Reader *r)
         break;
       }
     case EL_METHODNAME:
-      r->method = g_strndup (f.text->str, f.text->len);
+      {
+        gsize len;
+        const char *text = frame_text (r, &f, &len);
+        r->method = g_strndup (text, len);
+      }
       break;
     case EL_CALL:
       if (!f.seen_a)
@@ -552,6 +579,8 @@ reader_end_1 (Reader *r)
     default:
       break;
     }
+  if (f.text_at >= 0)
+    g_string_truncate (r->text, (gsize) f.text_at);
   frame_clear (&f);
   return why;
 }
@@ -567,7 +596,9 @@ reader_restart (Reader *r)
   for (guint i = 0; i < r->stack->len; i++)
     frame_clear (&g_array_index (r->stack, Frame, i));
   g_array_set_size (r->stack, 0);
+  g_string_truncate (r->text, 0);
   root.kind = EL_ROOT;
+  root.text_at = -1;
   g_array_append_val (r->stack, root);
   g_clear_pointer (&r->method, g_free);
   g_clear_pointer (&r->result, g_variant_unref);
@@ -584,6 +615,7 @@ reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error
   gboolean ok;
 
   r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
+  r->text = g_string_sized_new (256);
   reader_restart (r);
   ok = fast && samp_xmlfast_parse (xml, len, &reader_sink, r);
   if (!ok)
@@ -594,6 +626,7 @@ reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error
   for (guint i = 0; i < r->stack->len; i++)
     frame_clear (&g_array_index (r->stack, Frame, i));
   g_array_free (r->stack, TRUE);
+  g_string_free (r->text, TRUE);
   if (ok && r->error != NULL)
     {
       g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, r->error);
