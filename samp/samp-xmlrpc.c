@@ -117,7 +117,8 @@ typedef struct {
 typedef struct {
   gboolean strict;
   gboolean response;
-  GArray *stack;            /* Frame */
+  Frame *stack;             /* the open elements' frames, innermost last */
+  guint depth, size;        /* frames in stack, room for */
   GString *text;            /* the text of the open frames, innermost last */
   char *method;
   GVariant *result;         /* call: the params list; response: the value */
@@ -137,7 +138,7 @@ frame_clear (Frame *f)
 static Frame *
 top (Reader *r)
 {
-  return &g_array_index (r->stack, Frame, r->stack->len - 1);
+  return &r->stack[r->depth - 1];
 }
 
 /* The text of @f, which is on top or was just taken off: NUL-terminated. */
@@ -146,6 +147,17 @@ frame_text (Reader *r, const Frame *f, gsize *len)
 {
   *len = r->text->len - (gsize) f->text_at;
   return r->text->str + f->text_at;
+}
+
+static void
+push (Reader *r, const Frame *f)
+{
+  if (r->depth == r->size)
+    {
+      r->size *= 2;
+      r->stack = g_renew (Frame, r->stack, r->size);
+    }
+  r->stack[r->depth++] = *f;
 }
 
 static char *
@@ -167,9 +179,9 @@ static char *
 value_path (Reader *r)
 {
   GString *out = g_string_new (r->response ? "result" : "params");
-  for (guint i = 0; i < r->stack->len; i++)
+  for (guint i = 0; i < r->depth; i++)
     {
-      Frame *f = &g_array_index (r->stack, Frame, i);
+      Frame *f = &r->stack[i];
       if (f->kind == EL_PARAMS || f->kind == EL_DATA)
         g_string_append_printf (out, "[%u]", f->index);
       else if (f->kind == EL_MEMBER)
@@ -317,8 +329,8 @@ reader_start_1 (Reader *r, const char *name)
   else
     f.text_at = -1;
   if (f.kind == EL_PARAMS || f.kind == EL_DATA || f.kind == EL_STRUCT)
-    f.items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  g_array_append_val (r->stack, f);
+    f.items = g_ptr_array_new_full (8, (GDestroyNotify) g_variant_unref);
+  push (r, &f);
   return NULL;
 }
 
@@ -468,15 +480,15 @@ reader_end_1 (Reader *r)
   char *why = NULL;
   GVariant *v = NULL;
 
-  g_array_set_size (r->stack, r->stack->len - 1);   /* f is ours now */
+  r->depth--;                                       /* f is ours now */
   switch (f.kind)
     {
     case EL_STRING: case EL_INT: case EL_I8: case EL_BOOLEAN: case EL_DOUBLE:
     case EL_DATETIME: case EL_NIL: case EL_BASE64:
       /* the path names the value: put the frame back while it is made */
-      g_array_append_val (r->stack, f);
+      r->depth++;
       v = scalar_value (r, &f, &why);
-      g_array_set_size (r->stack, r->stack->len - 1);
+      r->depth--;
       if (v != NULL)
         top (r)->value = g_variant_ref_sink (v);
       break;
@@ -593,13 +605,13 @@ reader_restart (Reader *r)
 {
   Frame root = { 0 };
 
-  for (guint i = 0; i < r->stack->len; i++)
-    frame_clear (&g_array_index (r->stack, Frame, i));
-  g_array_set_size (r->stack, 0);
+  for (guint i = 0; i < r->depth; i++)
+    frame_clear (&r->stack[i]);
+  r->depth = 0;
   g_string_truncate (r->text, 0);
   root.kind = EL_ROOT;
   root.text_at = -1;
-  g_array_append_val (r->stack, root);
+  push (r, &root);
   g_clear_pointer (&r->method, g_free);
   g_clear_pointer (&r->result, g_variant_unref);
   g_clear_pointer (&r->fault_string, g_free);
@@ -614,7 +626,9 @@ reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error
 {
   gboolean ok;
 
-  r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
+  r->size = 16;
+  r->stack = g_new (Frame, r->size);
+  r->depth = 0;
   r->text = g_string_sized_new (256);
   reader_restart (r);
   ok = fast && samp_xmlfast_parse (xml, len, &reader_sink, r);
@@ -623,9 +637,9 @@ reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error
       reader_restart (r);
       ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
     }
-  for (guint i = 0; i < r->stack->len; i++)
-    frame_clear (&g_array_index (r->stack, Frame, i));
-  g_array_free (r->stack, TRUE);
+  for (guint i = 0; i < r->depth; i++)
+    frame_clear (&r->stack[i]);
+  g_free (r->stack);
   g_string_free (r->text, TRUE);
   if (ok && r->error != NULL)
     {
