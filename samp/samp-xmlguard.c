@@ -1,7 +1,9 @@
 /* samp-xmlguard.c: the libxml2 SAX pass over XML-RPC documents.
  *
- * Every document is parsed here as an XML parser sees it (not as bytes),
- * once: samp-xmlrpc's reader gets the elements and text through a
+ * Every document that samp-xmlrpc-fast declines (anything outside the
+ * plain XML subset SAMP peers write, and anything past the limits below)
+ * is parsed here as an XML parser sees it (not as bytes), once:
+ * samp-xmlrpc's reader gets the elements and text through a
  * SampXmlSink as they come, only after these checks passed for them
  * (they began as a pre-pass before xmlrpc-c, whose expat expands
  * entities, decodes UTF-16/UTF-32 and recurses per element):

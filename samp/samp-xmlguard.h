@@ -1,6 +1,7 @@
 /* samp-xmlguard.h: the checks every XML-RPC document passes, in the same
  * pass that reads it (private to libsamp; the one user of libxml2 in
- * samp/; samp-xmlrpc's reader is its sink).
+ * samp/; samp-xmlrpc's reader is its sink, for the documents that
+ * samp-xmlrpc-fast.h declines).
  *
  * One streaming libxml2 SAX pass, no tree, no network, no DTD loading and
  * no entity substitution, refuses:

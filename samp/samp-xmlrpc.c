@@ -1,15 +1,20 @@
 /* samp-xmlrpc.c: SAMP values <-> XML-RPC documents.
  *
- * Reading: one libxml2 SAX pass (samp-xmlguard) both checks a document
- * and builds its GVariants (the reader below): documents larger than
- * SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a DOCTYPE (so with entities),
- * nested deeper than SAMP_XMLRPC_MAX_DEPTH, or not well-formed are
- * refused, and so is anything that is not XML-RPC.  Input is lenient by
+ * Reading: the reader below builds the GVariants from a document's
+ * elements and text, handed to it by samp-xmlrpc-fast (a byte-level
+ * reader of the XML subset SAMP peers write: no libxml2) or, when that
+ * declines, by one libxml2 SAX pass (samp-xmlguard) that also checks the
+ * document; the same events reach the reader either way, so both give
+ * the same values and errors (tests/fuzz/fuzz-xmlrpc.c compares them).
+ * Documents larger than SAMP_XMLRPC_MAX_SIZE, not in UTF-8, with a
+ * DOCTYPE (so with entities), nested deeper than SAMP_XMLRPC_MAX_DEPTH,
+ * or not well-formed are refused (by libxml2's pass: the fast reader
+ * declines them), and so is anything that is not XML-RPC.  Input is lenient by
  * default (scalars become strings); in strict mode (the hub's) the first
  * value of another XML-RPC type is refused, named by its path.  The check
  * is on the elements, so a string whose text is "<int>" (escaped or in
  * CDATA) is just a string.  Non-UTF-8 bytes cannot reach a string
- * (libxml2 refuses them); embedded NULs are cut.
+ * (neither path reads them); embedded NULs are cut.
  * Writing: calls and responses straight from the GVariants into a
  * GString, strictly string/array/struct (children by index, types as
  * strings); faults through xmlrpc-c.  (Keeping GLib's descriptions of
@@ -29,6 +34,7 @@
 #include "samp-value.h"
 #include "samp-xmlguard.h"
 #include "samp-xmlrpc.h"
+#include "samp-xmlrpc-fast.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlrpc_value, xmlrpc_DECREF)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (xmlrpc_env, xmlrpc_env_clean)
@@ -98,7 +104,9 @@ static const struct { const char *name; ElKind kind; } typed_elements[] = {
 
 typedef struct {
   ElKind kind;
-  GString *text;            /* VALUE, scalars, NAME, METHODNAME */
+  gssize text_at;           /* VALUE, scalars, NAME, METHODNAME: where its text
+                             * starts in Reader.text (it runs to the end while
+                             * the frame is on top); others -1 */
   GVariant *value;          /* VALUE, PARAM, MEMBER, FAULT: the value read (full ref) */
   gboolean seen_a, seen_b;  /* CALL: methodName, params; RESPONSE: params/fault; MEMBER: name */
   GPtrArray *items;         /* PARAMS, DATA: values; STRUCT: key, value, key, value ... */
@@ -109,7 +117,9 @@ typedef struct {
 typedef struct {
   gboolean strict;
   gboolean response;
-  GArray *stack;            /* Frame */
+  Frame *stack;             /* the open elements' frames, innermost last */
+  guint depth, size;        /* frames in stack, room for */
+  GString *text;            /* the text of the open frames, innermost last */
   char *method;
   GVariant *result;         /* call: the params list; response: the value */
   char *fault_string;
@@ -120,8 +130,6 @@ typedef struct {
 static void
 frame_clear (Frame *f)
 {
-  if (f->text)
-    g_string_free (f->text, TRUE);
   g_clear_pointer (&f->value, g_variant_unref);
   g_clear_pointer (&f->items, g_ptr_array_unref);
   g_free (f->name);
@@ -130,7 +138,26 @@ frame_clear (Frame *f)
 static Frame *
 top (Reader *r)
 {
-  return &g_array_index (r->stack, Frame, r->stack->len - 1);
+  return &r->stack[r->depth - 1];
+}
+
+/* The text of @f, which is on top or was just taken off: NUL-terminated. */
+static const char *
+frame_text (Reader *r, const Frame *f, gsize *len)
+{
+  *len = r->text->len - (gsize) f->text_at;
+  return r->text->str + f->text_at;
+}
+
+static void
+push (Reader *r, const Frame *f)
+{
+  if (r->depth == r->size)
+    {
+      r->size *= 2;
+      r->stack = g_renew (Frame, r->stack, r->size);
+    }
+  r->stack[r->depth++] = *f;
 }
 
 static char *
@@ -152,9 +179,9 @@ static char *
 value_path (Reader *r)
 {
   GString *out = g_string_new (r->response ? "result" : "params");
-  for (guint i = 0; i < r->stack->len; i++)
+  for (guint i = 0; i < r->depth; i++)
     {
-      Frame *f = &g_array_index (r->stack, Frame, i);
+      Frame *f = &r->stack[i];
       if (f->kind == EL_PARAMS || f->kind == EL_DATA)
         g_string_append_printf (out, "[%u]", f->index);
       else if (f->kind == EL_MEMBER)
@@ -283,8 +310,13 @@ reader_start_1 (Reader *r, const char *name)
             ok = parent->seen_a = TRUE;
             break;
           }
-      if (ok && parent->text != NULL && !is_blank (parent->text->str, parent->text->len))
-        return malformed (r, "text beside <%s> in a <value>", name);
+      if (ok)
+        {
+          gsize len;
+          const char *text = frame_text (r, parent, &len);
+          if (!is_blank (text, len))
+            return malformed (r, "text beside <%s> in a <value>", name);
+        }
       break;
     default:
       break;
@@ -293,10 +325,12 @@ reader_start_1 (Reader *r, const char *name)
     return malformed (r, "unexpected <%s>", name);
   if (f.kind == EL_VALUE || f.kind == EL_METHODNAME || f.kind == EL_NAME
       || (f.kind >= EL_STRING && f.kind <= EL_BASE64))
-    f.text = g_string_new (NULL);
+    f.text_at = (gssize) r->text->len;
+  else
+    f.text_at = -1;
   if (f.kind == EL_PARAMS || f.kind == EL_DATA || f.kind == EL_STRUCT)
-    f.items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  g_array_append_val (r->stack, f);
+    f.items = g_ptr_array_new_full (8, (GDestroyNotify) g_variant_unref);
+  push (r, &f);
   return NULL;
 }
 
@@ -305,9 +339,9 @@ reader_text_1 (Reader *r, const char *text, gsize len)
 {
   Frame *f = top (r);
 
-  if (f->text != NULL && !(f->kind == EL_VALUE && f->seen_a))
+  if (f->text_at >= 0 && !(f->kind == EL_VALUE && f->seen_a))
     {
-      g_string_append_len (f->text, text, (gssize) len);
+      g_string_append_len (r->text, text, (gssize) len);
       return NULL;
     }
   if (!is_blank (text, len))
@@ -319,7 +353,8 @@ reader_text_1 (Reader *r, const char *text, gsize len)
 static GVariant *
 scalar_value (Reader *r, Frame *f, char **why)
 {
-  const char *t = f->text->str;
+  gsize t_len;
+  const char *t = frame_text (r, f, &t_len);
   g_autofree char *trimmed = NULL;
   static const char *const element_of[] = {
     [EL_INT] = "an <int>", [EL_I8] = "an <i8>", [EL_BOOLEAN] = "a <boolean>",
@@ -328,7 +363,7 @@ scalar_value (Reader *r, Frame *f, char **why)
   };
 
   if (f->kind == EL_STRING)
-    return utf8_string (t, f->text->len);
+    return utf8_string (t, t_len);
   if (r->strict)
     {
       g_autofree char *where = value_path (r);
@@ -364,7 +399,7 @@ scalar_value (Reader *r, Frame *f, char **why)
         return g_variant_new_take_string (samp_format_float (d));
       }
     case EL_DATETIME:
-      return utf8_string (t, f->text->len);
+      return utf8_string (t, t_len);
     case EL_NIL:
       if (*trimmed == '\0')
         return g_variant_new_string ("");
@@ -445,15 +480,15 @@ reader_end_1 (Reader *r)
   char *why = NULL;
   GVariant *v = NULL;
 
-  g_array_set_size (r->stack, r->stack->len - 1);   /* f is ours now */
+  r->depth--;                                       /* f is ours now */
   switch (f.kind)
     {
     case EL_STRING: case EL_INT: case EL_I8: case EL_BOOLEAN: case EL_DOUBLE:
     case EL_DATETIME: case EL_NIL: case EL_BASE64:
       /* the path names the value: put the frame back while it is made */
-      g_array_append_val (r->stack, f);
+      r->depth++;
       v = scalar_value (r, &f, &why);
-      g_array_set_size (r->stack, r->stack->len - 1);
+      r->depth--;
       if (v != NULL)
         top (r)->value = g_variant_ref_sink (v);
       break;
@@ -473,7 +508,9 @@ reader_end_1 (Reader *r)
     case EL_NAME:
       {
         Frame *m = top (r);
-        m->name = g_strndup (f.text->str, f.text->len);
+        gsize len;
+        const char *text = frame_text (r, &f, &len);
+        m->name = g_strndup (text, len);
         break;
       }
     case EL_MEMBER:
@@ -490,7 +527,11 @@ reader_end_1 (Reader *r)
       if (f.value != NULL)
         v = g_steal_pointer (&f.value);
       else if (!f.seen_a)
-        v = g_variant_ref_sink (utf8_string (f.text->str, f.text->len));
+        {
+          gsize len;
+          const char *text = frame_text (r, &f, &len);
+          v = g_variant_ref_sink (utf8_string (text, len));
+        }
       if (v == NULL)
         why = malformed (r, "empty <value>");
       else
@@ -531,7 +572,11 @@ reader_end_1 (Reader *r)
         break;
       }
     case EL_METHODNAME:
-      r->method = g_strndup (f.text->str, f.text->len);
+      {
+        gsize len;
+        const char *text = frame_text (r, &f, &len);
+        r->method = g_strndup (text, len);
+      }
       break;
     case EL_CALL:
       if (!f.seen_a)
@@ -546,26 +591,56 @@ reader_end_1 (Reader *r)
     default:
       break;
     }
+  if (f.text_at >= 0)
+    g_string_truncate (r->text, (gsize) f.text_at);
   frame_clear (&f);
   return why;
 }
 
 static const SampXmlSink reader_sink = { reader_start, reader_end, reader_text };
 
-/* Reads @xml; FALSE with an error, else r->method/result/fault set. */
-static gboolean
-reader_run (Reader *r, const char *xml, gsize len, GError **error)
+/* Back to the state before the first element, for a second read. */
+static void
+reader_restart (Reader *r)
 {
   Frame root = { 0 };
+
+  for (guint i = 0; i < r->depth; i++)
+    frame_clear (&r->stack[i]);
+  r->depth = 0;
+  g_string_truncate (r->text, 0);
+  root.kind = EL_ROOT;
+  root.text_at = -1;
+  push (r, &root);
+  g_clear_pointer (&r->method, g_free);
+  g_clear_pointer (&r->result, g_variant_unref);
+  g_clear_pointer (&r->fault_string, g_free);
+  g_clear_pointer (&r->error, g_free);
+  r->is_fault = FALSE;
+}
+
+/* Reads @xml; FALSE with an error, else r->method/result/fault set.
+ * samp-xmlrpc-fast's reader first; if it declines, libxml2's pass. */
+static gboolean
+reader_run (Reader *r, const char *xml, gsize len, gboolean fast, GError **error)
+{
   gboolean ok;
 
-  r->stack = g_array_sized_new (FALSE, TRUE, sizeof (Frame), 16);
-  root.kind = EL_ROOT;
-  g_array_append_val (r->stack, root);
-  ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
-  for (guint i = 0; i < r->stack->len; i++)
-    frame_clear (&g_array_index (r->stack, Frame, i));
-  g_array_free (r->stack, TRUE);
+  r->size = 16;
+  r->stack = g_new (Frame, r->size);
+  r->depth = 0;
+  r->text = g_string_sized_new (256);
+  reader_restart (r);
+  ok = fast && samp_xmlfast_parse (xml, len, &reader_sink, r);
+  if (!ok)
+    {
+      reader_restart (r);
+      ok = samp_xmlguard_parse (xml, len, &reader_sink, r, error);
+    }
+  for (guint i = 0; i < r->depth; i++)
+    frame_clear (&r->stack[i]);
+  g_free (r->stack);
+  g_string_free (r->text, TRUE);
   if (ok && r->error != NULL)
     {
       g_set_error_literal (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL, r->error);
@@ -793,7 +868,7 @@ samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
   if (!check_size (&xml, &len, error))
     return FALSE;
   r.strict = (flags & SAMP_XMLRPC_STRICT) != 0;
-  if (!reader_run (&r, xml, len, error))
+  if (!reader_run (&r, xml, len, (flags & SAMP_XMLRPC_NO_FAST) == 0, error))
     {
       reader_clear (&r);
       return FALSE;
@@ -807,13 +882,21 @@ samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlags flags,
 GVariant *
 samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error)
 {
+  return samp_xmlrpc_parse_response_full (xml, len, SAMP_XMLRPC_LENIENT, error);
+}
+
+GVariant *
+samp_xmlrpc_parse_response_full (const char *xml, gsize len, SampXmlrpcFlags flags,
+                                 GError **error)
+{
   Reader r = { 0 };
   GVariant *v = NULL;
 
   if (!check_size (&xml, &len, error))
     return NULL;
   r.response = TRUE;
-  if (reader_run (&r, xml, len, error))
+  r.strict = (flags & SAMP_XMLRPC_STRICT) != 0;
+  if (reader_run (&r, xml, len, (flags & SAMP_XMLRPC_NO_FAST) == 0, error))
     {
       if (r.is_fault)
         {

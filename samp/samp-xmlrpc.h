@@ -11,7 +11,9 @@
  * check is made on the parsed values, never on the document text, so
  * string content such as "&lt;int&gt;" or "<![CDATA[<int>]]>" is fine.
  *
- * Documents are read in one libxml2 pass (samp-xmlguard.c) that refuses
+ * Documents in the subset of XML that SAMP peers write are read by
+ * samp-xmlrpc-fast.c, any other by one libxml2 pass (samp-xmlguard.c),
+ * with the same results and errors.  That pass refuses
  * them if it is larger than SAMP_XMLRPC_MAX_SIZE bytes, not UTF-8
  * (UTF-16, UTF-32, Latin-1 ...; a UTF-8 BOM is fine), has a document type
  * declaration (so no entity is ever declared or expanded), nests lists
@@ -58,6 +60,8 @@ GBytes *samp_xmlrpc_serialize_fault (int code, const char *message);
 typedef enum {
   SAMP_XMLRPC_LENIENT = 0,      /* scalars read as strings (clients) */
   SAMP_XMLRPC_STRICT = 1 << 0,  /* only string/array/struct (hubs) */
+  SAMP_XMLRPC_NO_FAST = 1 << 1, /* libxml2's pass only, never samp-xmlrpc-fast
+                                 * (for tests comparing the two) */
 } SampXmlrpcFlags;
 
 /* Parse a methodCall: sets @method (transfer full) and @args (a SAMP list
@@ -73,6 +77,10 @@ gboolean samp_xmlrpc_parse_call_full (const char *xml, gsize len, SampXmlrpcFlag
 /* Parse a methodResponse.  Returns: (transfer full): the value as a SAMP
  * value; a fault gives NULL and SAMP_ERROR_HUB_FAULT. */
 GVariant *samp_xmlrpc_parse_response (const char *xml, gsize len, GError **error);
+
+/* The same with @flags (lenient by default, as above). */
+GVariant *samp_xmlrpc_parse_response_full (const char *xml, gsize len, SampXmlrpcFlags flags,
+                                           GError **error);
 
 /* For --version: the run-time xmlrpc-c's version, "1.33.14".  (transfer full) */
 char *samp_xmlrpc_library_version (void);

@@ -11,6 +11,7 @@
 #include "samp-http.h"      /* private: the tests use libsamp's internals too */
 #include "samp-lockfile.h"
 #include "samp-xmlrpc.h"
+#include "samp-xmlrpc-fast.h"
 
 static void
 test_lockfile_parse (void)
@@ -446,6 +447,188 @@ test_xmlrpc_malformed (void)
     }
 }
 
+/* ---- samp-xmlrpc-fast: which documents skip libxml2, and that both
+ * paths read every document the same.  A document in the subset SAMP
+ * peers write is read by the fast reader; any other is declined and
+ * read by libxml2 (samp-xmlguard), which gives its result or error.
+ * Either way the three entry points (call lenient, call strict,
+ * response) give the same method, the same GVariant and the same error
+ * (domain, code, message) as with SAMP_XMLRPC_NO_FAST. */
+
+/* The outcome of one entry point, as text: "ok METHOD TYPE JSON",
+ * "protocol error: MESSAGE", "fault: MESSAGE" (SAMP_ERROR_HUB_FAULT) or
+ * "error DOMAIN CODE MESSAGE". */
+static char *
+xmlrpc_outcome (const char *xml, int entry, SampXmlrpcFlags flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  g_autoptr(GVariant) v = NULL;
+  g_autofree char *json = NULL;
+
+  if (entry < 2)
+    samp_xmlrpc_parse_call_full (xml, strlen (xml), flags | (entry ? SAMP_XMLRPC_STRICT : 0),
+                                 &method, &v, &error);
+  else
+    v = samp_xmlrpc_parse_response_full (xml, strlen (xml), flags, &error);
+  if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL))
+    return g_strdup_printf ("protocol error: %s", error->message);
+  if (g_error_matches (error, SAMP_ERROR, SAMP_ERROR_HUB_FAULT))
+    return g_strdup_printf ("fault: %s", error->message);
+  if (error != NULL)
+    return g_strdup_printf ("error %s %d %s", g_quark_to_string (error->domain), error->code,
+                            error->message);
+  json = samp_value_to_json (v);
+  return g_strdup_printf ("ok %s %s %s", method ? method : "-", g_variant_get_type_string (v),
+                          json);
+}
+
+/* Asserts whether @xml takes the fast path, that every entry point
+ * reads it as libxml2's path does, and returns the lenient call's
+ * outcome (or the response's, for a methodResponse). */
+static char *
+xmlrpc_both_paths (const char *xml, gboolean fast)
+{
+  char *first = NULL;
+
+  if (fast)
+    g_assert_true (samp_xmlfast_parse (xml, strlen (xml), NULL, NULL));
+  else
+    g_assert_false (samp_xmlfast_parse (xml, strlen (xml), NULL, NULL));
+  for (int entry = 0; entry < 3; entry++)
+    {
+      g_autofree char *with = xmlrpc_outcome (xml, entry, 0);
+      g_autofree char *without = xmlrpc_outcome (xml, entry, SAMP_XMLRPC_NO_FAST);
+      g_assert_cmpstr (with, ==, without);
+      if (entry == 0 || (entry == 2 && strstr (xml, "<methodResponse") != NULL))
+        {
+          g_free (first);
+          first = g_steal_pointer (&with);
+        }
+    }
+  return first;
+}
+
+#define RESPONSE(value) "<methodResponse><params><param><value>" value \
+  "</value></param></params></methodResponse>"
+#define NOT_SAMP "protocol error: "
+
+/* What SAMP peers write: read without libxml2. */
+static void
+test_xmlrpc_fast_path (void)
+{
+  static const struct { const char *xml, *outcome; } docs[] = {
+    /* libsamp's own writing: declaration, CRLF between elements */
+    { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodCall>\r\n<methodName>samp.hub.notify"
+      "</methodName>\r\n<params>\r\n<param><value><string>sk</string></value></param>\r\n"
+      "</params>\r\n</methodCall>\r\n", "ok samp.hub.notify av [\"sk\"]" },
+    /* Python's xmlrpc.client: single quotes, newlines, bare and typed values */
+    { "<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n<param>\n"
+      "<value><int>1</int></value>\n</param>\n<param>\n<value><nil/></value></param>\n"
+      "</params>\n</methodCall>\n", "ok m av [\"1\", \"\"]" },
+    /* no declaration; "utf-8" and "US-ASCII" declared; space before '>' */
+    { CALL ("<param><value>x</value></param>"), "ok m av [\"x\"]" },
+    { "<?xml version=\"1.0\" encoding=\"utf-8\" ?>" RESPONSE ("<string >x</string\n>"),
+      "ok - s \"x\"" },
+    { "<?xml version=\"1.0\" encoding=\"US-ASCII\"?>" RESPONSE ("<array><data/></array>"),
+      "ok - av []" },
+    /* text: the five entities, character references, CR LF and CR as LF
+     * (a CR written as &#13; stays), UTF-8 beyond the BMP */
+    { RESPONSE ("&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;\xc3\xa9"),
+      "ok - s \"<>&\\\"'AB\xf0\x9f\x98\x80\xc3\xa9\"" },
+    { RESPONSE ("a\r\nb\rc&#13;d"), "ok - s \"a\\nb\\nc\\rd\"" },
+    /* structs and arrays; the later of two equal names wins */
+    { RESPONSE ("<struct><member><name>k</name><value>1</value></member>"
+                "<member><name>k</name><value><array><data><value>2</value></data></array>"
+                "</value></member></struct>"), "ok - a{sv} {\"k\": [\"2\"]}" },
+    /* a fault */
+    { "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4"
+      "</int></value></member><member><name>faultString</name><value>no &amp; such</value>"
+      "</member></struct></value></fault></methodResponse>",
+      "fault: no & such" },
+    /* XML-RPC errors of well-formed documents are the reader's, on both paths */
+    { "<methodCall><params></params></methodCall>",
+      NOT_SAMP "malformed XML-RPC call: no <methodName>" },
+    { CALL ("<param><value><base64>AAAA</base64></value></param>"),
+      NOT_SAMP "malformed XML-RPC call: XML-RPC type base64 is not SAMP" },
+  };
+
+  g_autoptr(GBytes) fault = samp_xmlrpc_serialize_fault (2, "no <such> client");  /* xmlrpc-c's */
+  g_autofree char *fault_xml = g_strndup (g_bytes_get_data (fault, NULL), g_bytes_get_size (fault));
+  g_autofree char *fault_outcome = xmlrpc_both_paths (fault_xml, TRUE);
+
+  g_assert_cmpstr (fault_outcome, ==, "fault: no <such> client");
+  for (gsize i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autofree char *outcome = xmlrpc_both_paths (docs[i].xml, TRUE);
+      g_assert_cmpstr (outcome, ==, docs[i].outcome);
+    }
+}
+
+/* Anything else is declined and read by libxml2: the same results. */
+static void
+test_xmlrpc_fast_declines (void)
+{
+  static const char *const docs[] = {
+    "\xef\xbb\xbf" CALL ("<param><value>bom</value></param>"),          /* UTF-8 BOM */
+    " <?xml version=\"1.0\"?>" RESPONSE ("x"),                          /* space first */
+    "<?xml version=\"1.1\"?>" RESPONSE ("x"),
+    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" RESPONSE ("caf\xe9"),
+    "<?xml version=\"1.0\" standalone=\"yes\"?>" RESPONSE ("x"),
+    "<?xml version=\"1.0\" encoding=\"US-ASCII\"?>" RESPONSE ("caf\xc3\xa9"),
+    "<!DOCTYPE methodResponse>" RESPONSE ("x"),
+    RESPONSE ("<!-- comment -->x"),
+    RESPONSE ("<![CDATA[<int>1</int>]]>"),
+    RESPONSE ("<?pi x?>x"),
+    RESPONSE ("&nbsp;"),                                                /* named entity */
+    RESPONSE ("&#0;"), RESPONSE ("&#xD800;"), RESPONSE ("&#;"),
+    RESPONSE ("a]]>b"),
+    RESPONSE ("ctl\x01"), RESPONSE ("bad\xc3\x28utf8"), RESPONSE ("\xef\xbf\xbe"),
+    RESPONSE ("<string lang=\"en\">x</string>"),                        /* attribute */
+    RESPONSE ("<x:string>x</x:string>"),                                /* prefix */
+    RESPONSE ("<blob>x</blob>"),                                        /* unknown element */
+    RESPONSE ("<string>x</value>"),                                     /* mismatched */
+    "<methodResponse><params><param><value>cut",                        /* truncated */
+    RESPONSE ("x") "trailing",
+  };
+
+  /* found by fuzz-xmlrpc: a NUL after "UTF-8" in the declared encoding */
+  static const char nul[] = "<?xml version='1.0' encoding='UTF-8\0<'?>" RESPONSE ("x");
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autofree char *outcome = xmlrpc_both_paths (docs[i], FALSE);
+      g_assert_nonnull (outcome);
+    }
+  g_assert_false (samp_xmlfast_parse (nul, sizeof nul - 1, NULL, NULL));
+  g_assert_null (samp_xmlrpc_parse_response (nul, sizeof nul - 1, &error));
+  g_assert_error (error, SAMP_ERROR, SAMP_ERROR_PROTOCOL);
+}
+
+/* samp-xmlguard's limits: at the limit the fast reader reads, past it
+ * libxml2's pass refuses (with its message). */
+static void
+test_xmlrpc_fast_limits (void)
+{
+  for (int depth = SAMP_XMLRPC_MAX_DEPTH; depth <= SAMP_XMLRPC_MAX_DEPTH + 1; depth++)
+    {
+      g_autoptr(GString) xml = g_string_new ("<methodResponse><params><param><value>");
+      g_autofree char *outcome = NULL;
+      for (int i = 0; i < depth; i++)
+        g_string_append (xml, "<array><data><value>");
+      g_string_append (xml, "x");
+      for (int i = 0; i < depth; i++)
+        g_string_append (xml, "</value></data></array>");
+      g_string_append (xml, "</value></param></params></methodResponse>");
+      outcome = xmlrpc_both_paths (xml->str, depth <= SAMP_XMLRPC_MAX_DEPTH);
+      if (depth > SAMP_XMLRPC_MAX_DEPTH)
+        g_assert_cmpstr (outcome, ==, NOT_SAMP "XML-RPC value nests lists/maps more than 64 deep");
+      else
+        g_assert_true (g_str_has_prefix (outcome, "ok - av [[[["));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -465,5 +648,8 @@ main (int argc, char **argv)
   g_test_add_func ("/samp/xmlrpc/strict-strings", test_xmlrpc_strict_strings);
   g_test_add_func ("/samp/xmlrpc/fault", test_xmlrpc_fault);
   g_test_add_func ("/samp/xmlrpc/malformed", test_xmlrpc_malformed);
+  g_test_add_func ("/samp/xmlrpc/fast-path", test_xmlrpc_fast_path);
+  g_test_add_func ("/samp/xmlrpc/fast-declines", test_xmlrpc_fast_declines);
+  g_test_add_func ("/samp/xmlrpc/fast-limits", test_xmlrpc_fast_limits);
   return g_test_run ();
 }

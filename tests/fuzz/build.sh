@@ -57,10 +57,10 @@ build uws      $XMLUTIL src/vo/vo-uws.c
 build vosi     $XMLUTIL src/vo/vo-vosi.c
 build caps     $XMLUTIL src/vo/vo-caps.c
 build coords   src/vo/vo-error.c src/vo/vo-coords.c
-build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c
-build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c
-build http-server $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c samp/samp-hub-net.c
-build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-hub-reader.c samp/samp-hub-net.c
+build xmlrpc   $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c
+build hub-http $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c samp/samp-hub-reader.c
+build http-server $SAMP samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c samp/samp-hub-reader.c samp/samp-hub-net.c
+build lockfile $SAMP samp/samp-http.c samp/samp-lockfile.c samp/samp-xmlrpc.c samp/samp-xmlguard.c samp/samp-xmlrpc-fast.c samp/samp-hub-reader.c samp/samp-hub-net.c
 build fits     $VOTABLE src/vo/vo-votable-writer.c src/vo/vo-text.c src/vo/vo-cleanup.c src/vo/vo-fits.c
 
 # Seed corpora (copies, so that libFuzzer never writes into tests/data).
