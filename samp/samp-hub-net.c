@@ -25,11 +25,12 @@
  * samp-xmlrpc (no DTDs, no entities) in its strict mode: the hub refuses
  * non-SAMP scalar types (<int>, <double>, ...) the way JSAMP does.
  *
- * Why not samp-http here: its client runs each POST on a GTask worker
- * thread, so a few dead clients that hang until their timeout would
- * exhaust the shared pool and delay deliveries to healthy ones; the hub
- * needs fully asynchronous posts on its own context.  Its server spends
- * a thread on each connection; the hub's is asynchronous.  The blocking liveness ping does use samp-http.
+ * The other way round, samp-http (libsamp's client side) builds on this
+ * file: its callback server is a HubNet whose on_http hook takes every
+ * request, and its asynchronous POST reads with samp-hub-reader; so both
+ * sides of a SAMP exchange run the same asynchronous transport.  The
+ * blocking liveness ping (hub_net_ping_sync) uses samp-http's blocking
+ * POST.
  */
 #include "config.h"
 
