@@ -133,6 +133,7 @@ parse_response (const char *body, gsize len, GError **fault)
 #define REQUEST_TIMEOUT_S 30          /* first byte to last byte of a request */
 #define IDLE_TIMEOUT_S 120            /* an open connection with no request under way */
 #define WRITE_TIMEOUT_S 30            /* to take one response off our hands */
+#define LISTEN_BACKLOG 128            /* connections the kernel accepts before we do */
 
 /* Small request/response exchanges: no Nagle, no delayed ACKs (a peer
  * that writes headers and body separately would otherwise stall ~40 ms). */
@@ -516,6 +517,11 @@ hub_net_new_full (SampHub *hub, guint16 port, HubCallFunc on_call,
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
   g_autoptr(GSocketAddress) effective = NULL;
   GSocketService *service = g_socket_service_new ();
+  /* GIO listens with a backlog of 10: a burst of new connections (a
+   * client opening one per call it has in flight, a hub its deliveries)
+   * beyond that had its SYNs dropped by the kernel and retried a second
+   * later, a stall seen at the end of every bench run */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), LISTEN_BACKLOG);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), addr,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                                       NULL, &effective, error))

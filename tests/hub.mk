@@ -8,3 +8,6 @@ dist_check_SCRIPTS += test-hub-hostile.sh
 # test-hub-web.sh: the SAMP Web Profile of the hub (issue 14); binds 21012 under cs_hold_web_port.
 TESTS += test-hub-web.sh
 dist_check_SCRIPTS += test-hub-web.sh
+# test-hub-burst.sh: a burst of connections is queued (listen backlog 128), every one answered.
+TESTS += test-hub-burst.sh
+dist_check_SCRIPTS += test-hub-burst.sh
