@@ -103,6 +103,23 @@ is_name (const guchar *s, gsize len, const char *name)
   return len == strlen (name) && g_ascii_strncasecmp ((const char *) s, name, len) == 0;
 }
 
+/* A pseudo-attribute's start, @name = and its opening quote (into
+ * *@quote), spaces around the = allowed; the cursor at its name. */
+static gboolean
+eat_assignment (Fast *f, const char *name, guchar *quote)
+{
+  if (!eat (f, name))
+    return FALSE;
+  skip_space (f);
+  if (!eat (f, "="))
+    return FALSE;
+  skip_space (f);
+  if (f->p >= f->end || (*f->p != '"' && *f->p != '\''))
+    return FALSE;
+  *quote = *f->p++;
+  return TRUE;
+}
+
 /* <?xml version="1.0" encoding="UTF-8"?>, the cursor after "<?xml". */
 static gboolean
 read_declaration (Fast *f)
@@ -113,15 +130,8 @@ read_declaration (Fast *f)
   if (f->p >= f->end || !is_space (*f->p))
     return FALSE;
   skip_space (f);
-  if (!eat (f, "version"))
+  if (!eat_assignment (f, "version", &quote))
     return FALSE;
-  skip_space (f);
-  if (!eat (f, "="))
-    return FALSE;
-  skip_space (f);
-  if (f->p >= f->end || (*f->p != '"' && *f->p != '\''))
-    return FALSE;
-  quote = *f->p++;
   if (!eat (f, "1.0") || f->p >= f->end || *f->p++ != quote)
     return FALSE;
   if (eat (f, "?>"))
@@ -129,15 +139,10 @@ read_declaration (Fast *f)
   if (f->p >= f->end || !is_space (*f->p))
     return FALSE;
   skip_space (f);
-  if (eat (f, "encoding"))
+  if (f->p < f->end && *f->p == 'e')
     {
-      skip_space (f);
-      if (!eat (f, "="))
+      if (!eat_assignment (f, "encoding", &quote))
         return FALSE;
-      skip_space (f);
-      if (f->p >= f->end || (*f->p != '"' && *f->p != '\''))
-        return FALSE;
-      quote = *f->p++;
       start = f->p;
       while (f->p < f->end && *f->p != quote && f->p - start < 16)
         f->p++;
