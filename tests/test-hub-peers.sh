@@ -204,7 +204,9 @@ else:
     ok(False, "", "aladin not available")
 if ds9:
     got.clear()
-    subprocess.call(["xpaset", "-p", os.environ["DS9_TITLE"], "pan", "to", "10.69", "41.27", "wcs", "fk5"])
+    # a position of its own: Aladin's pointAt just above also reaches ds9 and
+    # pans it to 10.69 +41.27, and a pan to where ds9 already is emits nothing
+    subprocess.call(["xpaset", "-p", os.environ["DS9_TITLE"], "pan", "to", "10.72", "41.30", "wcs", "fk5"])
     ok(wait_for(lambda: [g for g in got if g[0] == ds9], 20),
        "ds9 emitted coord.pointAt.sky on pan, delivered by our hub")
 else:
