@@ -57,7 +57,8 @@ void cli_exit_print_markdown (FILE *out);
  *   - a later one means "now": exit at once with 128 + the signal,
  *     skipping the rest of the stop (said on stderr).
  * Without it, the second signal of `timeout` came after GLib had put the
- * default action back and killed the stopping daemon. */
+ * default action back and killed the stopping daemon.  Freeing the watch
+ * ignores both signals from then on: the daemon is about to exit. */
 typedef struct _CliStopSignals CliStopSignals;
 CliStopSignals *cli_stop_signals_watch (GMainLoop *loop, const char *note);
 void cli_stop_signals_free (CliStopSignals *s);
