@@ -106,14 +106,15 @@ cmd_collections (CsGlobalOptions *g, int argc, char **argv)
     }
   for (guint i = 0; i < order->len && lo_col >= 0 && hi_col >= 0; i++)
     {
-      /* each band named once, longest wavelength first */
+      /* each band named once, longest wavelength first, as one entry
+       * already joined the way the line below joins them */
       GPtrArray *b = g_hash_table_lookup (bands, order->pdata[i]);
-      g_autofree char *joined = vo_waveband_names (
-        GPOINTER_TO_UINT (g_hash_table_lookup (wavebands, order->pdata[i])), "\n");
-      g_auto(GStrv) names = g_strsplit (joined, "\n", -1);
-      for (guint k = 0; names[k] != NULL; k++)
-        if (*names[k])
-          g_ptr_array_add (b, g_strdup (names[k]));
+      char *names = vo_waveband_names (
+        GPOINTER_TO_UINT (g_hash_table_lookup (wavebands, order->pdata[i])), ",");
+      if (*names != '\0')
+        g_ptr_array_add (b, names);
+      else
+        g_free (names);
     }
   for (guint i = 0; i < order->len; i++)
     {
