@@ -182,11 +182,12 @@ cli_exit_print_markdown (FILE *out)
 
 #define REPEAT_WINDOW_US (G_USEC_PER_SEC / 2)
 
+static const int stop_signums[2] = { SIGINT, SIGTERM };
+
 struct _CliStopSignals {
   GMainLoop *loop;
   const char *note;
-  guint sources[2];
-  int signums[2];
+  guint sources[2];         /* one for each of stop_signums */
   gint64 first;           /* monotonic µs of the first signal, 0 = none yet */
 };
 
@@ -225,13 +226,11 @@ cli_stop_signals_watch (GMainLoop *loop, const char *note)
 
   s->loop = loop;
   s->note = note;
-  s->signums[0] = SIGINT;
-  s->signums[1] = SIGTERM;
   for (guint i = 0; i < 2; i++)
     {
       StopSignal *ss = g_new0 (StopSignal, 1);
       ss->s = s;
-      ss->signum = s->signums[i];
+      ss->signum = stop_signums[i];
       s->sources[i] = g_unix_signal_add_full (G_PRIORITY_HIGH, ss->signum, on_stop_signal, ss,
                                               g_free);
     }
@@ -250,7 +249,7 @@ cli_stop_signals_free (CliStopSignals *s)
        * and a signal from here on (the repeat of the one that stopped it,
        * arriving while exit runs, which takes a while under LeakSanitizer)
        * must not turn a clean stop into a death by signal */
-      signal (s->signums[i], SIG_IGN);
+      signal (stop_signums[i], SIG_IGN);
     }
   g_free (s);
 }
