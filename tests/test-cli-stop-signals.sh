@@ -11,7 +11,7 @@
 # and never answers (the hub waits up to 2 s for its shutdown event).
 . "$(dirname "$0")/lib.sh"
 setup_samp
-plan 7
+plan 8
 
 # --- timeout -s INT (no --foreground): two SIGINTs, one clean stop
 spawn hub timeout --preserve-status -s INT 2 "$CADC_SAMP" hub --lockfile "$SAMP_LOCK"
@@ -57,6 +57,21 @@ why="exit $EXIT_RC" check "a second SIGINT 1 s into a slow stop: exit at once, 1
   eval '[ "$EXIT_RC" = 130 ]'
 check "... saying so" grep -q "cadc-samp: second interrupt: exiting now" "$LOGS/hub2.log"
 stop mute
+rm -f "$SAMP_LOCK"
+
+# the same slow stop, the second SIGINT 0.2 s in (timeout's double, made
+# deterministic): ignored, the stop finishes cleanly
+spawn hub4 "$CADC_SAMP" hub --lockfile "$SAMP_LOCK"
+wait_file "$SAMP_LOCK" 10 || bail "the hub did not start"
+spawn mute2 "$PY" "$T/mute.py" "$SAMP_LOCK"
+wait_until 10 grep -q ready "$LOGS/mute2.log" || bail "the mute client did not register"
+HP=$(pid_of hub4)
+kill -INT "$HP"; sleep 0.2; kill -INT "$HP"
+wait_exit hub4 10
+DIAG_FILES=("$LOGS/hub4.log" "$LOGS/mute2.log")
+why="exit $EXIT_RC" check "a second SIGINT 0.2 s into a slow stop is the same request: the stop finishes, exit 0, no lockfile" \
+  eval '[ "$EXIT_RC" = 0 ] && grep -q "SAMP hub stopped" "$LOGS/hub4.log" && ! grep -q "exiting now" "$LOGS/hub4.log" && [ ! -e "$SAMP_LOCK" ]'
+stop mute2
 rm -f "$SAMP_LOCK"
 
 spawn hub3 "$CADC_SAMP" hub --lockfile "$SAMP_LOCK"
