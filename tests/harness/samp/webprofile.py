@@ -393,7 +393,6 @@ def cmd_idle(origin, seconds):
            "a page that takes callbacks and pulls none is unregistered (clients now: %s)" % after)
     report("poller" in after and "caller" in after,
            "the one that keeps pulling, and the one that takes no callbacks, stay: %s" % after)
-    res, fault, _ = webcall(origin, "ping", keys["silent"])
     res, fault, _ = webcall(origin, "getRegisteredClients", keys["silent"])
     report(fault is not None and "key" in fault.lower(),
            "the gone page's key is no longer valid: %s" % fault)
